@@ -1,0 +1,86 @@
+// The runtime driver interface: how a site agent runs workloads (process, function, kubernetes, ...).
+import type { Artifact, EnvVar, HealthCheck, Port, Resources, RuntimeKind } from '../../model/index.js';
+
+/** Everything a driver needs to run one workload; env values are already resolved (no secret refs). */
+export interface RunSpec {
+  /** Stable identity of the workload: "<namespace>/<name>". */
+  id: string;
+  uid: string;
+  /** Bumped when the spec changes; a different generation means "replace". */
+  generation: number;
+  runtime: RuntimeKind;
+  artifact: Artifact;
+  ports: Port[];
+  env: Array<Pick<EnvVar, 'name' | 'value'>>;
+  resources: Resources;
+  healthCheck?: HealthCheck;
+  restartPolicy: 'Always' | 'OnFailure' | 'Never';
+  terminationGracePeriodSeconds: number;
+  /** Directory that relative artifact commands resolve against. */
+  artifactBaseDir?: string;
+}
+
+export type RunPhase = 'Starting' | 'Running' | 'Failed' | 'Terminated';
+
+/** What a driver reports about one workload. */
+export interface RunState {
+  id: string;
+  uid: string;
+  generation: number;
+  phase: RunPhase;
+  /** Health check passing (or no health check and the process is up). */
+  ready: boolean;
+  pid?: number;
+  host: string;
+  /** Allocated host ports by port name. */
+  ports: Record<string, number>;
+  restarts: number;
+  startedAt?: string;
+  exitCode?: number;
+  message?: string;
+  /** Whether CPU / memory limits are really enforced (cgroups); never pretend. */
+  limits: { cpu: boolean; memory: boolean; reason?: string };
+}
+
+export interface LogOptions {
+  follow?: boolean;
+  /** Last N lines only. */
+  tail?: number;
+  signal?: AbortSignal;
+}
+
+export interface RuntimeDriver {
+  readonly name: string;
+  /**
+   * Ensures the workload runs as specified. Idempotent: same id + uid + generation and still running →
+   * returns the current state without restarting. A different uid/generation replaces the old run.
+   */
+  ensure(spec: RunSpec): Promise<RunState>;
+  /** Stops and forgets the workload: SIGTERM, grace period, then SIGKILL. No-op when unknown. */
+  remove(id: string, graceSeconds?: number): Promise<void>;
+  get(id: string): RunState | undefined;
+  list(): RunState[];
+  /** Called on every state change (phase, readiness, restart, pid, exit). */
+  onChange(listener: (state: RunState) => void): () => void;
+  /** Log lines (stdout and stderr) of the workload, oldest first; with follow, keeps yielding until aborted. */
+  logs(id: string, opts?: LogOptions): AsyncIterable<string>;
+  /**
+   * Shuts the driver down. `detach: true` leaves workloads running so a restarted agent can re-adopt
+   * them (edge autonomy); `detach: false` stops them all.
+   */
+  close(opts: { detach: boolean }): Promise<void>;
+}
+
+/** Options every driver factory receives. */
+export interface DriverOptions {
+  /** Directory for per-workload working dirs, state files and logs; survives agent restarts. */
+  stateDir: string;
+  /** Address workloads bind to and are reported at (default 127.0.0.1). */
+  host?: string;
+  /** Max bytes of one log file before rotation. */
+  logMaxBytes?: number;
+  /** Rotated log files kept per workload. */
+  logFiles?: number;
+  /** Clock and timers are injectable for tests. */
+  now?: () => Date;
+}

@@ -1,0 +1,178 @@
+// Application: a catalog entry describing components, how they connect, and what they require.
+import { Type, type Static } from 'typebox';
+import { Conditions, Name } from '../meta.js';
+import { CategorySchema, Country, EnvVar, Resources, RuntimeSchema, Toleration } from './common.js';
+
+export const Port = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 15 }),
+    /** Container port for container runtimes; the process runtime always allocates a free host port. */
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+    protocol: Type.Optional(Type.Union([Type.Literal('HTTP'), Type.Literal('TCP')])),
+    /** A user-facing port: listed in the Deployment's endpoints. */
+    expose: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type Port = Static<typeof Port>;
+
+export const HealthCheck = Type.Object(
+  {
+    http: Type.Optional(
+      Type.Object({ path: Type.String({ pattern: '^/', maxLength: 1024 }), port: Type.Optional(Type.String()) }, { additionalProperties: false }),
+    ),
+    tcp: Type.Optional(Type.Object({ port: Type.Optional(Type.String()) }, { additionalProperties: false })),
+    exec: Type.Optional(
+      Type.Object({ command: Type.Array(Type.String(), { minItems: 1, maxItems: 64 }) }, { additionalProperties: false }),
+    ),
+    initialDelaySeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 3600 })),
+    periodSeconds: Type.Optional(Type.Number({ minimum: 0.05, maximum: 3600 })),
+    timeoutSeconds: Type.Optional(Type.Number({ minimum: 0.05, maximum: 600 })),
+    failureThreshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  },
+  { additionalProperties: false },
+);
+export type HealthCheck = Static<typeof HealthCheck>;
+
+export const Artifact = Type.Object(
+  {
+    /** Executable for the process runtime. Relative paths resolve against the artifact base directory. */
+    command: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+    args: Type.Optional(Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 256 })),
+    /** OCI image for container and kubernetes runtimes. */
+    image: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    /** Function runtime: module path and exported handler. */
+    handler: Type.Optional(Type.String({ maxLength: 512 })),
+  },
+  { additionalProperties: false },
+);
+export type Artifact = Static<typeof Artifact>;
+
+export const Connection = Type.Object(
+  {
+    /** Name of the component this one calls. */
+    to: Name,
+    port: Type.Optional(Type.String({ maxLength: 15 })),
+    /** Env var receiving the peer's URL; default <TO>_URL upper-cased. */
+    env: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' })),
+  },
+  { additionalProperties: false },
+);
+export type Connection = Static<typeof Connection>;
+
+export const LatencyRequirement = Type.Object(
+  {
+    /** A UserArea name. */
+    area: Name,
+    maxMs: Type.Number({ exclusiveMinimum: 0, maximum: 10000 }),
+    /** Restrict to one component (default: user-facing components, or all when none is exposed). */
+    component: Type.Optional(Name),
+  },
+  { additionalProperties: false },
+);
+export type LatencyRequirement = Static<typeof LatencyRequirement>;
+
+export const Requirements = Type.Object(
+  {
+    latency: Type.Optional(Type.Array(LatencyRequirement, { maxItems: 64 })),
+    jurisdiction: Type.Optional(
+      Type.Object(
+        {
+          allowedCountries: Type.Optional(Type.Array(Country, { maxItems: 64, uniqueItems: true })),
+          deniedCountries: Type.Optional(Type.Array(Country, { maxItems: 64, uniqueItems: true })),
+          euOnly: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    providerAttributes: Type.Optional(
+      Type.Object(
+        {
+          headquartersCountries: Type.Optional(Type.Array(Country, { maxItems: 64, uniqueItems: true })),
+          headquartersEU: Type.Optional(Type.Boolean()),
+          certifications: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 32 })),
+          attributes: Type.Optional(Type.Record(Type.String({ maxLength: 128 }), Type.String({ maxLength: 256 }))),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    categories: Type.Optional(
+      Type.Object(
+        {
+          /** Only these categories. */
+          allowed: Type.Optional(Type.Array(CategorySchema, { uniqueItems: true })),
+          /** Tried in order before falling back to the rest of `allowed` (edge first, overflow to cloud). */
+          preferred: Type.Optional(Type.Array(CategorySchema, { uniqueItems: true })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Upper bound on the hourly price of one replica of a component. */
+    maxPricePerHour: Type.Optional(Type.Number({ minimum: 0 })),
+    spread: Type.Optional(
+      Type.Object(
+        {
+          /** Replicas of a component on distinct sites. */
+          sites: Type.Optional(Type.Boolean()),
+          /** Replicas of a component at distinct providers. */
+          providers: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    tolerations: Type.Optional(Type.Array(Toleration, { maxItems: 32 })),
+    /** Scorer weights 0..100; missing ones take defaults. */
+    weights: Type.Optional(
+      Type.Object(
+        {
+          latency: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+          price: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+          carbon: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+          balance: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+          binpack: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Hard upper bound on grid carbon intensity (gCO2e/kWh × PUE) of the chosen site. */
+    maxCarbonIntensity: Type.Optional(Type.Number({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type Requirements = Static<typeof Requirements>;
+
+export const Component = Type.Object(
+  {
+    name: Name,
+    runtime: Type.Optional(RuntimeSchema),
+    artifact: Artifact,
+    ports: Type.Optional(Type.Array(Port, { maxItems: 16 })),
+    resources: Type.Optional(Resources),
+    env: Type.Optional(Type.Array(EnvVar, { maxItems: 256 })),
+    healthCheck: Type.Optional(HealthCheck),
+    connections: Type.Optional(Type.Array(Connection, { maxItems: 32 })),
+    /** Replicas per area of service (default 1). */
+    replicas: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+    restartPolicy: Type.Optional(Type.Union([Type.Literal('Always'), Type.Literal('OnFailure'), Type.Literal('Never')])),
+    /** Component-specific requirements, merged over the application's. */
+    requirements: Type.Optional(Requirements),
+  },
+  { additionalProperties: false },
+);
+export type Component = Static<typeof Component>;
+
+export const ApplicationSpec = Type.Object(
+  {
+    description: Type.Optional(Type.String({ maxLength: 4096 })),
+    components: Type.Array(Component, { minItems: 1, maxItems: 64 }),
+    requirements: Type.Optional(Requirements),
+  },
+  { additionalProperties: false },
+);
+export type ApplicationSpec = Static<typeof ApplicationSpec>;
+
+export const ApplicationStatus = Type.Object(
+  { conditions: Type.Optional(Conditions), observedGeneration: Type.Optional(Type.Integer()) },
+  { additionalProperties: false },
+);
+export type ApplicationStatus = Static<typeof ApplicationStatus>;

@@ -1,0 +1,120 @@
+// Deployment: one running instance of an Application, with areas of service and the placement outcome.
+import { Type, type Static } from 'typebox';
+import { Conditions, Name } from '../meta.js';
+import { EnvVar, Resources } from './common.js';
+import { Requirements } from './application.js';
+
+export const AreaOfService = Type.Object(
+  { area: Name, replicas: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })) },
+  { additionalProperties: false },
+);
+
+export const DeploymentSpec = Type.Object(
+  {
+    application: Name,
+    /** Where users are. Each area gets its own replicas (default: one area-less placement). */
+    areas: Type.Optional(Type.Array(AreaOfService, { maxItems: 64 })),
+    overrides: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' }),
+        Type.Object(
+          {
+            replicas: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+            resources: Type.Optional(Resources),
+            env: Type.Optional(Type.Array(EnvVar, { maxItems: 256 })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    /** Requirements merged over the Application's. */
+    requirements: Type.Optional(Requirements),
+    placement: Type.Optional(
+      Type.Object(
+        { seed: Type.Optional(Type.Integer({ minimum: 0 })), pinned: Type.Optional(Type.Record(Type.String(), Type.String())) },
+        { additionalProperties: false },
+      ),
+    ),
+    paused: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type DeploymentSpec = Static<typeof DeploymentSpec>;
+
+export const Assignment = Type.Object(
+  {
+    component: Type.String(),
+    replica: Type.Integer({ minimum: 0 }),
+    area: Type.Optional(Type.String()),
+    site: Type.String(),
+    provider: Type.Optional(Type.String()),
+    score: Type.Optional(Type.Number()),
+    scores: Type.Optional(Type.Record(Type.String(), Type.Number())),
+    latencyMs: Type.Optional(Type.Number()),
+    pricePerHour: Type.Optional(Type.Number()),
+    carbonIntensity: Type.Optional(Type.Number()),
+  },
+  { additionalProperties: false },
+);
+export type Assignment = Static<typeof Assignment>;
+
+export const ComponentExplanation = Type.Object(
+  {
+    component: Type.String(),
+    area: Type.Optional(Type.String()),
+    candidates: Type.Integer(),
+    feasible: Type.Integer(),
+    /** Rejected site counts per filter. */
+    rejected: Type.Record(Type.String(), Type.Integer()),
+    /** One readable reason per filter, e.g. "5 over 10 ms from madrid". */
+    reasons: Type.Array(Type.String()),
+    summary: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
+export const DeploymentStatus = Type.Object(
+  {
+    observedGeneration: Type.Optional(Type.Integer()),
+    phase: Type.Optional(
+      Type.Union(['Pending', 'Placing', 'Deploying', 'Running', 'Degraded', 'Failed', 'Terminating'].map((p) => Type.Literal(p))),
+    ),
+    placement: Type.Optional(
+      Type.Object(
+        {
+          decidedAt: Type.Optional(Type.String()),
+          seed: Type.Optional(Type.Integer()),
+          assignments: Type.Array(Assignment),
+          explanation: Type.Array(ComponentExplanation),
+          unplaced: Type.Optional(Type.Array(Type.String())),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    components: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Type.String(),
+            phase: Type.String(),
+            replicas: Type.Integer(),
+            ready: Type.Integer(),
+            sites: Type.Optional(Type.Array(Type.String())),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    endpoints: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { component: Type.String(), port: Type.Optional(Type.String()), area: Type.Optional(Type.String()), site: Type.Optional(Type.String()), url: Type.String() },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    conditions: Type.Optional(Conditions),
+  },
+  { additionalProperties: false },
+);
+export type DeploymentStatus = Static<typeof DeploymentStatus>;
