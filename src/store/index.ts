@@ -1,0 +1,8 @@
+// Public surface of the store: the KRM Store, the engine interface and the engines.
+export * from './backend.js';
+export * from './store.js';
+export * from './selectors.js';
+export * from './merge-patch.js';
+export type { ListResult } from './list.js';
+export type { Watch, WatchEvent, WatchEventType } from './watch.js';
+export { SqliteBackend, type SqliteOptions } from './sqlite/backend.js';
