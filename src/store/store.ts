@@ -158,7 +158,7 @@ export class Store {
    * Replaces spec and user metadata (labels, annotations, finalizers, ownerReferences). With
    * metadata.resourceVersion set, fails with Conflict unless it is current; without, last write wins.
    */
-  update(kind: KindDef, input: ResourceInput): Promise<AnyResource> {
+  async update(kind: KindDef, input: ResourceInput): Promise<AnyResource> {
     return this.mutate(kind, input.metadata.namespace, input.metadata.name, input.metadata.resourceVersion, input.metadata.uid, (cur) => {
       const next = structuredClone(cur);
       next.spec = structuredClone(input.spec ?? {});
@@ -172,7 +172,7 @@ export class Store {
   }
 
   /** Replaces status only; spec and metadata are untouched. */
-  updateStatus(kind: KindDef, input: ResourceInput): Promise<AnyResource> {
+  async updateStatus(kind: KindDef, input: ResourceInput): Promise<AnyResource> {
     return this.mutate(kind, input.metadata.namespace, input.metadata.name, input.metadata.resourceVersion, input.metadata.uid, (cur) => {
       const next = structuredClone(cur);
       if (input.status === undefined) delete next.status;
@@ -182,7 +182,7 @@ export class Store {
   }
 
   /** JSON merge patch of the object (or of its status with subresource 'status'). */
-  patch(kind: KindDef, namespace: string | undefined, name: string, patch: unknown, subresource?: 'status'): Promise<AnyResource> {
+  async patch(kind: KindDef, namespace: string | undefined, name: string, patch: unknown, subresource?: 'status'): Promise<AnyResource> {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new ApiError('BadRequest', 'a merge patch must be a JSON object', [{ field: '(root)', message: 'must be an object' }]);
     const p = patch as Record<string, any>;
     const rv = typeof p.metadata?.resourceVersion === 'string' ? p.metadata.resourceVersion : undefined;
