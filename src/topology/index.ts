@@ -1,2 +1,3 @@
-// Public surface of the topology concept: latency model (the bundled topology loader lands here too).
+// Public surface of the topology concept: latency model and the bundled topology loader.
 export * from './latency.js';
+export * from './bundled.js';
