@@ -10,6 +10,8 @@ export interface ListQuery {
   fields: Selector;
   limit?: number;
   continueToken?: string;
+  /** Extra predicate on the decoded object (e.g. what the caller may see). */
+  filter?: (obj: AnyResource) => boolean;
 }
 
 export interface ListResult {
@@ -47,7 +49,7 @@ export async function listObjects(backend: Backend, q: ListQuery, decode: (o: An
   const cont = q.continueToken ? decodeContinue(q.continueToken) : undefined;
   let after = cont ? { namespace: cont.ns, name: cont.name } : undefined;
   let revision = cont?.rv;
-  const filtered = !q.labels.empty || !q.fields.empty;
+  const filtered = !q.labels.empty || !q.fields.empty || !!q.filter;
   const batch = limit === Infinity ? 100_000 : Math.min(10_000, filtered ? Math.max(limit * 4, 500) : limit + 1);
   const items: AnyResource[] = [];
   let more = false;
@@ -58,11 +60,13 @@ export async function listObjects(backend: Backend, q: ListQuery, decode: (o: An
       const obj = row.object;
       after = { namespace: obj.metadata.namespace ?? '', name: obj.metadata.name };
       if (!matchesLabels(obj, q.labels) || !matchesFields(obj, q.fields)) continue;
+      const plain = decode(obj);
+      if (q.filter && !q.filter(plain)) continue;
       if (items.length >= limit) {
         more = true;
         break;
       }
-      items.push(decode(obj));
+      items.push(plain);
     }
     if (more || page.items.length < batch) break;
   }

@@ -35,6 +35,8 @@ export interface ListOptions {
   fieldSelector?: string;
   limit?: number;
   continue?: string;
+  /** Extra predicate on each object (e.g. what the caller may see). */
+  filter?: (obj: AnyResource) => boolean;
 }
 
 export interface WatchOptions extends ListOptions {
@@ -151,6 +153,7 @@ export class Store {
       fields: parseFieldSelector(opts.fieldSelector, ['metadata.name', 'metadata.namespace', ...kind.selectableFields]),
       limit: opts.limit,
       continueToken: opts.continue,
+      filter: opts.filter,
     }, this.decode);
   }
 
@@ -326,14 +329,14 @@ export class Store {
   async watch(kind: KindDef | undefined, opts: WatchOptions = {}): Promise<Watch> {
     const labels = parseLabelSelector(opts.labelSelector);
     const fields = parseFieldSelector(opts.fieldSelector, ['metadata.name', 'metadata.namespace', ...(kind?.selectableFields ?? [])]);
-    const filter = { resource: kind ? resourceKey(kind) : undefined, namespace: kind && !kind.namespaced ? undefined : opts.namespace, labels, fields };
+    const filter = { resource: kind ? resourceKey(kind) : undefined, namespace: kind && !kind.namespaced ? undefined : opts.namespace, labels, fields, filter: opts.filter };
     const from = parseRevision(opts.resourceVersion, 'resourceVersion');
     if (from !== undefined && from > 0) return this.hub.watch(filter, from);
     if (!kind) {
       // Every kind: start at the current revision without replaying state.
       return this.hub.watch(filter, await this.backend.revision());
     }
-    const page = await listObjects(this.backend, { resource: filter.resource!, namespace: filter.namespace, labels, fields }, this.decode);
+    const page = await listObjects(this.backend, { resource: filter.resource!, namespace: filter.namespace, labels, fields, filter: opts.filter }, this.decode);
     const initial: WatchEvent[] = page.items.map((object) => ({ type: 'ADDED', object }));
     return this.hub.watch(filter, Number(page.resourceVersion), initial);
   }

@@ -16,6 +16,8 @@ export interface WatchFilter {
   namespace?: string;
   labels: Selector;
   fields: Selector;
+  /** Extra predicate on the decoded object. */
+  filter?: (obj: AnyResource) => boolean;
 }
 
 /** A stream of events. Iterating throws ApiError('Gone') when the watcher fell behind compaction. */
@@ -50,7 +52,9 @@ class Watcher implements Watch {
     if (this.closed || ev.revision <= this.lastRevision) return;
     this.lastRevision = ev.revision;
     if (!this.matches(ev)) return;
-    this.push({ type: ev.type, object: this.decode(ev.object) });
+    const object = this.decode(ev.object);
+    if (this.filter.filter && !this.filter.filter(object)) return;
+    this.push({ type: ev.type, object });
   }
 
   push(ev: WatchEvent): void {

@@ -1,0 +1,7 @@
+// Public surface of the HTTP API layer.
+export * from './server.js';
+export * from './security.js';
+export * from './openapi.js';
+export { objectPath, resolvePath } from './native/paths.js';
+export type { LogSource } from './native/handlers.js';
+export { parseYamlBody } from './content.js';

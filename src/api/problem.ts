@@ -1,0 +1,32 @@
+// Renders every failure as application/problem+json at the single HTTP boundary.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, toProblem } from '../model/index.js';
+
+const FASTIFY_CODES: Record<string, ApiError['code']> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PayloadTooLarge',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UnsupportedMediaType',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BadRequest',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MalformedBody',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MalformedBody',
+  FST_ERR_BAD_URL: 'BadRequest',
+  FST_ERR_ASYNC_CONSTRAINT: 'BadRequest',
+};
+
+/** Maps anything thrown to an ApiError; unknown errors become a logged 500 with the request id. */
+export function toApiError(err: unknown, req: FastifyRequest): ApiError {
+  if (err instanceof ApiError) return err;
+  const fe = err as FastifyError;
+  const mapped = fe?.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (mapped) return new ApiError(mapped, fe.message);
+  if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code: ApiError['code'] = fe.statusCode === 413 ? 'PayloadTooLarge' : fe.statusCode === 415 ? 'UnsupportedMediaType' : 'BadRequest';
+    return new ApiError(code, fe.message);
+  }
+  req.log.error({ err, requestId: req.id }, 'unhandled error');
+  return new ApiError('Internal', `internal error; quote request id ${req.id} when reporting`);
+}
+
+export function sendProblem(req: FastifyRequest, reply: FastifyReply, err: ApiError): FastifyReply {
+  for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
+  return reply.code(err.status).type('application/problem+json').send(JSON.stringify(toProblem(err, String(req.id), req.url.split('?')[0])));
+}
