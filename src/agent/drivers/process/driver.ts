@@ -1,0 +1,219 @@
+// The process runtime driver: each workload is a real OS process group that outlives the agent and is re-adopted.
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ApiError } from '../../../model/errors.js';
+import type { DriverOptions, LogOptions, RunSpec, RunState, RuntimeDriver } from '../driver.js';
+import { detectCgroups, hostLimits, releaseCgroups, type CgroupHost, type Limits } from './cgroups.js';
+import { planLaunch } from './launch.js';
+import { readLogLines, rotateIfNeeded } from './logs.js';
+import { DEFAULT_BACKOFF, type BackoffConfig } from './policy.js';
+import { allocatePorts } from './ports.js';
+import { dropState, readAllStates, workloadPaths } from './state.js';
+import { Supervisor, type SupervisorContext } from './supervisor.js';
+
+export interface ProcessDriverOptions extends DriverOptions {
+  /** Restart back-off (default 100 ms doubling to 10 s, reset after 10 s up). */
+  backoff?: Partial<BackoffConfig>;
+  /** Exit polling interval for adopted processes (default 250 ms). */
+  pollIntervalMs?: number;
+  /** Without a health check, a process up this long counts as ready (default 200 ms). */
+  readyAfterMs?: number;
+  /** How often log sizes are checked for rotation (default 1 s); logs may overshoot logMaxBytes by what is written meanwhile. */
+  logCheckIntervalMs?: number;
+  /** Follow-mode polling interval of logs() (default 100 ms). */
+  logPollMs?: number;
+  /** Use cgroups when the host allows (default true). */
+  cgroups?: boolean;
+  /** Non-fatal problems (unreadable state files, failed rotation). */
+  onWarning?: (message: string) => void;
+}
+
+const DEFAULT_LOG_MAX_BYTES = 5 * 1024 * 1024;
+const DEFAULT_LOG_FILES = 3;
+
+/** Creates a process driver on `opts.stateDir` and adopts the workloads a previous agent left running. */
+export async function createProcessDriver(opts: ProcessDriverOptions): Promise<ProcessDriver> {
+  const d = new ProcessDriver(opts);
+  d.adoptAll();
+  return Promise.resolve(d);
+}
+
+export class ProcessDriver implements RuntimeDriver {
+  readonly name = 'process';
+  /** What this host can enforce; per-workload limits are in each RunState. */
+  readonly cgroups: CgroupHost;
+  private readonly stateDir: string;
+  private readonly host: string;
+  private readonly logMaxBytes: number;
+  private readonly logFiles: number;
+  private readonly ctx: SupervisorContext;
+  private readonly sups = new Map<string, Supervisor>();
+  private readonly listeners = new Set<(s: RunState) => void>();
+  private readonly lastEmitted = new Map<string, string>();
+  private readonly takenPorts = new Set<number>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly rotateTimer: NodeJS.Timeout;
+  private readonly warn: (m: string) => void;
+  private closed = false;
+
+  constructor(private readonly opts: ProcessDriverOptions) {
+    this.stateDir = resolve(opts.stateDir);
+    this.host = opts.host ?? '127.0.0.1';
+    this.logMaxBytes = opts.logMaxBytes ?? DEFAULT_LOG_MAX_BYTES;
+    this.logFiles = opts.logFiles ?? DEFAULT_LOG_FILES;
+    this.warn = opts.onWarning ?? (() => {});
+    const scope = createHash('sha256').update(this.stateDir).digest('hex').slice(0, 12);
+    this.cgroups = detectCgroups(scope, opts.cgroups ?? true);
+    const now = opts.now ?? (() => new Date());
+    this.ctx = {
+      host: this.host,
+      nowMs: () => now().getTime(),
+      backoff: { ...DEFAULT_BACKOFF, ...opts.backoff },
+      pollIntervalMs: opts.pollIntervalMs ?? 250,
+      readyAfterMs: opts.readyAfterMs ?? 200,
+      cgroups: this.cgroups,
+      changed: (s) => this.emit(s),
+    };
+    this.rotateTimer = setInterval(() => this.rotateLogs(), opts.logCheckIntervalMs ?? 1000);
+    this.rotateTimer.unref();
+  }
+
+  /** Limits this host can enforce at all, with the reason for any it cannot. */
+  hostLimits(): Limits {
+    return hostLimits(this.cgroups);
+  }
+
+  /** Re-attaches to every persisted workload (called once, by createProcessDriver). */
+  adoptAll(): void {
+    for (const p of readAllStates(this.stateDir, this.warn)) {
+      for (const port of Object.values(p.ports)) this.takenPorts.add(port);
+      const sup = new Supervisor(p.spec, workloadPaths(this.stateDir, p.spec.id), p.ports, this.ctx);
+      this.sups.set(p.spec.id, sup);
+      sup.adopt(p);
+    }
+  }
+
+  private emit(s: RunState): void {
+    const key = JSON.stringify(s);
+    if (this.lastEmitted.get(s.id) === key) return;
+    this.lastEmitted.set(s.id, key);
+    for (const l of this.listeners) {
+      try {
+        l(s);
+      } catch (e) {
+        this.warn(`onChange listener threw: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /** Serialises ensure/remove per workload id. */
+  private withLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(id) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.locks.set(id, settled);
+    void settled.then(() => {
+      if (this.locks.get(id) === settled) this.locks.delete(id);
+    });
+    return next;
+  }
+
+  private validate(spec: RunSpec): void {
+    if (this.closed) throw new ApiError('Unavailable', 'process driver is closed');
+    if (spec.runtime !== 'process') throw new ApiError('Invalid', `process driver cannot run runtime ${spec.runtime}`);
+    const names = spec.ports.map((p) => p.name);
+    if (new Set(names).size !== names.length) throw new ApiError('Invalid', `workload ${spec.id}: duplicate port names`);
+    // Resolves command and args now, so an unusable artifact is rejected before an old generation is stopped.
+    planLaunch(spec, Object.fromEntries(names.map((n) => [n, 0])), workloadPaths(this.stateDir, spec.id).work);
+  }
+
+  private releasePorts(sup: Supervisor): void {
+    for (const p of Object.values(sup.ports)) this.takenPorts.delete(p);
+  }
+
+  ensure(spec: RunSpec): Promise<RunState> {
+    return this.withLock(spec.id, async () => {
+      const existing = this.sups.get(spec.id);
+      if (existing && existing.spec.uid === spec.uid && existing.spec.generation === spec.generation) return existing.snapshot();
+      this.validate(spec);
+      let previousPorts: Record<string, number> = {};
+      if (existing) {
+        previousPorts = existing.ports;
+        this.emit(await existing.stop(existing.spec.terminationGracePeriodSeconds * 1000, `replaced by generation ${spec.generation}`));
+        this.releasePorts(existing);
+      }
+      const ports = await allocatePorts(this.host, spec.ports, this.takenPorts, previousPorts);
+      const sup = new Supervisor(spec, workloadPaths(this.stateDir, spec.id), ports, this.ctx);
+      this.sups.set(spec.id, sup);
+      sup.start();
+      return sup.snapshot();
+    });
+  }
+
+  remove(id: string, graceSeconds?: number): Promise<void> {
+    return this.withLock(id, async () => {
+      const sup = this.sups.get(id);
+      if (!sup) return;
+      const final = await sup.stop((graceSeconds ?? sup.spec.terminationGracePeriodSeconds) * 1000, 'removed');
+      this.sups.delete(id);
+      this.releasePorts(sup);
+      this.emit(final);
+      this.lastEmitted.delete(id);
+      rmSync(sup.paths.root, { recursive: true, force: true });
+    });
+  }
+
+  get(id: string): RunState | undefined {
+    return this.sups.get(id)?.snapshot();
+  }
+
+  list(): RunState[] {
+    return [...this.sups.values()].map((s) => s.snapshot());
+  }
+
+  onChange(listener: (state: RunState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async *logs(id: string, opts: LogOptions = {}): AsyncGenerator<string> {
+    const sup = this.sups.get(id);
+    if (!sup) throw new ApiError('NotFound', `workload ${id} is not known to this agent`);
+    yield* readLogLines(sup.paths.logs, this.logFiles, {
+      ...opts,
+      pollMs: this.opts.logPollMs ?? 100,
+      isGone: () => this.closed || !this.sups.has(id),
+    });
+  }
+
+  private rotateLogs(): void {
+    for (const sup of this.sups.values()) {
+      try {
+        rotateIfNeeded(sup.paths.logs, this.logMaxBytes, this.logFiles);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(`log rotation for ${sup.spec.id}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  async close(opts: { detach: boolean }): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.rotateTimer);
+    await Promise.allSettled([...this.locks.values()]);
+    const sups = [...this.sups.values()];
+    if (opts.detach) for (const s of sups) s.detach();
+    else {
+      const finals = await Promise.all(sups.map((s) => s.stop(s.spec.terminationGracePeriodSeconds * 1000, 'agent shut down')));
+      for (const s of sups) dropState(s.paths);
+      for (const f of finals) this.emit(f);
+      releaseCgroups(Object.values(this.cgroups.parents));
+    }
+    this.sups.clear();
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,135 @@
+// Workload log files: size-bounded copy-truncate rotation and line reading (tail, follow) across rotated files.
+import { copyFileSync, existsSync, renameSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const CURRENT_LOG = 'current.log';
+const rotated = (dir: string, i: number): string => join(dir, `${CURRENT_LOG}.${i}`);
+
+const sizeOf = (p: string): number => {
+  try {
+    return statSync(p).size;
+  } catch {
+    return -1;
+  }
+};
+
+/**
+ * Rotates `dir/current.log` when it exceeds maxBytes: current.log.(k) → .(k+1), a copy of current.log → .1,
+ * then current.log is truncated in place. The workload writes to the file directly (O_APPEND, so it keeps
+ * writing at the new end); lines written between the copy and the truncate are lost — the price of logs
+ * that need no agent in the data path and survive the agent's restarts. Returns whether it rotated.
+ */
+export function rotateIfNeeded(dir: string, maxBytes: number, keep: number): boolean {
+  const current = join(dir, CURRENT_LOG);
+  if (sizeOf(current) <= maxBytes) return false;
+  if (keep <= 0) {
+    truncateSync(current, 0);
+    return true;
+  }
+  rmSync(rotated(dir, keep), { force: true });
+  for (let i = keep - 1; i >= 1; i--) if (existsSync(rotated(dir, i))) renameSync(rotated(dir, i), rotated(dir, i + 1));
+  copyFileSync(current, rotated(dir, 1));
+  truncateSync(current, 0);
+  return true;
+}
+
+/** Reads bytes [start, end) of a file as chunks; a missing file yields nothing. */
+async function* chunks(path: string, start: number, end: number): AsyncGenerator<Buffer> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return;
+  }
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    for (let pos = start; pos < end; ) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - pos), pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      yield Buffer.from(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Splits a byte stream into lines; `rest` holds an incomplete last line. */
+class LineSplitter {
+  private decoder = new StringDecoder('utf8');
+  rest = '';
+  push(chunk: Buffer): string[] {
+    const parts = (this.rest + this.decoder.write(chunk)).split('\n');
+    this.rest = parts.pop() ?? '';
+    return parts.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  }
+}
+
+/** Keeps every line, or only the last `tail` ones. */
+class Collector {
+  lines: string[] = [];
+  constructor(private readonly tail: number | undefined) {}
+  add(ls: string[]): void {
+    for (const l of ls) {
+      this.lines.push(l);
+      if (this.tail !== undefined && this.lines.length > this.tail) this.lines.shift();
+    }
+  }
+}
+
+export interface ReadLogOptions {
+  tail?: number;
+  follow?: boolean;
+  signal?: AbortSignal;
+  /** Follow polling interval. */
+  pollMs?: number;
+  /** Stops following once true (workload removed, driver closed); lines already written are still yielded. */
+  isGone?: () => boolean;
+}
+
+/** Log lines of `dir`, oldest first across rotated files; with follow, keeps yielding new lines until aborted. */
+export async function* readLogLines(dir: string, keep: number, opts: ReadLogOptions = {}): AsyncGenerator<string> {
+  const tail = opts.tail !== undefined ? Math.max(0, Math.floor(opts.tail)) : undefined;
+  const current = join(dir, CURRENT_LOG);
+  const collector = new Collector(tail);
+  for (let i = keep; i >= 1; i--) {
+    const p = rotated(dir, i);
+    const size = sizeOf(p);
+    if (size <= 0) continue;
+    const split = new LineSplitter();
+    for await (const c of chunks(p, 0, size)) collector.add(split.push(c));
+    if (split.rest) collector.add([split.rest]);
+  }
+  let offset = Math.max(0, sizeOf(current));
+  const split = new LineSplitter();
+  for await (const c of chunks(current, 0, offset)) collector.add(split.push(c));
+  if (!opts.follow) {
+    if (split.rest) collector.add([split.rest]);
+    yield* collector.lines;
+    return;
+  }
+  yield* collector.lines;
+  const pollMs = opts.pollMs ?? 100;
+  while (!opts.signal?.aborted) {
+    const gone = opts.isGone?.() ?? false;
+    const size = sizeOf(current);
+    if (size >= 0 && size < offset) {
+      // Rotated since the last poll: the unread rest of the old file is now the tail of current.log.1.
+      for await (const c of chunks(rotated(dir, 1), offset, sizeOf(rotated(dir, 1)))) yield* split.push(c);
+      offset = 0;
+    }
+    const end = Math.max(offset, sizeOf(current));
+    for await (const c of chunks(current, offset, end)) yield* split.push(c);
+    offset = end;
+    if (gone) break;
+    try {
+      await sleep(pollMs, undefined, { signal: opts.signal });
+    } catch {
+      break;
+    }
+  }
+  if (split.rest) yield split.rest;
+}

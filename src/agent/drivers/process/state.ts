@@ -1,0 +1,101 @@
+// On-disk layout and persisted per-workload state, so a restarted agent can re-adopt its running processes.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunPhase, RunSpec } from '../driver.js';
+import type { Limits } from './cgroups.js';
+
+/**
+ * A file-system-safe, injective name for a workload id: [A-Za-z0-9-] kept, any other character c written as
+ * `_<hex code of c>_`. Ids too long for a file name are shortened and made unique with a hash.
+ */
+export function sanitiseId(id: string): string {
+  const s = id.replace(/[^A-Za-z0-9-]/g, (c) => `_${c.charCodeAt(0).toString(16)}_`);
+  if (s.length <= 180) return s;
+  return `${s.slice(0, 150)}_${createHash('sha256').update(id).digest('hex').slice(0, 24)}`;
+}
+
+/** Directories of one workload: `<stateDir>/workloads/<sanitised id>/{work,logs,state.json}`. */
+export interface WorkloadPaths {
+  root: string;
+  work: string;
+  logs: string;
+  state: string;
+}
+
+export const WORKLOADS_DIR = 'workloads';
+
+export function workloadPaths(stateDir: string, id: string): WorkloadPaths {
+  const root = join(stateDir, WORKLOADS_DIR, sanitiseId(id));
+  return { root, work: join(root, 'work'), logs: join(root, 'logs'), state: join(root, 'state.json') };
+}
+
+/**
+ * What survives the agent. state.json present ⇔ the driver is responsible for the workload; a directory
+ * without it (after close without detach) keeps its work dir and logs but is not adopted.
+ */
+export interface PersistedWorkload {
+  version: 1;
+  spec: RunSpec;
+  ports: Record<string, number>;
+  restarts: number;
+  phase: RunPhase;
+  ready: boolean;
+  /** Leader (and process group id) of the current run. */
+  pid?: number;
+  /** /proc start time of pid: guards against a reused pid. */
+  startTime?: string;
+  startedAt?: string;
+  exitCode?: number;
+  message?: string;
+  limits: Limits;
+  cgroupDirs: string[];
+  /** Consecutive quick failures (back-off exponent). */
+  crashLoop: number;
+}
+
+/** Atomically replaces state.json (write + rename), creating the directories as needed. */
+export function writeState(paths: WorkloadPaths, state: PersistedWorkload): void {
+  mkdirSync(paths.root, { recursive: true });
+  const tmp = `${paths.state}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state));
+  renameSync(tmp, paths.state);
+}
+
+/** Forgets a workload without deleting its work dir and logs. */
+export function dropState(paths: WorkloadPaths): void {
+  rmSync(paths.state, { force: true });
+}
+
+function isPersisted(x: unknown): x is PersistedWorkload {
+  const o = x as Partial<PersistedWorkload> | null;
+  return !!o && o.version === 1 && typeof o.spec?.id === 'string' && typeof o.phase === 'string' && typeof o.ports === 'object';
+}
+
+/** Every readable state.json under stateDir; unreadable ones are reported through `warn` and skipped. */
+export function readAllStates(stateDir: string, warn: (msg: string) => void): PersistedWorkload[] {
+  const base = join(stateDir, WORKLOADS_DIR);
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return [];
+  }
+  const out: PersistedWorkload[] = [];
+  for (const n of names) {
+    let text: string;
+    try {
+      text = readFileSync(join(base, n, 'state.json'), 'utf8');
+    } catch {
+      continue;
+    }
+    try {
+      const s: unknown = JSON.parse(text);
+      if (isPersisted(s) && sanitiseId(s.spec.id) === n) out.push(s);
+      else warn(`ignoring malformed ${join(base, n, 'state.json')}`);
+    } catch (e) {
+      warn(`ignoring unreadable ${join(base, n, 'state.json')}: ${(e as Error).message}`);
+    }
+  }
+  return out;
+}

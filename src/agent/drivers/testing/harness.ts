@@ -1,0 +1,123 @@
+// Test harness for driver suites: temporary state dirs, spec builder, polling waits, and leak-proof cleanup.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunSpec, RunState, RuntimeDriver } from '../driver.js';
+
+/** Polls `probe` until it returns a truthy value; throws with `what` (and the last value seen) on timeout. */
+type Falsy = false | undefined | null | '' | 0;
+export async function waitFor<T>(probe: () => T | Falsy | Promise<T | Falsy>, what: string, timeoutMs = 5000, everyMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | Falsy;
+  for (;;) {
+    last = await probe();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** True once no process with this pid exists (a zombie counts as gone). */
+export function pidGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return / [ZX] /.test(stat.slice(stat.lastIndexOf(')')));
+  } catch {
+    return true;
+  }
+}
+
+export type MakeDriver = (stateDir: string) => Promise<RuntimeDriver>;
+
+/** Drivers, dirs and pids of one test; `cleanup` closes every driver and SIGKILLs every group ever seen. */
+export class Harness {
+  readonly events: RunState[] = [];
+  private readonly drivers: RuntimeDriver[] = [];
+  private readonly dirs: string[] = [];
+  private readonly pids = new Set<number>();
+
+  constructor(private readonly make: MakeDriver) {}
+
+  newStateDir(): string {
+    const d = mkdtempSync(join(tmpdir(), 'continuum-driver-'));
+    this.dirs.push(d);
+    return d;
+  }
+
+  /** A driver on `stateDir` (a fresh one by default) whose events are recorded in `events`. */
+  async driver(stateDir = this.newStateDir()): Promise<RuntimeDriver> {
+    const d = await this.make(stateDir);
+    this.drivers.push(d);
+    for (const s of d.list()) this.note(s);
+    d.onChange((s) => {
+      this.note(s);
+      this.events.push(s);
+    });
+    return d;
+  }
+
+  /** Remembers a state's pid so cleanup can kill its group even if the driver under test misbehaves. */
+  note(s: RunState | undefined): RunState | undefined {
+    if (s?.pid) this.pids.add(s.pid);
+    return s;
+  }
+
+  eventsOf(id: string): RunState[] {
+    return this.events.filter((e) => e.id === id);
+  }
+
+  async cleanup(): Promise<void> {
+    for (const d of this.drivers) await d.close({ detach: false }).catch(() => {});
+    for (const pid of this.pids) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A RunSpec with small, fast defaults; `over` replaces fields. */
+export function makeSpec(name: string, artifact: RunSpec['artifact'], over: Partial<RunSpec> = {}): RunSpec {
+  return {
+    id: `conformance/${name}`,
+    uid: `uid-${name}`,
+    generation: 1,
+    runtime: 'process',
+    artifact,
+    ports: [{ name: 'http' }],
+    env: [],
+    resources: {},
+    restartPolicy: 'Always',
+    terminationGracePeriodSeconds: 2,
+    ...over,
+  };
+}
+
+/** GET http://host:port/ of a fixture HTTP server, parsed. */
+export async function getJson(state: RunState, port = 'http', path = '/'): Promise<{ pid: number; env: Record<string, string>; argv: string[]; cwd: string }> {
+  const res = await fetch(`http://${state.host}:${state.ports[port]}${path}`);
+  return (await res.json()) as { pid: number; env: Record<string, string>; argv: string[]; cwd: string };
+}
+
+/** Collects lines of an async iterable until `enough` says so, then aborts `ac`. */
+export async function collect(lines: AsyncIterable<string>, enough: (ls: string[]) => boolean, ac?: AbortController): Promise<string[]> {
+  const out: string[] = [];
+  for await (const l of lines) {
+    out.push(l);
+    if (enough(out)) {
+      ac?.abort();
+      break;
+    }
+  }
+  return out;
+}
