@@ -1,0 +1,99 @@
+// Controllers: level-triggered reconciles from watches, retries with backoff, terminal errors, leader election.
+import { afterEach, describe, expect, it } from 'vitest';
+import { API_VERSION, SiteKind, type AnyResource } from '../../model/index.js';
+import { Store, SqliteBackend } from '../../store/index.js';
+import { site } from '../../store/testing/fixtures.js';
+import { TerminalError } from './controller.js';
+import { Manager } from './manager.js';
+
+const until = async (cond: () => boolean | Promise<boolean>, ms = 5000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+const cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+function newStore(): Store {
+  const s = new Store(new SqliteBackend({ path: ':memory:' }), { watchPollMs: 20 });
+  cleanup.push(() => s.close());
+  return s;
+}
+
+describe('controller runtime', () => {
+  it('reconciles every object and converges status from spec', async () => {
+    const store = newStore();
+    await store.create(SiteKind, site('a'));
+    const m = new Manager({ store });
+    m.add((mgr) => ({
+      name: 'counter',
+      watches: [{ informer: mgr.informer(SiteKind) }],
+      async reconcile(_ctx, key) {
+        const s = await store.get(SiteKind, undefined, key);
+        if (!s || s.status?.workloads === s.metadata.generation) return;
+        await store.updateStatus(SiteKind, { ...s, status: { workloads: s.metadata.generation } });
+      },
+    }));
+    await m.start();
+    cleanup.push(() => m.stop());
+    await store.create(SiteKind, site('b'));
+    await store.patch(SiteKind, undefined, 'a', { spec: { unschedulable: true } });
+    await until(async () => (await store.get(SiteKind, undefined, 'a'))?.status?.workloads === 2 && (await store.get(SiteKind, undefined, 'b'))?.status?.workloads === 1);
+  });
+
+  it('retries failures with backoff and gives up on terminal errors', async () => {
+    const store = newStore();
+    await store.create(SiteKind, site('flaky'));
+    await store.create(SiteKind, site('broken'));
+    const calls: Record<string, number> = {};
+    const m = new Manager({ store });
+    m.add((mgr) => ({
+      name: 'flaky',
+      backoff: { baseMs: 5, maxMs: 20 },
+      watches: [{ informer: mgr.informer(SiteKind) }],
+      async reconcile(_ctx, key) {
+        calls[key] = (calls[key] ?? 0) + 1;
+        if (key === 'broken') throw new TerminalError('bad spec');
+        if (calls[key] < 4) throw new Error('transient');
+      },
+    }));
+    await m.start();
+    cleanup.push(() => m.stop());
+    await until(() => calls.flaky === 4);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(calls.flaky).toBe(4);
+    expect(calls.broken).toBe(1);
+  });
+
+  it('runs controllers on exactly one replica and moves leadership when the leader dies', async () => {
+    const store = newStore();
+    const leaders = new Set<string>();
+    const make = (id: string): Manager => {
+      const m = new Manager({ store, leaderElection: { identity: id, leaseDurationMs: 300, retryMs: 50 } });
+      m.add(() => ({ name: `c-${id}`, watches: [], async reconcile() {} }));
+      return m;
+    };
+    const a = make('a');
+    const b = make('b');
+    await a.start();
+    await until(() => a.leading);
+    await b.start();
+    await new Promise((r) => setTimeout(r, 400));
+    expect([a.leading, b.leading]).toEqual([true, false]);
+    leaders.add('a');
+    // Simulate a crash of a: it stops renewing without releasing (no graceful stop).
+    (a as any).elector.stopped = true;
+    await until(() => b.leading, 3000);
+    const lease = (await store.list((await import('../../model/index.js')).LeaseKind)).items[0] as AnyResource;
+    expect(lease.spec.holderIdentity).toBe('b');
+    expect(lease.spec.leaseTransitions).toBe(1);
+    await b.stop();
+    expect(b.leading).toBe(false);
+    expect(lease.apiVersion).toBe(API_VERSION);
+  });
+});
