@@ -6,3 +6,4 @@ export * from './merge-patch.js';
 export type { ListResult } from './list.js';
 export type { Watch, WatchEvent, WatchEventType } from './watch.js';
 export { SqliteBackend, type SqliteOptions } from './sqlite/backend.js';
+export { PostgresBackend, type PostgresOptions } from './postgres/backend.js';
