@@ -21,11 +21,11 @@ export type Location = Static<typeof Location>;
 /** Continuum categories (seed "Definition Types of Infrastructures"). */
 export const CATEGORIES = ['cloud', 'metro-edge', 'near-edge', 'far-edge', 'near-premise'] as const;
 export type Category = (typeof CATEGORIES)[number];
-export const CategorySchema = Type.Union(CATEGORIES.map((c) => Type.Literal(c)));
+export const CategorySchema = Type.Union([Type.Literal('cloud'), Type.Literal('metro-edge'), Type.Literal('near-edge'), Type.Literal('far-edge'), Type.Literal('near-premise')]);
 
 export const RUNTIMES = ['process', 'function', 'kubernetes', 'container'] as const;
 export type RuntimeKind = (typeof RUNTIMES)[number];
-export const RuntimeSchema = Type.Union(RUNTIMES.map((r) => Type.Literal(r)));
+export const RuntimeSchema = Type.Union([Type.Literal('process'), Type.Literal('function'), Type.Literal('kubernetes'), Type.Literal('container')]);
 
 /** Amounts of compute: cpu in cores ("500m" ok), memory/storage in bytes ("2Gi" ok), gpu as a count. */
 export const Resources = Type.Object(

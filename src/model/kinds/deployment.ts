@@ -72,12 +72,13 @@ export const ComponentExplanation = Type.Object(
   },
   { additionalProperties: false },
 );
+export type ComponentExplanation = Static<typeof ComponentExplanation>;
 
 export const DeploymentStatus = Type.Object(
   {
     observedGeneration: Type.Optional(Type.Integer()),
     phase: Type.Optional(
-      Type.Union(['Pending', 'Placing', 'Deploying', 'Running', 'Degraded', 'Failed', 'Terminating'].map((p) => Type.Literal(p))),
+      Type.Union([Type.Literal('Pending'), Type.Literal('Placing'), Type.Literal('Deploying'), Type.Literal('Running'), Type.Literal('Degraded'), Type.Literal('Failed'), Type.Literal('Terminating')]),
     ),
     placement: Type.Optional(
       Type.Object(

@@ -32,7 +32,7 @@ export type WorkloadSpec = Static<typeof WorkloadSpec>;
 
 export const WorkloadStatus = Type.Object(
   {
-    phase: Type.Optional(Type.Union(WORKLOAD_PHASES.map((p) => Type.Literal(p)))),
+    phase: Type.Optional(Type.Union([Type.Literal('Pending'), Type.Literal('Scheduled'), Type.Literal('Starting'), Type.Literal('Running'), Type.Literal('Failed'), Type.Literal('Terminating'), Type.Literal('Terminated')])),
     observedGeneration: Type.Optional(Type.Integer()),
     conditions: Type.Optional(Conditions),
     siteName: Type.Optional(Type.String()),

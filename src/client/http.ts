@@ -1,0 +1,108 @@
+// A small HTTP(S) client for the native API used by the CLI and site agents (outbound only).
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { ApiError, type ErrorCode, type FieldError } from '../model/index.js';
+
+export interface ClientOptions {
+  server: string;
+  token?: string;
+  /** PEM CA bundle to verify the server's certificate. */
+  ca?: string | Buffer;
+  /** Skip TLS verification (never by default). */
+  insecure?: boolean;
+  timeoutMs?: number;
+  userAgent?: string;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: IncomingMessage;
+}
+
+/** Connection-level failures (server down, refused, reset) — distinct from API answers. */
+export class TransportError extends Error {
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+export class HttpClient {
+  constructor(readonly opts: ClientOptions) {}
+
+  /** Sends a request; resolves with the streaming response (any status). */
+  raw(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<RawResponse> {
+    const url = new URL(path, this.opts.server);
+    const isHttps = url.protocol === 'https:';
+    const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    const h: Record<string, string> = { accept: 'application/json', 'user-agent': this.opts.userAgent ?? 'continuum-cli', ...headers };
+    if (this.opts.token) h.authorization = `Bearer ${this.opts.token}`;
+    if (payload !== undefined) {
+      h['content-type'] ??= 'application/json';
+      h['content-length'] = String(Buffer.byteLength(payload));
+    }
+    return new Promise((resolve, reject) => {
+      const req = (isHttps ? httpsRequest : httpRequest)(
+        url,
+        { method, headers: h, signal, ...(isHttps ? { ca: this.opts.ca, rejectUnauthorized: !this.opts.insecure } : {}) },
+        (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }),
+      );
+      if (this.opts.timeoutMs) req.setTimeout(this.opts.timeoutMs, () => req.destroy(new Error(`timed out after ${this.opts.timeoutMs} ms`)));
+      req.on('error', (e) => reject(signal?.aborted ? e : new TransportError(`cannot reach ${url.origin}: ${(e as Error).message}`, e)));
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  /** Sends a request and parses a JSON answer; non-2xx answers throw ApiError with the server's problem. */
+  async json<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T; headers: IncomingMessage['headers'] }> {
+    const res = await this.raw(method, path, body, headers);
+    const text = await readAll(res.body);
+    if (res.status >= 400) throw problemToError(res.status, text);
+    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+}
+
+export async function readAll(stream: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function problemToError(status: number, text: string): ApiError {
+  try {
+    const p = JSON.parse(text) as { code?: ErrorCode; detail?: string; errors?: FieldError[] };
+    if (p.code && p.detail) return new ApiError(p.code, p.detail, p.errors ?? []);
+  } catch {
+    /* not a problem document */
+  }
+  const code: ErrorCode = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 404 ? 'NotFound' : status >= 500 ? 'Internal' : 'BadRequest';
+  return new ApiError(code, `HTTP ${status}: ${text.slice(0, 200)}`);
+}
+
+/** Parses a text/event-stream body into (event, data, id) records. */
+export async function* parseSse(body: AsyncIterable<Buffer | string>): AsyncIterable<{ event: string; data: string; id?: string }> {
+  let buf = '';
+  for await (const chunk of body) {
+    buf += chunk.toString();
+    let i: number;
+    while ((i = buf.indexOf('\n\n')) >= 0) {
+      const block = buf.slice(0, i);
+      buf = buf.slice(i + 2);
+      let event = 'message';
+      let id: string | undefined;
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) continue;
+        const c = line.indexOf(':');
+        const field = c < 0 ? line : line.slice(0, c);
+        const value = c < 0 ? '' : line.slice(c + 1).replace(/^ /, '');
+        if (field === 'event') event = value;
+        else if (field === 'data') data.push(value);
+        else if (field === 'id') id = value;
+      }
+      if (data.length) yield { event, data: data.join('\n'), id };
+    }
+  }
+}

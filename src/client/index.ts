@@ -1,0 +1,3 @@
+// Public surface of the API client.
+export * from './http.js';
+export * from './api.js';
