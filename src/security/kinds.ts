@@ -3,7 +3,8 @@ import { Type, type Static } from 'typebox';
 import { Name, registerKind } from '../model/index.js';
 import { BINDABLE_CLUSTER_ROLES, ROLES, TENANT_ROLES } from './principal.js';
 
-const literals = <T extends string>(xs: readonly T[]) => Type.Union(xs.map((x) => Type.Literal(x)));
+/** A string enum whose static type is the union of `xs` (a plain mapped Union loses the literal types). */
+const literals = <T extends string>(xs: readonly T[]) => Type.Unsafe<T>(Type.Union(xs.map((x) => Type.Literal(x))));
 const Timestamp = Type.String({ minLength: 1, maxLength: 64 });
 const Base64 = Type.String({ pattern: '^[A-Za-z0-9+/]*={0,2}$', maxLength: 1_400_000 });
 const SecretKeyName = Type.String({ pattern: '^[-._a-zA-Z0-9]+$', minLength: 1, maxLength: 253 });
