@@ -158,7 +158,7 @@ export function placeWorkload(host: CgroupHost, key: string, resources: Resource
   const period = 100_000;
   const quota = Math.max(1000, Math.round(cpuCores * period));
   const wants = { memory: memBytes > 0, cpu: cpuCores > 0 };
-  for (const ctl of ['memory', 'cpu'] as const) {
+  for (const ctl of ['cpu', 'memory'] as const) {
     if (!wants[ctl]) {
       reasons.push(`${ctl}: no limit requested`);
       continue;

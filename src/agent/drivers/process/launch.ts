@@ -10,13 +10,12 @@ const INHERITED = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'];
 
 /**
  * Kubernetes-style expansion: `$(NAME)` becomes the variable's value when defined and stays literally
- * otherwise; `$$(NAME)` is an escape that yields the literal `$(NAME)`.
+ * otherwise; `$$` is an escaped `$`, so `$$(NAME)` yields the literal `$(NAME)`.
  */
 export function expandVars(input: string, vars: Record<string, string>): string {
-  return input.replace(/\$\$\(([A-Za-z_][A-Za-z0-9_]*)\)|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, escaped, name) => {
-    if (escaped !== undefined) return `$(${escaped as string})`;
-    const v = vars[name as string];
-    return v === undefined ? whole : v;
+  return input.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string | undefined) => {
+    if (name === undefined) return '$';
+    return vars[name] ?? whole;
   });
 }
 

@@ -103,10 +103,23 @@ export function makeSpec(name: string, artifact: RunSpec['artifact'], over: Part
   };
 }
 
-/** GET http://host:port/ of a fixture HTTP server, parsed. */
-export async function getJson(state: RunState, port = 'http', path = '/'): Promise<{ pid: number; env: Record<string, string>; argv: string[]; cwd: string }> {
-  const res = await fetch(`http://${state.host}:${state.ports[port]}${path}`);
-  return (await res.json()) as { pid: number; env: Record<string, string>; argv: string[]; cwd: string };
+type FixtureBody = { pid: number; env: Record<string, string>; argv: string[]; cwd: string };
+
+/**
+ * GET http://host:port/ of a fixture HTTP server, parsed. Connection refusals are retried for a moment:
+ * without a health check, "ready" only means "up for a while", not "listening".
+ */
+export async function getJson(state: RunState, port = 'http', path = '/'): Promise<FixtureBody> {
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    try {
+      const res = await fetch(`http://${state.host}:${state.ports[port]}${path}`);
+      return (await res.json()) as FixtureBody;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await sleep(25);
+    }
+  }
 }
 
 /** Collects lines of an async iterable until `enough` says so, then aborts `ac`. */
