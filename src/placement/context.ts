@@ -1,0 +1,156 @@
+// The one context object passed through a decision: snapshot, extra load, spread state, and per-group plans.
+import { CATEGORIES } from '../model/index.js';
+import type { Category } from '../model/index.js';
+import { addInto, DEFAULT_WEIGHTS, SCORER_NAMES } from './defaults.js';
+import type { MutableAmounts } from './defaults.js';
+import { mix32 } from './prng.js';
+import type { Reservations } from './reservations.js';
+import type {
+  Amounts, PlacementHooks, PlacementRequest, ReplicaGroup, RequestComponent, Snapshot, SnapshotArea, SnapshotSite, Weights,
+} from './types.js';
+import type { IndexNode } from './site-index.js';
+
+/** Node-level verdicts: every site passes / cannot tell; a positive number is a code every site fails with. */
+export const NODE_PASS = -1;
+export const NODE_MIXED = 0;
+
+/**
+ * A hard constraint. `site` returns 0 to pass or a positive reason code; `node`, when present, must only
+ * return NODE_PASS if every site in the cell passes and a code only if every site fails.
+ */
+export interface Filter<S = any> {
+  readonly name: string;
+  /** Per-group state; null when the filter has nothing to check for this group. */
+  prepare(ctx: PlacementContext, plan: GroupPlan): S | null;
+  site(site: SnapshotSite, state: S, ctx: PlacementContext, plan: GroupPlan): number;
+  node?(node: IndexNode, state: S, ctx: PlacementContext, plan: GroupPlan): number;
+  /** Plain words for `count` sites rejected with `code`, e.g. "5 over 10 ms from Madrid". */
+  describe(code: number, count: number, state: S, plan: GroupPlan): string;
+}
+
+/** A soft preference scoring a feasible site 0..100; `bound` must be ≥ the score of every site in the cell. */
+export interface Scorer<S = any> {
+  readonly name: keyof Weights;
+  /** Per-group state; null when the scorer does not apply to this group. */
+  prepare(ctx: PlacementContext, plan: GroupPlan): S | null;
+  score(site: SnapshotSite, state: S, ctx: PlacementContext, plan: GroupPlan): number;
+  bound(node: IndexNode, state: S, ctx: PlacementContext, plan: GroupPlan): number;
+}
+
+export interface ActiveFilter {
+  readonly filter: Filter;
+  readonly state: unknown;
+}
+
+export interface ActiveScorer {
+  readonly scorer: Scorer;
+  readonly state: unknown;
+  readonly weight: number;
+}
+
+/** A latency bound with its area resolved against the snapshot (undefined: unknown area, nothing passes). */
+export interface ResolvedBound {
+  readonly areaName: string;
+  readonly area: SnapshotArea | undefined;
+  readonly maxMs: number;
+}
+
+/** Everything decided once per (component, area group) before the replicas are searched for. */
+export interface GroupPlan {
+  readonly component: RequestComponent;
+  readonly group: ReplicaGroup;
+  readonly req: Amounts;
+  /** The group's own area, when it has a known one. */
+  readonly area: SnapshotArea | undefined;
+  readonly latencyBounds: readonly ResolvedBound[];
+  /** Category bit masks in preference order; the last is the fallback (rest of allowed). */
+  readonly tiers: readonly number[];
+  readonly weights: Weights;
+  readonly filters: readonly ActiveFilter[];
+  readonly scorers: readonly ActiveScorer[];
+  readonly weightSum: number;
+}
+
+export const categoryBit = (c: Category): number => 1 << CATEGORIES.indexOf(c);
+
+/** Whether balance and bin-packing see this decision's own earlier replicas ('dynamic') or only prior load ('static'). */
+export type LoadBasis = 'dynamic' | 'static';
+
+export interface ContextOptions {
+  seed: number;
+  reservations?: Reservations;
+  hooks?: PlacementHooks;
+  loadBasis?: LoadBasis;
+}
+
+/** Mutable state of one decision; never shared between decisions. */
+export class PlacementContext {
+  readonly snapshot: Snapshot;
+  readonly request: PlacementRequest;
+  readonly seed: number;
+  readonly hooks: PlacementHooks;
+  /** Load beyond snapshot.allocated by site index: others' reservations plus this decision's replicas. */
+  readonly extra = new Map<number, MutableAmounts>();
+  /** Load beyond snapshot.allocated that balance/bin-packing score against. */
+  readonly scoringLoad: Map<number, MutableAmounts>;
+  /** Replicas per site index and per provider index, by component name (for spread). */
+  readonly usedSites = new Map<string, Map<number, number>>();
+  readonly usedProviders = new Map<string, Map<number, number>>();
+  /** Total of this decision's placed replicas. */
+  readonly placed: MutableAmounts = { cpu: 0, memory: 0, gpu: 0, storage: 0 };
+  readonly seedMix: number;
+
+  constructor(snapshot: Snapshot, request: PlacementRequest, opts: ContextOptions) {
+    this.snapshot = snapshot;
+    this.request = request;
+    this.seed = opts.seed;
+    this.seedMix = mix32(opts.seed + 0x9e3779b9);
+    this.hooks = opts.hooks ?? {};
+    const key = `${request.namespace}/${request.name}`;
+    opts.reservations?.forEachReserved(key, (siteName, amounts) => {
+      const site = snapshot.siteByName(siteName);
+      if (site) this.extra.set(site.index, { ...amounts });
+    });
+    if ((opts.loadBasis ?? 'dynamic') === 'dynamic') this.scoringLoad = this.extra;
+    else this.scoringLoad = new Map([...this.extra].map(([i, a]) => [i, { ...a }]));
+  }
+
+  /** Seeded tie-break key of a site: lower wins among equal scores. */
+  tie(site: SnapshotSite): number {
+    return mix32(site.hash ^ this.seedMix);
+  }
+
+  /** Records a replica of `component` on `site`. */
+  use(site: SnapshotSite, component: RequestComponent): void {
+    let e = this.extra.get(site.index);
+    if (!e) this.extra.set(site.index, (e = { cpu: 0, memory: 0, gpu: 0, storage: 0 }));
+    addInto(e, component.resources);
+    addInto(this.placed, component.resources);
+    bump(this.usedSites, component.name, site.index, 1);
+    if (site.providerIndex >= 0) bump(this.usedProviders, component.name, site.providerIndex, 1);
+  }
+
+  /** Undoes `use` (batch search moves replicas around). */
+  unuse(site: SnapshotSite, component: RequestComponent): void {
+    const e = this.extra.get(site.index);
+    if (e) addInto(e, component.resources, -1);
+    addInto(this.placed, component.resources, -1);
+    bump(this.usedSites, component.name, site.index, -1);
+    if (site.providerIndex >= 0) bump(this.usedProviders, component.name, site.providerIndex, -1);
+  }
+}
+
+function bump(m: Map<string, Map<number, number>>, component: string, key: number, delta: number): void {
+  let counts = m.get(component);
+  if (!counts) m.set(component, (counts = new Map()));
+  const n = (counts.get(key) ?? 0) + delta;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
+}
+
+/** Request weights over the defaults. */
+export function resolveWeights(w: Partial<Weights> | undefined): Weights {
+  const out = { ...DEFAULT_WEIGHTS };
+  for (const k of SCORER_NAMES) if (w?.[k] !== undefined) out[k] = w[k];
+  return out;
+}

@@ -1,0 +1,30 @@
+// Filter: every latency bound of the group (from each user area its replicas serve) must hold at the site.
+import { NODE_MIXED, NODE_PASS } from '../context.js';
+import type { Filter, ResolvedBound } from '../context.js';
+import { latencyLowerBound, latencyUpperBound } from '../geo-bounds.js';
+
+/** Reason code i+1 means bound i of the group failed. */
+export const latencyFilter: Filter<readonly ResolvedBound[]> = {
+  name: 'latency',
+  prepare: (_ctx, plan) => (plan.latencyBounds.length > 0 ? plan.latencyBounds : null),
+  site: (site, bounds, ctx) => {
+    for (let i = 0; i < bounds.length; i++) {
+      const b = bounds[i];
+      if (!b.area || ctx.snapshot.latencyMs(b.area, site) > b.maxMs) return i + 1;
+    }
+    return 0;
+  },
+  node: (node, bounds, ctx) => {
+    let all = true;
+    for (let i = 0; i < bounds.length; i++) {
+      const b = bounds[i];
+      if (!b.area || latencyLowerBound(ctx.snapshot, node, b.area) > b.maxMs) return i + 1;
+      if (latencyUpperBound(ctx.snapshot, node, b.area) > b.maxMs) all = false;
+    }
+    return all ? NODE_PASS : NODE_MIXED;
+  },
+  describe: (code, n, bounds) => {
+    const b = bounds[code - 1];
+    return b.area ? `${n} over ${b.maxMs} ms from ${b.area.label}` : `${n} rejected: user area ${b.areaName} is unknown`;
+  },
+};

@@ -1,0 +1,27 @@
+// Filter: one replica's hourly price at the site must not exceed the request's maxPricePerHour.
+import { NODE_MIXED } from '../context.js';
+import type { Filter } from '../context.js';
+import { pricePerHour, round } from '../defaults.js';
+import type { Amounts } from '../types.js';
+
+interface State {
+  max: number;
+  req: Amounts;
+}
+
+export const maxPriceFilter: Filter<State> = {
+  name: 'price',
+  prepare: (_ctx, plan) => {
+    const max = plan.component.requirements.maxPricePerHour;
+    return max === undefined ? null : { max, req: plan.req };
+  },
+  site: (site, s) => (pricePerHour(site.pricing, s.req) > s.max ? 1 : 0),
+  node: (node, s) => {
+    const floor = pricePerHour(
+      { currency: '', cpuHour: node.minCpuHour, memoryGiBHour: node.minMemoryGiBHour, gpuHour: node.minGpuHour, storageGiBHour: node.minStorageGiBHour },
+      s.req,
+    );
+    return floor > s.max ? 1 : NODE_MIXED;
+  },
+  describe: (_code, n, s) => `${n} charge more than ${round(s.max, 6)}/h for one replica`,
+};

@@ -1,0 +1,59 @@
+// Builds a GroupPlan: resolves areas, category tiers and weights, and prepares the active filters and scorers.
+import { CATEGORIES } from '../model/index.js';
+import { categoryBit, resolveWeights } from './context.js';
+import type { ActiveFilter, ActiveScorer, GroupPlan, PlacementContext } from './context.js';
+import { FILTERS, SCORERS } from './pipeline.js';
+import type { ReplicaGroup, RequestComponent } from './types.js';
+
+/** Sites' tier by category index: position in the preference order, -1 when the category is not allowed. */
+export function tierOfCategory(plan: GroupPlan): Int8Array {
+  const out = new Int8Array(CATEGORIES.length).fill(-1);
+  CATEGORIES.forEach((c, i) => {
+    const t = plan.tiers.findIndex((mask) => (mask & categoryBit(c)) !== 0);
+    out[i] = t;
+  });
+  return out;
+}
+
+export interface Plan extends GroupPlan {
+  readonly tierOf: Int8Array;
+}
+
+export function planGroup(ctx: PlacementContext, component: RequestComponent, group: ReplicaGroup): Plan {
+  const snapshot = ctx.snapshot;
+  const cats = component.requirements.categories;
+  const allowed = cats?.allowed ?? CATEGORIES;
+  const preferred = (cats?.preferred ?? []).filter((c) => allowed.includes(c));
+  const tiers = preferred.map(categoryBit);
+  const rest = allowed.filter((c) => !preferred.includes(c));
+  if (rest.length > 0) tiers.push(rest.reduce((m, c) => m | categoryBit(c), 0));
+  const filters: ActiveFilter[] = [];
+  const scorers: ActiveScorer[] = [];
+  const plan = {
+    component,
+    group,
+    req: component.resources,
+    area: group.area !== undefined ? snapshot.areaByName(group.area) : undefined,
+    latencyBounds: group.latency.map((b) => ({ areaName: b.area, area: snapshot.areaByName(b.area), maxMs: b.maxMs })),
+    tiers,
+    weights: resolveWeights(component.requirements.weights),
+    filters,
+    scorers,
+    weightSum: 0,
+    tierOf: new Int8Array(0) as Int8Array,
+  };
+  plan.tierOf = tierOfCategory(plan);
+  for (const filter of FILTERS) {
+    const state: unknown = filter.prepare(ctx, plan);
+    if (state !== null) filters.push({ filter, state });
+  }
+  for (const scorer of SCORERS) {
+    const weight = plan.weights[scorer.name];
+    if (!(weight > 0)) continue;
+    const state: unknown = scorer.prepare(ctx, plan);
+    if (state !== null) scorers.push({ scorer, state, weight });
+  }
+  plan.weightSum = scorers.reduce((s, a) => s + a.weight, 0);
+  if (filters.length > 31) throw new Error('placement pipeline supports at most 31 filters');
+  return plan;
+}
