@@ -1,0 +1,53 @@
+// The `continuum` command: dispatches to one file per command and turns failures into exit codes.
+import { ApiError } from '../model/index.js';
+import { TransportError } from '../client/index.js';
+import { UsageError, parse, type Command, type Io } from './command.js';
+import { commands } from './commands/index.js';
+
+function help(): string {
+  const lines = commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
+  return `continuum — a multi-provider cloud-edge continuum control plane\n\nUsage: continuum <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'continuum <command> --help' for a command's options.\n`;
+}
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(help());
+    return name ? 0 : 1;
+  }
+  if (name === '--version' || name === '-v') argv = ['version', '--client'];
+  const cmd: Command | undefined = commands.find((c) => c.name === argv[0] || c.aliases?.includes(argv[0]));
+  if (!cmd) {
+    io.err(`error: unknown command ${JSON.stringify(name)}\n\n${help()}`);
+    return 1;
+  }
+  try {
+    const { values, positionals } = parse(cmd, argv.slice(1) ?? rest);
+    if (values.help) {
+      io.out(`${cmd.summary}\n\nUsage: ${cmd.usage}\n`);
+      return 0;
+    }
+    return (await cmd.run(values, positionals, io)) ?? 0;
+  } catch (e) {
+    if (e instanceof UsageError) io.err(`error: ${e.message}\n`);
+    else if (e instanceof ApiError) {
+      io.err(`Error from server (${e.code}): ${e.message}\n`);
+      for (const f of e.errors.slice(0, 20)) io.err(`  ${f.field}: ${f.message}\n`);
+    } else if (e instanceof TransportError) io.err(`error: ${e.message}\n`);
+    else io.err(`error: ${(e as Error).message ?? String(e)}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const ac = new AbortController();
+  const onSignal = (): void => ac.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const code = await run(argv, {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    signal: ac.signal,
+  });
+  process.exitCode = code;
+}

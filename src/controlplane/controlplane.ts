@@ -1,0 +1,119 @@
+// Assembles one control plane: store engine, admission, security, API server, controllers, compaction.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createApiServer, StaticTokenSecurity, type LogSource, type Security } from '../api/index.js';
+import { garbageCollector, Manager, namespaceAdmission, namespaceController, type ControllerFactory, type Logger } from '../controllers/index.js';
+import { API_VERSION, NamespaceKind } from '../model/index.js';
+import { SqliteBackend, Store, type Backend } from '../store/index.js';
+import { VERSION } from './version.js';
+
+export interface ControlPlaneOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  /** PostgreSQL connection string; SQLite in dataDir when absent. */
+  postgresUrl?: string;
+  postgresSchema?: string;
+  /** Run controllers only while holding the leader lease (set for several replicas). */
+  leaderElection?: boolean;
+  identity?: string;
+  tls?: { cert: string; key: string };
+  log?: Logger;
+  logRequests?: boolean;
+  /** Extra controllers (deployment, site health ...). */
+  controllers?: ControllerFactory[];
+  security?: (ctx: { dataDir: string; store: Store; adminToken: string }) => Promise<Security> | Security;
+  logs?: LogSource;
+  plugins?: Array<(app: FastifyInstance, cp: { store: Store }) => void | Promise<void>>;
+  /** Event retention in revisions before compaction (default 50 000). */
+  retainRevisions?: number;
+  /** SQLite durability (default FULL). */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+export interface ControlPlane {
+  url: string;
+  adminToken: string;
+  store: Store;
+  manager: Manager;
+  app: FastifyInstance;
+  stop(): Promise<void>;
+}
+
+/** The admin token lives in dataDir/admin.token (0600), created on first start and kept across restarts. */
+export function ensureAdminToken(dataDir: string): string {
+  const file = join(dataDir, 'admin.token');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const token = `cnt_${randomBytes(24).toString('base64url')}`;
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return token;
+}
+
+async function openBackend(o: ControlPlaneOptions): Promise<Backend> {
+  if (o.postgresUrl) {
+    const mod = (await import('../store/index.js')) as Record<string, any>;
+    if (!mod.PostgresBackend) throw new Error('PostgreSQL engine not available in this build');
+    return new mod.PostgresBackend({ connectionString: o.postgresUrl, schema: o.postgresSchema });
+  }
+  return new SqliteBackend({ path: join(o.dataDir, 'continuum.db'), synchronous: o.synchronous });
+}
+
+export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
+  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  const adminToken = ensureAdminToken(o.dataDir);
+  const backend = await openBackend(o);
+  const store = new Store(backend, { admission: [namespaceAdmission] });
+  const security = o.security ? await o.security({ dataDir: o.dataDir, store, adminToken }) : new StaticTokenSecurity(adminToken);
+
+  if (!(await store.get(NamespaceKind, undefined, 'default'))) {
+    await store.apply(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name: 'default' } }).catch(() => undefined);
+  }
+
+  const identity = o.identity ?? `${hostname()}-${process.pid}`;
+  const manager = new Manager({ store, log: o.log, leaderElection: o.leaderElection ? { identity } : undefined });
+  manager.add(garbageCollector);
+  manager.add(namespaceController);
+  for (const c of o.controllers ?? []) manager.add(c);
+
+  const app = await createApiServer({
+    store, security, logs: o.logs, version: VERSION,
+    logger: o.logRequests ? { level: 'info' } : false,
+    https: o.tls ? { cert: readFileSync(o.tls.cert), key: readFileSync(o.tls.key) } : null,
+    plugins: (o.plugins ?? []).map((p) => (a: FastifyInstance) => p(a, { store })),
+  });
+  const address = await app.listen({ port: o.port ?? 8080, host: o.host ?? '127.0.0.1' });
+  const url = address.replace('[::1]', 'localhost');
+  await manager.start();
+
+  // Compaction keeps the event log bounded; watchers older than the window get 410 Gone and relist.
+  const retain = o.retainRevisions ?? 50_000;
+  const compactor = setInterval(() => {
+    void (async () => {
+      try {
+        const rev = await store.revision();
+        if (rev > retain) await store.backend.compact(rev - retain);
+      } catch (e) {
+        o.log?.warn(`compaction failed: ${(e as Error).message}`);
+      }
+    })();
+  }, 60_000);
+  compactor.unref();
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url, adminToken, store, manager, app,
+    stop() {
+      stopped ??= (async () => {
+        clearInterval(compactor);
+        await manager.stop();
+        await app.close();
+        await store.close();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// The embedded continuum behind `continuum up`: one process with control plane, topology and site agents.
+import { startControlPlane, type ControlPlaneOptions } from '../controlplane/index.js';
+import { kindByName } from '../model/index.js';
+import { loadTopology } from '../topology/index.js';
+import type { Logger } from '../controllers/index.js';
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  topology?: string;
+  agents?: boolean;
+  verbose?: boolean;
+  progress?: (msg: string) => void;
+  log?: Logger;
+}
+
+export interface Embedded {
+  url: string;
+  adminToken: string;
+  summary: string;
+  stop(): Promise<void>;
+}
+
+/** Controllers, security and adapters every full control plane runs (`up` and `server`). */
+export function controlPlaneExtras(_dataDir: string): Partial<ControlPlaneOptions> {
+  return {};
+}
+
+export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
+  const progress = o.progress ?? (() => undefined);
+  const topo = loadTopology(o.topology);
+  const cp = await startControlPlane({ dataDir: o.dataDir, port: o.port, host: o.host, log: o.log, ...controlPlaneExtras(o.dataDir) });
+  let changed = 0;
+  for (const obj of [...topo.providers, ...topo.areas, ...topo.sites]) {
+    const { result } = await cp.store.apply(kindByName(obj.kind)!, obj);
+    if (result !== 'unchanged') changed++;
+  }
+  progress(`topology: ${topo.providers.length} providers, ${topo.sites.length} sites, ${topo.areas.length} user areas (${changed} created or updated)`);
+  return {
+    url: cp.url,
+    adminToken: cp.adminToken,
+    summary: `${topo.sites.length} sites of ${topo.providers.length} providers, ${topo.areas.length} user areas`,
+    stop: () => cp.stop(),
+  };
+}

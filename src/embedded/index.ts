@@ -1,0 +1,2 @@
+// Public surface of the embedded continuum.
+export * from './embedded.js';
