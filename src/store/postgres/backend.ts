@@ -28,9 +28,14 @@ export interface PostgresOptions {
  * transaction takes a fresh snapshot, so the precondition check sees every earlier commit.
  */
 const READ_COMMITTED = 'BEGIN ISOLATION LEVEL READ COMMITTED';
+/**
+ * A write transaction holds the global revision lock, so a client that stalls or vanishes inside one
+ * would stop every writer; the server ends such a session after 5 s idle in the transaction.
+ */
+const WRITE_TX = `${READ_COMMITTED}; SET LOCAL idle_in_transaction_session_timeout = '5s'`;
 
 type Row = Record<string, unknown>;
-const num = (v: unknown): number => Number(v as string);
+const num = (v: unknown): number => Number(v as string); // int8 arrives as a string
 const parse = (data: unknown): AnyResource => JSON.parse(data as string) as AnyResource;
 
 /** The URL without its password, for error messages. */
@@ -52,7 +57,7 @@ export class PostgresBackend implements Backend {
   private readonly changes: ChangeListener;
   private readonly listeners = new Set<() => void>();
   private ready: Promise<void> | undefined;
-  private begin = READ_COMMITTED;
+  private begin = WRITE_TX;
   private closed = false;
 
   /** Connects and migrates before resolving (errors surface here rather than on first use). */
@@ -101,23 +106,36 @@ export class PostgresBackend implements Backend {
 
   /** Idempotent, and safe when several replicas start at once: DDL runs under a per-schema advisory lock. */
   private async migrate(): Promise<void> {
+    const { sc, ok } = (await this.pool.query<Row>(`SELECT current_setting('synchronous_commit') AS sc, (${this.sql.migrated}) AS ok`)).rows[0];
+    // 'off' acknowledges commits before they are flushed; writes then opt back in per transaction.
+    if (sc === 'off') this.begin = `${WRITE_TX}; SET LOCAL synchronous_commit = on`;
+    if (ok === true) return;
+    await this.transaction('BEGIN', async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1, $2)', this.sql.lock);
+      for (const stmt of this.sql.ddl) await c.query(stmt);
+    });
+  }
+
+  /** Runs `fn` in one transaction on one pooled connection; a connection that failed is discarded. */
+  private async transaction<T>(begin: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no pool error handler; without this a dropped connection would crash.
+    const onError = (e: Error): void => void (broken = e);
+    c.on('error', onError);
     try {
-      const sc = (await c.query<Row>(`SELECT current_setting('synchronous_commit') AS v`)).rows[0].v;
-      // 'off' acknowledges commits before they are flushed; writes then opt back in per transaction.
-      if (sc === 'off') this.begin = `${READ_COMMITTED}; SET LOCAL synchronous_commit = on`;
-      if ((await c.query<Row>(this.sql.migrated)).rows[0].ok === true) return;
-      await c.query('BEGIN');
+      await c.query(begin);
       try {
-        await c.query('SELECT pg_advisory_xact_lock($1, $2)', this.sql.lock);
-        for (const stmt of this.sql.ddl) await c.query(stmt);
+        const out = await fn(c);
         await c.query('COMMIT');
+        return out;
       } catch (e) {
+        // A failed COMMIT (connection lost) leaves the outcome unknown, as with any networked database.
         await c.query('ROLLBACK').catch((err: Error) => (broken = err));
         throw e;
       }
     } finally {
+      c.off('error', onError);
       c.release(broken);
     }
   }
@@ -135,22 +153,7 @@ export class PostgresBackend implements Backend {
 
   async commit(m: Mutation): Promise<number> {
     await this.use();
-    const c = await this.pool.connect();
-    let broken: Error | undefined;
-    let rev: number;
-    try {
-      await c.query(this.begin);
-      try {
-        rev = await this.write(c, m);
-        await c.query('COMMIT');
-      } catch (e) {
-        // A failed COMMIT (connection lost) leaves the outcome unknown, as with any networked database.
-        await c.query('ROLLBACK').catch((err: Error) => (broken = err));
-        throw e;
-      }
-    } finally {
-      c.release(broken);
-    }
+    const rev = await this.transaction(this.begin, (c) => this.write(c, m));
     m.object.metadata.resourceVersion = String(rev);
     this.wake();
     return rev;

@@ -15,7 +15,7 @@ export interface Sql {
   channel: string;
   /** Advisory lock key (class, object) serialising this schema's migrations across replicas. */
   lock: [number, number];
-  /** True when every table exists (lets replicas without CREATE privilege start on a migrated schema). */
+  /** Boolean expression: every table exists (lets replicas without CREATE privilege start on a migrated schema). */
   migrated: string;
   /** Idempotent DDL and seed rows, run under the advisory lock in one transaction. */
   ddl: string[];
@@ -58,7 +58,7 @@ export function sqlFor(schemaName: string): Sql {
     schema: s,
     channel: channelFor(schemaName),
     lock: [LOCK_CLASS, createHash('sha256').update(schemaName).digest().readInt32BE(0)],
-    migrated: `SELECT to_regclass('${o}') IS NOT NULL AND to_regclass('${e}') IS NOT NULL AND to_regclass('${c}') IS NOT NULL AS ok`,
+    migrated: `to_regclass('${o}') IS NOT NULL AND to_regclass('${e}') IS NOT NULL AND to_regclass('${c}') IS NOT NULL`,
     ddl: [
       `CREATE SCHEMA IF NOT EXISTS ${s}`,
       // data is the JSON text as written (not JSONB): key order and every value round-trip exactly.
