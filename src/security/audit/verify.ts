@@ -1,0 +1,95 @@
+// Verifies a whole audit chain, naming the first bad record, and exports records as JSON lines.
+import type { KeyObject } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { GENESIS, hashRecord, verifyHash, verifyHeadSig, type AuditHead, type AuditRecord } from './record.js';
+import { readLines, type AuditSink } from './sink.js';
+
+export type VerifyResult =
+  | { ok: true; records: number; warnings: string[] }
+  | { ok: false; records: number; /** 0-based position of the first bad record (= its expected seq). */ index: number; reason: string };
+
+export interface VerifySource {
+  lines(): AsyncIterable<string>;
+  readHead(): Promise<string | undefined>;
+}
+
+/** A VerifySource over files, without opening them for writing. */
+export function fileSource(path: string, headPath?: string): VerifySource {
+  return {
+    lines: () => (existsSync(path) ? readLines(path) : (async function* () {})()),
+    readHead: async () => (headPath && existsSync(headPath) ? readFileSync(headPath, 'utf8') : undefined),
+  };
+}
+
+/**
+ * Checks every record in order: valid JSON, `seq` equal to its position (catches deletion,
+ * insertion and reordering), `prev` equal to the previous record's hash, `hash` matching the
+ * content (catches edits) and a valid signature (catches forged records). Then checks the signed
+ * head: a head beyond the last record means records were cut off the end. A missing head is only
+ * a warning. Returns the first failure.
+ */
+export async function verifyAuditLog(source: VerifySource | AuditSink | string, publicKey: KeyObject, headPath?: string): Promise<VerifyResult> {
+  const src = typeof source === 'string' ? fileSource(source, headPath) : source;
+  let index = 0;
+  let prev = GENESIS;
+  const fail = (reason: string): VerifyResult => ({ ok: false, records: index, index, reason });
+  const headText = await src.readHead();
+  let head: AuditHead | undefined;
+  if (headText) {
+    try {
+      head = JSON.parse(headText) as AuditHead;
+    } catch {
+      return fail('head file is not valid JSON');
+    }
+    if (!verifyHeadSig(head, publicKey)) return fail('head file signature invalid');
+  }
+  for await (const line of src.lines()) {
+    let rec: AuditRecord;
+    try {
+      rec = JSON.parse(line) as AuditRecord;
+    } catch {
+      return fail(`record ${index}: not valid JSON`);
+    }
+    if (rec === null || typeof rec !== 'object' || typeof rec.hash !== 'string' || typeof rec.sig !== 'string' || typeof rec.prev !== 'string') {
+      return fail(`record ${index}: missing seq/prev/hash/sig`);
+    }
+    if (rec.seq !== index) return fail(`record ${index}: has seq ${String(rec.seq)} (a record was deleted, inserted or moved here)`);
+    if (rec.prev !== prev) return fail(`record ${index}: does not chain to the previous record (prev hash mismatch)`);
+    if (hashRecord(rec) !== rec.hash) return fail(`record ${index}: content was altered (hash mismatch)`);
+    if (!verifyHash(rec.hash, rec.sig, publicKey)) return fail(`record ${index}: signature invalid (forged or signed with another key)`);
+    if (head && head.seq === index && head.hash !== rec.hash) return fail(`record ${index}: differs from the record the head names`);
+    prev = rec.hash;
+    index += 1;
+  }
+  const warnings: string[] = [];
+  if (!head) {
+    if (index > 0) warnings.push('no head file: removal of the newest records cannot be detected');
+    return { ok: true, records: index, warnings };
+  }
+  if (head.seq >= index) return fail(`record ${index}: missing (head names record ${head.seq}; the log ends early)`);
+  if (head.seq < index - 1) warnings.push(`head names record ${head.seq} of ${index - 1}: it lags (normal after a crash)`);
+  return { ok: true, records: index, warnings };
+}
+
+/**
+ * Writes records as JSON lines (one record per line, as stored) to `write`, optionally only those
+ * with `since <= time < until`. Returns how many were written. Records hold no secret values.
+ */
+export async function exportAuditLog(
+  source: VerifySource | AuditSink | string,
+  write: (line: string) => void | Promise<void>,
+  filter: { since?: Date; until?: Date } = {},
+): Promise<number> {
+  const src = typeof source === 'string' ? fileSource(source) : source;
+  let n = 0;
+  for await (const line of src.lines()) {
+    if (line === '') continue;
+    if (filter.since || filter.until) {
+      const t = Date.parse((JSON.parse(line) as AuditRecord).time);
+      if ((filter.since && t < filter.since.getTime()) || (filter.until && t >= filter.until.getTime())) continue;
+    }
+    await write(`${line}\n`);
+    n += 1;
+  }
+  return n;
+}
