@@ -20,6 +20,11 @@ export interface RunSpec {
   artifactBaseDir?: string;
 }
 
+/**
+ * Starting: launched (or waiting out a restart back-off) and not yet healthy in this run. Running: healthy at
+ * least once in this run. Failed: ended and not restarted (non-zero or unknown exit, or failed health).
+ * Terminated: ended cleanly and not restarted, or stopped.
+ */
 export type RunPhase = 'Starting' | 'Running' | 'Failed' | 'Terminated';
 
 /** What a driver reports about one workload. */
@@ -36,9 +41,13 @@ export interface RunState {
   ports: Record<string, number>;
   restarts: number;
   startedAt?: string;
+  /** Exit code of the last ended run (128 + n for signal n); absent when unknown, e.g. for an adopted process. */
   exitCode?: number;
   message?: string;
-  /** Whether CPU / memory limits are really enforced (cgroups); never pretend. */
+  /**
+   * Whether CPU / memory limits are really enforced (cgroups); never pretend. A limit that was not requested
+   * is false too; `reason` says why each false one is false.
+   */
   limits: { cpu: boolean; memory: boolean; reason?: string };
 }
 
@@ -52,17 +61,25 @@ export interface LogOptions {
 export interface RuntimeDriver {
   readonly name: string;
   /**
-   * Ensures the workload runs as specified. Idempotent: same id + uid + generation and still running →
-   * returns the current state without restarting. A different uid/generation replaces the old run.
+   * Ensures the workload runs as specified. Idempotent: same id + uid + generation → returns the current state
+   * without restarting (also after it Failed or Terminated: a retry needs a new generation). A different
+   * uid/generation replaces the old run. Resolves once started, before readiness. An unusable spec throws
+   * ApiError Invalid and leaves the current run alone.
    */
   ensure(spec: RunSpec): Promise<RunState>;
-  /** Stops and forgets the workload: SIGTERM, grace period, then SIGKILL. No-op when unknown. */
+  /**
+   * Stops and forgets the workload: SIGTERM, grace period, then SIGKILL. No-op when unknown. Listeners get a
+   * final Terminated state (with the exit code) before it is forgotten.
+   */
   remove(id: string, graceSeconds?: number): Promise<void>;
   get(id: string): RunState | undefined;
   list(): RunState[];
   /** Called on every state change (phase, readiness, restart, pid, exit). */
   onChange(listener: (state: RunState) => void): () => void;
-  /** Log lines (stdout and stderr) of the workload, oldest first; with follow, keeps yielding until aborted. */
+  /**
+   * Log lines (stdout and stderr) of the workload, oldest first; with follow, keeps yielding until aborted
+   * (or the workload is removed, or the driver closes). Throws ApiError NotFound for an unknown workload.
+   */
   logs(id: string, opts?: LogOptions): AsyncIterable<string>;
   /**
    * Shuts the driver down. `detach: true` leaves workloads running so a restarted agent can re-adopt
@@ -81,6 +98,6 @@ export interface DriverOptions {
   logMaxBytes?: number;
   /** Rotated log files kept per workload. */
   logFiles?: number;
-  /** Clock and timers are injectable for tests. */
+  /** Clock, injectable for tests (timestamps and back-off reset windows). */
   now?: () => Date;
 }

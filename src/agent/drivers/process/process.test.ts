@@ -1,12 +1,13 @@
 // Process driver tests: the shared conformance suite, then process-specific behaviour.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, test, type TestContext } from 'vitest';
 import { isApiError } from '../../../model/errors.js';
 import { describeDriverConformance } from '../conformance.js';
 import type { RunState } from '../driver.js';
-import { fixturePath, nodeFixture } from '../testing/fixtures.js';
+import { AGENT_CHILD, fixturePath, nodeFixture, REGISTER_TS } from '../testing/fixtures.js';
 import { collect, getJson, Harness, makeSpec, pidGone, waitFor } from '../testing/harness.js';
 import { createProcessDriver, type ProcessDriverOptions } from './driver.js';
 import { workloadPaths } from './state.js';
@@ -174,6 +175,26 @@ describe('process driver', () => {
     expect(s2.restarts).toBe(1);
     expect(pidGone(s1.pid ?? 0)).toBe(false); // not ours any more: never signalled
     process.kill(-(s1.pid ?? 0), 'SIGKILL');
+  });
+
+  test('workloads survive the agent process being SIGKILLed; the next agent adopts them', async (ctx) => {
+    const h = setup(ctx);
+    const stateDir = h.newStateDir();
+    const sp = makeSpec('survivor', nodeFixture('http-server'));
+    const agent = spawn(process.execPath, ['--import', REGISTER_TS, AGENT_CHILD, stateDir, JSON.stringify(sp)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    ctx.onTestFinished(() => void agent.kill('SIGKILL'));
+    let out = '';
+    agent.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const pid = await waitFor(() => Number(/ready (\d+)/.exec(out)?.[1]), 'the child agent to start the workload', 10_000);
+    h.notePid(pid);
+    agent.kill('SIGKILL');
+    await once(agent, 'exit');
+    const d = await h.driver(stateDir);
+    expect(d.get(sp.id)).toMatchObject({ pid, phase: 'Running', restarts: 0 });
+    const s = await until(d, h, sp.id, isReady, 'adopted and ready');
+    expect((await getJson(s)).pid).toBe(pid);
+    await d.remove(sp.id, 1);
+    expect(pidGone(pid)).toBe(true);
   });
 
   test('skips malformed state files with a warning', async (ctx) => {

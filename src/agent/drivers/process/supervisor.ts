@@ -1,6 +1,5 @@
 // Supervision of one workload: spawns or adopts its process, watches exit and health, restarts with back-off.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunPhase, RunSpec, RunState } from '../driver.js';
 import { isMember, placeWorkload, releaseCgroups, type CgroupHost, type Limits } from './cgroups.js';
@@ -8,7 +7,8 @@ import { HealthMonitor, type ProbeContext } from './health.js';
 import { planLaunch, withCgroupJoin, workloadEnv } from './launch.js';
 import { CURRENT_LOG } from './logs.js';
 import { backoffAfterExit, restartDelay, shouldRestart, type BackoffConfig } from './policy.js';
-import { exitCodeOf, isAlive, killGroup, killStragglers, readProcStat } from './proc.js';
+import { isAlive, killStragglers } from './proc.js';
+import { Run } from './run.js';
 import { sanitiseId, writeState, type PersistedWorkload, type WorkloadPaths } from './state.js';
 
 export interface SupervisorContext {
@@ -22,32 +22,6 @@ export interface SupervisorContext {
   cgroups: CgroupHost;
   changed: (s: RunState) => void;
 }
-
-/** One start of the process. Its pid is also its process group id (spawned detached). */
-interface Run {
-  pid: number;
-  startTime?: string;
-  /** Present when the process is our child (exit code known); absent for adopted processes. */
-  adopted: boolean;
-  startedMs: number;
-  ended: boolean;
-  exitCode?: number;
-  /** Set when a failing health check killed the run. */
-  unhealthy?: string;
-  done: Promise<void>;
-  markDone: () => void;
-  poll?: NodeJS.Timeout;
-  detach?: () => void;
-}
-
-const waitFor = (p: Promise<void>, ms: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    void p.then(() => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
 
 export class Supervisor {
   phase: RunPhase = 'Starting';
@@ -64,6 +38,7 @@ export class Supervisor {
   private health?: HealthMonitor;
   private stopping = false;
   private detached = false;
+  private lastPersisted = '';
 
   constructor(
     readonly spec: RunSpec,
@@ -87,7 +62,7 @@ export class Supervisor {
     this.crashLoop = p.crashLoop;
     const startedMs = p.startedAt ? Date.parse(p.startedAt) : this.ctx.nowMs();
     if (p.pid !== undefined && isAlive(p.pid, p.startTime)) {
-      const run = this.newRun(p.pid, p.startTime, true, startedMs);
+      const run = (this.run = Run.adopt(p.pid, p.startTime, startedMs, this.ctx.pollIntervalMs, this.onRunEnded));
       if (this.cgroupDirs.length && !isMember(p.pid, this.cgroupDirs)) this.limits = { cpu: false, memory: false, reason: 'adopted process is not in its cgroup' };
       this.watchHealth(run, true);
       this.emit();
@@ -131,11 +106,19 @@ export class Supervisor {
     };
   }
 
-  /** Persists, then reports the new state (the driver drops duplicates). */
+  /** Persists (when changed), then reports the new state (the driver drops duplicates). */
   private emit(): void {
     if (this.detached) return;
-    writeState(this.paths, this.persisted());
+    this.persist();
     this.ctx.changed(this.snapshot());
+  }
+
+  private persist(): void {
+    const p = this.persisted();
+    const key = JSON.stringify(p);
+    if (key === this.lastPersisted) return;
+    writeState(this.paths, p);
+    this.lastPersisted = key;
   }
 
   private timer(ms: number, fn: () => void): void {
@@ -154,23 +137,6 @@ export class Supervisor {
     this.health = undefined;
   }
 
-  private newRun(pid: number, startTime: string | undefined, adopted: boolean, startedMs: number): Run {
-    let markDone = () => {};
-    const done = new Promise<void>((r) => (markDone = r));
-    const run: Run = { pid, startTime, adopted, startedMs, ended: false, done, markDone };
-    if (adopted) this.pollExit(run, this.ctx.pollIntervalMs);
-    this.run = run;
-    return run;
-  }
-
-  private pollExit(run: Run, everyMs: number): void {
-    if (run.poll) clearInterval(run.poll);
-    run.poll = setInterval(() => {
-      if (!isAlive(run.pid, run.startTime)) this.onExit(run, undefined, 'process exited (adopted: exit code unknown)');
-    }, everyMs);
-    run.poll.unref();
-  }
-
   private scheduleLaunch(delayMs: number): void {
     this.timer(delayMs, () => {
       if (this.stopping || this.detached) return;
@@ -185,35 +151,18 @@ export class Supervisor {
     this.message = undefined;
     this.phase = 'Starting';
     this.ready = false;
-    let pid: number | undefined;
-    let child: ChildProcess;
+    let run: Run;
     try {
       mkdirSync(this.paths.work, { recursive: true });
       mkdirSync(this.paths.logs, { recursive: true });
       const plan = planLaunch(this.spec, this.ports, this.paths.work);
       const { file, args } = withCgroupJoin(plan, this.cgroupDirs.map((d) => join(d, 'cgroup.procs')));
-      const fd = openSync(join(this.paths.logs, CURRENT_LOG), 'a');
-      try {
-        child = spawn(file, args, { cwd: this.paths.work, env: plan.env, detached: true, stdio: ['ignore', fd, fd] });
-      } finally {
-        closeSync(fd);
-      }
-      pid = child.pid;
+      const logFile = join(this.paths.logs, CURRENT_LOG);
+      run = this.run = Run.spawn({ file, args, env: plan.env, cwd: this.paths.work, logFile }, this.ctx.nowMs(), this.onRunEnded);
     } catch (e) {
       this.afterEnd(this.ctx.nowMs(), 127, undefined, `cannot start: ${(e as Error).message}`);
       return;
     }
-    if (pid === undefined) {
-      child.once('error', (e) => this.afterEnd(this.ctx.nowMs(), 127, undefined, `cannot start: ${e.message}`));
-      return;
-    }
-    child.unref();
-    const run = this.newRun(pid, readProcStat(pid)?.startTime, false, this.ctx.nowMs());
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
-      this.onExit(run, exitCodeOf(code, signal), signal ? `killed by ${signal}` : `exited with code ${String(code)}`);
-    child.once('exit', onExit);
-    child.on('error', () => {});
-    run.detach = () => child.removeListener('exit', onExit);
     this.watchHealth(run, false);
     this.emit();
   }
@@ -261,8 +210,8 @@ export class Supervisor {
           run.unhealthy = msg;
           this.message = msg;
           this.emit();
-          this.signal(run, 'SIGTERM');
-          this.timer(this.spec.terminationGracePeriodSeconds * 1000, () => this.signal(run, 'SIGKILL'));
+          run.signal('SIGTERM');
+          this.timer(this.spec.terminationGracePeriodSeconds * 1000, () => run.signal('SIGKILL'));
         },
       },
       this.ctx.nowMs,
@@ -270,26 +219,13 @@ export class Supervisor {
     );
   }
 
-  /** Signals the run's process group, unless it ended or (adopted) its pid now belongs to someone else. */
-  private signal(run: Run, sig: NodeJS.Signals): void {
-    if (run.ended || (run.adopted && !isAlive(run.pid, run.startTime))) return;
-    killGroup(run.pid, sig);
-  }
-
-  private onExit(run: Run, exitCode: number | undefined, message: string): void {
-    if (run.ended) return;
-    run.ended = true;
-    run.exitCode = exitCode;
-    if (run.poll) clearInterval(run.poll);
-    // The leader is gone: nothing else of this run may linger in its group.
-    killStragglers(run.pid, run.startTime);
-    if (this.run === run) {
-      this.health?.stop();
-      this.health = undefined;
-      if (!this.stopping && !this.detached) this.afterEnd(run.startedMs, exitCode, run.unhealthy, message);
-    }
-    run.markDone();
-  }
+  /** Called once per run when it ends (see Run). */
+  private readonly onRunEnded = (run: Run, exitCode: number | undefined, message: string): void => {
+    if (this.run !== run) return;
+    this.health?.stop();
+    this.health = undefined;
+    if (!this.stopping && !this.detached) this.afterEnd(run.startedMs, exitCode, run.unhealthy, message);
+  };
 
   /** Decides between restart (with back-off) and a terminal phase once a run has ended. */
   private afterEnd(startedMs: number, exitCode: number | undefined, unhealthy: string | undefined, message: string): void {
@@ -316,18 +252,14 @@ export class Supervisor {
     this.clearTimers();
     const run = this.run;
     if (run && !run.ended) {
-      if (run.adopted) this.pollExit(run, 20);
-      this.signal(run, 'SIGTERM');
-      if (!(await waitFor(run.done, graceMs))) {
-        this.signal(run, 'SIGKILL');
-        if (!(await waitFor(run.done, 5000))) message = `${message}; process ${run.pid} did not die after SIGKILL`;
+      run.pollEvery(20);
+      run.signal('SIGTERM');
+      if (!(await run.waitDone(graceMs))) {
+        run.signal('SIGKILL');
+        if (!(await run.waitDone(5000))) message = `${message}; process ${run.pid} did not die after SIGKILL`;
       }
     }
-    if (run) {
-      killStragglers(run.pid, run.startTime);
-      if (run.poll) clearInterval(run.poll);
-      this.exitCode = run.exitCode;
-    }
+    if (run) this.exitCode = run.exitCode;
     releaseCgroups(this.cgroupDirs);
     this.run = undefined;
     this.phase = 'Terminated';
@@ -338,10 +270,9 @@ export class Supervisor {
 
   /** Stops supervising but leaves the process running; state on disk lets the next agent adopt it. */
   detach(): void {
-    writeState(this.paths, this.persisted());
+    this.persist();
     this.detached = true;
     this.clearTimers();
-    if (this.run?.poll) clearInterval(this.run.poll);
-    this.run?.detach?.();
+    this.run?.detach();
   }
 }

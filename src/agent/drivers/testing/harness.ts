@@ -69,6 +69,11 @@ export class Harness {
     return s;
   }
 
+  /** Remembers a pid started outside any driver of this harness (e.g. by a child agent process). */
+  notePid(pid: number): void {
+    this.pids.add(pid);
+  }
+
   eventsOf(id: string): RunState[] {
     return this.events.filter((e) => e.id === id);
   }
