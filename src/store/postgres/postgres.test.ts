@@ -164,3 +164,60 @@ describe.skipIf(SKIP_PG)('postgres engine', () => {
     });
   });
 });
+
+describe.skipIf(SKIP_PG)('watch hub over a flaky connection', () => {
+  afterAll(() => db.dropAll());
+
+  /**
+   * The engine with the next `n` revision() calls failing as after a dropped connection; `deaf` also
+   * suppresses change notifications so that the test decides when the hub pumps.
+   */
+  function flaky(b: PostgresBackend, deaf = false): { backend: Backend; failNext: (n: number) => void } {
+    let left = 0;
+    const backend = new Proxy(b, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof v !== 'function') return v;
+        if (prop === 'onChange' && deaf) return () => () => undefined;
+        if (prop !== 'revision') return v.bind(target);
+        return () => (left-- > 0 ? Promise.reject(new Error('connection terminated')) : b.revision());
+      },
+    });
+    return { backend, failNext: (n) => (left = n) };
+  }
+
+  it('a watch can start after the first attempt hit a database error', async () => {
+    const f = flaky(await db.open(db.freshSchema()));
+    const store = new Store(f.backend, { watchPollMs: 50 });
+    try {
+      const rv = (await store.create(SiteKind, site('before-blip'))).metadata.resourceVersion;
+      f.failNext(1);
+      await expect(store.watch(SiteKind, { resourceVersion: rv })).rejects.toThrow('connection terminated');
+      const w = await store.watch(SiteKind, { resourceVersion: rv });
+      const created = await store.create(SiteKind, site('after-blip'));
+      expect((await collect(w, 1, 0, 5000)).map((e) => tag(e.object))).toEqual([tag(created)]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a database error right after falling behind compaction fails watchers instead of the process', async () => {
+    const b = await db.open(db.freshSchema());
+    const f = flaky(b, true);
+    const store = new Store(f.backend, { watchPollMs: 60_000 });
+    try {
+      const w = await store.watch(SiteKind);
+      // Another replica writes and compacts while this hub is between pumps.
+      const other = await db.open(b.schema);
+      const last = await other.commit({ op: 'create', key: { resource: 'sites.continuum.eu', namespace: '', name: 'gone' }, object: { ...site('gone'), metadata: { name: 'gone' } } as AnyResource });
+      await other.compact(last);
+      await other.close();
+      f.failNext(1);
+      store.hub.kick();
+      await expect(collect(w, 1, 0, 5000)).rejects.toMatchObject({ code: 'Gone' });
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      await store.close();
+    }
+  });
+});
