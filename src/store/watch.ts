@@ -120,7 +120,11 @@ export class WatchHub {
       const bookmark = setInterval(() => this.bookmarks(), this.opts.bookmarkMs ?? 15_000);
       bookmark.unref();
       this.timers.push(poll, bookmark);
-    })();
+    })().catch((e: unknown) => {
+      // A failed start (e.g. a dropped database connection) is retried by the next watch.
+      this.started = undefined;
+      throw e;
+    });
     return this.started;
   }
 
@@ -130,7 +134,8 @@ export class WatchHub {
       this.again = true;
       return;
     }
-    this.pumping = this.pump().finally(() => {
+    // A pump that fails outside its own handling is retried by the next kick (the poll at the latest).
+    this.pumping = this.pump().catch(() => undefined).finally(() => {
       this.pumping = undefined;
       if (this.again) this.kick();
     });
