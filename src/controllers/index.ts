@@ -2,3 +2,6 @@
 export * from './runtime/index.js';
 export { garbageCollector } from './gc/gc.js';
 export { namespaceAdmission, namespaceController, NAMESPACE_FINALIZER } from './namespace/namespace.js';
+export * from './deployment/index.js';
+export { siteHealthController, type SiteHealthOptions } from './sitehealth/sitehealth.js';
+export { eventRecorder, type EventRecorder } from './events/recorder.js';

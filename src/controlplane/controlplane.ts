@@ -5,7 +5,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createApiServer, StaticTokenSecurity, type LogSource, type Security } from '../api/index.js';
-import { garbageCollector, Manager, namespaceAdmission, namespaceController, type ControllerFactory, type Logger } from '../controllers/index.js';
+import {
+  deploymentController, garbageCollector, Manager, namespaceAdmission, namespaceController, siteHealthController,
+  type ControllerFactory, type Logger,
+} from '../controllers/index.js';
 import { API_VERSION, NamespaceKind } from '../model/index.js';
 import { SqliteBackend, Store, type Backend } from '../store/index.js';
 import { VERSION } from './version.js';
@@ -32,6 +35,10 @@ export interface ControlPlaneOptions {
   retainRevisions?: number;
   /** SQLite durability (default FULL). */
   synchronous?: 'FULL' | 'NORMAL';
+  /** Seconds without an agent heartbeat before a site turns NotReady (default 40). */
+  siteGraceSeconds?: number;
+  /** Seconds workloads stay on a NotReady site before they are re-placed (default 0). */
+  tolerationSeconds?: number;
 }
 
 export interface ControlPlane {
@@ -77,6 +84,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const manager = new Manager({ store, log: o.log, leaderElection: o.leaderElection ? { identity } : undefined });
   manager.add(garbageCollector);
   manager.add(namespaceController);
+  manager.add(siteHealthController({ graceSeconds: o.siteGraceSeconds }));
+  manager.add(deploymentController({ defaultTolerationSeconds: o.tolerationSeconds }));
   for (const c of o.controllers ?? []) manager.add(c);
 
   const app = await createApiServer({

@@ -1,0 +1,98 @@
+// Per-slot convergence: which workloads to keep, delete or (re)place — rolling, one slot per component at a time.
+import type { AnyResource, ApplicationSpec, DeploymentSpec } from '../../model/index.js';
+import { isReady, resolveConnections, startOrder } from './env.js';
+import { LABEL_HASH, LABEL_SLOT, desiredSlots, templateHash, workloadSpec, type Slot } from './template.js';
+
+export interface SlotNeed {
+  slot: Slot;
+  spec: ReturnType<typeof workloadSpec>;
+  hash: string;
+  /** Why a new workload is needed: first start, failover, or rolling update. */
+  reason: 'Create' | 'Failover' | 'Update';
+  replaces?: AnyResource;
+}
+
+export interface RolloutPlan {
+  /** Workloads to delete now. */
+  remove: Array<{ workload: AnyResource; reason: string }>;
+  /** Slots that need a new workload placed. */
+  place: SlotNeed[];
+  /** Components waiting for peers they connect to. */
+  waiting: Map<string, string[]>;
+  /** Current good, ready workloads per component (after this plan). */
+  ready: Map<string, AnyResource[]>;
+  /** The workload that currently serves each slot (good and ready, or the best we have). */
+  serving: Map<string, AnyResource>;
+  slots: Slot[];
+}
+
+export interface RolloutInput {
+  depName: string;
+  appName: string;
+  app: ApplicationSpec;
+  dep: DeploymentSpec;
+  workloads: AnyResource[];
+  /** True when the workload's site is gone or NotReady beyond toleration. */
+  lost: (w: AnyResource) => boolean;
+  site: (name: string) => AnyResource | undefined;
+}
+
+export function planRollout(inp: RolloutInput): RolloutPlan {
+  const slots = desiredSlots(inp.app, inp.dep);
+  const slotIds = new Set(slots.map((s) => s.id));
+  const plan: RolloutPlan = { remove: [], place: [], waiting: new Map(), ready: new Map(), serving: new Map(), slots };
+  const live = inp.workloads.filter((w) => !w.metadata.deletionTimestamp);
+  for (const w of live) if (!slotIds.has(w.metadata.labels?.[LABEL_SLOT] ?? '')) plan.remove.push({ workload: w, reason: 'ScaledDown' });
+  const bySlot = new Map<string, AnyResource[]>();
+  for (const w of live) {
+    const id = w.metadata.labels?.[LABEL_SLOT] ?? '';
+    if (slotIds.has(id)) bySlot.set(id, [...(bySlot.get(id) ?? []), w]);
+  }
+  for (const c of startOrder(inp.app.components)) {
+    let replacing = 0;
+    const readyNow: AnyResource[] = [];
+    for (const slot of slots.filter((s) => s.component === c.name)) {
+      const current = (bySlot.get(slot.id) ?? []).sort((a, b) => a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp) || a.metadata.name.localeCompare(b.metadata.name));
+      const anchor = current.find((w) => !inp.lost(w))?.spec.siteName;
+      const { env, missing } = resolveConnections(c, slot.area, anchor, plan.ready, inp.site);
+      if (missing.length) {
+        plan.waiting.set(c.name, missing);
+        // Keep what runs (it may still serve with its old peers) unless its site is lost.
+        for (const w of current) if (inp.lost(w)) plan.remove.push({ workload: w, reason: 'SiteLost' });
+        const still = current.find((w) => !inp.lost(w) && isReady(w));
+        if (still) plan.serving.set(slot.id, still);
+        continue;
+      }
+      const spec = workloadSpec(inp.depName, inp.appName, c, inp.dep, slot, env);
+      const hash = templateHash(spec);
+      const good = current.filter((w) => w.metadata.labels?.[LABEL_HASH] === hash && !inp.lost(w));
+      const obsolete = current.filter((w) => !good.includes(w));
+      const goodReady = good.filter(isReady);
+      for (const w of obsolete) if (inp.lost(w)) plan.remove.push({ workload: w, reason: 'SiteLost' });
+      const serving = obsolete.filter((w) => !inp.lost(w));
+      if (goodReady.length) {
+        // Converged slot: one good ready workload; everything else goes.
+        for (const w of serving) plan.remove.push({ workload: w, reason: 'Replaced' });
+        for (const w of good.filter((g) => g !== goodReady[0])) plan.remove.push({ workload: w, reason: 'Duplicate' });
+        readyNow.push(goodReady[0]);
+        plan.serving.set(slot.id, goodReady[0]);
+        continue;
+      }
+      const stillServing = serving.find(isReady);
+      if (stillServing) {
+        readyNow.push(stillServing);
+        plan.serving.set(slot.id, stillServing);
+      }
+      if (good.length) {
+        if (serving.length) replacing++;
+        continue; // a new workload is starting; wait for it
+      }
+      const reason: SlotNeed['reason'] = serving.length ? 'Update' : obsolete.length ? 'Failover' : 'Create';
+      if (reason === 'Update' && replacing >= 1) continue; // one slot per component at a time
+      if (reason === 'Update') replacing++;
+      plan.place.push({ slot, spec, hash, reason, ...(obsolete[0] ? { replaces: obsolete[0] } : {}) });
+    }
+    plan.ready.set(c.name, readyNow);
+  }
+  return plan;
+}
