@@ -49,7 +49,7 @@ export class PgTestDatabase {
   }
 
   async dropAll(): Promise<void> {
-    for (const s of this.schemas) await this.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+    if (this.schemas.size > 0) await this.query(`DROP SCHEMA IF EXISTS ${[...this.schemas].map((s) => `"${s}"`).join(', ')} CASCADE`);
     this.schemas.clear();
   }
 }

@@ -31,10 +31,12 @@ async function collect(w: Watch, n: number, quietMs = 300, ms = 10_000): Promise
 
 const tag = (o: AnyResource): string => `${o.metadata.name}@${o.metadata.resourceVersion}`;
 
-describe.skipIf(SKIP_PG)('postgres engine', () => {
+if (!SKIP_PG) {
   beforeAll(() => db.check());
   afterAll(() => db.dropAll());
+}
 
+describe.skipIf(SKIP_PG)('postgres engine', () => {
   let schema = '';
   describeStoreContract('postgres', {
     async make() {
@@ -166,8 +168,6 @@ describe.skipIf(SKIP_PG)('postgres engine', () => {
 });
 
 describe.skipIf(SKIP_PG)('watch hub over a flaky connection', () => {
-  afterAll(() => db.dropAll());
-
   /**
    * The engine with the next `n` revision() calls failing as after a dropped connection; `deaf` also
    * suppresses change notifications so that the test decides when the hub pumps.
