@@ -39,7 +39,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
     const depsOnSite = (site: string): string[] =>
       [...new Set(workloads.list().filter((w) => w.spec.siteName === site && w.metadata.labels?.[LABEL_DEPLOYMENT]).map((w) => `${w.metadata.namespace}/${w.metadata.labels![LABEL_DEPLOYMENT]}`))];
 
-    const lostSince = (site: AnyResource | undefined, now: number): number | undefined => {
+    const lostSince = (site: AnyResource | undefined): number | undefined => {
       if (!site || site.metadata.deletionTimestamp) return 0;
       const ready = getCondition(site.status?.conditions, 'Ready');
       if (ready?.status === 'True') return undefined;
@@ -74,7 +74,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
         const siteOf = (n: string): AnyResource | undefined => sites.get(n);
         const tolerationMs = (w: AnyResource): number => 1000 * ((w.spec.tolerations ?? []).find((t: { key?: string; tolerationSeconds?: number }) => t.key === UNREACHABLE)?.tolerationSeconds ?? opts.defaultTolerationSeconds ?? 0);
         const lost = (w: AnyResource): boolean => {
-          const since = lostSince(siteOf(w.spec.siteName), now.getTime());
+          const since = lostSince(siteOf(w.spec.siteName));
           return since !== undefined && now.getTime() - since >= tolerationMs(w);
         };
         let plan;
