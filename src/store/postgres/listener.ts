@@ -34,11 +34,6 @@ export class ChangeListener {
 
   constructor(private readonly opts: ChangeListenerOptions) {}
 
-  /** True while a LISTEN connection is up. */
-  get listening(): boolean {
-    return this.client !== undefined;
-  }
-
   start(): void {
     if (this.started || this.stopped) return;
     this.started = true;

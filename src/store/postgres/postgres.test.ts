@@ -7,7 +7,7 @@ import { describeStoreContract } from '../testing/contract.js';
 import { site } from '../testing/fixtures.js';
 import type { Watch, WatchEvent } from '../watch.js';
 import { PostgresBackend } from './backend.js';
-import { PG_URL, PgTestDatabase, SKIP_PG } from './harness.js';
+import { PG_URL, PgTestDatabase, SKIP_PG } from './testing/harness.js';
 
 const db = new PgTestDatabase();
 

@@ -1,7 +1,7 @@
 // Test support for the PostgreSQL engine: server URL, reachability check, throw-away schemas.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { PostgresBackend, type PostgresOptions } from './backend.js';
+import { PostgresBackend, type PostgresOptions } from '../backend.js';
 
 export const PG_URL = process.env.CONTINUUM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** Set CONTINUUM_SKIP_PG=1 to skip on machines without PostgreSQL; otherwise an unreachable server fails. */
