@@ -9,7 +9,7 @@ import { planLaunch } from './launch.js';
 import { readLogLines, rotateIfNeeded } from './logs.js';
 import { DEFAULT_BACKOFF, type BackoffConfig } from './policy.js';
 import { allocatePorts } from './ports.js';
-import { dropState, readAllStates, workloadPaths } from './state.js';
+import { dropState, lockStateDir, readAllStates, workloadPaths } from './state.js';
 import { Supervisor, type SupervisorContext } from './supervisor.js';
 
 export interface ProcessDriverOptions extends DriverOptions {
@@ -32,11 +32,19 @@ export interface ProcessDriverOptions extends DriverOptions {
 const DEFAULT_LOG_MAX_BYTES = 5 * 1024 * 1024;
 const DEFAULT_LOG_FILES = 3;
 
-/** Creates a process driver on `opts.stateDir` and adopts the workloads a previous agent left running. */
+/**
+ * Creates a process driver on `opts.stateDir` and adopts the workloads a previous agent left running.
+ * Throws ApiError Conflict while another live driver holds the same state dir.
+ */
 export async function createProcessDriver(opts: ProcessDriverOptions): Promise<ProcessDriver> {
   const d = new ProcessDriver(opts);
-  d.adoptAll();
-  return Promise.resolve(d);
+  try {
+    d.adoptAll();
+  } catch (e) {
+    await d.close({ detach: true });
+    throw e;
+  }
+  return d;
 }
 
 export class ProcessDriver implements RuntimeDriver {
@@ -55,10 +63,12 @@ export class ProcessDriver implements RuntimeDriver {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly rotateTimer: NodeJS.Timeout;
   private readonly warn: (m: string) => void;
+  private readonly unlock: () => void;
   private closed = false;
 
   constructor(private readonly opts: ProcessDriverOptions) {
     this.stateDir = resolve(opts.stateDir);
+    this.unlock = lockStateDir(this.stateDir);
     this.host = opts.host ?? '127.0.0.1';
     this.logMaxBytes = opts.logMaxBytes ?? DEFAULT_LOG_MAX_BYTES;
     this.logFiles = opts.logFiles ?? DEFAULT_LOG_FILES;
@@ -215,5 +225,6 @@ export class ProcessDriver implements RuntimeDriver {
     }
     this.sups.clear();
     this.listeners.clear();
+    this.unlock();
   }
 }

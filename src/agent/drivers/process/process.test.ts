@@ -197,6 +197,15 @@ describe('process driver', () => {
     expect(pidGone(pid)).toBe(true);
   });
 
+  test('one driver per state dir at a time', async (ctx) => {
+    const h = setup(ctx);
+    const stateDir = h.newStateDir();
+    const d1 = await h.driver(stateDir);
+    await expect(createProcessDriver({ stateDir })).rejects.toSatisfy((e) => isApiError(e, 'Conflict'));
+    await d1.close({ detach: true });
+    await h.driver(stateDir);
+  });
+
   test('skips malformed state files with a warning', async (ctx) => {
     const warnings: string[] = [];
     const h = setup(ctx, { onWarning: (m) => warnings.push(m) });

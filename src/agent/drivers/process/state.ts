@@ -2,8 +2,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ApiError } from '../../../model/errors.js';
 import type { RunPhase, RunSpec } from '../driver.js';
 import type { Limits } from './cgroups.js';
+import { isAlive, readProcStat } from './proc.js';
 
 /**
  * A file-system-safe, injective name for a workload id: [A-Za-z0-9-] kept, any other character c written as
@@ -98,4 +100,31 @@ export function readAllStates(stateDir: string, warn: (msg: string) => void): Pe
     }
   }
   return out;
+}
+
+/** State dirs with an open driver in this process. */
+const heldHere = new Set<string>();
+
+/**
+ * Makes this driver the only one supervising `stateDir` (two would both restart the same workloads). A lock
+ * left by a dead process (pid gone or reused) is taken over. Returns the release function.
+ */
+export function lockStateDir(stateDir: string): () => void {
+  const file = join(stateDir, 'driver.lock');
+  if (heldHere.has(stateDir)) throw new ApiError('Conflict', `a driver on ${stateDir} is already open in this process`);
+  mkdirSync(stateDir, { recursive: true });
+  let holder: { pid?: number; startTime?: string } = {};
+  try {
+    holder = JSON.parse(readFileSync(file, 'utf8')) as typeof holder;
+  } catch {
+    /* no lock, or unreadable: free */
+  }
+  if (holder.pid !== undefined && holder.pid !== process.pid && isAlive(holder.pid, holder.startTime))
+    throw new ApiError('Conflict', `process ${holder.pid} already runs a driver on ${stateDir}`);
+  writeFileSync(file, JSON.stringify({ pid: process.pid, startTime: readProcStat(process.pid)?.startTime }));
+  heldHere.add(stateDir);
+  return () => {
+    heldHere.delete(stateDir);
+    rmSync(file, { force: true });
+  };
 }
