@@ -6,7 +6,7 @@ import ts from 'typescript';
 
 /** `./x.js` imports resolve to `./x.ts` when only the TypeScript source exists (NodeNext import style). */
 export async function resolve(specifier, context, next) {
-  if (context.parentURL && /^(\.|file:)/.test(specifier) && specifier.endsWith('.js')) {
+  if (context.parentURL && /^(\.|\/|file:)/.test(specifier) && specifier.endsWith('.js')) {
     const url = new URL(specifier, context.parentURL);
     const tsUrl = new URL(url.href.replace(/\.js$/, '.ts'));
     if (!existsSync(fileURLToPath(url)) && existsSync(fileURLToPath(tsUrl))) return { url: tsUrl.href, format: 'module', shortCircuit: true };
