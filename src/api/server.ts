@@ -20,6 +20,8 @@ export interface ApiServerOptions {
   https?: { key: string | Buffer; cert: string | Buffer } | null;
   /** Extra readiness checks (e.g. controllers started). */
   ready?: () => Promise<string | undefined>;
+  /** Replica identity and controller role, shown by /version. */
+  identity?: () => Record<string, string>;
   /** Lets other modules (agent tunnel, CAMARA, console) add routes before the server starts. */
   plugins?: Array<(app: FastifyInstance) => void | Promise<void>>;
 }
@@ -84,7 +86,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     }
     return send(req, reply, 200, { status: 'ready' });
   });
-  app.get('/version', async (req, reply) => send(req, reply, 200, { version: opts.version, engine: store.backend.engine, node: process.version }));
+  app.get('/version', async (req, reply) => send(req, reply, 200, { version: opts.version, engine: store.backend.engine, node: process.version, ...opts.identity?.() }));
   app.get('/openapi.json', async (req, reply) => {
     await security.authorizeNonResource(req.continuum!.caller!, 'openapi:read');
     return send(req, reply, 200, openApiDocument(opts.version));

@@ -39,6 +39,8 @@ export interface ControlPlaneOptions {
   siteGraceSeconds?: number;
   /** Seconds workloads stay on a NotReady site before they are re-placed (default 0). */
   tolerationSeconds?: number;
+  /** Leader lease duration in seconds (default 15). */
+  leaseSeconds?: number;
 }
 
 export interface ControlPlane {
@@ -81,7 +83,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   }
 
   const identity = o.identity ?? `${hostname()}-${process.pid}`;
-  const manager = new Manager({ store, log: o.log, leaderElection: o.leaderElection ? { identity } : undefined });
+  const leaseMs = (o.leaseSeconds ?? 15) * 1000;
+  const manager = new Manager({ store, log: o.log, leaderElection: o.leaderElection ? { identity, leaseDurationMs: leaseMs, retryMs: Math.max(200, Math.min(2000, leaseMs / 5)) } : undefined });
   manager.add(garbageCollector);
   manager.add(namespaceController);
   manager.add(siteHealthController({ graceSeconds: o.siteGraceSeconds }));
@@ -89,7 +92,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   for (const c of o.controllers ?? []) manager.add(c);
 
   const app = await createApiServer({
-    store, security, logs: o.logs, version: VERSION,
+    store, security, logs: o.logs, version: VERSION, identity: () => ({ identity, controllers: manager.leading ? 'leader' : 'standby' }),
     logger: o.logRequests ? { level: 'info' } : false,
     https: o.tls ? { cert: readFileSync(o.tls.cert), key: readFileSync(o.tls.key) } : null,
     plugins: (o.plugins ?? []).map((p) => (a: FastifyInstance) => p(a, { store })),

@@ -153,7 +153,7 @@ export class WatchHub {
           this.pumpRevision = await this.backend.revision();
           return;
         }
-        for (const w of this.watchers) w.fail(e as Error);
+        // Transient backend failure (e.g. a dropped connection): watchers stay open; the next poll retries.
         return;
       }
       for (const ev of evs) {

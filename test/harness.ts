@@ -1,0 +1,90 @@
+// Helpers for end-to-end tests: run the built CLI as a child process and talk to it over HTTP.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const BIN = join(ROOT, 'bin', 'continuum.js');
+export const PG_URL = process.env.CONTINUUM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `continuum-${prefix}-`));
+
+export interface Child {
+  proc: ChildProcess;
+  url: string;
+  out: () => string;
+}
+
+/** Starts `continuum <args>` and resolves once a line matches `ready` (its first group, if any, is the URL). */
+export function startChild(args: string[], ready: RegExp, env: Record<string, string> = {}, timeoutMs = 20_000): Promise<Child> {
+  const proc = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let buf = '';
+  return new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`child did not become ready in ${timeoutMs} ms:\n${buf}`)), timeoutMs);
+    const onData = (d: Buffer): void => {
+      buf += d.toString();
+      const m = ready.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        res({ proc, url: m[1] ?? '', out: () => buf });
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`child exited with ${code} before ready:\n${buf}`));
+    });
+  });
+}
+
+export async function killHard(c: Child | undefined): Promise<void> {
+  if (!c || c.proc.exitCode !== null || c.proc.signalCode !== null) return;
+  const exited = new Promise((r) => c.proc.once('exit', r));
+  c.proc.kill('SIGKILL');
+  await exited;
+}
+
+export async function stopGracefully(c: Child | undefined, ms = 10_000): Promise<void> {
+  if (!c || c.proc.exitCode !== null || c.proc.signalCode !== null) return;
+  const exited = new Promise((r) => c.proc.once('exit', r));
+  c.proc.kill('SIGTERM');
+  const t = setTimeout(() => c.proc.kill('SIGKILL'), ms);
+  await exited;
+  clearTimeout(t);
+}
+
+export const adminToken = (dataDir: string): string => readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
+
+export async function api(url: string, token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: any = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: parsed };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function until(what: string, cond: () => Promise<boolean> | boolean, ms = 15_000, every = 100): Promise<void> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      if (await cond()) return;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await sleep(every);
+  }
+}
