@@ -76,8 +76,8 @@ const IMMUTABLE: (keyof TokenSpec)[] = [
 ];
 
 /**
- * Rules for updating a stored Token record through the API: only revocation (and the description)
- * may change, and revocation is one-way. Returns field errors (empty = allowed); the API renders
+ * Rules for updating a stored Token record's spec: only revocation (and the description) may
+ * change, and revocation is one-way (status is written by the server through updateStatus only). Returns field errors (empty = allowed); the API renders
  * them as 422 Invalid. Without this, someone allowed to revoke could un-revoke or widen a token.
  */
 export function validateTokenRecordUpdate(prev: TokenRecord, next: TokenRecord): FieldError[] {
@@ -89,6 +89,5 @@ export function validateTokenRecordUpdate(prev: TokenRecord, next: TokenRecord):
   if (prev.spec.revoked && (prev.spec.revokedAt !== next.spec.revokedAt || prev.spec.revokedReason !== next.spec.revokedReason)) {
     errors.push({ field: 'spec.revokedAt', message: 'is immutable once revoked' });
   }
-  if (JSON.stringify(prev.status ?? {}) !== JSON.stringify(next.status ?? {})) errors.push({ field: 'status', message: 'is server-owned' });
   return errors;
 }

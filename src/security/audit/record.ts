@@ -60,11 +60,13 @@ export const verifyHash = (hash: string, sig: string, key: KeyObject): boolean =
   }
 };
 
-const cut = (s: string | undefined, n: number) => (s === undefined ? undefined : redactText(s).slice(0, n));
+/** Identifiers are only bounded; free text (reason, path) is also redacted. */
+const cut = (s: string | undefined, n: number) => (s === undefined ? undefined : String(s).slice(0, n));
+const text = (s: string | undefined, n: number) => (s === undefined ? undefined : redactText(String(s)).slice(0, n));
 
 /**
- * Keeps only the known fields of an entry, bounded in size and passed through redaction, so a
- * caller cannot smuggle request bodies, tokens or secret values into the log.
+ * Keeps only the known fields of an entry, bounded in size, with free text passed through
+ * redaction, so a caller cannot smuggle request bodies, tokens or secret values into the log.
  */
 export function sanitizeEntry(e: AuditEntry, now: Date): Omit<AuditRecord, 'seq' | 'prev' | 'hash' | 'sig'> {
   const a = e.actor;
@@ -90,11 +92,11 @@ export function sanitizeEntry(e: AuditEntry, now: Date): Omit<AuditRecord, 'seq'
           },
         }
       : {}),
-    ...(e.path ? { path: cut(e.path, 1024) } : {}),
+    ...(e.path ? { path: text(e.path, 1024) } : {}),
     outcome: e.outcome,
     status: Math.trunc(e.status),
     ...(e.code ? { code: cut(e.code, 64) } : {}),
-    ...(e.reason ? { reason: cut(e.reason, 1024) } : {}),
+    ...(e.reason ? { reason: text(e.reason, 1024) } : {}),
   };
 }
 

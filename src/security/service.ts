@@ -1,0 +1,240 @@
+// ContinuumSecurity: the API's Security port implemented with the security libraries (authn → rate limit → authz → audit).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { AuditEntry as PortAuditEntry, Caller, ResourceAttributes, Security, Visibility } from '../api/security.js';
+import { ApiError, SiteKind, type KindDef } from '../model/index.js';
+import { Authenticator } from './authn.js';
+import { loadOrCreateAuditKey, type AuditKeyPair } from './audit/keys.js';
+import { AuditLog, auditActor } from './audit/log.js';
+import type { AuditEntry } from './audit/record.js';
+import { FileAuditSink } from './audit/sink.js';
+import { exportAuditLog, verifyAuditLog, type VerifyResult } from './audit/verify.js';
+import { exchangeBootstrap, type ExchangeResult } from './bootstrap.js';
+import { securityPaths } from './keyfile.js';
+import { GRANTING_KINDS, TokenKind } from './kinds.js';
+import { OidcVerifier, type OidcIssuerConfig } from './oidc.js';
+import { rateLimitKey, type Principal } from './principal.js';
+import { authorize, authorizeNonResource, canReadSecretValues, listScope } from './rbac/authorize.js';
+import { BindingIndex } from './rbac/bindings.js';
+import { canGrant } from './rbac/grants.js';
+import type { NonResourcePermission } from './rbac/policy.js';
+import { RateLimiter, tooManyRequests } from './ratelimit.js';
+import { SecretCodec, redactSecret } from './secrets/codec.js';
+import { SecretKeyring } from './secrets/keyring.js';
+import { installCodec, securityAdmission, storeTokenRecords, watchBindings, type SecurityStore } from './store-bridge.js';
+import { TokenKeyring } from './token-keys.js';
+import { revokeTokenRecord, type TokenRecord } from './token-records.js';
+import { TokenService, type IssueRequest, type IssuedToken } from './tokens.js';
+
+export interface ContinuumSecurityOptions {
+  dataDir: string;
+  store: SecurityStore;
+  /** The opaque token `continuum up` prints (dataDir/admin.token): accepted as the bootstrap superuser. */
+  adminToken?: string;
+  oidc?: OidcIssuerConfig[];
+  rateLimit?: { ratePerSecond: number; burst: number };
+  issuer?: string;
+  audience?: string;
+  now?: () => Date;
+  onAuditError?: (e: unknown) => void;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+const MUTATING = new Set(['create', 'update', 'patch', 'delete']);
+
+/**
+ * One instance per control plane. Request order, as the API server calls it: authenticate →
+ * rateLimit → authorize (per object, again with the stored object) → handler → redact every object
+ * returned → audit. Mutating requests are refused with 503 while the audit log cannot be written.
+ */
+export class ContinuumSecurity implements Security {
+  readonly tokens: TokenService;
+  readonly bindings = new BindingIndex();
+  private readonly records;
+  private readonly authn: Authenticator;
+  private readonly limiter: RateLimiter;
+  private readonly now: () => Date;
+  private auditBroken: unknown;
+  private stopBindings: () => void = () => {};
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly opts: ContinuumSecurityOptions,
+    private readonly auditLog: AuditLog,
+    private readonly auditKey: AuditKeyPair,
+    readonly secretKeys: SecretKeyring,
+  ) {
+    const paths = securityPaths(opts.dataDir);
+    this.now = opts.now ?? (() => new Date());
+    this.tokens = new TokenService({ keyring: TokenKeyring.loadOrCreate(paths.tokenKeys), issuer: opts.issuer, audience: opts.audience });
+    this.records = storeTokenRecords(opts.store);
+    this.authn = new Authenticator({ tokens: this.tokens, lookup: (j) => this.records.get(j), oidc: (opts.oidc ?? []).map((c) => new OidcVerifier(c)), bindings: this.bindings });
+    this.limiter = new RateLimiter({ ratePerSecond: 50, burst: 100, ...opts.rateLimit, now: () => this.now().getTime() });
+  }
+
+  /** Loads or creates every key in the data dir, installs the Secret codec, opens the audit log and loads bindings. */
+  static async create(opts: ContinuumSecurityOptions): Promise<ContinuumSecurity> {
+    const paths = securityPaths(opts.dataDir);
+    const auditKey = loadOrCreateAuditKey(paths.auditKey);
+    const log = await AuditLog.open(await FileAuditSink.open(paths.auditLog, paths.auditHead), auditKey, { now: opts.now });
+    const secretKeys = SecretKeyring.loadOrCreate(paths.secretKeys);
+    installCodec(opts.store, 'Secret', new SecretCodec(secretKeys));
+    opts.store.addAdmission?.(securityAdmission);
+    const s = new ContinuumSecurity(opts, log, auditKey, secretKeys);
+    s.stopBindings = await watchBindings(opts.store, s.bindings);
+    return s;
+  }
+
+  async authenticate(headers: Record<string, string | string[] | undefined>): Promise<Caller> {
+    const h = headers.authorization;
+    const header = Array.isArray(h) ? h[0] : h;
+    const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (m && this.opts.adminToken && !m[1].includes('.') && timingSafeEqual(sha256(m[1]), sha256(this.opts.adminToken))) {
+      return toCaller({ subject: 'admin', kind: 'user', grants: [{ role: 'admin' }], tokenId: 'admin-token', issuer: 'admin-token' });
+    }
+    return toCaller(await this.authn.authenticate(header, this.now()));
+  }
+
+  rateLimit(caller: Caller): void {
+    const r = this.limiter.take(rateLimitKey(principalOf(caller)));
+    if (!r.ok) throw tooManyRequests(r);
+  }
+
+  async authorize(caller: Caller, attrs: ResourceAttributes): Promise<void> {
+    const p = principalOf(caller);
+    const kind = attrs.kind.kind;
+    if (MUTATING.has(attrs.verb) && this.auditBroken !== undefined) throw new ApiError('Unavailable', 'audit log unavailable; writes are refused');
+    if (kind === TokenKind.kind && attrs.verb === 'create') throw new ApiError('Forbidden', 'tokens are created with `continuum token create` (issueToken), not as objects');
+    // The port hands over one object per call (stored, then submitted); a merge patch's result is never shown, so
+    // patching a granting kind is allowed only to those who may grant anything.
+    if ((GRANTING_KINDS as readonly string[]).includes(kind) && attrs.verb === 'patch' && !attrs.subresource && !canGrant(p, { role: 'admin' })) {
+      throw new ApiError('Forbidden', `patch and apply of ${kind} are not supported for this caller; use update with the full object`);
+    }
+    const d = authorize(p, {
+      verb: attrs.verb, kind,
+      ...(attrs.namespace ? { namespace: attrs.namespace } : {}),
+      ...(attrs.name ? { name: attrs.name } : {}),
+      ...(attrs.subresource ? { subresource: attrs.subresource } : {}),
+      ...(attrs.object ? { object: attrs.object, oldObject: attrs.object } : {}),
+    });
+    if (!d.allowed) throw new ApiError('Forbidden', d.reason);
+  }
+
+  async authorizeNonResource(caller: Caller, permission: string): Promise<void> {
+    const d = authorizeNonResource(principalOf(caller), permission as NonResourcePermission);
+    if (!d.allowed) throw new ApiError('Forbidden', d.reason);
+  }
+
+  async visibility(caller: Caller, kind: KindDef, verb: 'list' | 'watch'): Promise<Visibility> {
+    const s = listScope(principalOf(caller), kind.kind, verb);
+    return { namespaces: s.allowed ? (s.namespaces ?? 'all') : [], filter: s.allowed ? s.visible : () => false };
+  }
+
+  redact(caller: Caller, obj: Record<string, any>): Record<string, any> {
+    if (obj?.kind !== 'Secret') return obj;
+    return canReadSecretValues(principalOf(caller), obj.metadata?.namespace ?? '') ? obj : redactSecret(obj);
+  }
+
+  /** Appends to the audit log without waiting; a write failure makes further writes fail closed. */
+  audit(entry: PortAuditEntry, caller?: Caller): void {
+    const p = caller?.principal as Principal | undefined;
+    const code = entry.status === 401 ? 'Unauthorized' : entry.status === 403 ? 'Forbidden' : entry.status === 429 ? 'TooManyRequests' : undefined;
+    void this.append({
+      requestId: entry.requestId,
+      actor: p ? auditActor(p) : { subject: entry.subject },
+      action: entry.verb,
+      ...(entry.resource ? { resource: entry.resource } : {}),
+      ...(entry.path ? { path: entry.path } : {}),
+      outcome: entry.outcome === 'unauthenticated' ? 'denied' : entry.outcome,
+      status: entry.status,
+      ...(code ? { code } : {}),
+      ...(entry.reason ? { reason: entry.reason } : {}),
+    }).catch(() => undefined);
+  }
+
+  /** Appends and waits until durable (for the security operations below and for callers that can await). */
+  append(e: AuditEntry): Promise<unknown> {
+    return this.auditLog.append(e).catch((err: unknown) => {
+      this.auditBroken = err;
+      this.opts.onAuditError?.(err);
+      throw err;
+    });
+  }
+
+  /** `continuum token create`: issues a token if the caller may grant its role, stores its record, audits. */
+  async issueToken(caller: Caller, req: Omit<IssueRequest, 'subject' | 'kind'> & { subject?: string }, requestId: string): Promise<IssuedToken> {
+    const subject = req.subject ?? `${req.role}${req.tenant ? `@${req.tenant}` : ''}`;
+    if (req.bootstrap && req.site && !(await this.opts.store.get(SiteKind, undefined, req.site))) throw new ApiError('NotFound', `site ${req.site} not found`);
+    const issued = await this.tokens.issue({ ...req, subject, ...(req.bootstrap ? { subject: `agent:${req.site}`, kind: 'agent' } : {}) }, this.now());
+    const p = principalOf(caller);
+    const d = authorize(p, { verb: 'create', kind: 'Token', name: issued.record.metadata.name, object: issued.record });
+    const resource = { kind: 'Token', name: issued.record.metadata.name };
+    if (!d.allowed) {
+      await this.append({ requestId, actor: auditActor(p), action: 'token:create', resource, outcome: 'denied', status: 403, code: 'Forbidden', reason: d.reason });
+      throw new ApiError('Forbidden', d.reason);
+    }
+    await this.records.create(issued.record);
+    await this.append({ requestId, actor: auditActor(p), action: 'token:create', resource, outcome: 'allowed', status: 201, reason: `role ${req.role}${req.tenant ? ` in ${req.tenant}` : ''}` });
+    return issued;
+  }
+
+  /** `continuum token revoke`: marks the record revoked (one-way); the token stops working at once. */
+  async revokeToken(caller: Caller, jti: string, requestId: string, reason?: string): Promise<TokenRecord> {
+    const p = principalOf(caller);
+    const cur = await this.records.get(jti);
+    if (!cur) throw new ApiError('NotFound', `token ${jti} not found`);
+    const d = authorize(p, { verb: 'update', kind: 'Token', name: jti, object: cur, oldObject: cur });
+    if (!d.allowed) throw new ApiError('Forbidden', d.reason);
+    const next = (await this.opts.store.update(TokenKind, revokeTokenRecord(cur, this.now(), reason) as never)) as unknown as TokenRecord;
+    await this.append({ requestId, actor: auditActor(p), action: 'token:revoke', resource: { kind: 'Token', name: jti }, outcome: 'allowed', status: 200 });
+    return next;
+  }
+
+  /** The agent bootstrap endpoint: single-use exchange of a bootstrap token for a site-bound credential. */
+  async exchangeBootstrap(bootstrapToken: string, requestId: string): Promise<ExchangeResult> {
+    try {
+      const r = await exchangeBootstrap(this.tokens, this.records, bootstrapToken, { now: this.now() });
+      await this.append({ requestId, actor: auditActor(r.principal), action: 'agent:bootstrap', resource: { kind: 'Site', name: r.site }, outcome: 'allowed', status: 201 });
+      return r;
+    } catch (e) {
+      if (e instanceof ApiError) {
+        await this.append({ requestId, actor: { subject: 'anonymous' }, action: 'agent:bootstrap', outcome: 'denied', status: e.status, code: e.code, reason: e.message }).catch(() => undefined);
+      }
+      throw e;
+    }
+  }
+
+  /** Verifies the whole audit chain of this data dir. */
+  verifyAudit(): Promise<VerifyResult> {
+    const paths = securityPaths(this.opts.dataDir);
+    return verifyAuditLog(paths.auditLog, this.auditKey.publicKey, paths.auditHead);
+  }
+
+  exportAudit(write: (line: string) => void | Promise<void>, filter?: { since?: Date; until?: Date }): Promise<number> {
+    return exportAuditLog(securityPaths(this.opts.dataDir).auditLog, write, filter);
+  }
+
+  /** Stops the binding watch and flushes and closes the audit log (idempotent). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.stopBindings();
+      await this.auditLog.close();
+    })();
+    return this.closing;
+  }
+}
+
+function toCaller(p: Principal): Caller {
+  return { subject: p.subject, kind: p.kind, principal: p, ...(p.site ? { site: p.site } : {}), ...(p.tokenId ? { tokenId: p.tokenId } : {}) };
+}
+
+/** The principal behind a Caller; callers not made by ContinuumSecurity hold no rights. */
+function principalOf(c: Caller): Principal {
+  const p = c.principal as Principal | undefined;
+  return p && Array.isArray(p.grants) ? p : { subject: c.subject, kind: 'user', grants: [] };
+}
+
+/** The control plane's `security` option: `startControlPlane({ ..., security: continuumSecurity() })`. */
+export function continuumSecurity(extra: Omit<ContinuumSecurityOptions, 'dataDir' | 'store' | 'adminToken'> = {}) {
+  return (ctx: { dataDir: string; store: SecurityStore; adminToken: string }): Promise<ContinuumSecurity> =>
+    ContinuumSecurity.create({ ...extra, ...ctx });
+}
