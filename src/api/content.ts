@@ -14,7 +14,11 @@ export function parseYamlBody(text: string): unknown {
     const e = doc.errors[0];
     throw new ApiError('MalformedBody', `malformed YAML: ${e.message.split('\n')[0]}`, [{ field: '(body)', message: e.code }]);
   }
-  return doc.toJS({ maxAliasCount: 100 });
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new ApiError('MalformedBody', `malformed YAML: ${(e as Error).message}`, [{ field: '(body)', message: 'unresolvable YAML' }]);
+  }
 }
 
 function parseJsonBody(text: string): unknown {

@@ -46,7 +46,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   const { store, security } = opts;
 
   app.setErrorHandler((err, req, reply) => sendProblem(req, reply, toApiError(err, req)));
-  app.setNotFoundHandler((req, reply) => sendProblem(req, reply, new ApiError('NotFound', `no route for ${req.method} ${req.url.split('?')[0]}`)));
+  app.setNotFoundHandler((req, reply) => sendProblem(req, reply, new ApiError('NotFound', `no route for ${req.method} ${req.url.split('?')[0]}`, [{ field: 'path', message: 'no such route' }])));
 
   app.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', String(req.id));

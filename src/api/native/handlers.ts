@@ -39,7 +39,7 @@ function verbOf(method: string, t: Target, q: NativeQuery): Verb {
     case 'PATCH': if (t.name) return 'patch'; break;
     case 'DELETE': if (t.name) return 'delete'; break;
   }
-  throw new ApiError('MethodNotAllowed', `${method} is not supported on this path`);
+  throw new ApiError('MethodNotAllowed', `${method} is not supported on this path`, [{ field: 'method', message: `${method} not allowed here` }]);
 }
 
 function bodyObject(body: unknown): Record<string, any> {
@@ -85,7 +85,7 @@ export function nativeHandler(deps: NativeDeps) {
     const q = parseQuery(req.query as Record<string, unknown>);
     const verb = verbOf(req.method, t, q);
     if (t.kind.namespaced && !t.namespace && !['list', 'watch'].includes(verb)) {
-      throw new ApiError('NotFound', `${t.kind.kind} is namespaced: use /apis/${t.kind.group}/${t.kind.version}/namespaces/<ns>/${t.kind.plural}`);
+      throw new ApiError('NotFound', `${t.kind.kind} is namespaced: use /apis/${t.kind.group}/${t.kind.version}/namespaces/<ns>/${t.kind.plural}`, [{ field: 'path.namespace', message: 'namespace required' }]);
     }
     const caller = req.continuum!.caller!;
     const attrs: ResourceAttributes = { verb, kind: t.kind, namespace: t.namespace, name: t.name, subresource: t.subresource };
@@ -116,7 +116,8 @@ export function nativeHandler(deps: NativeDeps) {
 
     const name = t.name;
     if (verb === 'create') {
-      const input = bodyFor(t, req.body, true);
+      // Status is written by controllers through /status, never on create.
+      const { status: _ignored, ...input } = bodyFor(t, req.body, true);
       await security.authorize(caller, { ...attrs, name: input.metadata.name, object: input as Record<string, any> });
       req.continuum!.attrs = { ...attrs, name: input.metadata.name };
       if (q.dryRun) {
@@ -136,7 +137,7 @@ export function nativeHandler(deps: NativeDeps) {
       return send(req, reply, result === 'created' ? 201 : 200, redact(object));
     }
     await security.authorize(caller, { ...attrs, object: current });
-    if (!current) throw new ApiError('NotFound', `${t.kind.kind} ${JSON.stringify(name)} not found${t.namespace ? ` in namespace ${t.namespace}` : ''}`);
+    if (!current) throw new ApiError('NotFound', `${t.kind.kind} ${JSON.stringify(name)} not found${t.namespace ? ` in namespace ${t.namespace}` : ''}`, [{ field: 'metadata.name', message: 'not found' }]);
 
     if (verb === 'get') {
       if (t.subresource === 'logs') return streamLogs(deps, req, reply, current, q);
@@ -169,7 +170,7 @@ function discovery(segs: string[]): unknown {
   }
   const [group, version] = segs;
   const list = kinds.filter((k) => k.group === group && (version === undefined || k.version === version));
-  if (!list.length) throw new ApiError('NotFound', `no API group ${segs.join('/')}`);
+  if (!list.length) throw new ApiError('NotFound', `no API group ${segs.join('/')}`, [{ field: 'path', message: 'unknown API group' }]);
   return {
     kind: 'APIResourceList',
     groupVersion: `${group}/${version ?? list[0].version}`,

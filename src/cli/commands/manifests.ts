@@ -30,7 +30,12 @@ export function readManifests(paths: string[], defaultNamespace: string | undefi
       if (!Array.isArray(docs)) continue;
       docs.forEach((doc, i) => {
         if (doc.errors.length) throw new ApiError('MalformedBody', `${source}: document ${i + 1}: ${doc.errors[0].message.split('\n')[0]}`);
-        const obj = doc.toJS({ maxAliasCount: 100 }) as ResourceInput | null;
+        let obj: ResourceInput | null;
+        try {
+          obj = doc.toJS({ maxAliasCount: 100 }) as ResourceInput | null;
+        } catch (e) {
+          throw new ApiError('MalformedBody', `${source}: document ${i + 1}: ${(e as Error).message}`);
+        }
         if (obj === null || obj === undefined) return;
         if (typeof obj !== 'object' || Array.isArray(obj) || !obj.kind || !obj.metadata?.name) {
           throw new ApiError('Invalid', `${source}: document ${i + 1}: not an object with kind and metadata.name`, [{ field: 'kind', message: 'required' }]);
