@@ -42,6 +42,9 @@ export const SecretSpec = Type.Object(
   { additionalProperties: false },
 );
 export type SecretSpec = Static<typeof SecretSpec>;
+
+/** Informational, added on read: which key-encryption key protects the values (never stored). */
+export const SecretStatus = Type.Object({ keyId: Type.Optional(Type.String({ maxLength: 128 })) }, { additionalProperties: false });
 const EmptyStatus = Type.Object({}, { additionalProperties: false });
 
 export const Subject = Type.Object(
@@ -113,8 +116,11 @@ const age = { name: 'AGE', path: 'metadata.creationTimestamp' };
 
 export const SecretKind = registerKind({
   kind: 'Secret', plural: 'secrets', singular: 'secret', shortNames: [], namespaced: true,
-  spec: SecretSpec, status: EmptyStatus,
-  columns: [{ name: 'NAME', path: 'metadata.name' }, { name: 'TYPE', path: 'spec.type' }, { name: 'KEYS', path: 'spec.keys' }, age],
+  spec: SecretSpec, status: SecretStatus,
+  columns: [
+    { name: 'NAME', path: 'metadata.name' }, { name: 'TYPE', path: 'spec.type' }, { name: 'KEYS', path: 'spec.keys' },
+    { name: 'KEY ID', path: 'status.keyId', wide: true }, age,
+  ],
   selectableFields: ['spec.type'],
   description: 'Confidential values, encrypted at rest; values are shown only to roles that may read them.',
 });

@@ -66,6 +66,22 @@ describe('ContinuumSecurity', () => {
     expect(sec.redact(auditor, stored).spec).toEqual({ keys: ['password'] });
   });
 
+  it('rotates the secret key through the store and keeps every Secret readable', async () => {
+    for (const name of ['a', 'b', 'c']) await store.create(SecretKind, { ...secretInput('acme'), metadata: { name, namespace: 'acme' } });
+    const oldKid = sec.secretKeys.primaryKid;
+    expect(await sec.secretKeyUsage()).toEqual({ [oldKid]: 3 });
+    const { kid, reencrypted } = await sec.rotateSecretKey(rid());
+    expect(reencrypted).toBe(3);
+    expect(await sec.secretKeyUsage()).toEqual({ [kid]: 3 });
+    sec.secretKeys.retire(oldKid);
+    const b = (await store.get(SecretKind, 'acme', 'b'))!;
+    expect(Buffer.from(b.spec.data.password, 'base64').toString()).toBe(PLAIN);
+    expect(b.metadata.generation).toBe(1);
+    const raw = readdirSync(dir).filter((f) => f.startsWith('continuum.db')).map((f) => readFileSync(join(dir, f)).toString('latin1')).join('');
+    expect(raw).not.toContain(PLAIN);
+    expect(await codeOf(store.update(SecretKind, { ...b, spec: { encrypted: { alg: 'A256GCM' } } } as never))).toBe('Invalid');
+  });
+
   it('narrows list visibility to the caller’s tenants and rejects revoked tokens at once', async () => {
     const { token, record } = await sec.issueToken(admin, { role: 'end-user', tenant: 'acme', ttlSeconds: 600 }, rid());
     const user = await sec.authenticate({ authorization: `Bearer ${token}` });

@@ -1,7 +1,7 @@
 // ContinuumSecurity: the API's Security port implemented with the security libraries (authn → rate limit → authz → audit).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AuditEntry as PortAuditEntry, Caller, ResourceAttributes, Security, Visibility } from '../api/security.js';
-import { ApiError, SiteKind, type KindDef } from '../model/index.js';
+import { ApiError, SiteKind, isApiError, type AnyResource, type KindDef } from '../model/index.js';
 import { Authenticator } from './authn.js';
 import { loadOrCreateAuditKey, type AuditKeyPair } from './audit/keys.js';
 import { AuditLog, auditActor } from './audit/log.js';
@@ -10,7 +10,7 @@ import { FileAuditSink } from './audit/sink.js';
 import { exportAuditLog, verifyAuditLog, type VerifyResult } from './audit/verify.js';
 import { exchangeBootstrap, type ExchangeResult } from './bootstrap.js';
 import { securityPaths } from './keyfile.js';
-import { GRANTING_KINDS, TokenKind } from './kinds.js';
+import { GRANTING_KINDS, SecretKind, TokenKind } from './kinds.js';
 import { OidcVerifier, type OidcIssuerConfig } from './oidc.js';
 import { rateLimitKey, type Principal } from './principal.js';
 import { authorize, authorizeNonResource, canReadSecretValues, listScope } from './rbac/authorize.js';
@@ -201,6 +201,47 @@ export class ContinuumSecurity implements Security {
       }
       throw e;
     }
+  }
+
+  /**
+   * Makes a new KEK primary and re-encrypts every Secret under it (clearing status.keyId forces
+   * the rewrite; a Conflict means a concurrent write already re-encrypted it). Old KEKs are kept;
+   * retire one with `secretKeys.retire(kid)` once `secretKeyUsage()` no longer lists it.
+   */
+  async rotateSecretKey(requestId: string): Promise<{ kid: string; reencrypted: number }> {
+    const kid = this.secretKeys.rotate(this.now());
+    const codec = new SecretCodec(this.secretKeys);
+    let reencrypted = 0;
+    for await (const o of this.allSecrets()) {
+      if (!codec.needsReencrypt(o)) continue;
+      try {
+        await this.opts.store.updateStatus(SecretKind, { ...o, status: {} });
+        reencrypted++;
+      } catch (e) {
+        if (!isApiError(e, 'Conflict') && !isApiError(e, 'NotFound')) throw e;
+      }
+    }
+    await this.append({ requestId, actor: { subject: 'system', kind: 'service' }, action: 'secrets:rotate-key', outcome: 'allowed', status: 200, reason: `new key ${kid}, ${reencrypted} re-encrypted` });
+    return { kid, reencrypted };
+  }
+
+  /** How many Secrets each KEK protects. */
+  async secretKeyUsage(): Promise<Record<string, number>> {
+    const usage: Record<string, number> = {};
+    for await (const o of this.allSecrets()) {
+      const kid = (o.status as { keyId?: string } | undefined)?.keyId ?? 'unknown';
+      usage[kid] = (usage[kid] ?? 0) + 1;
+    }
+    return usage;
+  }
+
+  private async *allSecrets(): AsyncIterable<AnyResource> {
+    let cont: string | undefined;
+    do {
+      const page = await this.opts.store.list(SecretKind, { limit: 200, ...(cont ? { continue: cont } : {}) });
+      yield* page.items;
+      cont = page.continue;
+    } while (cont);
   }
 
   /** Verifies the whole audit chain of this data dir. */

@@ -19,10 +19,14 @@ export interface SecurityStore {
 }
 
 /**
- * Store admission for security kinds: a Token record's identity fields are immutable and its
- * revocation cannot be undone, whoever writes (API, CLI, controllers).
+ * Store admission for security kinds (runs on the decoded object before the codec): a Token
+ * record's identity fields are immutable and its revocation cannot be undone; a Secret's
+ * ciphertext is server-owned and cannot be submitted.
  */
 export function securityAdmission(op: 'create' | 'update' | 'delete', kind: KindDef, obj: AnyResource, old: AnyResource | undefined): void {
+  if (kind.kind === 'Secret' && op !== 'delete' && (obj.spec as { encrypted?: unknown } | undefined)?.encrypted !== undefined) {
+    throw new ApiError('Invalid', 'Secret is invalid: spec.encrypted is server-owned', [{ field: 'spec.encrypted', message: 'is server-owned' }]);
+  }
   if (kind.kind !== TokenKind.kind || op !== 'update' || !old) return;
   const errors = validateTokenRecordUpdate(old as unknown as TokenRecord, obj as unknown as TokenRecord);
   if (errors.length) throw new ApiError('Invalid', `Token is invalid: ${errors[0].field}: ${errors[0].message}`, errors);

@@ -17,6 +17,7 @@ interface SecretLike {
   kind?: string;
   metadata: { name: string; namespace?: string };
   spec?: SecretSpec;
+  status?: { keyId?: string };
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -43,8 +44,10 @@ const aadOf = (o: SecretLike) => `continuum.eu/Secret/${o.metadata.namespace ?? 
 /**
  * The codec for the Secret kind. Stored form: spec = {type?, keys, encrypted}; `keys` lists entry
  * names only. Decoded form: spec = {type?, keys, data} with base64 values (stringData is folded
- * into data on encode, winning over data for the same key, as in Kubernetes). The namespace and
- * name must be final before encode: they are authenticated as associated data.
+ * into data on encode, winning over data for the same key, as in Kubernetes) and status.keyId =
+ * the KEK in use (dropped on encode; clearing it through updateStatus forces a re-encryption
+ * under the primary KEK). The namespace and name must be final before encode: they are
+ * authenticated as associated data.
  */
 export class SecretCodec implements ObjectCodec {
   constructor(private readonly keyring: SecretKeyring) {}
@@ -70,7 +73,12 @@ export class SecretCodec implements ObjectCodec {
     const encrypted: EncryptedPayload = {
       alg: 'A256GCM', kid, wrappedKey: wrapped.ct, wrapIv: wrapped.iv, wrapTag: wrapped.tag, iv: payload.iv, tag: payload.tag, ciphertext: payload.ct,
     };
-    return { ...o, spec: { ...(spec.type !== undefined ? { type: spec.type } : {}), keys: Object.keys(data).sort(), encrypted } } as T;
+    const { keyId: _k, ...status } = o.status ?? {};
+    return {
+      ...o,
+      spec: { ...(spec.type !== undefined ? { type: spec.type } : {}), keys: Object.keys(data).sort(), encrypted },
+      ...(o.status !== undefined ? { status } : {}),
+    } as T;
   }
 
   decode<T>(obj: T): T {
@@ -89,13 +97,14 @@ export class SecretCodec implements ObjectCodec {
       throw new ApiError('Internal', `${where} cannot be decrypted (tampered, moved, or wrong key)`);
     }
     const { encrypted: _e, ...rest } = o.spec as SecretSpec;
-    return { ...o, spec: { ...rest, keys: Object.keys(data).sort(), data } } as T;
+    return { ...o, spec: { ...rest, keys: Object.keys(data).sort(), data }, status: { ...o.status, keyId: e.kid } } as T;
   }
 
-  /** True when a stored object is not wrapped with the primary KEK. */
-  needsReencrypt(stored: unknown): boolean {
-    const e = (stored as SecretLike).spec?.encrypted;
-    return e !== undefined && e.kid !== this.keyring.primaryKid;
+  /** True when an object (stored form, or decoded with status.keyId) is not under the primary KEK. */
+  needsReencrypt(obj: unknown): boolean {
+    const o = obj as SecretLike;
+    const kid = o.spec?.encrypted?.kid ?? o.status?.keyId;
+    return kid !== undefined && kid !== this.keyring.primaryKid;
   }
 
   /** Decrypts and encrypts again with a fresh data key under the primary KEK. */

@@ -42,6 +42,9 @@ describe('SecretCodec', () => {
     const back = codec.decode(stored) as Obj;
     expect(back.spec.data).toEqual({ apiKey: PLAIN_B64, password: Buffer.from(PLAIN).toString('base64') });
     expect(back.spec.encrypted).toBeUndefined();
+    expect((back as { status?: unknown }).status).toEqual({ keyId: codec['keyring'].primaryKid });
+    // The informational keyId never reaches storage.
+    expect(JSON.stringify(codec.encode({ ...back, spec: { data: back.spec.data } }))).not.toContain('keyId');
   });
 
   it('is idempotent on stored objects and uses a fresh data key every time', () => {
