@@ -1,4 +1,6 @@
 // The embedded continuum behind `continuum up`: one process with control plane, topology and site agents.
+import { join } from 'node:path';
+import { createTunnelHub, startEmbeddedAgents, type EmbeddedAgents } from '../agent/index.js';
 import { startControlPlane, type ControlPlaneOptions } from '../controlplane/index.js';
 import { kindByName } from '../model/index.js';
 import { loadTopology } from '../topology/index.js';
@@ -24,7 +26,9 @@ export interface Embedded {
 
 /** Controllers, security and adapters every full control plane runs (`up` and `server`). */
 export function controlPlaneExtras(_dataDir: string): Partial<ControlPlaneOptions> {
-  return {};
+  // Agent tunnel: workload logs come from the site agents over connections they open (they may be behind NAT).
+  const hub = createTunnelHub();
+  return { logs: hub.logSource, plugins: [hub.plugin] };
 }
 
 export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
@@ -37,10 +41,25 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     if (result !== 'unchanged') changed++;
   }
   progress(`topology: ${topo.providers.length} providers, ${topo.sites.length} sites, ${topo.areas.length} user areas (${changed} created or updated)`);
+  let agents: EmbeddedAgents | undefined;
+  if (o.agents !== false) {
+    try {
+      // The same agents as `continuum agent`, one per site; state under <dataDir>/agents/<site> survives restarts.
+      agents = await startEmbeddedAgents({ server: cp.url, token: cp.adminToken, sites: topo.sites.map((s) => s.metadata.name), stateDir: join(o.dataDir, 'agents'), heartbeatMs: 1000, log: o.log });
+    } catch (e) {
+      await cp.stop();
+      throw e;
+    }
+    progress(`agents: ${agents.connected()} connected`);
+  }
   return {
     url: cp.url,
     adminToken: cp.adminToken,
     summary: `${topo.sites.length} sites of ${topo.providers.length} providers, ${topo.areas.length} user areas`,
-    stop: () => cp.stop(),
+    async stop() {
+      // Detached: workloads keep running and the next `continuum up` re-adopts them.
+      await agents?.stop({ detach: true });
+      await cp.stop();
+    },
   };
 }

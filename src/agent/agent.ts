@@ -1,0 +1,307 @@
+// The site agent: registers its Site, heartbeats, measures RTT, runs the site's Workloads through a driver, survives outages.
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { ContinuumClient } from '../client/index.js';
+import { Informer } from '../controllers/runtime/index.js';
+import { VERSION } from '../controlplane/version.js';
+import { isApiError, SiteKind, WorkloadKind, type AnyResource, type Resources, type SiteStatus } from '../model/index.js';
+import { Connection, type OfflineWindow } from './connection.js';
+import { obtainCredential } from './credential.js';
+import { createDriver } from './driver-factory.js';
+import type { RunState, RuntimeDriver } from './drivers/driver.js';
+import { mergeDiff } from './merge-diff.js';
+import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.js';
+import { measurePeers, startEchoServer, type EchoServer } from './probe.js';
+import { Reconciler } from './reconciler.js';
+import { registerSite } from './registration.js';
+import { allocatableOf, buildSiteStatus, OfflineJournal, sumResources } from './site-status.js';
+import { httpSource, type HttpSource } from './source.js';
+import { StatusWriter } from './status-writer.js';
+import { TunnelClient } from './tunnel/index.js';
+
+/** What an agent reports about itself (tests, embedded progress, CLI). */
+export interface AgentSnapshot {
+  site: string;
+  connected: boolean;
+  /** The informer has listed the site's workloads at least once in this process. */
+  synced: boolean;
+  disconnectedSince?: string;
+  heartbeats: number;
+  workloads: RunState[];
+  latencyMs: Record<string, number>;
+  /** Status reports waiting to be written (kept while offline). */
+  pendingStatuses: number;
+  /** Last report about an offline period (also in the Site's status.message). */
+  message?: string;
+}
+
+export class SiteAgent {
+  readonly site: string;
+  private readonly o: ResolvedAgentOptions;
+  private api!: ContinuumClient;
+  private streamClient!: ContinuumClient;
+  private credential?: string;
+  private siteObj?: AnyResource;
+  private conn!: Connection;
+  private source!: HttpSource;
+  private informer!: Informer;
+  private writer!: StatusWriter;
+  private reconciler!: Reconciler;
+  private tunnel!: TunnelClient;
+  private readonly journal = new OfflineJournal();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private isSynced = false;
+  private stopped = false;
+  private beating = false;
+  private beats = 0;
+  private latency: Record<string, number> = {};
+  private offlineReport?: string;
+
+  private constructor(o: ResolvedAgentOptions, readonly driver: RuntimeDriver, private readonly echo: EchoServer) {
+    this.o = o;
+    this.site = o.site;
+  }
+
+  /** Starts an agent. Rejects when the Site is absent (and no siteSpec), the token is refused, or the driver cannot start; an unreachable server only means starting offline. */
+  static async start(opts: AgentOptions): Promise<SiteAgent> {
+    const o = resolveAgentOptions(opts);
+    mkdirSync(o.driverStateDir, { recursive: true, mode: 0o700 });
+    const driver = typeof o.driver === 'object' ? o.driver : await createDriver(o.driver ?? 'process', { stateDir: o.driverStateDir, now: o.clock, onWarning: (m) => o.log.warn(m), ...o.driverOptions });
+    let echo: EchoServer | undefined;
+    try {
+      echo = await startEchoServer(o.probeAddress);
+      const agent = new SiteAgent(o, driver, echo);
+      await agent.init();
+      return agent;
+    } catch (e) {
+      await echo?.close();
+      await driver.close({ detach: true });
+      throw e;
+    }
+  }
+
+  /** Status address of the RTT echo listener ("host:port"). */
+  get address(): string {
+    return this.echo.address;
+  }
+
+  get connected(): boolean {
+    return this.conn.online;
+  }
+
+  get synced(): boolean {
+    return this.isSynced;
+  }
+
+  snapshot(): AgentSnapshot {
+    const since = this.conn.disconnectedSince;
+    return {
+      site: this.site, connected: this.conn.online, synced: this.isSynced, heartbeats: this.beats,
+      workloads: this.driver.list(), latencyMs: { ...this.latency }, pendingStatuses: this.writer.backlog,
+      ...(since ? { disconnectedSince: since.toISOString() } : {}),
+      ...(this.offlineReport ? { message: this.offlineReport } : {}),
+    };
+  }
+
+  private clients(token: string): void {
+    if (this.credential === token && this.api) return;
+    this.credential = token;
+    const base = { server: this.o.server, token, ca: this.o.ca, insecure: this.o.insecure, userAgent: `continuum-agent/${VERSION}` };
+    this.api = new ContinuumClient({ ...base, timeoutMs: 10_000 });
+    this.streamClient = new ContinuumClient(base);
+  }
+
+  /** One (re)connection: credential, then register or adopt the Site. */
+  private async connect(): Promise<void> {
+    this.clients(await obtainCredential({ server: this.o.server, token: this.o.token, site: this.site, stateDir: this.o.stateDir }));
+    const { site, created } = await registerSite(this.api, this.site, this.o.siteSpec);
+    this.siteObj = site;
+    this.o.log.info(`${created ? 'registered new' : 'adopted'} site ${this.site} at ${this.o.server}`);
+    this.o.onConnected?.({ site: this.site, created, server: this.o.server });
+  }
+
+  private async init(): Promise<void> {
+    this.conn = new Connection({
+      connect: () => this.connect(),
+      backoff: this.o.reconnect,
+      clock: this.o.clock,
+      log: this.o.log,
+      onOffline: () => this.wentOffline(),
+      onOnline: (w) => this.cameBack(w),
+    });
+    this.clients(this.o.token);
+    this.source = httpSource({
+      kind: WorkloadKind,
+      fieldSelector: `spec.siteName=${this.site}`,
+      api: () => this.api,
+      stream: () => this.streamClient,
+      conn: this.conn,
+    });
+    this.informer = new Informer(`agent:${this.site}:workloads`, this.source, {
+      retryMs: 1000,
+      onError: (e) => {
+        if (!this.conn.fail(e) && !this.stopped) this.o.log.warn(`watching workloads: ${(e as Error).message}`);
+      },
+    });
+    this.writer = new StatusWriter({
+      site: this.site, api: () => this.api, conn: this.conn, cached: (id) => this.informer.get(id),
+      synced: this.informer.synced, clock: this.o.clock, log: this.o.log, backoff: this.o.reconnect,
+    });
+    this.reconciler = new Reconciler({
+      site: this.site, driver: this.driver, cached: () => this.informer.list(), synced: () => this.isSynced,
+      report: (item) => this.writer.enqueue(item), artifactBaseDir: this.o.artifactBaseDir, log: this.o.log,
+    });
+    this.driver.onChange((s) => this.writer.enqueue({ id: s.id, uid: s.uid, run: { state: s } }));
+    this.informer.on(() => {
+      this.writer.prune((id) => this.informer.get(id) !== undefined);
+      this.reconciler.kick();
+    });
+    void this.informer.synced.then(() => {
+      this.isSynced = true;
+      this.reconciler.kick();
+    });
+    // Offline start: adopted workloads keep running; nothing is removed before the first sync.
+    this.reconciler.kick();
+    try {
+      await this.conn.start();
+    } catch (e) {
+      await this.reconciler.close();
+      await this.conn.close();
+      await this.writer.close();
+      throw e;
+    }
+    void this.informer.start();
+    this.tunnel = new TunnelClient({ site: this.site, driver: this.driver, conn: this.conn, stream: () => this.streamClient, log: this.o.log, backoff: this.o.reconnect });
+    this.every(this.o.heartbeatMs, () => this.beat(), 0);
+    this.every(this.o.resyncMs, async () => {
+      this.reconciler.retryFailed();
+      this.reconciler.kick();
+    });
+    if (this.o.rttIntervalMs > 0) this.every(this.o.rttIntervalMs, () => this.measure(), Math.min(1000, this.o.rttIntervalMs));
+  }
+
+  /** Runs `fn` every `ms` (first after `firstMs`), never overlapping itself. */
+  private every(ms: number, fn: () => Promise<void>, firstMs = ms): void {
+    const tick = (delay: number): void => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        if (this.stopped) return;
+        void fn()
+          .catch((e: unknown) => this.o.log.warn((e as Error).message))
+          .finally(() => !this.stopped && tick(ms));
+      }, delay);
+      t.unref();
+      this.timers.add(t);
+    };
+    tick(firstMs);
+  }
+
+  private wentOffline(): void {
+    this.journal.wentOffline(this.driver.list());
+    this.source.requestRelist();
+  }
+
+  private cameBack(w: OfflineWindow): void {
+    this.offlineReport = this.journal.cameBack(w, this.driver.list(), this.conn.lastError);
+    this.o.log.info(this.offlineReport);
+    this.source.requestRelist();
+    this.reconciler.kick();
+    void this.beat();
+  }
+
+  /** Resources requested by the workloads the driver is running. */
+  private allocated(states: RunState[]): Resources {
+    const active = states.filter((s) => s.phase === 'Starting' || s.phase === 'Running');
+    return sumResources(active.map((s) => this.informer.get(s.id)?.spec?.resources ?? {}));
+  }
+
+  /** One heartbeat: merge-patches the Site's status with a resourceVersion precondition (re-read on Conflict). */
+  async beat(): Promise<void> {
+    if (!this.conn.online || this.beating || this.stopped) return;
+    this.beating = true;
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const site = this.siteObj!;
+        const states = this.driver.list();
+        const next = buildSiteStatus(site.status as SiteStatus | undefined, {
+          now: this.o.clock(),
+          agent: { name: this.o.name, version: VERSION, driver: this.driver.name, hostname: hostname(), address: this.echo.address, ...(this.conn.connectedSince ? { connectedSince: this.conn.connectedSince.toISOString() } : {}) },
+          allocatable: allocatableOf(site.spec),
+          allocated: this.allocated(states),
+          workloads: states.length,
+          latencyMs: this.latency,
+          message: this.offlineReport,
+        });
+        const diff = mergeDiff(site.status ?? {}, next);
+        if (diff === undefined) return;
+        try {
+          this.siteObj = await this.api.patch(SiteKind, undefined, this.site, { metadata: { resourceVersion: site.metadata.resourceVersion }, status: diff }, 'status');
+          this.beats++;
+          return;
+        } catch (e) {
+          if (isApiError(e, 'Conflict')) this.siteObj = await this.api.get(SiteKind, undefined, this.site);
+          else if (isApiError(e, 'NotFound')) this.siteObj = (await registerSite(this.api, this.site, this.o.siteSpec)).site;
+          else throw e;
+        }
+      }
+    } catch (e) {
+      if (!this.conn.fail(e)) this.o.log.warn(`heartbeat failed: ${(e as Error).message}`);
+    } finally {
+      this.beating = false;
+    }
+  }
+
+  /** Measures RTT to every other site whose agent advertises an address. */
+  private async measure(): Promise<void> {
+    if (!this.conn.online) return;
+    try {
+      const { items } = await this.api.list(SiteKind);
+      const peers = new Map<string, string>();
+      for (const s of items) {
+        const addr = (s.status as SiteStatus | undefined)?.agent?.address;
+        if (s.metadata.name !== this.site && addr) peers.set(s.metadata.name, addr);
+      }
+      this.latency = await measurePeers(peers);
+    } catch (e) {
+      if (!this.conn.fail(e)) this.o.log.warn(`measuring latency: ${(e as Error).message}`);
+    }
+  }
+
+  /** Resolves once connected (rejects after `timeoutMs`). */
+  async waitConnected(timeoutMs = 10_000): Promise<void> {
+    const ac = new AbortController();
+    const t = setTimeout(() => ac.abort(), timeoutMs);
+    try {
+      await this.conn.whenOnline(ac.signal);
+    } catch {
+      throw new Error(`agent ${this.site} not connected to ${this.o.server} after ${timeoutMs} ms${this.conn.lastError ? `: ${this.conn.lastError}` : ''}`);
+    } finally {
+      clearTimeout(t);
+    }
+  }
+
+  /**
+   * Stops the agent. `detach: true` leaves the workloads running for the next agent on this stateDir
+   * (edge autonomy); `detach: false` stops them first and reports their final status when it can (≤ 2 s).
+   */
+  async stop(opts: { detach: boolean }): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await this.tunnel.close();
+    await this.reconciler.close();
+    if (!opts.detach) {
+      await this.driver.close({ detach: false });
+      if (this.conn.online) await this.writer.drain(2000);
+    }
+    await this.conn.close();
+    await this.informer.stop();
+    await this.writer.close();
+    await this.echo.close();
+    if (opts.detach) await this.driver.close({ detach: true });
+  }
+}
+
+/** Starts a site agent (standalone `continuum agent` and embedded agents run this same code). */
+export const startAgent = (opts: AgentOptions): Promise<SiteAgent> => SiteAgent.start(opts);

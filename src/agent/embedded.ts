@@ -1,0 +1,67 @@
+// Embedded agents: one SiteAgent per site inside the `continuum up` process — the same code as a standalone agent.
+import { join } from 'node:path';
+import type { Logger } from '../controllers/runtime/index.js';
+import { SiteAgent } from './agent.js';
+import type { AgentOptions } from './options.js';
+
+export interface EmbeddedAgentsOptions {
+  server: string;
+  token: string;
+  sites: string[];
+  /** Each agent keeps its state under `<stateDir>/<site>`. */
+  stateDir: string;
+  /** Default 1000 ms (embedded agents are cheap to heartbeat). */
+  heartbeatMs?: number;
+  log?: Logger;
+  /** Applied to every agent (tests: back-off, RTT period, driver options). */
+  agentOptions?: Partial<AgentOptions>;
+  /** Agents started at once (default 8). */
+  concurrency?: number;
+}
+
+export interface EmbeddedAgents {
+  agent(site: string): SiteAgent | undefined;
+  all(): SiteAgent[];
+  /** Agents currently connected to the control plane. */
+  connected(): number;
+  /** detach: true leaves workloads running (a restarted `continuum up` re-adopts them). */
+  stop(opts: { detach: boolean }): Promise<void>;
+}
+
+/** Starts one agent per site; if any fails, the ones already started are stopped (detached) and the error is thrown. */
+export async function startEmbeddedAgents(o: EmbeddedAgentsOptions): Promise<EmbeddedAgents> {
+  const agents = new Map<string, SiteAgent>();
+  const queue = [...new Set(o.sites)];
+  let failure: unknown;
+  const worker = async (): Promise<void> => {
+    for (let site = queue.shift(); site !== undefined && failure === undefined; site = queue.shift()) {
+      try {
+        agents.set(site, await SiteAgent.start({
+          heartbeatMs: o.heartbeatMs ?? 1000,
+          log: o.log,
+          ...o.agentOptions,
+          server: o.server,
+          token: o.token,
+          site,
+          stateDir: join(o.stateDir, site),
+        }));
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency ?? 8, queue.length)) }, worker));
+  const stop = async (opts: { detach: boolean }): Promise<void> => {
+    await Promise.allSettled([...agents.values()].map((a) => a.stop(opts)));
+  };
+  if (failure !== undefined) {
+    await stop({ detach: true });
+    throw failure;
+  }
+  return {
+    agent: (site) => agents.get(site),
+    all: () => [...agents.values()],
+    connected: () => [...agents.values()].filter((a) => a.connected).length,
+    stop,
+  };
+}

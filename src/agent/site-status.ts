@@ -1,0 +1,91 @@
+// What the agent reports in its Site's status: heartbeat condition, capacity, allocation, agent info, latencies, offline report.
+import { cpus, totalmem } from 'node:os';
+import { formatMiB, formatMilliCpu, mebibytes, milliCpu, setCondition, type Resources, type SiteSpec, type SiteStatus } from '../model/index.js';
+import type { OfflineWindow } from './connection.js';
+import type { RunState } from './drivers/driver.js';
+
+/** This host's CPU count and memory, as quantities. */
+export function hostCapacity(): Resources {
+  return { cpu: cpus().length || 1, memory: formatMiB(Math.floor(totalmem() / 1024 ** 2)) };
+}
+
+/** Declared allocatable (else capacity) of the site, with the host's own figures for whatever is not declared. */
+export function allocatableOf(spec: Partial<SiteSpec> | undefined): Resources {
+  const declared: Resources = { ...(spec?.capacity ?? {}), ...(spec?.allocatable ?? {}) };
+  const host = hostCapacity();
+  return { ...declared, cpu: declared.cpu ?? host.cpu, memory: declared.memory ?? host.memory };
+}
+
+/** Sum of resource requests (cpu and memory always present, gpu and storage when requested). */
+export function sumResources(list: Resources[]): Resources {
+  let cpu = 0;
+  let mem = 0;
+  let gpu = 0;
+  let storage = 0;
+  for (const r of list) {
+    cpu += milliCpu(r.cpu);
+    mem += mebibytes(r.memory);
+    gpu += r.gpu ?? 0;
+    storage += mebibytes(r.storage);
+  }
+  return { cpu: formatMilliCpu(cpu), memory: formatMiB(mem), ...(gpu ? { gpu } : {}), ...(storage ? { storage: formatMiB(storage) } : {}) };
+}
+
+export interface HeartbeatReport {
+  now: Date;
+  agent: NonNullable<SiteStatus['agent']>;
+  allocatable: Resources;
+  allocated: Resources;
+  workloads: number;
+  latencyMs: Record<string, number>;
+  message?: string;
+}
+
+/**
+ * The site status after one heartbeat: fields the agent owns are replaced, others (e.g. energy) kept;
+ * the agent only ever reports Ready=True (the site health controller turns it False when heartbeats stop).
+ */
+export function buildSiteStatus(prev: SiteStatus | undefined, r: HeartbeatReport): SiteStatus {
+  const now = r.now.toISOString();
+  const { latencyMs: _l, message: _m, ...kept } = prev ?? {};
+  return {
+    ...kept,
+    conditions: setCondition(prev?.conditions, { type: 'Ready', status: 'True', reason: 'AgentHeartbeat', message: `agent ${r.agent.name ?? ''} is heartbeating`.replace('  ', ' ') }, now),
+    lastHeartbeatTime: now,
+    allocatable: r.allocatable,
+    allocated: r.allocated,
+    agent: r.agent,
+    workloads: r.workloads,
+    ...(Object.keys(r.latencyMs).length ? { latencyMs: r.latencyMs } : {}),
+    ...(r.message ? { message: r.message.slice(0, 4096) } : {}),
+  };
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/** Remembers the workloads' state when the agent went offline and summarises the offline period when it is back. */
+export class OfflineJournal {
+  private baseline = new Map<string, { restarts: number; phase: string }>();
+
+  wentOffline(states: RunState[]): void {
+    this.baseline = new Map(states.map((s) => [s.id, { restarts: s.restarts, phase: s.phase }]));
+  }
+
+  /** One line for the site status message. */
+  cameBack(w: OfflineWindow, states: RunState[], reason: string | undefined): string {
+    const restarted: string[] = [];
+    const failed: string[] = [];
+    for (const s of states) {
+      const b = this.baseline.get(s.id);
+      if (!b) continue;
+      if (s.restarts > b.restarts) restarted.push(`${s.id} ×${s.restarts - b.restarts}`);
+      if (s.phase === 'Failed' && b.phase !== 'Failed') failed.push(s.id);
+    }
+    const span = `${w.since.toISOString()} to ${w.until.toISOString()} (${seconds(w.until.getTime() - w.since.getTime())})`;
+    const head = w.startedOffline ? `agent started without the control plane; offline from ${span}` : `offline from ${span}`;
+    const why = reason ? `: ${reason.slice(0, 200)}` : '';
+    const what = restarted.length ? `restarted locally while offline: ${restarted.join(', ')}` : 'no workload restarts while offline';
+    const fails = failed.length ? `; failed while offline: ${failed.join(', ')}` : '';
+    return `${head}${why}; ${states.length} workload(s) stayed under local supervision; ${what}${fails}`;
+  }
+}

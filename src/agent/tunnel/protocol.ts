@@ -1,0 +1,44 @@
+// The agent tunnel's wire protocol: paths, the messages the hub sends down the stream, and who may use a site's tunnel.
+import type { Caller } from '../../api/index.js';
+import { ApiError, type ErrorCode } from '../../model/index.js';
+
+/** Prefix of the agent-facing routes (outside the KRM API). */
+export const TUNNEL_BASE = '/agent/v1';
+
+/** GET: the SSE stream an agent keeps open; the hub sends TunnelMessages as `data:` lines. */
+export const tunnelStreamPath = (site: string): string => `${TUNNEL_BASE}/sites/${encodeURIComponent(site)}/tunnel`;
+
+/** POST: the agent's answer to request `id` — an application/octet-stream of '\n'-terminated log lines, or an application/json TunnelErrorReport. */
+export const tunnelAnswerPath = (id: string): string => `${TUNNEL_BASE}/tunnel/${encodeURIComponent(id)}`;
+
+/** Ask the agent for a workload's logs (stdout and stderr interleaved, oldest first). */
+export interface LogsRequest {
+  id: string;
+  kind: 'logs';
+  namespace: string;
+  name: string;
+  follow: boolean;
+  tailLines?: number;
+}
+
+/** The reader went away: the agent stops answering request `id`. */
+export interface CancelRequest {
+  id: string;
+  kind: 'cancel';
+}
+
+export type TunnelMessage = LogsRequest | CancelRequest;
+
+/** Body of an answer that failed before any line was sent. */
+export interface TunnelErrorReport {
+  error: { code: ErrorCode; message: string };
+}
+
+/**
+ * Throws unless `caller` may act as the agent of `site` (open its tunnel, answer its requests). For now
+ * every authenticated caller may; the security wiring tightens this to agent credentials bound to `site`
+ * (and administrators).
+ */
+export function assertAgentFor(caller: Caller | undefined, site: string): void {
+  if (!caller || caller.kind === 'anonymous') throw new ApiError('Unauthorized', `the tunnel of site ${site} needs an authenticated agent`);
+}
