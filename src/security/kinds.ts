@@ -33,8 +33,9 @@ export type EncryptedPayload = Static<typeof EncryptedPayload>;
 export const SecretSpec = Type.Object(
   {
     type: Type.Optional(Type.String({ maxLength: 253 })),
-    data: Type.Optional(Type.Record(SecretKeyName, Base64)),
-    stringData: Type.Optional(Type.Record(SecretKeyName, Type.String({ maxLength: 1_048_576 }))),
+    // additionalProperties: false makes the key pattern binding (a pattern Record alone lets other keys through).
+    data: Type.Optional(Type.Record(SecretKeyName, Base64, { additionalProperties: false })),
+    stringData: Type.Optional(Type.Record(SecretKeyName, Type.String({ maxLength: 1_048_576 }), { additionalProperties: false })),
     /** Names of the entries (never values); maintained by the codec, shown to everyone who may list. */
     keys: Type.Optional(Type.Array(SecretKeyName, { maxItems: 1024 })),
     encrypted: Type.Optional(EncryptedPayload),

@@ -1,6 +1,8 @@
 // Verifies a whole audit chain, naming the first bad record, and exports records as JSON lines.
 import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { securityPaths } from '../keyfile.js';
+import { readAuditPublicKey } from './keys.js';
 import { GENESIS, hashRecord, verifyHash, verifyHeadSig, type AuditHead, type AuditRecord } from './record.js';
 import { readLines, type AuditSink } from './sink.js';
 
@@ -92,4 +94,15 @@ export async function exportAuditLog(
     n += 1;
   }
   return n;
+}
+
+/** `continuum audit verify` offline: checks the chain in `dataDir` with the key kept there. */
+export function verifyAuditInDataDir(dataDir: string): Promise<VerifyResult> {
+  const p = securityPaths(dataDir);
+  return verifyAuditLog(p.auditLog, readAuditPublicKey(p.auditKey), p.auditHead);
+}
+
+/** `continuum audit export` offline: writes the records of `dataDir` as JSON lines. */
+export function exportAuditFromDataDir(dataDir: string, write: (line: string) => void | Promise<void>, filter?: { since?: Date; until?: Date }): Promise<number> {
+  return exportAuditLog(securityPaths(dataDir).auditLog, write, filter);
 }
