@@ -4,10 +4,11 @@ import { applyCommand } from './apply.js';
 import { createCommand } from './create.js';
 import { deleteCommand } from './delete.js';
 import { describeCommand } from './describe.js';
+import { explainCommand } from './explain.js';
 import { getCommand } from './get.js';
 import { logsCommand } from './logs.js';
 import { serverCommand } from './server.js';
 import { upCommand } from './up.js';
 import { versionCommand } from './version.js';
 
-export const commands: Command[] = [upCommand, applyCommand, getCommand, describeCommand, deleteCommand, createCommand, logsCommand, serverCommand, versionCommand];
+export const commands: Command[] = [upCommand, applyCommand, getCommand, describeCommand, deleteCommand, createCommand, logsCommand, explainCommand, serverCommand, versionCommand];
