@@ -25,7 +25,7 @@ export interface HealthTiming {
   periodMs: number;
   timeoutMs: number;
   failureThreshold: number;
-  /** Probe interval until the first success (startup): min(period, 500 ms). */
+  /** Probe interval until the first success (startup): min(period, 100 ms), so readiness is seen quickly. */
   startupPeriodMs: number;
 }
 
@@ -36,7 +36,7 @@ export function healthTiming(hc: HealthCheck): HealthTiming {
     periodMs,
     timeoutMs: (hc.timeoutSeconds ?? 1) * 1000,
     failureThreshold: hc.failureThreshold ?? 3,
-    startupPeriodMs: Math.min(periodMs, 500),
+    startupPeriodMs: Math.min(periodMs, 100),
   };
 }
 
