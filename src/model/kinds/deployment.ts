@@ -25,6 +25,7 @@ export const DeploymentSpec = Type.Object(
           },
           { additionalProperties: false },
         ),
+        { additionalProperties: false },
       ),
     ),
     /** Requirements merged over the Application's. */
