@@ -121,6 +121,16 @@ describe('logs through the agent tunnel', () => {
       if (!ac.signal.aborted) throw e;
     }
     expect(seen.length).toBeGreaterThanOrEqual(3);
+    // The reader left: the hub cancels, and the agent stops streaming.
+    await waitFor(() => agent.snapshot().tunnel.activeRequests === 0, 'the agent to stop serving the cancelled request');
+    expect(agent.snapshot().tunnel.open).toBe(true);
+
+    // A workload the agent does not run: the agent's error report ends the stream with its message.
+    await env.workload('ghost', site, { artifact: { command: '/nonexistent/ghost' } });
+    await waitFor(async () => (await wlStatus('ghost')).phase === 'Failed', 'ghost Failed');
+    const ghost: string[] = [];
+    for await (const chunk of client.logs('default', 'ghost', {})) ghost.push(chunk);
+    expect(ghost.join('')).toMatch(/log stream ended: workload default\/ghost is not running at site/);
 
     const lonely = env.siteName('no-agent');
     await client.create({ apiVersion: 'continuum.eu/v1alpha1', kind: 'Site', metadata: { name: lonely }, spec: testSiteSpec() });

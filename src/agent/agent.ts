@@ -33,6 +33,7 @@ export interface AgentSnapshot {
   pendingStatuses: number;
   /** Last report about an offline period (also in the Site's status.message). */
   message?: string;
+  tunnel: { open: boolean; activeRequests: number };
 }
 
 export class SiteAgent {
@@ -98,6 +99,7 @@ export class SiteAgent {
     return {
       site: this.site, connected: this.conn.online, synced: this.isSynced, heartbeats: this.beats,
       workloads: this.driver.list(), latencyMs: { ...this.latency }, pendingStatuses: this.writer.backlog,
+      tunnel: { open: this.tunnel?.connected ?? false, activeRequests: this.tunnel?.activeRequests ?? 0 },
       ...(since ? { disconnectedSince: since.toISOString() } : {}),
       ...(this.offlineReport ? { message: this.offlineReport } : {}),
     };
@@ -177,18 +179,20 @@ export class SiteAgent {
       this.reconciler.retryFailed();
       this.reconciler.kick();
     });
-    if (this.o.rttIntervalMs > 0) this.every(this.o.rttIntervalMs, () => this.measure(), Math.min(1000, this.o.rttIntervalMs));
+    // Spread out so that many agents (embedded: one per site) do not all probe at the same moment.
+    if (this.o.rttIntervalMs > 0) this.every(this.o.rttIntervalMs, () => this.measure(), Math.round(Math.min(1000, this.o.rttIntervalMs) * (0.5 + Math.random())));
   }
 
-  /** Runs `fn` every `ms` (first after `firstMs`), never overlapping itself. */
+  /** Runs `fn` every `ms` ±10 % (first after `firstMs`), never overlapping itself. */
   private every(ms: number, fn: () => Promise<void>, firstMs = ms): void {
+    const jitter = (): number => Math.round(ms * (0.9 + Math.random() * 0.2));
     const tick = (delay: number): void => {
       const t = setTimeout(() => {
         this.timers.delete(t);
         if (this.stopped) return;
         void fn()
           .catch((e: unknown) => this.o.log.warn((e as Error).message))
-          .finally(() => !this.stopped && tick(ms));
+          .finally(() => !this.stopped && tick(jitter()));
       }, delay);
       t.unref();
       this.timers.add(t);
@@ -202,7 +206,7 @@ export class SiteAgent {
   }
 
   private cameBack(w: OfflineWindow): void {
-    this.offlineReport = this.journal.cameBack(w, this.driver.list(), this.conn.lastError);
+    this.offlineReport = this.journal.cameBack(w, this.driver.list(), this.conn.offlineReason);
     this.o.log.info(this.offlineReport);
     this.source.requestRelist();
     this.reconciler.kick();
@@ -261,7 +265,7 @@ export class SiteAgent {
         const addr = (s.status as SiteStatus | undefined)?.agent?.address;
         if (s.metadata.name !== this.site && addr) peers.set(s.metadata.name, addr);
       }
-      this.latency = await measurePeers(peers);
+      this.latency = await measurePeers(peers, 4);
     } catch (e) {
       if (!this.conn.fail(e)) this.o.log.warn(`measuring latency: ${(e as Error).message}`);
     }

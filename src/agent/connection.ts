@@ -49,9 +49,13 @@ export class Connection {
   private connectedAt?: Date;
   private waiters = new Set<{ resolve: () => void; reject: (e: Error) => void }>();
   private loop?: Promise<void>;
+  private reconnecting = false;
   private readonly ac = new AbortController();
   private readonly backoff: Backoff;
+  /** Message of the latest failed attempt. */
   lastError?: string;
+  /** What made the agent go offline most recently. */
+  offlineReason?: string;
 
   constructor(private readonly o: ConnectionOptions) {
     this.offlineSince = o.clock();
@@ -87,7 +91,7 @@ export class Connection {
       this.goOnline();
     } catch (e) {
       if (!isConnectionError(e)) throw e;
-      this.lastError = (e as Error).message;
+      this.lastError = this.offlineReason = (e as Error).message;
       this.o.log.warn(`control plane unreachable, running offline: ${this.lastError}`);
       this.o.onOffline?.(this.lastError);
       this.reconnect();
@@ -125,7 +129,7 @@ export class Connection {
     if (this.closed || !this.isOnline) return true;
     this.isOnline = false;
     this.offlineSince = this.o.clock();
-    this.lastError = (e as Error).message;
+    this.lastError = this.offlineReason = (e as Error).message;
     this.o.log.warn(`lost the control plane: ${this.lastError}; workloads keep running`);
     this.o.onOffline?.(this.lastError);
     this.reconnect();
@@ -135,6 +139,7 @@ export class Connection {
   private goOnline(): void {
     const until = this.o.clock();
     this.isOnline = true;
+    this.reconnecting = false;
     this.connectedAt = until;
     this.backoff.reset();
     const startedOffline = !this.everOnline;
@@ -145,22 +150,28 @@ export class Connection {
     this.waiters.clear();
   }
 
+  /** Starts the reconnect loop unless one runs; the loop's flag is cleared in goOnline, so a failure right after reconnecting starts a new loop. */
   private reconnect(): void {
-    if (this.loop) return;
-    this.loop = (async () => {
-      while (!this.closed && !this.isOnline) {
-        await sleep(this.backoff.next(), this.ac.signal);
-        if (this.closed) break;
-        try {
-          await this.o.connect();
-          this.goOnline();
-          this.o.log.info('reconnected to the control plane');
-        } catch (e) {
-          this.lastError = (e as Error).message;
-          if (!isConnectionError(e)) this.o.log.warn(`cannot use the control plane: ${this.lastError}`);
-        }
+    if (this.reconnecting) return;
+    this.reconnecting = true;
+    this.loop = this.reconnectLoop();
+  }
+
+  private async reconnectLoop(): Promise<void> {
+    while (!this.closed && !this.isOnline) {
+      await sleep(this.backoff.next(), this.ac.signal);
+      if (this.closed) break;
+      try {
+        await this.o.connect();
+        this.o.log.info('reconnected to the control plane');
+        this.goOnline();
+        return;
+      } catch (e) {
+        this.lastError = (e as Error).message;
+        if (!isConnectionError(e)) this.o.log.warn(`cannot use the control plane: ${this.lastError}`);
       }
-    })().finally(() => (this.loop = undefined));
+    }
+    this.reconnecting = false;
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,8 @@
 // A ListWatcher over the native API (list + SSE watch), gated by the agent's connection, for the shared Informer.
-import { collectionPath, parseSse, problemToError, readAll, type ContinuumClient } from '../client/index.js';
+import { collectionPath, parseSse, problemToError, readAll, TransportError, type ContinuumClient } from '../client/index.js';
 import type { ChangeType, ListWatcher } from '../controllers/runtime/index.js';
 import { ApiError, type AnyResource, type KindDef } from '../model/index.js';
-import type { Connection } from './connection.js';
+import { isConnectionError, type Connection } from './connection.js';
 
 export interface HttpSourceOptions {
   kind: KindDef;
@@ -83,7 +83,9 @@ export function httpSource(o: HttpSourceOptions): HttpSource {
         }
       } catch (e) {
         if (signal.aborted) return;
-        const err = idle ? new ApiError('Unavailable', `watch silent for ${o.idleMs ?? 45_000} ms`) : e;
+        const err = idle
+          ? new TransportError(`watch stream silent for ${o.idleMs ?? 45_000} ms`)
+          : isConnectionError(e) && !(e instanceof ApiError || e instanceof TransportError) ? new TransportError(`watch stream broke off: ${(e as Error).message}`, e) : e;
         o.conn.fail(err);
         throw err;
       } finally {

@@ -35,6 +35,11 @@ export class TunnelClient {
     this.loop = this.run();
   }
 
+  /** Requests being served right now. */
+  get activeRequests(): number {
+    return this.tasks.size;
+  }
+
   /** Whether the tunnel stream is currently open. */
   get connected(): boolean {
     return this.open;

@@ -1,5 +1,6 @@
 // Every CLI command, in the order `continuum --help` lists them.
 import type { Command } from '../command.js';
+import { agentCommand } from './agent.js';
 import { applyCommand } from './apply.js';
 import { createCommand } from './create.js';
 import { deleteCommand } from './delete.js';
@@ -11,4 +12,4 @@ import { serverCommand } from './server.js';
 import { upCommand } from './up.js';
 import { versionCommand } from './version.js';
 
-export const commands: Command[] = [upCommand, applyCommand, getCommand, describeCommand, deleteCommand, createCommand, logsCommand, explainCommand, serverCommand, versionCommand];
+export const commands: Command[] = [upCommand, applyCommand, getCommand, describeCommand, deleteCommand, createCommand, logsCommand, explainCommand, serverCommand, agentCommand, versionCommand];

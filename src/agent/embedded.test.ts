@@ -1,0 +1,64 @@
+// Embedded agents through `startEmbedded`: one agent per bundled site, logs via the tunnel, workloads survive a restart.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ContinuumClient } from '../client/index.js';
+import { startEmbedded, type Embedded } from '../embedded/index.js';
+import { API_VERSION, getCondition, SiteKind, WorkloadKind, type SiteStatus, type WorkloadStatus } from '../model/index.js';
+import { chattyServer, pidGone, waitFor } from './testing/env.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'continuum-embedded-'));
+const pids = new Set<number>();
+let emb: Embedded | undefined;
+
+afterAll(async () => {
+  await emb?.stop();
+  for (const pid of pids) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const wlStatus = async (c: ContinuumClient): Promise<WorkloadStatus> => ((await c.get(WorkloadKind, 'default', 'emb-web')).status ?? {}) as WorkloadStatus;
+
+describe('embedded agents', () => {
+  it('run one agent per site, serve logs, and leave workloads running across a restart', async () => {
+    const progress: string[] = [];
+    emb = await startEmbedded({ dataDir: dir, port: 0, progress: (m) => progress.push(m) });
+    const sites = (await new ContinuumClient({ server: emb.url, token: emb.adminToken }).list(SiteKind)).items;
+    expect(progress).toContain(`agents: ${sites.length} connected`);
+    const client = new ContinuumClient({ server: emb.url, token: emb.adminToken });
+    await waitFor(async () => {
+      const items = (await client.list(SiteKind)).items;
+      return items.every((s) => getCondition((s.status as SiteStatus | undefined)?.conditions, 'Ready')?.status === 'True');
+    }, 'every site heartbeating', 10_000);
+
+    const site = sites[0].metadata.name;
+    await client.create({ apiVersion: API_VERSION, kind: 'Workload', metadata: { name: 'emb-web', namespace: 'default' }, spec: { component: 'web', siteName: site, artifact: chattyServer(3, 1000), ports: [{ name: 'http' }], terminationGracePeriodSeconds: 1 } });
+    const st = await waitFor(async () => {
+      const s = await wlStatus(client);
+      return s.phase === 'Running' && s.pid && s;
+    }, 'the workload Running', 10_000);
+    pids.add(st.pid!);
+    const lines: string[] = [];
+    for await (const chunk of client.logs('default', 'emb-web', { tailLines: 2 })) lines.push(chunk);
+    expect(lines.join('')).toMatch(/line \d/);
+
+    await emb.stop();
+    emb = undefined;
+    expect(pidGone(st.pid!)).toBe(false);
+
+    emb = await startEmbedded({ dataDir: dir, port: 0 });
+    const c2 = new ContinuumClient({ server: emb.url, token: emb.adminToken });
+    const again = await waitFor(async () => {
+      const s = await wlStatus(c2);
+      return s.phase === 'Running' && s.pid === st.pid && s;
+    }, 'the same process re-adopted', 10_000);
+    expect(again.restarts).toBe(0);
+  });
+});

@@ -1,0 +1,96 @@
+// `continuum agent`: runs a site agent that dials the control plane, reports its site and runs the site's workloads.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DRIVER_NAMES, startAgent, type DriverName } from '../../agent/index.js';
+import { CATEGORIES, type Category, type SiteSpec } from '../../model/index.js';
+import { UsageError, type Command } from '../command.js';
+import { consoleLogger } from '../logger.js';
+
+const USAGE =
+  'continuum agent --server URL --token TOKEN --site NAME [--driver process] [--state-dir DIR] [--heartbeat SECONDS] ' +
+  '[--probe-address HOST:PORT] [--stop-workloads-on-exit] [--ca FILE] [--verbose] ' +
+  '[--provider P --category C --country CC --lat X --lon Y [--city NAME] [--cpu N] [--memory Q]]';
+
+const SITE_FLAGS = ['provider', 'category', 'country', 'city', 'lat', 'lon', 'cpu', 'memory'] as const;
+
+function num(v: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${flag} must be a number between ${min} and ${max}\nusage: ${USAGE}`);
+  return n;
+}
+
+/** The Site to create when it does not exist yet, from --provider/--category/... (undefined when none is given). */
+export function siteSpecFromFlags(v: Record<string, string | undefined>): SiteSpec | undefined {
+  if (!SITE_FLAGS.some((f) => v[f] !== undefined)) return undefined;
+  const missing = (['provider', 'category', 'country', 'lat', 'lon'] as const).filter((f) => v[f] === undefined);
+  if (missing.length) throw new UsageError(`to create the site, also give ${missing.map((f) => `--${f}`).join(', ')}\nusage: ${USAGE}`);
+  const category = v.category as Category;
+  if (!CATEGORIES.includes(category)) throw new UsageError(`--category must be one of ${CATEGORIES.join(', ')}`);
+  const country = v.country!.toUpperCase();
+  if (!/^[A-Z]{2}$/.test(country)) throw new UsageError('--country must be an ISO 3166-1 alpha-2 code such as DE');
+  const cpu = num(v.cpu, 'cpu', 0, 1e6);
+  return {
+    provider: v.provider!,
+    category,
+    location: { country, ...(v.city ? { city: v.city } : {}), latitude: num(v.lat, 'lat', -90, 90)!, longitude: num(v.lon, 'lon', -180, 180)! },
+    capacity: { ...(cpu !== undefined ? { cpu } : {}), ...(v.memory ? { memory: v.memory } : {}) },
+  };
+}
+
+export const agentCommand: Command = {
+  name: 'agent',
+  summary: 'Run a site agent: heartbeats, capacity, latency, and the site\'s workloads (outbound connection only)',
+  usage: USAGE,
+  options: {
+    server: { type: 'string', short: 's' },
+    token: { type: 'string' },
+    site: { type: 'string' },
+    driver: { type: 'string' },
+    'state-dir': { type: 'string' },
+    heartbeat: { type: 'string' },
+    'probe-address': { type: 'string' },
+    'stop-workloads-on-exit': { type: 'boolean' },
+    ca: { type: 'string' },
+    provider: { type: 'string' },
+    category: { type: 'string' },
+    country: { type: 'string' },
+    city: { type: 'string' },
+    lat: { type: 'string' },
+    lon: { type: 'string' },
+    cpu: { type: 'string' },
+    memory: { type: 'string' },
+    verbose: { type: 'boolean', short: 'v' },
+    help: { type: 'boolean', short: 'h' },
+  },
+  async run(v, _p, io) {
+    const server = v.server ?? process.env.CONTINUUM_SERVER;
+    const token = v.token ?? process.env.CONTINUUM_TOKEN;
+    if (!server || !token || !v.site) throw new UsageError(`--server, --token and --site are required (or CONTINUUM_SERVER / CONTINUUM_TOKEN)\nusage: ${USAGE}`);
+    const driver = (v.driver ?? 'process') as DriverName;
+    if (!DRIVER_NAMES.includes(driver)) throw new UsageError(`--driver must be one of ${DRIVER_NAMES.join(', ')}`);
+    const heartbeat = num(v.heartbeat, 'heartbeat', 0.1, 3600);
+    const siteSpec = siteSpecFromFlags(v);
+    const stateDir = resolve(v['state-dir'] ?? `.continuum-agent/${v.site}`);
+    const log = consoleLogger(io, !!v.verbose);
+    let announced = false;
+    const agent = await startAgent({
+      server, token, site: v.site, driver, stateDir, siteSpec, log,
+      ...(heartbeat !== undefined ? { heartbeatMs: Math.round(heartbeat * 1000) } : {}),
+      ...(v['probe-address'] ? { probeAddress: v['probe-address'] } : {}),
+      ...(v.ca ? { ca: readFileSync(v.ca) } : {}),
+      onConnected: ({ created }) => {
+        io.out(`${announced ? 'reconnected' : created ? 'registered new site' : 'registered'} ${v.site} at ${server}\n`);
+        announced = true;
+      },
+    });
+    if (!agent.connected) io.out(`control plane ${server} unreachable: running offline with ${agent.driver.list().length} adopted workload(s), retrying\n`);
+    io.out(`agent for site ${v.site} running (driver ${driver}, state in ${stateDir}, probe ${agent.address}); Ctrl-C to stop\n`);
+    await new Promise<void>((r) => (io.signal.aborted ? r() : io.signal.addEventListener('abort', () => r(), { once: true })));
+    // Edge autonomy: by default the workloads outlive the agent and the next agent on this state dir re-adopts them.
+    const detach = !v['stop-workloads-on-exit'];
+    const running = agent.driver.list().length;
+    await agent.stop({ detach });
+    io.err(detach ? `agent stopped; ${running} workload(s) left running for the next agent to adopt\n` : 'agent stopped, workloads stopped\n');
+  },
+};
