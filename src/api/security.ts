@@ -20,9 +20,16 @@ export interface ResourceAttributes {
   kind: KindDef;
   namespace?: string;
   name?: string;
-  subresource?: 'status' | 'logs';
+  /** `data` = the values of a Secret (used by routes that hand out resolved secret values). */
+  subresource?: 'status' | 'logs' | 'data';
   /** The object concerned, when known (for object-level rules such as an agent's own site). */
   object?: Record<string, any>;
+  /**
+   * On update, patch and apply: the stored object the change starts from, while `object` is the
+   * result to be written. Implementations must check both (e.g. a binding may neither grant nor
+   * have granted more than the caller may hand out).
+   */
+  oldObject?: Record<string, any>;
 }
 
 /** What list/watch may return to this caller: every namespace, some, or only objects passing a predicate. */
@@ -41,8 +48,12 @@ export interface AuditEntry {
   resource?: { kind: string; namespace?: string; name?: string; subresource?: string };
   outcome: 'allowed' | 'denied' | 'error' | 'unauthenticated';
   status: number;
+  /** The error code of a failed request (TokenExpired, Forbidden, TooManyRequests ...). */
+  code?: string;
   reason?: string;
   path?: string;
+  /** Client address, for failed authentications. */
+  ip?: string;
 }
 
 export interface Security {
@@ -55,7 +66,12 @@ export interface Security {
   visibility(caller: Caller, kind: KindDef, verb: 'list' | 'watch'): Promise<Visibility>;
   /** Throws ApiError('TooManyRequests') when the caller exceeds its rate. */
   rateLimit(caller: Caller): void;
-  audit(entry: AuditEntry): void;
+  /**
+   * Records one entry. When it returns a promise, the entry is durable once the promise resolves;
+   * the server awaits it before acknowledging a mutating request, and a rejection turns the answer
+   * into 503. `caller` (when authenticated) lets records carry the token id and roles.
+   */
+  audit(entry: AuditEntry, caller?: Caller): void | Promise<unknown>;
   /** Removes what this caller may not see from an object (e.g. secret values). */
   redact(caller: Caller, obj: Record<string, any>): Record<string, any>;
 }

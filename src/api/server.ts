@@ -1,12 +1,15 @@
-// Builds the HTTP server: content handling, authentication, audit, problem rendering and all routes.
+// Builds the HTTP server: content handling, authentication, route access, audit, problem rendering and all routes.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { ApiError } from '../model/index.js';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { ApiError, toProblem } from '../model/index.js';
 import type { Store } from '../store/index.js';
+import { agentRoutes } from './agent-routes.js';
 import { registerContentParsers, send } from './content.js';
 import { nativeHandler, type LogSource } from './native/handlers.js';
 import { openApiDocument } from './openapi.js';
 import { sendProblem, toApiError } from './problem.js';
+import { accessOf, accessRule, checkAccess, type RouteAccess } from './route-access.js';
+import { securityRoutes } from './security-routes.js';
 import type { Security } from './security.js';
 
 export interface ApiServerOptions {
@@ -17,7 +20,7 @@ export interface ApiServerOptions {
   /** Maximum request body in bytes (default 1 MiB). */
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
-  https?: { key: string | Buffer; cert: string | Buffer } | null;
+  https?: { key: string | Buffer; cert: string | Buffer; minVersion?: 'TLSv1.2' | 'TLSv1.3' } | null;
   /** Extra readiness checks (e.g. controllers started). */
   ready?: () => Promise<string | undefined>;
   /** Replica identity and controller role, shown by /version. */
@@ -26,9 +29,19 @@ export interface ApiServerOptions {
   plugins?: Array<(app: FastifyInstance) => void | Promise<void>>;
 }
 
-/** Paths reachable without authentication. */
-const PUBLIC = new Set(['/healthz', '/readyz', '/version']);
+/** A route as registered (one entry per method), with the access rule it got. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  access?: RouteAccess;
+}
+
+const ROUTES = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+/** Every route registered on a server made by createApiServer (for the access-matrix test). */
+export const registeredRoutes = (app: FastifyInstance): RegisteredRoute[] => [...(ROUTES.get(app) ?? [])];
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export async function createApiServer(opts: ApiServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -44,35 +57,46 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   } as FastifyServerOptions) as unknown as FastifyInstance;
   registerContentParsers(app);
   const { store, security } = opts;
+  const routes: RegisteredRoute[] = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url, access: accessRule(method, r.url, r.config as { access?: RouteAccess }) });
+  });
 
-  app.setErrorHandler((err, req, reply) => sendProblem(req, reply, toApiError(err, req)));
+  app.setErrorHandler((err, req, reply) => {
+    const e = withChallenge(toApiError(err, req));
+    req.continuum = { ...req.continuum, error: e };
+    return sendProblem(req, reply, e);
+  });
   app.setNotFoundHandler((req, reply) => sendProblem(req, reply, new ApiError('NotFound', `no route for ${req.method} ${req.url.split('?')[0]}`, [{ field: 'path', message: 'no such route' }])));
 
+  // Authentication → rate limit → route access. Unmatched paths authenticate too (no route probing without a token).
   app.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', String(req.id));
     req.continuum = {};
-    const path = req.url.split('?')[0];
-    if (PUBLIC.has(path)) return;
-    req.continuum.caller = await security.authenticate(req.headers);
-    security.rateLimit(req.continuum.caller);
+    const rule = accessOf(req);
+    if (rule?.kind === 'public' || rule?.kind === 'bootstrap') return;
+    const caller = await security.authenticate(req.headers);
+    req.continuum.caller = caller;
+    security.rateLimit(caller);
+    if (req.is404) return;
+    if (!rule) throw new ApiError('Forbidden', `route ${req.method} ${req.routeOptions.url} has no access rule (src/api/route-access.ts)`);
+    await checkAccess(security, caller, rule, (req.params ?? {}) as Record<string, string>);
   });
 
-  app.addHook('onResponse', async (req, reply) => {
-    const status = reply.statusCode;
-    const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
-    if (!mutating && status !== 401 && status !== 403) return;
-    const path = req.url.split('?')[0];
-    if (PUBLIC.has(path)) return;
-    const a = req.continuum?.attrs;
-    security.audit({
-      requestId: String(req.id),
-      subject: req.continuum?.caller?.subject ?? 'anonymous',
-      verb: a?.verb ?? req.method.toLowerCase(),
-      resource: a ? { kind: a.kind.kind, namespace: a.namespace, name: a.name, subresource: a.subresource } : undefined,
-      outcome: status === 401 ? 'unauthenticated' : status === 403 ? 'denied' : status < 400 ? 'allowed' : 'error',
-      status,
-      path,
-    });
+  // The audit record of a mutating request, and of every 401/403/429, is durable before the answer leaves.
+  app.addHook('onSend', async (req, reply, payload) => {
+    const entry = auditEntryFor(req, reply);
+    if (!entry) return payload;
+    try {
+      await security.audit(entry, req.continuum?.caller);
+      return payload;
+    } catch (e) {
+      req.log.error({ err: e, requestId: req.id }, 'audit append failed');
+      const err = new ApiError('Unavailable', 'the request was processed but its audit record could not be written; further writes are refused');
+      void reply.code(err.status).type('application/problem+json');
+      return JSON.stringify(toProblem(err, String(req.id), req.url.split('?')[0]));
+    }
   });
 
   app.get('/healthz', async (req, reply) => send(req, reply, 200, { status: 'ok' }));
@@ -87,14 +111,45 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     return send(req, reply, 200, { status: 'ready' });
   });
   app.get('/version', async (req, reply) => send(req, reply, 200, { version: opts.version, engine: store.backend.engine, node: process.version, ...opts.identity?.() }));
-  app.get('/openapi.json', async (req, reply) => {
-    await security.authorizeNonResource(req.continuum!.caller!, 'openapi:read');
-    return send(req, reply, 200, openApiDocument(opts.version));
-  });
+  app.get('/openapi.json', async (req, reply) => send(req, reply, 200, openApiDocument(opts.version)));
 
   const handle = nativeHandler({ store, security, logs: opts.logs });
   app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/apis', handler: handle });
   app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/apis/*', handler: handle });
+  securityRoutes(app, { security });
+  agentRoutes(app, { store, security });
   for (const p of opts.plugins ?? []) await p(app);
   return app;
+}
+
+/** 401s tell the client how to authenticate (RFC 6750), whatever Security implementation raised them. */
+function withChallenge(err: ApiError): ApiError {
+  if (err.status !== 401 || Object.keys(err.headers).some((h) => h.toLowerCase() === 'www-authenticate')) return err;
+  const error = err.code === 'Unauthorized' ? '' : ', error="invalid_token"';
+  return new ApiError(err.code, err.message, err.errors, { ...err.headers, 'WWW-Authenticate': `Bearer realm="continuum"${error}` });
+}
+
+/** The audit entry for a finished request, or undefined when the request is not audited. */
+function auditEntryFor(req: FastifyRequest, reply: FastifyReply): Parameters<Security['audit']>[0] | undefined {
+  const ctx = req.continuum;
+  const status = reply.statusCode;
+  const failed = status === 401 || status === 403 || status === 429;
+  if (ctx?.audited) return undefined;
+  if (!failed && !ctx?.auditRead && READ_METHODS.has(req.method)) return undefined;
+  const rule = accessOf(req);
+  if (rule?.kind === 'public') return undefined;
+  const a = ctx?.attrs;
+  const problem = status >= 400 ? ctx?.error : undefined;
+  return {
+    requestId: String(req.id),
+    subject: ctx?.caller?.subject ?? 'anonymous',
+    verb: ctx?.action ?? (a ? `${a.verb}${a.subresource ? `/${a.subresource}` : ''}` : req.method.toLowerCase()),
+    resource: a ? { kind: a.kind.kind, namespace: a.namespace, name: a.name, subresource: a.subresource } : undefined,
+    outcome: status === 401 ? 'unauthenticated' : status === 403 || status === 429 ? 'denied' : status < 400 ? 'allowed' : 'error',
+    status,
+    ...(problem ? { code: problem.code } : {}),
+    ...(problem && failed ? { reason: problem.message } : {}),
+    path: req.url.split('?')[0],
+    ...(status === 401 ? { ip: req.ip } : {}),
+  };
 }

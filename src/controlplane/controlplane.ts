@@ -4,12 +4,14 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createApiServer, StaticTokenSecurity, type LogSource, type Security } from '../api/index.js';
+import { createApiServer, type LogSource, type Security } from '../api/index.js';
 import {
   deploymentController, garbageCollector, Manager, namespaceAdmission, namespaceController, siteHealthController,
   type ControllerFactory, type Logger,
 } from '../controllers/index.js';
 import { API_VERSION, NamespaceKind } from '../model/index.js';
+// Importing the security layer also registers its kinds (Secret, RoleBinding, ClusterRoleBinding, Token).
+import { ContinuumSecurity, loadOidcConfig, loadServerTls, type OidcIssuerConfig } from '../security/index.js';
 import { SqliteBackend, Store, type Backend } from '../store/index.js';
 import { VERSION } from './version.js';
 
@@ -26,9 +28,22 @@ export interface ControlPlaneOptions {
   tls?: { cert: string; key: string };
   log?: Logger;
   logRequests?: boolean;
+  /** Where request logs go when logRequests is set (default stdout). */
+  logStream?: { write(line: string): void };
   /** Extra controllers (deployment, site health ...). */
   controllers?: ControllerFactory[];
+  /**
+   * Overrides the security implementation (default: ContinuumSecurity over dataDir — built-in
+   * tokens, OIDC, RBAC, audit chain, Secret encryption; StaticTokenSecurity is for unit tests only).
+   */
   security?: (ctx: { dataDir: string; store: Store; adminToken: string }) => Promise<Security> | Security;
+  /** External OpenID Connect issuers, given directly or as a JSON/YAML file (`--oidc-config`). */
+  oidc?: OidcIssuerConfig[];
+  oidcConfig?: string;
+  /** Per-credential rate limit (default 50 requests/s, burst 100). */
+  rateLimit?: { ratePerSecond: number; burst: number };
+  /** Maximum request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
   logs?: LogSource;
   plugins?: Array<(app: FastifyInstance, cp: { store: Store }) => void | Promise<void>>;
   /** Event retention in revisions before compaction (default 50 000). */
@@ -49,6 +64,8 @@ export interface ControlPlane {
   store: Store;
   manager: Manager;
   app: FastifyInstance;
+  /** The security in use (ContinuumSecurity unless overridden). */
+  security: Security;
   stop(): Promise<void>;
 }
 
@@ -74,9 +91,17 @@ async function openBackend(o: ControlPlaneOptions): Promise<Backend> {
 export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
   const adminToken = ensureAdminToken(o.dataDir);
+  // Configuration errors surface before anything is opened.
+  const tls = o.tls ? loadServerTls(o.tls.cert, o.tls.key) : undefined;
+  const oidc = [...(o.oidc ?? []), ...(o.oidcConfig ? loadOidcConfig(o.oidcConfig) : [])];
   const backend = await openBackend(o);
   const store = new Store(backend, { admission: [namespaceAdmission] });
-  const security = o.security ? await o.security({ dataDir: o.dataDir, store, adminToken }) : new StaticTokenSecurity(adminToken);
+  const security = o.security
+    ? await o.security({ dataDir: o.dataDir, store, adminToken })
+    : await ContinuumSecurity.create({ dataDir: o.dataDir, store, adminToken, oidc, ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}), onAuditError: (e) => o.log?.error(`audit log write failed; writes are refused: ${(e as Error).message}`) });
+  const closeSecurity = async (): Promise<void> => {
+    await (security as Partial<{ close(): Promise<void> }>).close?.();
+  };
 
   if (!(await store.get(NamespaceKind, undefined, 'default'))) {
     await store.apply(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name: 'default' } }).catch(() => undefined);
@@ -91,14 +116,24 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   manager.add(deploymentController({ defaultTolerationSeconds: o.tolerationSeconds }));
   for (const c of o.controllers ?? []) manager.add(c);
 
-  const app = await createApiServer({
-    store, security, logs: o.logs, version: VERSION, identity: () => ({ identity, controllers: manager.leading ? 'leader' : 'standby' }),
-    logger: o.logRequests ? { level: 'info' } : false,
-    https: o.tls ? { cert: readFileSync(o.tls.cert), key: readFileSync(o.tls.key) } : null,
-    plugins: (o.plugins ?? []).map((p) => (a: FastifyInstance) => p(a, { store })),
-  });
-  const address = await app.listen({ port: o.port ?? 8080, host: o.host ?? '127.0.0.1' });
-  const url = address.replace('[::1]', 'localhost');
+  let app: FastifyInstance | undefined;
+  let url: string;
+  try {
+    app = await createApiServer({
+      store, security, logs: o.logs, version: VERSION, identity: () => ({ identity, controllers: manager.leading ? 'leader' : 'standby' }),
+      logger: o.logRequests ? { level: 'info', ...(o.logStream ? { stream: o.logStream } : {}) } : false,
+      https: tls ?? null,
+      bodyLimit: o.bodyLimit,
+      plugins: (o.plugins ?? []).map((p) => (a: FastifyInstance) => p(a, { store })),
+    });
+    url = (await app.listen({ port: o.port ?? 8080, host: o.host ?? '127.0.0.1' })).replace('[::1]', 'localhost');
+  } catch (e) {
+    await app?.close().catch(() => undefined);
+    await closeSecurity().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+  const server = app;
   await manager.start();
 
   // Compaction keeps the event log bounded; watchers older than the window get 410 Gone and relist.
@@ -117,12 +152,13 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
 
   let stopped: Promise<void> | undefined;
   return {
-    url, adminToken, store, manager, app,
+    url, adminToken, store, manager, app: server, security,
     stop() {
       stopped ??= (async () => {
         clearInterval(compactor);
         await manager.stop();
-        await app.close();
+        await server.close();
+        await closeSecurity();
         await store.close();
       })();
       return stopped;

@@ -8,6 +8,7 @@ export * from './token-keys.js';
 export * from './token-records.js';
 export * from './bootstrap.js';
 export * from './oidc.js';
+export * from './oidc-config.js';
 export * from './authn.js';
 export * from './rbac/policy.js';
 export * from './rbac/grants.js';

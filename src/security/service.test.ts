@@ -157,8 +157,8 @@ describe('ContinuumSecurity', () => {
 
   it('audits into a verifiable chain without token or secret material', async () => {
     const uca = await login('use-case-admin', 'acme');
-    sec.audit({ requestId: 'r-x', subject: uca.subject, verb: 'create', resource: { kind: 'Secret', namespace: 'acme', name: 'db' }, outcome: 'allowed', status: 201 }, uca);
-    sec.audit({ requestId: 'r-y', subject: 'anonymous', verb: 'get', outcome: 'unauthenticated', status: 401, path: '/apis' });
+    await sec.audit({ requestId: 'r-x', subject: uca.subject, verb: 'create', resource: { kind: 'Secret', namespace: 'acme', name: 'db' }, outcome: 'allowed', status: 201 }, uca);
+    await sec.audit({ requestId: 'r-y', subject: 'anonymous', verb: 'get', outcome: 'unauthenticated', status: 401, path: '/apis' });
     await sec.close();
     const result = await sec.verifyAudit();
     expect(result).toMatchObject({ ok: true });

@@ -12,7 +12,7 @@ import { exchangeBootstrap, type ExchangeResult } from './bootstrap.js';
 import { securityPaths } from './keyfile.js';
 import { GRANTING_KINDS, SecretKind, TokenKind } from './kinds.js';
 import { OidcVerifier, type OidcIssuerConfig } from './oidc.js';
-import { rateLimitKey, type Principal } from './principal.js';
+import { describePrincipal, rateLimitKey, type Principal } from './principal.js';
 import { authorize, authorizeNonResource, canReadSecretValues, listScope } from './rbac/authorize.js';
 import { BindingIndex } from './rbac/bindings.js';
 import { canGrant } from './rbac/grants.js';
@@ -52,6 +52,7 @@ export class ContinuumSecurity implements Security {
   private readonly records;
   private readonly authn: Authenticator;
   private readonly limiter: RateLimiter;
+  private readonly secretCodec: SecretCodec;
   private readonly now: () => Date;
   private auditBroken: unknown;
   private stopBindings: () => void = () => {};
@@ -68,6 +69,7 @@ export class ContinuumSecurity implements Security {
     this.tokens = new TokenService({ keyring: TokenKeyring.loadOrCreate(paths.tokenKeys), issuer: opts.issuer, audience: opts.audience });
     this.records = storeTokenRecords(opts.store);
     this.authn = new Authenticator({ tokens: this.tokens, lookup: (j) => this.records.get(j), oidc: (opts.oidc ?? []).map((c) => new OidcVerifier(c)), bindings: this.bindings });
+    this.secretCodec = new SecretCodec(secretKeys);
     this.limiter = new RateLimiter({ ratePerSecond: 50, burst: 100, ...opts.rateLimit, now: () => this.now().getTime() });
   }
 
@@ -103,18 +105,18 @@ export class ContinuumSecurity implements Security {
     const p = principalOf(caller);
     const kind = attrs.kind.kind;
     if (MUTATING.has(attrs.verb) && this.auditBroken !== undefined) throw new ApiError('Unavailable', 'audit log unavailable; writes are refused');
-    if (kind === TokenKind.kind && attrs.verb === 'create') throw new ApiError('Forbidden', 'tokens are created with `continuum token create` (issueToken), not as objects');
-    // The port hands over one object per call (stored, then submitted); a merge patch's result is never shown, so
-    // patching a granting kind is allowed only to those who may grant anything.
-    if ((GRANTING_KINDS as readonly string[]).includes(kind) && attrs.verb === 'patch' && !attrs.subresource && !canGrant(p, { role: 'admin' })) {
-      throw new ApiError('Forbidden', `patch and apply of ${kind} are not supported for this caller; use update with the full object`);
+    if (kind === TokenKind.kind && attrs.verb === 'create') throw new ApiError('Forbidden', 'tokens are issued with POST /auth/v1/tokens (`continuum token create`), not created as objects');
+    // A patch whose merged result is not shown (no oldObject) could turn a binding into any grant:
+    // only those who may grant anything may do that.
+    if ((GRANTING_KINDS as readonly string[]).includes(kind) && attrs.verb === 'patch' && !attrs.subresource && !attrs.oldObject && !canGrant(p, { role: 'admin' })) {
+      throw new ApiError('Forbidden', `patch and apply of ${kind} need the merged result to be authorized; use update with the full object`);
     }
     const d = authorize(p, {
       verb: attrs.verb, kind,
       ...(attrs.namespace ? { namespace: attrs.namespace } : {}),
       ...(attrs.name ? { name: attrs.name } : {}),
       ...(attrs.subresource ? { subresource: attrs.subresource } : {}),
-      ...(attrs.object ? { object: attrs.object, oldObject: attrs.object } : {}),
+      ...(attrs.object ? { object: attrs.object, oldObject: attrs.oldObject ?? attrs.object } : {}),
     });
     if (!d.allowed) throw new ApiError('Forbidden', d.reason);
   }
@@ -129,18 +131,23 @@ export class ContinuumSecurity implements Security {
     return { namespaces: s.allowed ? (s.namespaces ?? 'all') : [], filter: s.allowed ? s.visible : () => false };
   }
 
+  /** Secrets lose their values unless the caller may read them; readable ones are shown in their stored shape (data, keys). */
   redact(caller: Caller, obj: Record<string, any>): Record<string, any> {
     if (obj?.kind !== 'Secret') return obj;
-    return canReadSecretValues(principalOf(caller), obj.metadata?.namespace ?? '') ? obj : redactSecret(obj);
+    if (!canReadSecretValues(principalOf(caller), obj.metadata?.namespace ?? '')) return redactSecret(obj);
+    return obj.spec?.stringData === undefined && obj.spec?.encrypted === undefined ? obj : this.secretCodec.decode(this.secretCodec.encode(obj));
   }
 
-  /** Appends to the audit log without waiting; a write failure makes further writes fail closed. */
-  audit(entry: PortAuditEntry, caller?: Caller): void {
+  /**
+   * Appends one entry for the API server; the promise resolves once the record is durable and
+   * rejects when it cannot be written (then further writes fail closed).
+   */
+  audit(entry: PortAuditEntry, caller?: Caller): Promise<unknown> {
     const p = caller?.principal as Principal | undefined;
-    const code = entry.status === 401 ? 'Unauthorized' : entry.status === 403 ? 'Forbidden' : entry.status === 429 ? 'TooManyRequests' : undefined;
-    void this.append({
+    const code = entry.code ?? (entry.status === 401 ? 'Unauthorized' : entry.status === 403 ? 'Forbidden' : entry.status === 429 ? 'TooManyRequests' : undefined);
+    return this.append({
       requestId: entry.requestId,
-      actor: p ? auditActor(p) : { subject: entry.subject },
+      actor: p ? auditActor(p, entry.ip ? { ip: entry.ip } : {}) : { subject: entry.subject, ...(entry.ip ? { ip: entry.ip } : {}) },
       action: entry.verb,
       ...(entry.resource ? { resource: entry.resource } : {}),
       ...(entry.path ? { path: entry.path } : {}),
@@ -148,7 +155,13 @@ export class ContinuumSecurity implements Security {
       status: entry.status,
       ...(code ? { code } : {}),
       ...(entry.reason ? { reason: entry.reason } : {}),
-    }).catch(() => undefined);
+    });
+  }
+
+  /** What the caller is, for `continuum whoami` (no token material). */
+  whoami(caller: Caller): Record<string, unknown> {
+    const p = principalOf(caller);
+    return { ...describePrincipal(p), ...(p.issuer ? { issuer: p.issuer } : {}), ...(p.groups?.length ? { groups: p.groups } : {}) };
   }
 
   /** Appends and waits until durable (for the security operations below and for callers that can await). */
@@ -162,16 +175,19 @@ export class ContinuumSecurity implements Security {
 
   /** `continuum token create`: issues a token if the caller may grant its role, stores its record, audits. */
   async issueToken(caller: Caller, req: Omit<IssueRequest, 'subject' | 'kind'> & { subject?: string }, requestId: string): Promise<IssuedToken> {
+    // Bindings attach to subjects, so choosing a subject could borrow someone else's bindings: only
+    // callers who may grant everything choose one; delegated tokens get the role@tenant subject.
+    if (req.subject !== undefined && !req.bootstrap && !canGrant(principalOf(caller), { role: 'admin' })) {
+      throw new ApiError('Forbidden', 'only an administrator may choose the subject of a token');
+    }
     const subject = req.subject ?? `${req.role}${req.tenant ? `@${req.tenant}` : ''}`;
     if (req.bootstrap && req.site && !(await this.opts.store.get(SiteKind, undefined, req.site))) throw new ApiError('NotFound', `site ${req.site} not found`);
     const issued = await this.tokens.issue({ ...req, subject, ...(req.bootstrap ? { subject: `agent:${req.site}`, kind: 'agent' } : {}) }, this.now());
     const p = principalOf(caller);
     const d = authorize(p, { verb: 'create', kind: 'Token', name: issued.record.metadata.name, object: issued.record });
     const resource = { kind: 'Token', name: issued.record.metadata.name };
-    if (!d.allowed) {
-      await this.append({ requestId, actor: auditActor(p), action: 'token:create', resource, outcome: 'denied', status: 403, code: 'Forbidden', reason: d.reason });
-      throw new ApiError('Forbidden', d.reason);
-    }
+    // Refusals are audited by the caller (the API server records every 403).
+    if (!d.allowed) throw new ApiError('Forbidden', d.reason);
     await this.records.create(issued.record);
     await this.append({ requestId, actor: auditActor(p), action: 'token:create', resource, outcome: 'allowed', status: 201, reason: `role ${req.role}${req.tenant ? ` in ${req.tenant}` : ''}` });
     return issued;
@@ -208,7 +224,7 @@ export class ContinuumSecurity implements Security {
    * the rewrite; a Conflict means a concurrent write already re-encrypted it). Old KEKs are kept;
    * retire one with `secretKeys.retire(kid)` once `secretKeyUsage()` no longer lists it.
    */
-  async rotateSecretKey(requestId: string): Promise<{ kid: string; reencrypted: number }> {
+  async rotateSecretKey(requestId: string, caller?: Caller): Promise<{ kid: string; reencrypted: number }> {
     const kid = this.secretKeys.rotate(this.now());
     const codec = new SecretCodec(this.secretKeys);
     let reencrypted = 0;
@@ -221,7 +237,8 @@ export class ContinuumSecurity implements Security {
         if (!isApiError(e, 'Conflict') && !isApiError(e, 'NotFound')) throw e;
       }
     }
-    await this.append({ requestId, actor: { subject: 'system', kind: 'service' }, action: 'secrets:rotate-key', outcome: 'allowed', status: 200, reason: `new key ${kid}, ${reencrypted} re-encrypted` });
+    const actor = caller ? auditActor(principalOf(caller)) : { subject: 'system', kind: 'service' };
+    await this.append({ requestId, actor, action: 'secrets:rotate-key', outcome: 'allowed', status: 200, reason: `new key ${kid}, ${reencrypted} re-encrypted` });
     return { kid, reencrypted };
   }
 

@@ -4,6 +4,7 @@ import { allKinds, ApiError, apiVersionOf, assertValid, type AnyResource, type K
 import type { Store } from '../../store/index.js';
 import { send } from '../content.js';
 import type { Caller, ResourceAttributes, Security, Verb } from '../security.js';
+import { mergePatch } from './patch.js';
 import { resolvePath, type Target } from './paths.js';
 import { parseQuery, type NativeQuery } from './query.js';
 import { streamWatch } from './watch-sse.js';
@@ -22,7 +23,15 @@ export interface NativeDeps {
 /** Per-request context shared with hooks (audit). */
 export interface RequestContext {
   caller?: Caller;
-  attrs?: Omit<ResourceAttributes, 'object'>;
+  attrs?: Omit<ResourceAttributes, 'object' | 'oldObject'>;
+  /** Audit action for routes outside the resource API (e.g. "token:create"). */
+  action?: string;
+  /** The handler already wrote this request's audit record. */
+  audited?: boolean;
+  /** Audit this request even though it reads (e.g. it hands out secret values). */
+  auditRead?: boolean;
+  /** The error the request ended with, as rendered. */
+  error?: ApiError;
 }
 
 declare module 'fastify' {
@@ -99,7 +108,9 @@ export function nativeHandler(deps: NativeDeps) {
       const filter = (o: AnyResource): boolean =>
         (allowedNs === 'all' || !t.kind.namespaced || allowedNs.includes(o.metadata.namespace ?? '')) && (!vis.filter || vis.filter(o));
       const fieldSelector = [q.fieldSelector, vis.requiredFieldSelector].filter(Boolean).join(',') || undefined;
-      const opts = { namespace: t.namespace, labelSelector: q.labelSelector, fieldSelector, filter };
+      // A caller who sees exactly one namespace queries only that one (the filter stays authoritative).
+      const namespace = t.namespace ?? (t.kind.namespaced && allowedNs !== 'all' && allowedNs.length === 1 ? allowedNs[0] : undefined);
+      const opts = { namespace, labelSelector: q.labelSelector, fieldSelector, filter };
       if (verb === 'watch') {
         const w = await store.watch(t.kind, { ...opts, resourceVersion: q.resourceVersion ?? lastEventId(req) });
         await streamWatch(req, reply, w, { timeoutSeconds: q.timeoutSeconds, transform: (o) => redact(o as AnyResource), bookmarks: q.allowWatchBookmarks });
@@ -131,7 +142,14 @@ export function nativeHandler(deps: NativeDeps) {
     if (verb === 'patch' && !t.subresource && String(req.headers['content-type'] ?? '').includes('apply-patch')) {
       // Server-side apply: create-or-update; authorized as create when absent.
       const input = bodyFor(t, req.body, true);
-      await security.authorize(caller, { ...attrs, verb: current ? 'patch' : 'create', object: current ?? (input as Record<string, any>) });
+      if (current) {
+        await security.authorize(caller, { ...attrs, object: current });
+        await security.authorize(caller, { ...attrs, object: input as Record<string, any>, oldObject: current });
+        // Written only if still equal to what was authorized.
+        input.metadata.resourceVersion ??= current.metadata.resourceVersion;
+      } else {
+        await security.authorize(caller, { ...attrs, verb: 'create', object: input as Record<string, any> });
+      }
       const { object, result } = await store.apply(t.kind, input);
       void reply.header('x-continuum-apply', result);
       return send(req, reply, result === 'created' ? 201 : 200, redact(object));
@@ -151,13 +169,11 @@ export function nativeHandler(deps: NativeDeps) {
     if (t.subresource === 'logs') throw new ApiError('MethodNotAllowed', 'logs are read-only');
     if (verb === 'update') {
       const input = bodyFor(t, req.body, true);
-      await security.authorize(caller, { ...attrs, object: input as Record<string, any> });
+      await security.authorize(caller, { ...attrs, object: input as Record<string, any>, oldObject: current });
       const out = t.subresource === 'status' ? await store.updateStatus(t.kind, input) : await store.update(t.kind, input);
       return send(req, reply, 200, redact(out));
     }
-    // patch: JSON merge patch (also accepted as YAML).
-    const out = await store.patch(t.kind, t.namespace, name!, bodyObject(req.body), t.subresource === 'status' ? 'status' : undefined);
-    return send(req, reply, 200, redact(out));
+    return send(req, reply, 200, redact(await mergePatch(store, security, caller, attrs, current, bodyObject(req.body))));
   };
 }
 
