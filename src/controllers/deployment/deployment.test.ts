@@ -118,3 +118,15 @@ describe('deployment controller', () => {
     expect(d.status.placement.explanation.find((e: any) => e.component === 'store').summary).toMatch(/0\/4 sites/);
   });
 });
+
+describe('events', () => {
+  it('records what the controller did on the Deployment', async () => {
+    const store = await world();
+    await deployShop(store);
+    await until('running', async () => (await dep(store)).status?.phase === 'Running');
+    const { EventKind } = await import('../../model/index.js');
+    const evs = (await store.list(EventKind, { namespace: 'default' })).items;
+    expect(evs.map((e) => e.spec.reason)).toContain('Scheduled');
+    expect(evs.every((e) => e.spec.involvedObject.kind === 'Deployment')).toBe(true);
+  });
+});

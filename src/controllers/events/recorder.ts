@@ -13,7 +13,7 @@ export function eventRecorder(store: Store, source: string, clock: () => Date = 
   const record = async (obj: AnyResource, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> => {
     const ns = obj.metadata.namespace ?? 'default';
     const digest = createHash('sha256').update(`${obj.metadata.uid}|${type}|${reason}|${message}`).digest('hex').slice(0, 10);
-    const name = `${obj.metadata.name.slice(0, 40)}.${digest}`;
+    const name = `${obj.metadata.name.slice(0, 40).replace(/-+$/, '')}-${digest}`;
     const now = clock().toISOString();
     try {
       const cur = await store.get(EventKind, ns, name);
@@ -29,8 +29,9 @@ export function eventRecorder(store: Store, source: string, clock: () => Date = 
         },
       });
     } catch (e) {
-      // Events are best effort: never fail a reconcile because of one (e.g. namespace being deleted).
-      if (!(e instanceof ApiError)) throw e;
+      // Events are best effort where the world moved on (namespace being deleted, a concurrent writer);
+      // anything else is a bug and surfaces.
+      if (!(e instanceof ApiError && ['NotFound', 'Forbidden', 'Conflict', 'AlreadyExists'].includes(e.code))) throw e;
     }
   };
   return {
