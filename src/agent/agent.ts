@@ -4,17 +4,17 @@ import { hostname } from 'node:os';
 import { ContinuumClient } from '../client/index.js';
 import { Informer } from '../controllers/runtime/index.js';
 import { VERSION } from '../controlplane/version.js';
-import { isApiError, SiteKind, WorkloadKind, type AnyResource, type Resources, type SiteStatus } from '../model/index.js';
+import { WorkloadKind, type AnyResource, type Resources } from '../model/index.js';
 import { Connection, type OfflineWindow } from './connection.js';
 import { obtainCredential } from './credential.js';
 import { createDriver } from './driver-factory.js';
 import type { RunState, RuntimeDriver } from './drivers/driver.js';
-import { mergeDiff } from './merge-diff.js';
+import { measureSiteLatencies, sendHeartbeat } from './heartbeat.js';
 import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.js';
-import { measurePeers, startEchoServer, type EchoServer } from './probe.js';
+import { startEchoServer, type EchoServer } from './probe.js';
 import { Reconciler } from './reconciler.js';
 import { registerSite } from './registration.js';
-import { allocatableOf, buildSiteStatus, OfflineJournal, sumResources } from './site-status.js';
+import { allocatableOf, OfflineJournal, sumResources } from './site-status.js';
 import { httpSource, type HttpSource } from './source.js';
 import { StatusWriter } from './status-writer.js';
 import { TunnelClient } from './tunnel/index.js';
@@ -219,35 +219,23 @@ export class SiteAgent {
     return sumResources(active.map((s) => this.informer.get(s.id)?.spec?.resources ?? {}));
   }
 
-  /** One heartbeat: merge-patches the Site's status with a resourceVersion precondition (re-read on Conflict). */
+  /** One heartbeat (skipped while offline or while the previous one runs). */
   async beat(): Promise<void> {
     if (!this.conn.online || this.beating || this.stopped) return;
     this.beating = true;
     try {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const site = this.siteObj!;
-        const states = this.driver.list();
-        const next = buildSiteStatus(site.status as SiteStatus | undefined, {
-          now: this.o.clock(),
-          agent: { name: this.o.name, version: VERSION, driver: this.driver.name, hostname: hostname(), address: this.echo.address, ...(this.conn.connectedSince ? { connectedSince: this.conn.connectedSince.toISOString() } : {}) },
-          allocatable: allocatableOf(site.spec),
-          allocated: this.allocated(states),
-          workloads: states.length,
-          latencyMs: this.latency,
-          message: this.offlineReport,
-        });
-        const diff = mergeDiff(site.status ?? {}, next);
-        if (diff === undefined) return;
-        try {
-          this.siteObj = await this.api.patch(SiteKind, undefined, this.site, { metadata: { resourceVersion: site.metadata.resourceVersion }, status: diff }, 'status');
-          this.beats++;
-          return;
-        } catch (e) {
-          if (isApiError(e, 'Conflict')) this.siteObj = await this.api.get(SiteKind, undefined, this.site);
-          else if (isApiError(e, 'NotFound')) this.siteObj = (await registerSite(this.api, this.site, this.o.siteSpec)).site;
-          else throw e;
-        }
-      }
+      const states = this.driver.list();
+      const connectedSince = this.conn.connectedSince?.toISOString();
+      this.siteObj = await sendHeartbeat(this.api, this.siteObj!, (site) => ({
+        now: this.o.clock(),
+        agent: { name: this.o.name, version: VERSION, driver: this.driver.name, hostname: hostname(), address: this.echo.address, ...(connectedSince ? { connectedSince } : {}) },
+        allocatable: allocatableOf(site.spec),
+        allocated: this.allocated(states),
+        workloads: states.length,
+        latencyMs: this.latency,
+        message: this.offlineReport,
+      }), this.o.siteSpec);
+      this.beats++;
     } catch (e) {
       if (!this.conn.fail(e)) this.o.log.warn(`heartbeat failed: ${(e as Error).message}`);
     } finally {
@@ -255,17 +243,10 @@ export class SiteAgent {
     }
   }
 
-  /** Measures RTT to every other site whose agent advertises an address. */
   private async measure(): Promise<void> {
     if (!this.conn.online) return;
     try {
-      const { items } = await this.api.list(SiteKind);
-      const peers = new Map<string, string>();
-      for (const s of items) {
-        const addr = (s.status as SiteStatus | undefined)?.agent?.address;
-        if (s.metadata.name !== this.site && addr) peers.set(s.metadata.name, addr);
-      }
-      this.latency = await measurePeers(peers, 4);
+      this.latency = await measureSiteLatencies(this.api, this.site);
     } catch (e) {
       if (!this.conn.fail(e)) this.o.log.warn(`measuring latency: ${(e as Error).message}`);
     }
@@ -299,8 +280,10 @@ export class SiteAgent {
       await this.driver.close({ detach: false });
       if (this.conn.online) await this.writer.drain(2000);
     }
+    // The informer may be waiting for the connection: abort it first, then close the connection that releases it.
+    const informerStopped = this.informer.stop();
     await this.conn.close();
-    await this.informer.stop();
+    await informerStopped;
     await this.writer.close();
     await this.echo.close();
     if (opts.detach) await this.driver.close({ detach: true });

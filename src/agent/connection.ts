@@ -16,6 +16,11 @@ export function isConnectionError(e: unknown): boolean {
   return err.message === 'aborted' || err.message === 'socket hang up';
 }
 
+/** Failures worth retrying later rather than giving up on: connection failures and rate limiting (429). */
+export function isRetryableError(e: unknown): boolean {
+  return isConnectionError(e) || (e instanceof ApiError && e.code === 'TooManyRequests');
+}
+
 /** An offline period, as reported when the agent is back. */
 export interface OfflineWindow {
   since: Date;
@@ -82,15 +87,15 @@ export class Connection {
   }
 
   /**
-   * First attempt. Connection failures leave the agent offline and reconnecting (edge autonomy: an agent
-   * may start while the control plane is away); any other failure (unknown site, bad token) is thrown.
+   * First attempt. Connection failures (and 429) leave the agent offline and reconnecting (edge autonomy:
+   * an agent may start while the control plane is away); any other failure (unknown site, bad token) is thrown.
    */
   async start(): Promise<void> {
     try {
       await this.o.connect();
       this.goOnline();
     } catch (e) {
-      if (!isConnectionError(e)) throw e;
+      if (!isRetryableError(e)) throw e;
       this.lastError = this.offlineReason = (e as Error).message;
       this.o.log.warn(`control plane unreachable, running offline: ${this.lastError}`);
       this.o.onOffline?.(this.lastError);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ContinuumClient } from '../client/index.js';
 import { startEmbedded, type Embedded } from '../embedded/index.js';
-import { API_VERSION, getCondition, SiteKind, WorkloadKind, type SiteStatus, type WorkloadStatus } from '../model/index.js';
+import { API_VERSION, getCondition, isApiError, SiteKind, WorkloadKind, type SiteStatus, type WorkloadStatus } from '../model/index.js';
 import { chattyServer, pidGone, waitFor } from './testing/env.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'continuum-embedded-'));
@@ -24,29 +24,44 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const wlStatus = async (c: ContinuumClient): Promise<WorkloadStatus> => ((await c.get(WorkloadKind, 'default', 'emb-web')).status ?? {}) as WorkloadStatus;
+/** The embedded agents share the admin credential with this test's client: ride out its rate limit. */
+async function retry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isApiError(e, 'TooManyRequests') || i > 50) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+const wlStatus = async (c: ContinuumClient): Promise<WorkloadStatus> => ((await retry(() => c.get(WorkloadKind, 'default', 'emb-web'))).status ?? {}) as WorkloadStatus;
 
 describe('embedded agents', () => {
   it('run one agent per site, serve logs, and leave workloads running across a restart', async () => {
     const progress: string[] = [];
     emb = await startEmbedded({ dataDir: dir, port: 0, progress: (m) => progress.push(m) });
-    const sites = (await new ContinuumClient({ server: emb.url, token: emb.adminToken }).list(SiteKind)).items;
-    expect(progress).toContain(`agents: ${sites.length} connected`);
     const client = new ContinuumClient({ server: emb.url, token: emb.adminToken });
+    const sites = (await retry(() => client.list(SiteKind))).items;
+    expect(progress).toContain(`agents: ${sites.length} connected`);
     await waitFor(async () => {
-      const items = (await client.list(SiteKind)).items;
+      const items = (await retry(() => client.list(SiteKind))).items;
       return items.every((s) => getCondition((s.status as SiteStatus | undefined)?.conditions, 'Ready')?.status === 'True');
     }, 'every site heartbeating', 10_000);
 
     const site = sites[0].metadata.name;
-    await client.create({ apiVersion: API_VERSION, kind: 'Workload', metadata: { name: 'emb-web', namespace: 'default' }, spec: { component: 'web', siteName: site, artifact: chattyServer(3, 1000), ports: [{ name: 'http' }], terminationGracePeriodSeconds: 1 } });
+    await retry(() => client.create({ apiVersion: API_VERSION, kind: 'Workload', metadata: { name: 'emb-web', namespace: 'default' }, spec: { component: 'web', siteName: site, artifact: chattyServer(3, 1000), ports: [{ name: 'http' }], terminationGracePeriodSeconds: 1 } }));
     const st = await waitFor(async () => {
       const s = await wlStatus(client);
       return s.phase === 'Running' && s.pid && s;
     }, 'the workload Running', 10_000);
     pids.add(st.pid!);
-    const lines: string[] = [];
-    for await (const chunk of client.logs('default', 'emb-web', { tailLines: 2 })) lines.push(chunk);
+    const lines = await retry(async () => {
+      const out: string[] = [];
+      for await (const chunk of client.logs('default', 'emb-web', { tailLines: 2 })) out.push(chunk);
+      return out;
+    });
     expect(lines.join('')).toMatch(/line \d/);
 
     await emb.stop();

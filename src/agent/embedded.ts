@@ -6,7 +6,10 @@ import type { AgentOptions } from './options.js';
 
 export interface EmbeddedAgentsOptions {
   server: string;
+  /** The token every agent starts with, unless `tokenFor` gives one per site. */
   token: string;
+  /** Per-site token (e.g. a bootstrap token issued for that site), so agents do not share one credential. */
+  tokenFor?: (site: string) => string | Promise<string>;
   sites: string[];
   /** Each agent keeps its state under `<stateDir>/<site>`. */
   stateDir: string;
@@ -17,6 +20,8 @@ export interface EmbeddedAgentsOptions {
   agentOptions?: Partial<AgentOptions>;
   /** Agents started at once (default 8). */
   concurrency?: number;
+  /** How long to wait for every agent to be connected before returning (default 15 s; stragglers keep retrying). */
+  connectTimeoutMs?: number;
 }
 
 export interface EmbeddedAgents {
@@ -41,7 +46,7 @@ export async function startEmbeddedAgents(o: EmbeddedAgentsOptions): Promise<Emb
           log: o.log,
           ...o.agentOptions,
           server: o.server,
-          token: o.token,
+          token: o.tokenFor ? await o.tokenFor(site) : o.token,
           site,
           stateDir: join(o.stateDir, site),
         }));
@@ -58,6 +63,8 @@ export async function startEmbeddedAgents(o: EmbeddedAgentsOptions): Promise<Emb
     await stop({ detach: true });
     throw failure;
   }
+  // Agents that found the control plane busy (e.g. rate limited) start offline and retry; give them a moment.
+  await Promise.all([...agents.values()].map((a) => a.waitConnected(o.connectTimeoutMs ?? 15_000).catch(() => undefined)));
   return {
     agent: (site) => agents.get(site),
     all: () => [...agents.values()],

@@ -2,7 +2,7 @@
 import type { ContinuumClient } from '../client/index.js';
 import type { Logger } from '../controllers/runtime/index.js';
 import { isApiError, WorkloadKind, type AnyResource } from '../model/index.js';
-import { Backoff, type BackoffConfig } from './backoff.js';
+import { Backoff, sleep, type BackoffConfig } from './backoff.js';
 import type { Connection } from './connection.js';
 import type { RunState } from './drivers/driver.js';
 import { mergeDiff } from './merge-diff.js';
@@ -110,7 +110,7 @@ export class StatusWriter {
         if (!this.pending.has(id)) this.pending.set(id, item);
         if (!this.o.conn.fail(e)) {
           this.o.log.warn(`writing status of workload ${id} failed: ${(e as Error).message}`);
-          await new Promise((r) => setTimeout(r, this.backoff.next()).unref());
+          await sleep(this.backoff.next(), signal);
         }
       } finally {
         this.busy = false;
