@@ -81,6 +81,8 @@ export interface ContextOptions {
   reservations?: Reservations;
   hooks?: PlacementHooks;
   loadBasis?: LoadBasis;
+  /** Share an extra-load map between contexts (batch placement); reservations are then the caller's to put in. */
+  extra?: Map<number, MutableAmounts>;
 }
 
 /** Mutable state of one decision; never shared between decisions. */
@@ -90,7 +92,7 @@ export class PlacementContext {
   readonly seed: number;
   readonly hooks: PlacementHooks;
   /** Load beyond snapshot.allocated by site index: others' reservations plus this decision's replicas. */
-  readonly extra = new Map<number, MutableAmounts>();
+  readonly extra: Map<number, MutableAmounts>;
   /** Load beyond snapshot.allocated that balance/bin-packing score against. */
   readonly scoringLoad: Map<number, MutableAmounts>;
   /** Replicas per site index and per provider index, by component name (for spread). */
@@ -106,11 +108,15 @@ export class PlacementContext {
     this.seed = opts.seed;
     this.seedMix = mix32(opts.seed + 0x9e3779b9);
     this.hooks = opts.hooks ?? {};
-    const key = `${request.namespace}/${request.name}`;
-    opts.reservations?.forEachReserved(key, (siteName, amounts) => {
-      const site = snapshot.siteByName(siteName);
-      if (site) this.extra.set(site.index, { ...amounts });
-    });
+    if (opts.extra) this.extra = opts.extra;
+    else {
+      this.extra = new Map();
+      const key = `${request.namespace}/${request.name}`;
+      opts.reservations?.forEachReserved(key, (siteName, amounts) => {
+        const site = snapshot.siteByName(siteName);
+        if (site) this.extra.set(site.index, { ...amounts });
+      });
+    }
     if ((opts.loadBasis ?? 'dynamic') === 'dynamic') this.scoringLoad = this.extra;
     else this.scoringLoad = new Map([...this.extra].map(([i, a]) => [i, { ...a }]));
   }

@@ -31,6 +31,14 @@ export class Reservations {
   private readonly byKey = new Map<string, readonly SiteUsage[]>();
   private readonly totals = new Map<string, MutableAmounts>();
 
+  /** An independent copy (for trial placements that must not touch the real ledger). */
+  clone(): Reservations {
+    const c = new Reservations();
+    for (const [k, usage] of this.byKey) c.byKey.set(k, usage.map((u) => ({ ...u })));
+    for (const [site, t] of this.totals) c.totals.set(site, { ...t });
+    return c;
+  }
+
   get size(): number {
     return this.byKey.size;
   }
@@ -39,18 +47,21 @@ export class Reservations {
     return this.byKey.has(key);
   }
 
-  /** Amounts reserved on a site by everyone, or by everyone but `excludeKey`. */
-  reservedOn(site: string, excludeKey?: string): Amounts {
+  /** Amounts reserved on a site by everyone, or by everyone but the excluded key(s). */
+  reservedOn(site: string, exclude?: string | ReadonlySet<string>): Amounts {
     const t = { ...(this.totals.get(site) ?? { cpu: 0, memory: 0, gpu: 0, storage: 0 }) };
-    const own = excludeKey !== undefined ? this.byKey.get(excludeKey)?.find((u) => u.site === site) : undefined;
-    if (own) addInto(t, own, -1);
+    const keys = exclude === undefined ? [] : typeof exclude === 'string' ? [exclude] : [...exclude];
+    for (const key of keys) {
+      const own = this.byKey.get(key)?.find((u) => u.site === site);
+      if (own) addInto(t, own, -1);
+    }
     return t;
   }
 
-  /** Calls `fn` for every site with a reservation held by someone other than `excludeKey`. */
-  forEachReserved(excludeKey: string, fn: (site: string, amounts: Amounts) => void): void {
+  /** Calls `fn` for every site with a reservation held by someone other than the excluded key(s). */
+  forEachReserved(exclude: string | ReadonlySet<string>, fn: (site: string, amounts: Amounts) => void): void {
     for (const site of this.totals.keys()) {
-      const r = this.reservedOn(site, excludeKey);
+      const r = this.reservedOn(site, exclude);
       if (r.cpu > 0 || r.memory > 0 || r.gpu > 0 || r.storage > 0) fn(site, r);
     }
   }

@@ -44,7 +44,7 @@ export function snap(sites: SiteInput[], opts: { providers?: ProviderInput[]; ar
 /** A component with one area-less group of `replicas` (default 1), 500m / 512 MiB. */
 export function comp(name: string, over: Partial<RequestComponent> & { replicas?: number } = {}): RequestComponent {
   const { replicas, ...rest } = over;
-  const groups: ReplicaGroup[] = over.groups ?? [{ replicas: replicas ?? 1, latency: [] }];
+  const groups: readonly ReplicaGroup[] = over.groups ?? [{ replicas: replicas ?? 1, latency: [] }];
   return {
     name,
     runtime: 'process',

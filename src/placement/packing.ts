@@ -1,0 +1,148 @@
+// Flat-array state of a batch (free capacity, spread counts, who is where) with O(1) move checks for local search.
+import type { BatchItem, BatchModel } from './batch-model.js';
+import { UNPLACED_PENALTY } from './defaults.js';
+
+const D = 4;
+
+/**
+ * Invariant: for every site, free[site·4+d] = allocatable − allocated − load outside the batch − Σ
+ * demand of the items on it; a move is only made when it keeps every dimension the item uses ≥ 0,
+ * and spread groups never hold two replicas on one site (or provider).
+ */
+export class Packing {
+  readonly free: Float64Array;
+  /** Free capacity before any batch item was placed (same layout as `free`). */
+  readonly capacity: Float64Array;
+  readonly demand: Float64Array;
+  readonly siteOf: Int32Array;
+  /** Items on each site (by snapshot site index), in insertion order. */
+  readonly occupants = new Map<number, Set<number>>();
+  /** Spread group of each item (-1 none); per group: replicas per site and per provider. */
+  private readonly spreadGroup: Int32Array;
+  private readonly spreadSites: boolean[] = [];
+  private readonly spreadProviders: boolean[] = [];
+  private readonly siteCounts: Map<number, number>[] = [];
+  private readonly providerCounts: Map<number, number>[] = [];
+  private readonly providerOf: Int32Array;
+
+  constructor(readonly model: BatchModel) {
+    const { snapshot, items, extra } = model;
+    this.free = new Float64Array(snapshot.sites.length * D);
+    this.providerOf = new Int32Array(snapshot.sites.length);
+    for (const s of snapshot.sites) {
+      const e = extra.get(s.index);
+      const base = s.index * D;
+      this.free[base] = s.allocatable.gpu - s.allocated.gpu;
+      this.free[base + 1] = s.allocatable.cpu - s.allocated.cpu;
+      this.free[base + 2] = s.allocatable.memory - s.allocated.memory;
+      this.free[base + 3] = s.allocatable.storage - s.allocated.storage;
+      if (e) {
+        this.free[base] -= e.gpu;
+        this.free[base + 1] -= e.cpu;
+        this.free[base + 2] -= e.memory;
+        this.free[base + 3] -= e.storage;
+      }
+      this.providerOf[s.index] = s.providerIndex;
+    }
+    this.capacity = Float64Array.from(this.free);
+    this.demand = new Float64Array(items.length * D);
+    this.siteOf = new Int32Array(items.length).fill(-1);
+    this.spreadGroup = new Int32Array(items.length).fill(-1);
+    const groupIds = new Map<string, number>();
+    for (const it of items) {
+      const r = it.component.resources;
+      this.demand.set([r.gpu, r.cpu, r.memory, r.storage], it.id * D);
+      const sp = it.component.requirements.spread;
+      if (!sp?.sites && !sp?.providers) continue;
+      const key = `${it.request}/${it.component.name}`;
+      let g = groupIds.get(key);
+      if (g === undefined) {
+        groupIds.set(key, (g = this.siteCounts.length));
+        this.spreadSites.push(sp.sites ?? false);
+        this.spreadProviders.push(sp.providers ?? false);
+        this.siteCounts.push(new Map());
+        this.providerCounts.push(new Map());
+      }
+      this.spreadGroup[it.id] = g;
+    }
+  }
+
+  cost(item: BatchItem, site = this.siteOf[item.id]): number {
+    return site < 0 ? UNPLACED_PENALTY : item.at.get(site)!.cost;
+  }
+
+  objective(): number {
+    let s = 0;
+    for (const it of this.model.items) s += this.cost(it);
+    return s;
+  }
+
+  /** Whether `item` (currently elsewhere or unplaced) fits on `site` as things stand. */
+  fits(item: number, site: number): boolean {
+    const b = site * D;
+    const q = item * D;
+    for (let d = 0; d < D; d++) {
+      const need = this.demand[q + d];
+      if (need > 0 && need > this.free[b + d]) return false;
+    }
+    const g = this.spreadGroup[item];
+    if (g >= 0) {
+      if (this.spreadSites[g] && (this.siteCounts[g].get(site) ?? 0) > 0) return false;
+      const p = this.providerOf[site];
+      if (this.spreadProviders[g] && p >= 0 && (this.providerCounts[g].get(p) ?? 0) > 0) return false;
+    }
+    return true;
+  }
+
+  /** Moves an item without checking (site -1 unplaces it). */
+  place(item: number, site: number): void {
+    const from = this.siteOf[item];
+    if (from === site) return;
+    if (from >= 0) this.account(item, from, 1);
+    this.siteOf[item] = site;
+    if (site >= 0) this.account(item, site, -1);
+  }
+
+  /** Places every item where `sites` says (-1: unplaced), without checks; `sites` must come from a feasible state. */
+  restore(sites: Int32Array): void {
+    for (let id = 0; id < sites.length; id++) this.place(id, -1);
+    for (let id = 0; id < sites.length; id++) if (sites[id] >= 0) this.place(id, sites[id]);
+  }
+
+  /** Checks and moves; returns false and changes nothing when the item does not fit. */
+  tryPlace(item: number, site: number): boolean {
+    const from = this.siteOf[item];
+    this.place(item, -1);
+    if (this.fits(item, site)) {
+      this.place(item, site);
+      return true;
+    }
+    this.place(item, from);
+    return false;
+  }
+
+  private account(item: number, site: number, sign: 1 | -1): void {
+    const b = site * D;
+    const q = item * D;
+    for (let d = 0; d < D; d++) this.free[b + d] += sign * this.demand[q + d];
+    let occ = this.occupants.get(site);
+    if (!occ) this.occupants.set(site, (occ = new Set()));
+    if (sign < 0) occ.add(item);
+    else occ.delete(item);
+    const g = this.spreadGroup[item];
+    if (g >= 0) {
+      bump(this.siteCounts[g], site, -sign);
+      const p = this.providerOf[site];
+      if (p >= 0) bump(this.providerCounts[g], p, -sign);
+    }
+  }
+}
+
+/** Comparator for descending order that treats equal infinities as equal. */
+export const byDescending = (a: number, b: number): number => (a === b ? 0 : a > b ? -1 : 1);
+
+function bump(m: Map<number, number>, k: number, delta: number): void {
+  const n = (m.get(k) ?? 0) + delta;
+  if (n > 0) m.set(k, n);
+  else m.delete(k);
+}
