@@ -143,7 +143,7 @@ export function nativeHandler(deps: NativeDeps) {
       // Server-side apply: create-or-update; authorized as create when absent.
       const input = bodyFor(t, req.body, true);
       if (current) {
-        await security.authorize(caller, { ...attrs, object: current });
+        await security.authorize(caller, { ...attrs, object: current, oldObject: current });
         await security.authorize(caller, { ...attrs, object: input as Record<string, any>, oldObject: current });
         // Written only if still equal to what was authorized.
         input.metadata.resourceVersion ??= current.metadata.resourceVersion;
@@ -154,7 +154,7 @@ export function nativeHandler(deps: NativeDeps) {
       void reply.header('x-continuum-apply', result);
       return send(req, reply, result === 'created' ? 201 : 200, redact(object));
     }
-    await security.authorize(caller, { ...attrs, object: current });
+    await security.authorize(caller, { ...attrs, object: current, oldObject: current });
     if (!current) throw new ApiError('NotFound', `${t.kind.kind} ${JSON.stringify(name)} not found${t.namespace ? ` in namespace ${t.namespace}` : ''}`, [{ field: 'metadata.name', message: 'not found' }]);
 
     if (verb === 'get') {

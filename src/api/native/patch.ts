@@ -34,7 +34,7 @@ export async function mergePatch(
     }
     const next = await store.get(attrs.kind, attrs.namespace, attrs.name!);
     if (!next) throw new ApiError('NotFound', `${attrs.kind.kind} ${JSON.stringify(attrs.name)} not found`, [{ field: 'metadata.name', message: 'not found' }]);
-    await security.authorize(caller, { ...attrs, object: next });
+    await security.authorize(caller, { ...attrs, object: next, oldObject: next });
     current = next;
   }
 }

@@ -28,7 +28,8 @@ export function resolvePath(segs: string[]): Target {
   const [group, version, ...rest] = segs;
   let namespace: string | undefined;
   let r = rest;
-  if (r[0] === 'namespaces' && r.length >= 3) {
+  // namespaces/<ns>/<plural>[...] — but namespaces/<name>/status is the Namespace object's own subresource.
+  if (r[0] === 'namespaces' && r.length >= 3 && !(r.length === 3 && SUBRESOURCES.has(r[2]))) {
     namespace = checkName('namespace', decodeURIComponent(r[1]));
     r = r.slice(2);
   }
