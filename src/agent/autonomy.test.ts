@@ -81,6 +81,18 @@ describe('edge autonomy', () => {
     const msg = await waitFor(async () => ((await client.get(SiteKind, undefined, site)).status as SiteStatus | undefined)?.message, 'the offline report');
     expect(msg).toMatch(/offline from .* to .*\(\d+\.\d s/);
     expect(msg).toMatch(/restarted locally while offline: default\/app ×1/);
+
+    // The log tunnel is back too (the new control plane's hub).
+    const lines = await waitFor(async () => {
+      const out: string[] = [];
+      try {
+        for await (const chunk of client.logs('default', 'app', { tailLines: 3 })) out.push(chunk);
+      } catch {
+        return undefined;
+      }
+      return out.join('').includes('tick') && out;
+    }, 'logs through the reopened tunnel');
+    expect(lines.join('').split('\n').filter(Boolean)).toHaveLength(3);
   });
 
   it('re-adopts running workloads after an agent restart without restarting them', async () => {

@@ -2,8 +2,8 @@
 export { SiteAgent, startAgent, type AgentSnapshot } from './agent.js';
 export { type AgentOptions } from './options.js';
 export { obtainCredential, type CredentialRequest } from './credential.js';
-export { createDriver, DRIVER_NAMES, type DriverName } from './driver-factory.js';
-export { isConnectionError, type OfflineWindow } from './connection.js';
+export { DRIVER_NAMES, type DriverName } from './driver-factory.js';
+export { isConnectionError, isRetryableError, type OfflineWindow } from './connection.js';
 export { startEmbeddedAgents, type EmbeddedAgents, type EmbeddedAgentsOptions } from './embedded.js';
 export * from './tunnel/index.js';
 export type { RunSpec, RunState, RuntimeDriver } from './drivers/driver.js';
