@@ -24,7 +24,7 @@ const ORDER = (k: string) => (k === 'Namespace' ? 0 : k === 'Site' ? 1 : 2);
 export async function startMatrixEnv(): Promise<MatrixEnv> {
   // Logs come from a stub source: the matrix checks who may read them, not the agent tunnel.
   const logs = { logs: async function* () { yield 'a log line'; } };
-  const env = await startSecureEnv({ controllers: false, rateLimit: { ratePerSecond: 1e6, burst: 1e6 }, logs });
+  const env = await startSecureEnv({ runControllers: false, rateLimit: { ratePerSecond: 1e6, burst: 1e6 }, logs });
   const kinds = allKinds().map((k) => k.kind).filter((k) => k !== 'Token').sort((a, b) => ORDER(a) - ORDER(b));
   for (const k of kinds) for (const ctx of ['own', 'other'] as const) await resetFixture(env.cp.store, k, ctx);
   const issueFixture = async (ctx: Ctx) => (await env.issue({ role: 'end-user', tenant: TENANT[ctx], ttlSeconds: 3600 })).id;

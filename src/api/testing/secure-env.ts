@@ -35,14 +35,14 @@ export const siteSpec = () => ({ provider: 'p', category: 'far-edge', location: 
 /**
  * Starts a control plane like `continuum server` (ContinuumSecurity, the agent tunnel plugin) on
  * a fresh data dir, with namespaces `namespaces` and sites `sites` created. Controllers keep
- * running unless `controllers: false` (matrix tests stop them so nothing races the fixtures).
+ * running unless `runControllers: false` (matrix tests stop them so nothing races the fixtures).
  */
-export async function startSecureEnv(o: Partial<ControlPlaneOptions> & { namespaces?: string[]; sites?: string[]; controllers?: boolean } = {}): Promise<SecureEnv> {
+export async function startSecureEnv(o: Partial<ControlPlaneOptions> & { namespaces?: string[]; sites?: string[]; runControllers?: boolean } = {}): Promise<SecureEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'ctm-sec-http-'));
   const dataDir = join(dir, 'data');
-  const { namespaces = [], sites = [], controllers = true, ...rest } = o;
+  const { namespaces = [], sites = [], runControllers = true, ...rest } = o;
   const cp = await startControlPlane({ dataDir, port: 0, synchronous: 'NORMAL', ...controlPlaneExtras(dataDir), ...rest });
-  if (!controllers) await cp.manager.stop();
+  if (!runControllers) await cp.manager.stop();
   for (const name of namespaces) await cp.store.create(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name } });
   for (const name of sites) await cp.store.create(SiteKind, { apiVersion: API_VERSION, kind: 'Site', metadata: { name }, spec: siteSpec() });
 
