@@ -17,8 +17,8 @@ export interface Child {
 }
 
 /** Starts `continuum <args>` and resolves once a line matches `ready` (its first group, if any, is the URL). */
-export function startChild(args: string[], ready: RegExp, env: Record<string, string> = {}, timeoutMs = 20_000): Promise<Child> {
-  const proc = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startChild(args: string[], ready: RegExp, env: Record<string, string> = {}, timeoutMs = 20_000, cwd?: string): Promise<Child> {
+  const proc = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
   let buf = '';
   return new Promise((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`child did not become ready in ${timeoutMs} ms:\n${buf}`)), timeoutMs);

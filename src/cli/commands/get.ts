@@ -35,8 +35,9 @@ export const getCommand: Command = {
       items = r.items;
       rv = r.metadata.resourceVersion;
     }
-    if (items.length === 0 && !v.watch && !v.output) io.err(`No ${kind.plural} found${ns ? ` in ${ns} namespace` : ''}.\n`);
-    else if (items.length) io.out(v.output === 'json' && !names.length ? JSON.stringify({ apiVersion: 'v1', kind: `${kind.kind}List`, items }, null, 2) + '\n' : render(items));
+    if (v.output === 'json' && !names.length) io.out(JSON.stringify({ apiVersion: 'v1', kind: `${kind.kind}List`, metadata: { resourceVersion: rv }, items }, null, 2) + '\n');
+    else if (items.length) io.out(render(items));
+    else if (!v.watch && !v.output) io.err(`No ${kind.plural} found${ns ? ` in ${ns} namespace` : ''}.\n`);
     if (!v.watch) return;
 
     const fieldSelector = names.length === 1 ? `metadata.name=${names[0]}` : v['field-selector'];

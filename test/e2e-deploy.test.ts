@@ -1,0 +1,153 @@
+// End to end through the real CLI: up + apply the three-tier example; failover when a site dies; edge autonomy.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { adminToken, BIN, killHard, ROOT, startChild, stopGracefully, tempDir, until, type Child } from './harness.js';
+
+const EXAMPLE = join(ROOT, 'examples', 'three-tier', 'app.yaml');
+const children: Child[] = [];
+const pids = new Set<number>();
+
+afterAll(async () => {
+  for (const c of children.reverse()) await stopGracefully(c, 5000);
+  for (const pid of pids) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+  }
+});
+
+/** Runs the CLI synchronously in `cwd`; throws with its output on failure. */
+function cli(cwd: string, env: Record<string, string>, ...args: string[]): string {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`continuum ${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+async function getJson(url: string): Promise<any> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  if (!res.ok) throw new Error(`${url}: ${res.status}`);
+  return res.json();
+}
+
+const deployment = (cwd: string, env: Record<string, string>): any => JSON.parse(cli(cwd, env, 'get', 'deployment', 'shop', '-o', 'json'));
+const workloads = (cwd: string, env: Record<string, string>): any[] => JSON.parse(cli(cwd, env, 'get', 'workloads', '-o', 'json')).items;
+const endpointOf = (d: any): string | undefined => d.status?.endpoints?.find((e: any) => e.component === 'frontend')?.url;
+const running = (d: any): boolean => d.status?.phase === 'Running' && !!endpointOf(d);
+
+describe('three-tier app through the CLI', () => {
+  it('up → apply → all components Running → the frontend proves frontend → api → store', async () => {
+    const cwd = tempDir('e2e-up');
+    const env = { HOME: cwd };
+    const up = await startChild(['up', '--port', '0'], /API:\s+(\S+)/, env, 30_000, cwd);
+    children.push(up);
+    expect(up.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The CLI finds server and token in ./.continuum/config.json, written by `up`.
+    const cfgEnv = env;
+    expect(adminToken(join(cwd, '.continuum'))).toMatch(/^cnt_/);
+    expect(cli(cwd, cfgEnv, 'apply', '-f', EXAMPLE)).toMatch(/deployment\/shop (created|configured|unchanged)/);
+    await until('shop Running', () => running(deployment(cwd, cfgEnv)), 30_000, 250);
+    for (const w of workloads(cwd, cfgEnv)) if (w.status?.pid) pids.add(w.status.pid);
+    const body = await getJson(endpointOf(deployment(cwd, cfgEnv))!);
+    expect(body).toMatchObject({ frontend: 'ok', api: 'ok', store: 'ok' });
+    expect(body.chain).toHaveLength(3);
+    expect(cli(cwd, cfgEnv, 'get', 'workloads')).toMatch(/frontend .* Running/);
+    expect(cli(cwd, cfgEnv, 'explain', 'shop')).toMatch(/sites fit component frontend/);
+  }, 90_000);
+});
+
+/** A control plane (`continuum server`) with one standalone `continuum agent` process per site. */
+async function distributed(): Promise<{ cwd: string; env: Record<string, string>; server: Child; agents: Map<string, Child>; startServer: () => Promise<Child>; dataDir: string }> {
+  const cwd = tempDir('e2e-dist');
+  const dataDir = join(cwd, 'cp');
+  const env: Record<string, string> = { HOME: cwd };
+  let port = 0;
+  const startServer = async (): Promise<Child> => {
+    const s = await startChild(['server', '--data-dir', dataDir, '--port', String(port), '--site-grace-seconds', '2'], /listening on (\S+)/, env, 20_000, cwd);
+    children.push(s);
+    port = Number(new URL(s.url).port);
+    env.CONTINUUM_SERVER = s.url;
+    env.CONTINUUM_TOKEN = adminToken(dataDir);
+    return s;
+  };
+  const server = await startServer();
+  cli(cwd, env, 'apply', '-f', join(ROOT, 'test', 'fixtures', 'iberia.yaml'));
+  const agents = new Map<string, Child>();
+  for (const site of ['getafe-far', 'madrid-metro', 'valencia-near', 'paris-metro']) {
+    mkdirSync(join(cwd, 'agents'), { recursive: true });
+    const a = await startChild(['agent', '--server', server.url, '--token', env.CONTINUUM_TOKEN, '--site', site, '--heartbeat', '0.5', '--state-dir', join(cwd, 'agents', site)], /agent for site \S+ running/, env, 20_000, cwd);
+    children.push(a);
+    agents.set(site, a);
+  }
+  await until('sites ready', () => JSON.parse(cli(cwd, env, 'get', 'sites', '-o', 'json')).items.every((s: any) => s.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')), 15_000, 200);
+  return { cwd, env, server, agents, startServer, dataDir };
+}
+
+const track = (ws: any[]): void => {
+  for (const w of ws) if (w.status?.pid) pids.add(w.status.pid);
+};
+
+describe('failover and edge autonomy with standalone agents', () => {
+  it('SIGKILL of a site\'s agent and workloads: the app runs on another allowed site within 10 s', async () => {
+    const { cwd, env, agents } = await distributed();
+    cli(cwd, env, 'apply', '-f', EXAMPLE);
+    await until('shop Running', () => running(deployment(cwd, env)), 30_000, 200);
+    const before = workloads(cwd, env);
+    track(before);
+    const victim = before.find((w) => w.spec.component === 'frontend').spec.siteName as string;
+    // Kill the agent and every workload process on its site, hard.
+    await killHard(agents.get(victim));
+    for (const w of before.filter((x) => x.spec.siteName === victim)) {
+      try { process.kill(-w.status.pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+    const t0 = Date.now();
+    let endpoint = '';
+    await until('running elsewhere and answering', async () => {
+      const d = deployment(cwd, env);
+      const ws = workloads(cwd, env);
+      track(ws);
+      if (!running(d) || ws.some((w) => w.spec.siteName === victim)) return false;
+      endpoint = endpointOf(d)!;
+      return (await getJson(endpoint)).store === 'ok';
+    }, 20_000, 200);
+    const took = Date.now() - t0;
+    expect(took, `failover took ${took} ms`).toBeLessThan(10_000);
+    const after = workloads(cwd, env);
+    for (const w of after) expect(['getafe-far', 'madrid-metro', 'valencia-near']).toContain(w.spec.siteName);
+    expect(after).toHaveLength(3);
+    expect(cli(cwd, env, 'describe', 'deployment', 'shop')).toMatch(/Failover/);
+  }, 90_000);
+
+  it('autonomy: the app keeps answering without the control plane, crashed workloads restart offline, no duplicates after reconnect', async () => {
+    const { cwd, env, server, startServer } = await distributed();
+    cli(cwd, env, 'apply', '-f', EXAMPLE);
+    await until('shop Running', () => running(deployment(cwd, env)), 30_000, 200);
+    const endpoint = endpointOf(deployment(cwd, env))!;
+    const before = workloads(cwd, env);
+    track(before);
+    await stopGracefully(server);
+    expect((await getJson(endpoint)).store).toBe('ok');
+    const store = before.find((w) => w.spec.component === 'store');
+    process.kill(store.status.pid, 'SIGKILL');
+    await until('store restarted offline', async () => (await getJson(endpoint)).store === 'ok', 15_000, 200);
+    await startServer();
+    await until('statuses updated after reconnect', () => {
+      const ws = workloads(cwd, env);
+      track(ws);
+      const s = ws.find((w) => w.metadata.name === store.metadata.name);
+      return s?.status?.restarts >= 1 && s.status.phase === 'Running' && s.status.pid !== store.status.pid;
+    }, 20_000, 250);
+    const after = workloads(cwd, env);
+    expect(after.map((w) => w.metadata.name).sort()).toEqual(before.map((w) => w.metadata.name).sort());
+    // Unchanged workloads were not restarted, and exactly one process runs per workload.
+    for (const w of after.filter((x) => x.spec.component !== 'store')) expect(w.status.pid).toBe(before.find((b) => b.metadata.name === w.metadata.name).status.pid);
+    for (const w of after) {
+      const found = spawnSync('pgrep', ['-f', `examples/three-tier/${w.spec.component}.mjs`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+      expect(found).toContain(w.status.pid);
+    }
+    expect((await getJson(endpoint)).store).toBe('ok');
+  }, 90_000);
+});
