@@ -88,6 +88,7 @@ export function nativeHandler(deps: NativeDeps) {
     const segs = path.split('/').filter(Boolean).slice(1);
     if (segs.length < 3) {
       if (req.method !== 'GET') throw new ApiError('MethodNotAllowed', `${req.method} is not supported on ${path}`);
+      await security.authorizeNonResource(req.continuum!.caller!, 'discovery:read');
       return send(req, reply, 200, discovery(segs));
     }
     const t = resolvePath(segs);

@@ -1,0 +1,133 @@
+// Every HTTP route has an access rule and an expectation; non-resource routes × roles give exactly the expected decisions.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../security/principal.js';
+import { expected } from '../security/rbac/testing/expectations.js';
+import type { Ctx } from './testing/kind-fixtures.js';
+import { startMatrixEnv, type MatrixEnv } from './testing/matrix-env.js';
+import { registeredRoutes } from './server.js';
+
+let env: MatrixEnv;
+beforeAll(async () => {
+  env = await startMatrixEnv();
+}, 60_000);
+afterAll(() => env?.stop());
+
+interface Probe {
+  method: string;
+  url: string;
+  body?: unknown;
+}
+
+/**
+ * What each route should do. `matrix`: exercised cell by cell by rbac-http.test.ts; `public`: no
+ * authentication; otherwise a probe per own/other context, who may pass, and the statuses that
+ * mean "passed" and "refused". Expectations reuse the RBAC expectation table where a route is an
+ * object operation in disguise, and name roles literally otherwise.
+ */
+type RouteCase =
+  | { kind: 'public' }
+  | { kind: 'matrix' }
+  | {
+      kind: 'probe';
+      probe: (ctx: Ctx) => Probe;
+      allowed: (role: Role, ctx: Ctx) => boolean;
+      passed?: number[];
+      refused?: number;
+      /** Streams (the tunnel) are probed over a real socket and aborted. */
+      stream?: boolean;
+      after?: (ctx: Ctx) => Promise<void>;
+    };
+
+const only = (...roles: Role[]) => (role: Role) => roles.includes(role);
+const HUMANS = only('admin', 'infrastructure-admin', 'cloud-edge-admin', 'use-case-admin', 'end-user', 'auditor');
+const siteOf = (ctx: Ctx) => (ctx === 'own' ? 'site-a' : 'site-b');
+const tenantOf = (ctx: Ctx) => (ctx === 'own' ? 'tenant-a' : 'tenant-b');
+
+const ROUTE_EXPECT: Record<string, RouteCase> = {
+  'GET /healthz': { kind: 'public' },
+  'GET /readyz': { kind: 'public' },
+  'GET /version': { kind: 'public' },
+  'GET /openapi.json': { kind: 'probe', probe: () => ({ method: 'GET', url: '/openapi.json' }), allowed: HUMANS },
+  'GET /apis': { kind: 'probe', probe: () => ({ method: 'GET', url: '/apis' }), allowed: HUMANS },
+  ...Object.fromEntries(['POST', 'PUT', 'PATCH', 'DELETE'].map((m) => [`${m} /apis`, { kind: 'probe', probe: () => ({ method: m, url: '/apis' }), allowed: () => false, refused: 405 }])),
+  ...Object.fromEntries(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => [`${m} /apis/*`, { kind: 'matrix' }])),
+  'GET /auth/v1/whoami': { kind: 'probe', probe: () => ({ method: 'GET', url: '/auth/v1/whoami' }), allowed: () => true },
+  'POST /auth/v1/tokens': { kind: 'matrix' },
+  'POST /auth/v1/tokens/:id/revoke': {
+    kind: 'probe', probe: (ctx) => ({ method: 'POST', url: `/auth/v1/tokens/${env.tokenNames[ctx]}/revoke`, body: {} }),
+    allowed: (role, ctx) => expected(role, 'Token', ctx).has('update'), after: (ctx) => env.reset('Token', ctx),
+  },
+  'GET /audit/v1/verify': { kind: 'probe', probe: () => ({ method: 'GET', url: '/audit/v1/verify' }), allowed: only('admin', 'auditor') },
+  'GET /audit/v1/export': { kind: 'probe', probe: () => ({ method: 'GET', url: '/audit/v1/export?since=2999-01-01T00:00:00Z' }), allowed: only('admin', 'auditor') },
+  'POST /secrets/v1/rotate-key': { kind: 'probe', probe: () => ({ method: 'POST', url: '/secrets/v1/rotate-key' }), allowed: only('admin') },
+  // Only an unused bootstrap token passes; no access token of any role does.
+  'POST /agent/v1/bootstrap': { kind: 'probe', probe: () => ({ method: 'POST', url: '/agent/v1/bootstrap' }), allowed: () => false, refused: 401 },
+  'GET /agent/v1/workloads/:namespace/:name/env': {
+    kind: 'probe', probe: (ctx) => ({ method: 'GET', url: `/agent/v1/workloads/${tenantOf(ctx)}/x/env` }),
+    allowed: (role, ctx) => (role === 'agent' ? expected(role, 'Workload', ctx).has('get') : expected(role, 'Workload', ctx).has('get') && expected(role, 'Secret', ctx).has('get/data')),
+  },
+  'GET /agent/v1/sites/:site/tunnel': {
+    kind: 'probe', stream: true, probe: (ctx) => ({ method: 'GET', url: `/agent/v1/sites/${siteOf(ctx)}/tunnel` }),
+    allowed: (role, ctx) => (role === 'agent' ? ctx === 'own' : expected(role, 'Site', ctx).has('update/status')),
+  },
+  // Passing access means reaching the hub, which answers 404 for an unknown request id.
+  'POST /agent/v1/tunnel/:id': {
+    kind: 'probe', probe: () => ({ method: 'POST', url: '/agent/v1/tunnel/00000000-0000-0000-0000-000000000000', body: {} }),
+    allowed: (role) => role === 'agent' || expected(role, 'Site', 'own').has('update/status'), passed: [404],
+  },
+};
+
+const keyOf = (r: { method: string; url: string }) => `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`;
+
+async function streamStatus(token: string, url: string): Promise<number> {
+  const ac = new AbortController();
+  const res = await fetch(`${env.cp.url}${url}`, { headers: { authorization: `Bearer ${token}` }, signal: ac.signal });
+  ac.abort();
+  return res.status;
+}
+
+describe('HTTP routes', () => {
+  it('every registered route has an access rule and an expectation, and no expectation is stale', () => {
+    const routes = registeredRoutes(env.cp.app);
+    expect(routes.length).toBeGreaterThan(10);
+    expect(routes.filter((r) => !r.access).map(keyOf), 'routes without an access rule (src/api/route-access.ts)').toEqual([]);
+    expect([...new Set(routes.map(keyOf))].filter((k) => !ROUTE_EXPECT[k]), 'routes without an expectation here').toEqual([]);
+    const keys = new Set(routes.map(keyOf));
+    expect(Object.keys(ROUTE_EXPECT).filter((k) => !keys.has(k)), 'expectations for routes that do not exist').toEqual([]);
+  });
+
+  it('every route but the public ones refuses anonymous callers with 401 and a challenge', async () => {
+    for (const r of registeredRoutes(env.cp.app)) {
+      const url = r.url.replace(/:[a-z]+/gi, 'x').replace('*', 'x/y/z');
+      const a = await env.req(undefined, r.method, url);
+      if (ROUTE_EXPECT[keyOf(r)]?.kind === 'public') expect(a.status, keyOf(r)).toBe(200);
+      else {
+        expect(a.status, keyOf(r)).toBe(401);
+        expect(String(a.headers['www-authenticate']), keyOf(r)).toMatch(/^Bearer /);
+      }
+    }
+  });
+
+  it('non-resource routes × roles × own/other: exactly the expected decisions, 0 unexpected allows', async () => {
+    const allows: string[] = [];
+    const denies: string[] = [];
+    const odd: string[] = [];
+    for (const [key, c] of Object.entries(ROUTE_EXPECT)) {
+      if (c.kind !== 'probe') continue;
+      for (const role of ROLES) for (const ctx of ['own', 'other'] as const) {
+        const p = c.probe(ctx);
+        const status = c.stream ? await streamStatus(env.tokens[role], p.url) : (await env.as(role, p.method, p.url, p.body)).status;
+        const passed = (c.passed ?? [200, 201]).includes(status);
+        const label = `${role} ${key} (${ctx})`;
+        if (!passed && status !== (c.refused ?? 403)) odd.push(`${label}: ${status}`);
+        const want = c.allowed(role, ctx);
+        if (passed && !want) allows.push(label);
+        if (!passed && want) denies.push(label);
+        if (passed) await c.after?.(ctx);
+      }
+    }
+    expect(allows, 'unexpected allows').toEqual([]);
+    expect(denies, 'unexpected denies').toEqual([]);
+    expect(odd, 'answers that are neither pass nor refusal').toEqual([]);
+  }, 60_000);
+});
