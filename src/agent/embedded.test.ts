@@ -24,7 +24,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The embedded agents share the admin credential with this test's client: ride out its rate limit. */
+/** The embedded agents share the admin credential with this test's client (polling gently): ride out its rate limit. */
 async function retry<T>(fn: () => Promise<T>): Promise<T> {
   for (let i = 0; ; i++) {
     try {
@@ -48,14 +48,14 @@ describe('embedded agents', () => {
     await waitFor(async () => {
       const items = (await retry(() => client.list(SiteKind))).items;
       return items.every((s) => getCondition((s.status as SiteStatus | undefined)?.conditions, 'Ready')?.status === 'True');
-    }, 'every site heartbeating', 10_000);
+    }, 'every site heartbeating', 10_000, 200);
 
     const site = sites[0].metadata.name;
     await retry(() => client.create({ apiVersion: API_VERSION, kind: 'Workload', metadata: { name: 'emb-web', namespace: 'default' }, spec: { component: 'web', siteName: site, artifact: chattyServer(3, 1000), ports: [{ name: 'http' }], terminationGracePeriodSeconds: 1 } }));
     const st = await waitFor(async () => {
       const s = await wlStatus(client);
       return s.phase === 'Running' && s.pid && s;
-    }, 'the workload Running', 10_000);
+    }, 'the workload Running', 10_000, 100);
     pids.add(st.pid!);
     const lines = await retry(async () => {
       const out: string[] = [];
@@ -73,7 +73,7 @@ describe('embedded agents', () => {
     const again = await waitFor(async () => {
       const s = await wlStatus(c2);
       return s.phase === 'Running' && s.pid === st.pid && s;
-    }, 'the same process re-adopted', 10_000);
+    }, 'the same process re-adopted', 10_000, 100);
     expect(again.restarts).toBe(0);
   });
 });

@@ -110,7 +110,8 @@ export class StatusWriter {
         if (!this.pending.has(id)) this.pending.set(id, item);
         if (!this.o.conn.fail(e)) {
           this.o.log.warn(`writing status of workload ${id} failed: ${(e as Error).message}`);
-          await sleep(this.backoff.next(), signal);
+          // Rate limited: the bucket refills within a second, so do not let the back-off grow.
+          await sleep(isApiError(e, 'TooManyRequests') ? 1000 : this.backoff.next(), signal);
         }
       } finally {
         this.busy = false;
