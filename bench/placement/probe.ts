@@ -1,25 +1,11 @@
 // Temporary probe.
-import { createSnapshot, place, placeExhaustive } from '../../src/placement/index.js';
+import { createSnapshot, place } from '../../src/placement/index.js';
 import { generateRequests, generateTopology } from './generator.js';
-const n = Number(process.argv[2] ?? 10000);
-let t = performance.now();
-const input = generateTopology({ sites: n, seed: 1 });
-const gen = performance.now() - t; t = performance.now();
-const snap = createSnapshot(input);
-console.log(`gen ${gen.toFixed(0)}ms snapshot ${(performance.now() - t).toFixed(0)}ms nodes ${snap.index.nodeCount} roots ${snap.index.roots.length}`);
-const reqs = generateRequests(Number(process.argv[3] ?? 60), 7);
-const kinds = new Map<string, [number, number, number]>();
-let te = 0, tb = 0, agree = 0;
-for (const r of reqs) {
-  let a = performance.now();
-  const d1 = place(snap, r, { seed: 3 });
-  const e = performance.now() - a; a = performance.now();
-  const d2 = placeExhaustive(snap, r, { seed: 3 });
-  const b = performance.now() - a;
-  te += e; tb += b;
-  if (JSON.stringify(d1.assignments) === JSON.stringify(d2.assignments)) agree++;
-  const k = r.components[0].name;
-  const v = kinds.get(k) ?? [0, 0, 0]; v[0] += e; v[1] += b; v[2]++; kinds.set(k, v);
-}
-console.log(`engine ${te.toFixed(0)}ms baseline ${tb.toFixed(0)}ms ratio ${(tb / te).toFixed(2)} agree ${agree}/${reqs.length}`);
-for (const [k, v] of kinds) console.log(k, v[2], (v[0] / v[2]).toFixed(2), (v[1] / v[2]).toFixed(2), (v[1] / v[0]).toFixed(1));
+const n = Number(process.argv[2] ?? 1000);
+const snap = createSnapshot(generateTopology({ sites: n, seed: 42 }));
+const warm = generateRequests(20, 43); for (const r of warm) place(snap, r, { seed: 11 });
+const reqs = generateRequests(300, 44);
+for (const r of reqs) place(snap, r, { seed: 11 });
+const rows = reqs.map((r) => { const t = performance.now(); const d = place(snap, r, { seed: 11 }); return { ms: performance.now() - t, r, d }; });
+rows.sort((a, b) => b.ms - a.ms);
+for (const x of rows.slice(0, 8)) console.log(x.ms.toFixed(2), x.r.components.map((c) => `${c.name}:${c.groups.map((g) => `${g.area ?? '-'}x${g.replicas}`).join(',')}`).join(' '), 'unplaced', x.d.unplaced.length, x.d.explanation.map((e) => e.summary.slice(0, 150)).join(' | '));

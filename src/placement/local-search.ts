@@ -38,6 +38,7 @@ function improveItem(m: BatchModel, p: Packing, id: number): boolean {
     const occupants = p.occupants.get(to);
     if (!occupants) continue;
     for (const other of [...occupants]) {
+      if (!p.fitsInstead(id, to, other)) continue;
       const o = m.items[other];
       const oCost = p.cost(o, to);
       if (from >= 0) {

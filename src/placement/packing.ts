@@ -94,6 +94,18 @@ export class Packing {
     return true;
   }
 
+  /** Capacity-only pre-check: would `item` fit on `site` if `other` (on that site) left? Spread is not considered. */
+  fitsInstead(item: number, site: number, other: number): boolean {
+    const b = site * D;
+    const q = item * D;
+    const o = other * D;
+    for (let d = 0; d < D; d++) {
+      const need = this.demand[q + d];
+      if (need > 0 && need > this.free[b + d] + this.demand[o + d]) return false;
+    }
+    return true;
+  }
+
   /** Moves an item without checking (site -1 unplaces it). */
   place(item: number, site: number): void {
     const from = this.siteOf[item];

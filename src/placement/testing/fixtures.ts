@@ -1,6 +1,6 @@
 // Test helpers: compact builders for snapshots, components and requests.
 import { createSnapshot } from '../snapshot.js';
-import type { AreaInput, ProviderInput, RequestComponent, PlacementRequest, SiteInput, Snapshot, ReplicaGroup } from '../types.js';
+import type { AreaInput, ProviderInput, RequestComponent, PlacementRequest, SiteInput, Snapshot, SnapshotInput, ReplicaGroup } from '../types.js';
 
 export const AREAS: Record<string, AreaInput> = {
   berlin: { name: 'berlin', latitude: 52.52, longitude: 13.405, country: 'DE', displayName: 'Berlin' },
@@ -32,12 +32,13 @@ export function site(name: string, over: Partial<SiteInput> & { near?: keyof typ
   };
 }
 
-export function snap(sites: SiteInput[], opts: { providers?: ProviderInput[]; areas?: AreaInput[]; leafSize?: number } = {}): Snapshot {
+export function snap(sites: SiteInput[], opts: { providers?: ProviderInput[]; areas?: AreaInput[]; leafSize?: number; latency?: SnapshotInput['latency'] } = {}): Snapshot {
   return createSnapshot({
     sites,
     providers: opts.providers ?? PROVIDERS,
     areas: opts.areas ?? Object.values(AREAS),
     ...(opts.leafSize !== undefined ? { leafSize: opts.leafSize } : {}),
+    ...(opts.latency ? { latency: opts.latency } : {}),
   });
 }
 
