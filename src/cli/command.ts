@@ -29,6 +29,8 @@ export const CONNECTION: Options = {
   token: { type: 'string' },
   config: { type: 'string' },
   namespace: { type: 'string', short: 'n' },
+  /** PEM CA bundle that verifies an HTTPS server (or CONTINUUM_CA, or `ca` in the config file). */
+  ca: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -44,8 +46,14 @@ export function parse(cmd: Command, argv: string[]): { values: Record<string, an
 }
 
 export function clientFrom(values: Record<string, any>): { client: ContinuumClient; namespace: string } {
-  const cfg = resolveConfig({ server: values.server, token: values.token, config: values.config, namespace: values.namespace });
-  const client = new ContinuumClient({ server: cfg.server, token: cfg.token, ca: cfg.ca ? readFileSync(cfg.ca) : undefined, timeoutMs: 0 });
+  const cfg = resolveConfig({ server: values.server, token: values.token, config: values.config, namespace: values.namespace, ca: values.ca });
+  let ca: Buffer | undefined;
+  try {
+    ca = cfg.ca ? readFileSync(cfg.ca) : undefined;
+  } catch (e) {
+    throw new Error(`cannot read CA file ${cfg.ca}: ${(e as Error).message}`);
+  }
+  const client = new ContinuumClient({ server: cfg.server, token: cfg.token, ca, timeoutMs: 0 });
   return { client, namespace: cfg.namespace ?? 'default' };
 }
 

@@ -22,14 +22,18 @@ function readConfig(path: string): Partial<CliConfig> | undefined {
   }
 }
 
-/** Resolution order: flags > CONTINUUM_SERVER/CONTINUUM_TOKEN > --config > ./.continuum/config.json > ~/.continuum/config.json. */
-export function resolveConfig(flags: { server?: string; token?: string; config?: string; namespace?: string }): CliConfig {
+/**
+ * Resolution order: flags > CONTINUUM_SERVER/CONTINUUM_TOKEN/CONTINUUM_CA > --config >
+ * ./.continuum/config.json > ~/.continuum/config.json. A relative `ca` in a config file is
+ * relative to that file.
+ */
+export function resolveConfig(flags: { server?: string; token?: string; config?: string; namespace?: string; ca?: string }): CliConfig {
   const files = [flags.config, resolve('.continuum/config.json'), userConfigPath()].filter((p): p is string => !!p);
   let file: Partial<CliConfig> = {};
   for (const f of files) {
     const c = readConfig(f);
     if (c) {
-      file = c;
+      file = { ...c, ...(c.ca ? { ca: resolve(dirname(f), c.ca) } : {}) };
       break;
     }
     if (f === flags.config) throw new Error(`config file ${f} not found`);
@@ -40,7 +44,7 @@ export function resolveConfig(flags: { server?: string; token?: string; config?:
     server,
     token: flags.token ?? process.env.CONTINUUM_TOKEN ?? file.token,
     namespace: flags.namespace ?? file.namespace,
-    ca: file.ca,
+    ca: flags.ca ?? process.env.CONTINUUM_CA ?? file.ca,
   };
 }
 

@@ -49,7 +49,7 @@ export class HttpClient {
         (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }),
       );
       if (this.opts.timeoutMs) req.setTimeout(this.opts.timeoutMs, () => req.destroy(new Error(`timed out after ${this.opts.timeoutMs} ms`)));
-      req.on('error', (e) => reject(signal?.aborted ? e : new TransportError(`cannot reach ${url.origin}: ${(e as Error).message}`, e)));
+      req.on('error', (e) => reject(signal?.aborted ? e : new TransportError(`cannot reach ${url.origin}: ${(e as Error).message}${transportHint(isHttps, e)}`, e)));
       if (payload !== undefined) req.write(payload);
       req.end();
     });
@@ -62,6 +62,15 @@ export class HttpClient {
     if (res.status >= 400) throw problemToError(res.status, text);
     return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
   }
+}
+
+/** A hint for the usual TLS mistakes: plain HTTP to an HTTPS server, or a server certificate nobody told us to trust. */
+function transportHint(isHttps: boolean, e: unknown): string {
+  const code = (e as { code?: string }).code ?? '';
+  if (!isHttps && (code === 'ECONNRESET' || /socket hang up|Parse Error/i.test(String((e as Error).message)))) return ' (is the server using HTTPS? use an https:// URL)';
+  if (isHttps && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT/.test(code)) return ' (the server certificate is not trusted: pass --ca FILE or set CONTINUUM_CA)';
+  if (isHttps && code === 'EPROTO') return ' (is the server using plain HTTP? use an http:// URL)';
+  return '';
 }
 
 export async function readAll(stream: IncomingMessage): Promise<string> {

@@ -15,6 +15,8 @@ export interface EmbeddedOptions {
   verbose?: boolean;
   progress?: (msg: string) => void;
   log?: Logger;
+  /** External OpenID Connect issuers (`--oidc-config FILE`, JSON or YAML). */
+  oidcConfig?: string;
 }
 
 export interface Embedded {
@@ -34,7 +36,7 @@ export function controlPlaneExtras(_dataDir: string): Partial<ControlPlaneOption
 export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   const progress = o.progress ?? (() => undefined);
   const topo = loadTopology(o.topology);
-  const cp = await startControlPlane({ dataDir: o.dataDir, port: o.port, host: o.host, log: o.log, ...controlPlaneExtras(o.dataDir) });
+  const cp = await startControlPlane({ dataDir: o.dataDir, port: o.port, host: o.host, log: o.log, ...(o.oidcConfig ? { oidcConfig: o.oidcConfig } : {}), ...controlPlaneExtras(o.dataDir) });
   let changed = 0;
   for (const obj of [...topo.providers, ...topo.areas, ...topo.sites]) {
     const { result } = await cp.store.apply(kindByName(obj.kind)!, obj);

@@ -8,7 +8,7 @@ import { consoleLogger } from '../logger.js';
 export const serverCommand: Command = {
   name: 'server',
   summary: 'Run a control-plane replica (use --postgres for several replicas with leader election)',
-  usage: 'continuum server [--data-dir DIR] [--port PORT] [--host HOST] [--postgres URL [--schema S]] [--tls-cert F --tls-key F] [--lease-seconds N] [--site-grace-seconds N] [--verbose]',
+  usage: 'continuum server [--data-dir DIR] [--port PORT] [--host HOST] [--postgres URL [--schema S]] [--tls-cert F --tls-key F] [--oidc-config FILE] [--lease-seconds N] [--site-grace-seconds N] [--verbose]',
   options: {
     'data-dir': { type: 'string' },
     port: { type: 'string', short: 'p' },
@@ -17,6 +17,7 @@ export const serverCommand: Command = {
     schema: { type: 'string' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
+    'oidc-config': { type: 'string' },
     'lease-seconds': { type: 'string' },
     'site-grace-seconds': { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
@@ -31,6 +32,7 @@ export const serverCommand: Command = {
       postgresUrl: v.postgres ?? process.env.CONTINUUM_POSTGRES_URL, postgresSchema: v.schema,
       leaderElection: !!(v.postgres ?? process.env.CONTINUUM_POSTGRES_URL),
       tls: v['tls-cert'] ? { cert: v['tls-cert'], key: v['tls-key'] } : undefined,
+      ...(v['oidc-config'] ? { oidcConfig: resolve(v['oidc-config']) } : {}),
       log, logRequests: !!v.verbose,
       leaseSeconds: v['lease-seconds'] !== undefined ? Number(v['lease-seconds']) : undefined,
       siteGraceSeconds: v['site-grace-seconds'] !== undefined ? Number(v['site-grace-seconds']) : undefined,

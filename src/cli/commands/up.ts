@@ -7,12 +7,13 @@ import type { Command } from '../command.js';
 export const upCommand: Command = {
   name: 'up',
   summary: 'Start the embedded continuum (SQLite, bundled European topology, one agent per site)',
-  usage: 'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--no-agents] [--verbose]',
+  usage: 'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--verbose]',
   options: {
     'data-dir': { type: 'string' },
     port: { type: 'string', short: 'p' },
     host: { type: 'string' },
     topology: { type: 'string' },
+    'oidc-config': { type: 'string' },
     'no-agents': { type: 'boolean' },
     'no-user-config': { type: 'boolean' },
     verbose: { type: 'boolean', short: 'v' },
@@ -26,6 +27,7 @@ export const upCommand: Command = {
     const emb = await startEmbedded({
       dataDir, port, host: v.host ?? '127.0.0.1', topology: v.topology, agents: !v['no-agents'], verbose: !!v.verbose,
       progress: (msg) => io.err(`  ${msg}\n`),
+      ...(v['oidc-config'] ? { oidcConfig: resolve(v['oidc-config']) } : {}),
     });
     const cfg = { server: emb.url, token: emb.adminToken, namespace: 'default' };
     writeConfig(`${dataDir}/config.json`, cfg);

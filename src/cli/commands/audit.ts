@@ -1,0 +1,102 @@
+// `continuum audit`: verify the hash-chained, signed audit log (naming the first bad record) and export it as JSON lines.
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { exportAuditFromDataDir, parseTtl, verifyAuditInDataDir } from '../../security/index.js';
+import { problemToError, readAll } from '../../client/index.js';
+import { CONNECTION, UsageError, clientFrom, type Command, type Io } from '../command.js';
+
+const USAGE =
+  'continuum audit verify [--data-dir DIR]          (without --data-dir: the server verifies its own log)\n' +
+  '       continuum audit export [--since T] [--until T] [-o FILE] [--data-dir DIR]   (T: ISO time or an age such as 24h)';
+
+interface Verification {
+  ok: boolean;
+  records: number;
+  index?: number;
+  reason?: string;
+  warnings?: string[];
+}
+
+/** "2026-03-01T12:00:00Z" or an age ("90m", "24h", "7d") meaning that long ago. */
+export function timeArg(flag: string, text: string | undefined, now = Date.now()): Date | undefined {
+  if (text === undefined) return undefined;
+  if (/^[0-9]+[smhdw]$/.test(text.trim())) return new Date(now - parseTtl(text) * 1000);
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`--${flag} must be an ISO time or an age such as 24h`);
+  return d;
+}
+
+function report(r: Verification, io: Io): number {
+  for (const w of r.warnings ?? []) io.err(`warning: ${w}\n`);
+  if (r.ok) {
+    io.out(`audit log OK: ${r.records} record(s), hash chain and signatures verified\n`);
+    return 0;
+  }
+  io.out(`audit log FAILED at record ${r.index}: ${r.reason}\n`);
+  return 1;
+}
+
+/** Writes lines to FILE (created 0600, fsynced) or stdout. */
+function sink(file: string | undefined, io: Io): { write(line: string): void; close(): void } {
+  if (!file || file === '-') return { write: (l) => io.out(l), close: () => undefined };
+  const fd = openSync(resolve(file), 'w', 0o600);
+  return {
+    write: (l) => void writeSync(fd, l),
+    close: () => {
+      fsyncSync(fd);
+      closeSync(fd);
+    },
+  };
+}
+
+export const auditCommand: Command = {
+  name: 'audit',
+  summary: 'Verify the signed audit chain (naming the first bad record) or export it as JSON lines',
+  usage: USAGE,
+  options: {
+    ...CONNECTION,
+    'data-dir': { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+  },
+  async run(v, positionals, io) {
+    const [sub, ...rest] = positionals;
+    if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}\nusage: ${USAGE}`);
+    const dataDir = v['data-dir'] ? resolve(v['data-dir']) : undefined;
+    if (sub === 'verify') {
+      if (dataDir) return report(await verifyAuditInDataDir(dataDir), io);
+      const { client } = clientFrom(v);
+      return report((await client.http.json<Verification>('GET', '/audit/v1/verify')).body, io);
+    }
+    if (sub !== 'export') throw new UsageError(`audit needs a subcommand: verify or export\nusage: ${USAGE}`);
+    const since = timeArg('since', v.since);
+    const until = timeArg('until', v.until);
+    const out = sink(v.output, io);
+    let n = 0;
+    try {
+      if (dataDir) n = await exportAuditFromDataDir(dataDir, (l) => out.write(l), { since, until });
+      else {
+        const { client } = clientFrom(v);
+        const q = new URLSearchParams({ ...(since ? { since: since.toISOString() } : {}), ...(until ? { until: until.toISOString() } : {}) }).toString();
+        const res = await client.http.raw('GET', `/audit/v1/export${q ? `?${q}` : ''}`, undefined, { accept: 'application/x-ndjson' });
+        if (res.status >= 400) throw problemToError(res.status, await readAll(res.body));
+        let rest = '';
+        for await (const chunk of res.body) {
+          const text = rest + (chunk as Buffer).toString('utf8');
+          const cut = text.lastIndexOf('\n') + 1;
+          for (const line of text.slice(0, cut).split('\n').filter(Boolean)) {
+            out.write(`${line}\n`);
+            n++;
+          }
+          rest = text.slice(cut);
+        }
+        if (rest) throw new Error('audit export ended in the middle of a record');
+      }
+    } finally {
+      out.close();
+    }
+    if (v.output && v.output !== '-') io.err(`${n} record(s) written to ${v.output}\n`);
+    return 0;
+  },
+};

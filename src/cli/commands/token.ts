@@ -1,0 +1,89 @@
+// `continuum token`: issue (create), revoke and list built-in API tokens and agent bootstrap tokens.
+import { TokenKind, parseTtl } from '../../security/index.js';
+import { CONNECTION, UsageError, clientFrom, type Command, type Io } from '../command.js';
+import { renderObjects } from '../output.js';
+
+const USAGE =
+  'continuum token create --role ROLE [--tenant T] [--ttl 24h] [--subject S] [--description D] [-o json]\n' +
+  '       continuum token create --role agent --site SITE --bootstrap [--ttl 15m]\n' +
+  '       continuum token revoke ID [--reason R]\n' +
+  '       continuum token list [--role R] [-o yaml|json|wide|name]';
+
+function ttlArg(text: string): number {
+  try {
+    return parseTtl(text);
+  } catch (e) {
+    throw new UsageError(`--ttl: ${(e as Error).message}`);
+  }
+}
+
+async function create(v: Record<string, any>, io: Io): Promise<number> {
+  if (!v.role) throw new UsageError(`--role is required\nusage: ${USAGE}`);
+  if (v.bootstrap && !v.site) throw new UsageError('--bootstrap needs --site SITE');
+  const ttlSeconds = v.ttl !== undefined ? ttlArg(v.ttl) : undefined;
+  const body = {
+    role: v.role,
+    ...(v.tenant ? { tenant: v.tenant } : {}),
+    ...(v.site ? { site: v.site } : {}),
+    ...(v.bootstrap ? { bootstrap: true } : {}),
+    ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
+    ...(v.subject ? { subject: v.subject } : {}),
+    ...(v.description ? { description: v.description } : {}),
+  };
+  const { client } = clientFrom(v);
+  const r = await client.http.json<{ token: string; record: { metadata: { name: string }; spec: Record<string, string> } }>('POST', '/auth/v1/tokens', body);
+  const { token, record } = r.body;
+  if (v.output === 'json') {
+    io.out(JSON.stringify({ token, id: record.metadata.name, ...record.spec }, null, 2) + '\n');
+    return 0;
+  }
+  if (v.output) throw new UsageError('token create prints the token, or JSON with -o json');
+  // The token alone on stdout (for scripts); what it is on stderr. It is shown this once only.
+  io.out(`${token}\n`);
+  const s = record.spec;
+  io.err(`${s.purpose === 'bootstrap' ? 'bootstrap token' : 'token'} ${record.metadata.name}: ${s.subject}, role ${s.role}${s.tenant ? ` in ${s.tenant}` : ''}${s.site ? ` for site ${s.site}` : ''}, expires ${s.expiresAt}\n` +
+    `keep it secret: it is not stored and cannot be shown again (revoke with: continuum token revoke ${record.metadata.name})\n`);
+  return 0;
+}
+
+export const tokenCommand: Command = {
+  name: 'token',
+  summary: 'Create, revoke and list API tokens (and single-use agent bootstrap tokens)',
+  usage: USAGE,
+  options: {
+    ...CONNECTION,
+    role: { type: 'string' },
+    tenant: { type: 'string' },
+    ttl: { type: 'string' },
+    site: { type: 'string' },
+    bootstrap: { type: 'boolean' },
+    subject: { type: 'string' },
+    description: { type: 'string' },
+    reason: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+  },
+  async run(v, positionals, io) {
+    const [sub, ...rest] = positionals;
+    switch (sub) {
+      case 'create':
+        if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}\nusage: ${USAGE}`);
+        return create(v, io);
+      case 'revoke': {
+        if (rest.length !== 1) throw new UsageError(`token revoke takes one token id\nusage: ${USAGE}`);
+        const { client } = clientFrom(v);
+        await client.http.json('POST', `/auth/v1/tokens/${encodeURIComponent(rest[0])}/revoke`, v.reason ? { reason: v.reason } : {});
+        io.out(`token ${rest[0]} revoked\n`);
+        return 0;
+      }
+      case 'list': {
+        const { client } = clientFrom(v);
+        const r = await client.list(TokenKind, v.role ? { fieldSelector: `spec.role=${v.role}` } : {});
+        if (!r.items.length && !v.output) io.err('No tokens found.\n');
+        else io.out(renderObjects(TokenKind, r.items, { output: v.output }));
+        return 0;
+      }
+      default:
+        throw new UsageError(`token needs a subcommand: create, revoke or list\nusage: ${USAGE}`);
+    }
+  },
+};
