@@ -8,7 +8,7 @@ import { consoleLogger } from '../logger.js';
 
 const USAGE =
   'continuum agent --server URL --token TOKEN --site NAME [--driver process] [--state-dir DIR] [--heartbeat SECONDS] ' +
-  '[--probe-address HOST:PORT] [--stop-workloads-on-exit] [--ca FILE] [--verbose] ' +
+  '[--probe-address HOST:PORT] [--reconnect-max SECONDS] [--stop-workloads-on-exit] [--ca FILE] [--verbose] ' +
   '[--provider P --category C --country CC --lat X --lon Y [--city NAME] [--cpu N] [--memory Q]]';
 
 const SITE_FLAGS = ['provider', 'category', 'country', 'city', 'lat', 'lon', 'cpu', 'memory'] as const;
@@ -50,6 +50,7 @@ export const agentCommand: Command = {
     'state-dir': { type: 'string' },
     heartbeat: { type: 'string' },
     'probe-address': { type: 'string' },
+    'reconnect-max': { type: 'string' },
     'stop-workloads-on-exit': { type: 'boolean' },
     ca: { type: 'string' },
     provider: { type: 'string' },
@@ -70,6 +71,7 @@ export const agentCommand: Command = {
     const driver = (v.driver ?? 'process') as DriverName;
     if (!DRIVER_NAMES.includes(driver)) throw new UsageError(`--driver must be one of ${DRIVER_NAMES.join(', ')}`);
     const heartbeat = num(v.heartbeat, 'heartbeat', 0.1, 3600);
+    const reconnectMax = num(v['reconnect-max'], 'reconnect-max', 0.1, 3600);
     const siteSpec = siteSpecFromFlags(v);
     const stateDir = resolve(v['state-dir'] ?? `.continuum-agent/${v.site}`);
     const log = consoleLogger(io, !!v.verbose);
@@ -78,6 +80,7 @@ export const agentCommand: Command = {
       server, token, site: v.site, driver, stateDir, siteSpec, log,
       ...(heartbeat !== undefined ? { heartbeatMs: Math.round(heartbeat * 1000) } : {}),
       ...(v['probe-address'] ? { probeAddress: v['probe-address'] } : {}),
+      ...(reconnectMax !== undefined ? { reconnect: { maxMs: Math.round(reconnectMax * 1000) } } : {}),
       ...(v.ca ? { ca: readFileSync(v.ca) } : {}),
       onConnected: ({ created }) => {
         io.out(`${announced ? 'reconnected' : created ? 'registered new site' : 'registered'} ${v.site} at ${server}\n`);
