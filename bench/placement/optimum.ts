@@ -46,6 +46,8 @@ export function batchLp(m: BatchModel): { lp: string; variables: number; rows: n
   const binaries: string[] = [];
   const capacity = new Map<string, string[]>();
   const spread = new Map<string, string[]>();
+  const providerIds = new Map<string, number>();
+  const providerId = (name: string): number => providerIds.get(name) ?? providerIds.set(name, providerIds.size).get(name)!;
   for (const item of m.items) {
     const u = `u${item.id}`;
     obj.push(`+ ${UNPLACED_PENALTY} ${u}`);
@@ -63,13 +65,13 @@ export function batchLp(m: BatchModel): { lp: string; variables: number; rows: n
         const key = `${c.site.index}_${d}`;
         (capacity.get(key) ?? capacity.set(key, []).get(key)!).push(`+ ${r[d]} ${x}`);
       }
-      const owner = `${item.request}_${item.component.name}`;
+      const owner = `${item.request}_${item.component.name.replace(/[^A-Za-z0-9]/g, '_')}`;
       if (sp?.sites) {
         const key = `s${owner}_${c.site.index}`;
         (spread.get(key) ?? spread.set(key, []).get(key)!).push(`+ ${x}`);
       }
       if (sp?.providers) {
-        const key = `p${owner}_${c.site.providerIndex}`;
+        const key = `p${owner}_${providerId(c.site.provider)}`;
         (spread.get(key) ?? spread.set(key, []).get(key)!).push(`+ ${x}`);
       }
     }

@@ -6,7 +6,7 @@ import type {
 import type { CarbonSource } from '../sustainability/index.js';
 import { addInto } from './defaults.js';
 import type { MutableAmounts } from './defaults.js';
-import { toAmounts } from './request.js';
+import { mc, mib, toAmounts } from './request.js';
 import { createSnapshot } from './snapshot.js';
 import type { Amounts, LatencyBoundKind, LatencyFn, SiteInput, Snapshot } from './types.js';
 
@@ -39,10 +39,10 @@ export function effectiveAllocatable(spec: SiteSpec, status: SiteStatus | undefi
   const pick = (d: number, m: number | undefined): number => (m === undefined ? d : Math.min(d, m));
   const opt = <T>(v: T | undefined, f: (v: T) => number): number | undefined => (v === undefined ? undefined : f(v));
   return {
-    cpu: pick(milliCpu(declared('cpu')), opt(measured?.cpu, milliCpu)),
-    memory: pick(mebibytes(declared('memory')), opt(measured?.memory, mebibytes)),
+    cpu: pick(mc(declared('cpu')), opt(measured?.cpu, milliCpu)),
+    memory: pick(mib(declared('memory')), opt(measured?.memory, mebibytes)),
     gpu: pick(Number(declared('gpu') ?? 0), measured?.gpu),
-    storage: pick(mebibytes(declared('storage')), opt(measured?.storage, mebibytes)),
+    storage: pick(mib(declared('storage')), opt(measured?.storage, mebibytes)),
   };
 }
 

@@ -95,9 +95,9 @@ export class PlacementContext {
   readonly extra: Map<number, MutableAmounts>;
   /** Load beyond snapshot.allocated that balance/bin-packing score against. */
   readonly scoringLoad: Map<number, MutableAmounts>;
-  /** Replicas per site index and per provider index, by component name (for spread). */
+  /** Replicas per site index and per provider name (registered or not), by component name (for spread). */
   readonly usedSites = new Map<string, Map<number, number>>();
-  readonly usedProviders = new Map<string, Map<number, number>>();
+  readonly usedProviders = new Map<string, Map<string, number>>();
   /** Total of this decision's placed replicas. */
   readonly placed: MutableAmounts = { cpu: 0, memory: 0, gpu: 0, storage: 0 };
   readonly seedMix: number;
@@ -133,7 +133,7 @@ export class PlacementContext {
     addInto(e, component.resources);
     addInto(this.placed, component.resources);
     bump(this.usedSites, component.name, site.index, 1);
-    if (site.providerIndex >= 0) bump(this.usedProviders, component.name, site.providerIndex, 1);
+    bump(this.usedProviders, component.name, site.provider, 1);
   }
 
   /** Undoes `use` (batch search moves replicas around). */
@@ -142,11 +142,11 @@ export class PlacementContext {
     if (e) addInto(e, component.resources, -1);
     addInto(this.placed, component.resources, -1);
     bump(this.usedSites, component.name, site.index, -1);
-    if (site.providerIndex >= 0) bump(this.usedProviders, component.name, site.providerIndex, -1);
+    bump(this.usedProviders, component.name, site.provider, -1);
   }
 }
 
-function bump(m: Map<string, Map<number, number>>, component: string, key: number, delta: number): void {
+function bump<K>(m: Map<string, Map<K, number>>, component: string, key: K, delta: number): void {
   let counts = m.get(component);
   if (!counts) m.set(component, (counts = new Map()));
   const n = (counts.get(key) ?? 0) + delta;

@@ -64,7 +64,8 @@ export function place(snapshot: Snapshot, request: PlacementRequest, opts: Place
         }
         const res = search(ctx, plan, 1);
         const best = res.found[0];
-        if (r === 0 || !best) explained = res;
+        // Explain with the first replica's search, or the one that overflowed to a later tier, or the one that failed.
+        if (r === 0 || !best || best.tier > (explained?.found[0]?.tier ?? 0)) explained = res;
         if (!best) {
           unplaced.push(replicaLabel(component.name, replica, group.area));
           objective += UNPLACED_PENALTY;

@@ -17,7 +17,7 @@ export class Packing {
   readonly siteOf: Int32Array;
   /** Items on each site (by snapshot site index), in insertion order. */
   readonly occupants = new Map<number, Set<number>>();
-  /** Spread group of each item (-1 none); per group: replicas per site and per provider. */
+  /** Spread group of each item (-1 none); per group: replicas per site and per provider (by name, registered or not). */
   private readonly spreadGroup: Int32Array;
   private readonly spreadSites: boolean[] = [];
   private readonly spreadProviders: boolean[] = [];
@@ -29,6 +29,7 @@ export class Packing {
     const { snapshot, items, extra } = model;
     this.free = new Float64Array(snapshot.sites.length * D);
     this.providerOf = new Int32Array(snapshot.sites.length);
+    const providerIds = new Map<string, number>();
     for (const s of snapshot.sites) {
       const e = extra.get(s.index);
       const base = s.index * D;
@@ -42,7 +43,9 @@ export class Packing {
         this.free[base + 2] -= e.memory;
         this.free[base + 3] -= e.storage;
       }
-      this.providerOf[s.index] = s.providerIndex;
+      let pid = providerIds.get(s.provider);
+      if (pid === undefined) providerIds.set(s.provider, (pid = providerIds.size));
+      this.providerOf[s.index] = pid;
     }
     this.capacity = Float64Array.from(this.free);
     this.demand = new Float64Array(items.length * D);
@@ -88,8 +91,7 @@ export class Packing {
     const g = this.spreadGroup[item];
     if (g >= 0) {
       if (this.spreadSites[g] && (this.siteCounts[g].get(site) ?? 0) > 0) return false;
-      const p = this.providerOf[site];
-      if (this.spreadProviders[g] && p >= 0 && (this.providerCounts[g].get(p) ?? 0) > 0) return false;
+      if (this.spreadProviders[g] && (this.providerCounts[g].get(this.providerOf[site]) ?? 0) > 0) return false;
     }
     return true;
   }
@@ -144,8 +146,7 @@ export class Packing {
     const g = this.spreadGroup[item];
     if (g >= 0) {
       bump(this.siteCounts[g], site, -sign);
-      const p = this.providerOf[site];
-      if (p >= 0) bump(this.providerCounts[g], p, -sign);
+      bump(this.providerCounts[g], this.providerOf[site], -sign);
     }
   }
 }

@@ -9,8 +9,12 @@ export const DEFAULT_REQUEST: Resources = Object.freeze({ cpu: '100m', memory: '
 /** Canonical amounts of a Resources object; a missing object means DEFAULT_REQUEST. */
 export function toAmounts(r: Resources | undefined): Amounts {
   const res = r ?? DEFAULT_REQUEST;
-  return { cpu: milliCpu(res.cpu), memory: mebibytes(res.memory), gpu: res.gpu ?? 0, storage: mebibytes(res.storage) };
+  return { cpu: mc(res.cpu), memory: mib(res.memory), gpu: res.gpu ?? 0, storage: mib(res.storage) };
 }
+
+/** Millicores / MiB of an optional quantity; absent is 0. */
+export const mc = (q: number | string | undefined): number => (q === undefined ? 0 : milliCpu(q));
+export const mib = (q: number | string | undefined): number => (q === undefined ? 0 : mebibytes(q));
 
 type Layer = Requirements | undefined;
 
@@ -103,7 +107,7 @@ export function buildRequest(namespace: string, name: string, app: ApplicationSp
             replicas: override?.replicas ?? a.replicas ?? c.replicas ?? 1,
             latency: [...(latency.has(a.area) ? [{ area: a.area, maxMs: latency.get(a.area)! }] : []), ...everywhere],
           }));
-    const resources = c.resources || override?.resources ? { ...c.resources, ...override?.resources } : undefined;
+    const resources = override?.resources ? { ...(c.resources ?? DEFAULT_REQUEST), ...override.resources } : c.resources;
     const pinned = dep.placement?.pinned?.[c.name];
     const { latency: _dropped, tolerations, ...requirements } = merged;
     return {

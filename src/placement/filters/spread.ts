@@ -19,7 +19,7 @@ export const spreadFilter: Filter<State> = {
   },
   site: (site, s, ctx) => {
     if (s.sites && ctx.usedSites.get(s.component)?.has(site.index)) return SAME_SITE;
-    if (s.providers && site.providerIndex >= 0 && ctx.usedProviders.get(s.component)?.has(site.providerIndex)) return SAME_PROVIDER;
+    if (s.providers && ctx.usedProviders.get(s.component)?.has(site.provider)) return SAME_PROVIDER;
     return 0;
   },
   describe: (code, n, s) =>
