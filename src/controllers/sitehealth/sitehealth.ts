@@ -14,6 +14,9 @@ export function siteHealthController(opts: SiteHealthOptions = {}) {
   return (m: Manager): ControllerSpec => {
     const store = m.opts.store;
     const events = eventRecorder(store, 'site-health', m.clock);
+    // Heartbeats missed while no controller ran (control plane down, leader change) do not count:
+    // agents need a grace period from now to reconnect.
+    const startedAt = m.clock().getTime();
     return {
       name: 'site-health',
       watches: [{ informer: m.informer(SiteKind) }],
@@ -23,9 +26,9 @@ export function siteHealthController(opts: SiteHealthOptions = {}) {
         const ready = getCondition(site.status?.conditions, 'Ready');
         const beat = Date.parse(site.status?.lastHeartbeatTime ?? '');
         if (!ready || ready.status !== 'True' || !Number.isFinite(beat)) return;
-        const age = ctx.now().getTime() - beat;
+        const age = ctx.now().getTime() - Math.max(beat, startedAt);
         if (age < graceMs) return { requeueAfterMs: graceMs - age + 50 };
-        const message = `no heartbeat from the site agent for ${Math.round(age / 1000)} s (grace ${graceMs / 1000} s)`;
+        const message = `no heartbeat from the site agent for ${Math.round((ctx.now().getTime() - beat) / 1000)} s (grace ${graceMs / 1000} s)`;
         const conditions = setCondition(site.status?.conditions, { type: 'Ready', status: 'False', reason: 'HeartbeatTimeout', message }, ctx.now().toISOString());
         // Conditional on the version we read: a heartbeat that lands meanwhile wins.
         await store.updateStatus(SiteKind, { ...site, status: { ...site.status, conditions } });
