@@ -99,7 +99,8 @@ describe('process driver', () => {
       return c !== child1 && c;
     }, 'second grandchild');
     await d.remove(sp.id, 1);
-    expect(pidGone(child2)).toBe(true);
+    // The group was signalled; the orphaned grandchild is reaped by init a moment later.
+    await waitFor(() => pidGone(child2), 'grandchild killed on remove', 2000);
   });
 
   test('TCP and exec health checks gate readiness', async (ctx) => {
