@@ -1,16 +1,17 @@
 // ContinuumSecurity: the API's Security port implemented with the security libraries (authn → rate limit → authz → audit).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AuditEntry as PortAuditEntry, Caller, ResourceAttributes, Security, Visibility } from '../api/security.js';
-import { ApiError, SiteKind, isApiError, type AnyResource, type KindDef } from '../model/index.js';
+import { ApiError, SiteKind, type KindDef } from '../model/index.js';
 import { Authenticator } from './authn.js';
 import { loadOrCreateAuditKey, type AuditKeyPair } from './audit/keys.js';
 import { AuditLog, auditActor } from './audit/log.js';
+import { claimAuditChain, type AuditChain } from './audit/chains.js';
 import type { AuditEntry } from './audit/record.js';
 import { FileAuditSink } from './audit/sink.js';
 import { exportAuditLog, verifyAuditLog, type VerifyResult } from './audit/verify.js';
 import { exchangeBootstrap, type ExchangeResult } from './bootstrap.js';
 import { securityPaths } from './keyfile.js';
-import { GRANTING_KINDS, SecretKind, TokenKind } from './kinds.js';
+import { GRANTING_KINDS, TokenKind } from './kinds.js';
 import { OidcVerifier, type OidcIssuerConfig } from './oidc.js';
 import { describePrincipal, rateLimitKey, type Principal } from './principal.js';
 import { authorize, authorizeNonResource, canReadSecretValues, listScope } from './rbac/authorize.js';
@@ -20,6 +21,7 @@ import type { NonResourcePermission } from './rbac/policy.js';
 import { RateLimiter, tooManyRequests } from './ratelimit.js';
 import { SecretCodec, redactSecret } from './secrets/codec.js';
 import { SecretKeyring } from './secrets/keyring.js';
+import { reencryptStoredSecrets, secretKeyUsage } from './secrets/stored.js';
 import { installCodec, securityAdmission, storeTokenRecords, watchBindings, type SecurityStore } from './store-bridge.js';
 import { TokenKeyring } from './token-keys.js';
 import { revokeTokenRecord, type TokenRecord } from './token-records.js';
@@ -61,6 +63,7 @@ export class ContinuumSecurity implements Security {
   private constructor(
     private readonly opts: ContinuumSecurityOptions,
     private readonly auditLog: AuditLog,
+    private readonly chain: AuditChain & { release(): void },
     private readonly auditKey: AuditKeyPair,
     readonly secretKeys: SecretKeyring,
   ) {
@@ -77,11 +80,18 @@ export class ContinuumSecurity implements Security {
   static async create(opts: ContinuumSecurityOptions): Promise<ContinuumSecurity> {
     const paths = securityPaths(opts.dataDir);
     const auditKey = loadOrCreateAuditKey(paths.auditKey);
-    const log = await AuditLog.open(await FileAuditSink.open(paths.auditLog, paths.auditHead), auditKey, { now: opts.now });
+    const chain = claimAuditChain(opts.dataDir);
+    let log: AuditLog;
+    try {
+      log = await AuditLog.open(await FileAuditSink.open(chain.log, chain.head), auditKey, { now: opts.now });
+    } catch (e) {
+      chain.release();
+      throw e;
+    }
     const secretKeys = SecretKeyring.loadOrCreate(paths.secretKeys);
     installCodec(opts.store, 'Secret', new SecretCodec(secretKeys));
     opts.store.addAdmission?.(securityAdmission);
-    const s = new ContinuumSecurity(opts, log, auditKey, secretKeys);
+    const s = new ContinuumSecurity(opts, log, chain, auditKey, secretKeys);
     s.stopBindings = await watchBindings(opts.store, s.bindings);
     return s;
   }
@@ -226,56 +236,35 @@ export class ContinuumSecurity implements Security {
    */
   async rotateSecretKey(requestId: string, caller?: Caller): Promise<{ kid: string; reencrypted: number }> {
     const kid = this.secretKeys.rotate(this.now());
-    const codec = new SecretCodec(this.secretKeys);
-    let reencrypted = 0;
-    for await (const o of this.allSecrets()) {
-      if (!codec.needsReencrypt(o)) continue;
-      try {
-        await this.opts.store.updateStatus(SecretKind, { ...o, status: {} });
-        reencrypted++;
-      } catch (e) {
-        if (!isApiError(e, 'Conflict') && !isApiError(e, 'NotFound')) throw e;
-      }
-    }
+    const reencrypted = await reencryptStoredSecrets(this.opts.store, this.secretKeys);
     const actor = caller ? auditActor(principalOf(caller)) : { subject: 'system', kind: 'service' };
     await this.append({ requestId, actor, action: 'secrets:rotate-key', outcome: 'allowed', status: 200, reason: `new key ${kid}, ${reencrypted} re-encrypted` });
     return { kid, reencrypted };
   }
 
   /** How many Secrets each KEK protects. */
-  async secretKeyUsage(): Promise<Record<string, number>> {
-    const usage: Record<string, number> = {};
-    for await (const o of this.allSecrets()) {
-      const kid = (o.status as { keyId?: string } | undefined)?.keyId ?? 'unknown';
-      usage[kid] = (usage[kid] ?? 0) + 1;
-    }
-    return usage;
+  secretKeyUsage(): Promise<Record<string, number>> {
+    return secretKeyUsage(this.opts.store);
   }
 
-  private async *allSecrets(): AsyncIterable<AnyResource> {
-    let cont: string | undefined;
-    do {
-      const page = await this.opts.store.list(SecretKind, { limit: 200, ...(cont ? { continue: cont } : {}) });
-      yield* page.items;
-      cont = page.continue;
-    } while (cont);
-  }
-
-  /** Verifies the whole audit chain of this data dir. */
+  /** Verifies this control plane's whole audit chain (other replicas' chains: `continuum audit verify --data-dir`). */
   verifyAudit(): Promise<VerifyResult> {
-    const paths = securityPaths(this.opts.dataDir);
-    return verifyAuditLog(paths.auditLog, this.auditKey.publicKey, paths.auditHead);
+    return verifyAuditLog(this.chain.log, this.auditKey.publicKey, this.chain.head);
   }
 
   exportAudit(write: (line: string) => void | Promise<void>, filter?: { since?: Date; until?: Date }): Promise<number> {
-    return exportAuditLog(securityPaths(this.opts.dataDir).auditLog, write, filter);
+    return exportAuditLog(this.chain.log, write, filter);
   }
 
   /** Stops the binding watch and flushes and closes the audit log (idempotent). */
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.stopBindings();
-      await this.auditLog.close();
+      try {
+        await this.auditLog.close();
+      } finally {
+        this.chain.release();
+      }
     })();
     return this.closing;
   }

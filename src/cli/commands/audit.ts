@@ -1,13 +1,13 @@
 // `continuum audit`: verify the hash-chained, signed audit log (naming the first bad record) and export it as JSON lines.
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { exportAuditFromDataDir, parseTtl, verifyAuditInDataDir } from '../../security/index.js';
+import { auditChains, exportAuditLog, parseTtl, verifyAuditChains } from '../../security/index.js';
 import { problemToError, readAll } from '../../client/index.js';
 import { CONNECTION, UsageError, clientFrom, type Command, type Io } from '../command.js';
 
 const USAGE =
-  'continuum audit verify [--data-dir DIR]          (without --data-dir: the server verifies its own log)\n' +
-  '       continuum audit export [--since T] [--until T] [-o FILE] [--data-dir DIR]   (T: ISO time or an age such as 24h)';
+  'continuum audit verify [--data-dir DIR]   (without --data-dir: the server verifies its own chain; with it: every chain in DIR)\n' +
+  '       continuum audit export [--since T] [--until T] [-o FILE] [--data-dir DIR [--chain NAME]]   (T: ISO time or an age such as 24h)';
 
 interface Verification {
   ok: boolean;
@@ -26,14 +26,25 @@ export function timeArg(flag: string, text: string | undefined, now = Date.now()
   return d;
 }
 
-function report(r: Verification, io: Io): number {
-  for (const w of r.warnings ?? []) io.err(`warning: ${w}\n`);
+/** Prints one chain's result ("chain NAME: " prefixed when the data dir holds several); 0 when intact. */
+function report(r: Verification, io: Io, chain?: string): number {
+  const p = chain ? `chain ${chain}: ` : '';
+  for (const w of r.warnings ?? []) io.err(`warning: ${p}${w}\n`);
   if (r.ok) {
-    io.out(`audit log OK: ${r.records} record(s), hash chain and signatures verified\n`);
+    io.out(`${p}audit log OK: ${r.records} record(s), hash chain and signatures verified\n`);
     return 0;
   }
-  io.out(`audit log FAILED at record ${r.index}: ${r.reason}\n`);
+  io.out(`${p}audit log FAILED at record ${r.index}: ${r.reason}\n`);
   return 1;
+}
+
+/** Every chain of a data dir (one per replica that wrote there). */
+async function verifyDataDir(dataDir: string, io: Io): Promise<number> {
+  const results = await verifyAuditChains(dataDir);
+  if (!results.length) throw new Error(`no audit log in ${dataDir}/audit`);
+  let code = 0;
+  for (const { chain, result } of results) code = Math.max(code, report(result, io, results.length > 1 ? chain : undefined));
+  return code;
 }
 
 /** Writes lines to FILE (created 0600, fsynced) or stdout. */
@@ -56,6 +67,7 @@ export const auditCommand: Command = {
   options: {
     ...CONNECTION,
     'data-dir': { type: 'string' },
+    chain: { type: 'string' },
     since: { type: 'string' },
     until: { type: 'string' },
     output: { type: 'string', short: 'o' },
@@ -65,7 +77,7 @@ export const auditCommand: Command = {
     if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}\nusage: ${USAGE}`);
     const dataDir = v['data-dir'] ? resolve(v['data-dir']) : undefined;
     if (sub === 'verify') {
-      if (dataDir) return report(await verifyAuditInDataDir(dataDir), io);
+      if (dataDir) return verifyDataDir(dataDir, io);
       const { client } = clientFrom(v);
       return report((await client.http.json<Verification>('GET', '/audit/v1/verify')).body, io);
     }
@@ -75,7 +87,11 @@ export const auditCommand: Command = {
     const out = sink(v.output, io);
     let n = 0;
     try {
-      if (dataDir) n = await exportAuditFromDataDir(dataDir, (l) => out.write(l), { since, until });
+      if (dataDir) {
+        const chain = auditChains(dataDir).find((c) => c.name === (v.chain ?? 'audit'));
+        if (!chain) throw new Error(`no audit chain ${v.chain ?? 'audit'} in ${dataDir}/audit`);
+        n = await exportAuditLog(chain.log, (l) => out.write(l), { since, until });
+      }
       else {
         const { client } = clientFrom(v);
         const q = new URLSearchParams({ ...(since ? { since: since.toISOString() } : {}), ...(until ? { until: until.toISOString() } : {}) }).toString();
