@@ -69,7 +69,6 @@ export interface BatchModelOptions {
  */
 export function buildBatchModel(snapshot: Snapshot, requests: readonly PlacementRequest[], opts: BatchModelOptions): BatchModel {
   const extra = new Map<number, MutableAmounts>();
-  const inBatch = new Set(requests.map(reservationKey));
   opts.reservations?.forEachReserved(new Set(requests.map(reservationKey)), (name, amounts) => {
     const site = snapshot.siteByName(name);
     if (site) extra.set(site.index, { ...amounts });

@@ -85,7 +85,7 @@ const requirementsArb: fc.Arbitrary<Requirements> = fc
     maxPricePerHour: rarely(fc.double({ min: 0, max: 0.5, noNaN: true })),
     maxCarbonIntensity: rarely(fc.integer({ min: 0, max: 1500 })),
   })
-  .map(defined);
+  .map((r) => defined(r) as Requirements);
 
 const tolerationsArb: fc.Arbitrary<Toleration[]> = fc.subarray([
   { key: 'dedicated', operator: 'Exists' as const },
