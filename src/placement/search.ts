@@ -106,7 +106,12 @@ function evaluate(site: SnapshotSite, passMask: number, ctx: PlacementContext, p
   return true;
 }
 
-/** Judges a cell: its pass mask, or -1 when pruned (counted under the first filter failing every site). */
+/**
+ * Judges a cell: its pass mask, or -1 when pruned. A pruned cell's sites are all counted under the
+ * first filter that rejects the whole cell; a site an earlier, undecided filter would also reject is
+ * then counted one filter later than a site-by-site scan would. Totals stay exact; the attribution
+ * is exact whenever earlier filters passed the cell, and failures are recounted site by site.
+ */
 function judgeNode(node: IndexNode, passMask: number, ctx: PlacementContext, plan: Plan, stats: SearchStats): number {
   const filters = plan.filters;
   let mask = passMask;
