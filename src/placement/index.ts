@@ -12,6 +12,8 @@ export { formatExplanation, formatAssignment } from './explain.js';
 export type { PlacementRecord } from './explain.js';
 export { DEFAULT_WEIGHTS, DEFAULT_PUE, REFERENCE_PRICING, EU_COUNTRIES, UNPLACED_PENALTY, TIER_PENALTY, pricePerHour } from './defaults.js';
 export { FILTERS, SCORERS } from './pipeline.js';
+export * from './filters/index.js';
+export * from './scorers/index.js';
 export { buildSiteIndex } from './site-index.js';
 export type { SiteIndex, IndexNode, IndexRoot } from './site-index.js';
 export type { Filter, Scorer, GroupPlan } from './context.js';

@@ -1,23 +1,10 @@
 // The pipeline: filters in the order they run (a site's rejection is counted under the first that fails) and the scorers.
 import type { Filter, Scorer } from './context.js';
-import { carbonCapFilter } from './filters/carbon-cap.js';
-import { categoryFilter } from './filters/category.js';
-import { dataLocalityFilter } from './filters/data-locality.js';
-import { jurisdictionFilter } from './filters/jurisdiction.js';
-import { latencyFilter } from './filters/latency.js';
-import { maxPriceFilter } from './filters/max-price.js';
-import { pinnedFilter } from './filters/pinned.js';
-import { providerFilter } from './filters/provider.js';
-import { quotaFilter } from './filters/quota.js';
-import { resourcesFilter } from './filters/resources.js';
-import { runtimeFilter } from './filters/runtime.js';
-import { spreadFilter } from './filters/spread.js';
-import { taintsFilter } from './filters/taints.js';
-import { balanceScorer } from './scorers/balance.js';
-import { binpackScorer } from './scorers/binpack.js';
-import { carbonScorer } from './scorers/carbon.js';
-import { latencyScorer } from './scorers/latency.js';
-import { priceScorer } from './scorers/price.js';
+import {
+  carbonCapFilter, categoryFilter, dataLocalityFilter, jurisdictionFilter, latencyFilter, maxPriceFilter, pinnedFilter,
+  providerFilter, quotaFilter, resourcesFilter, runtimeFilter, spreadFilter, taintsFilter,
+} from './filters/index.js';
+import { balanceScorer, binpackScorer, carbonScorer, latencyScorer, priceScorer } from './scorers/index.js';
 
 /**
  * Order matters twice: explanations count each site under the first filter it fails, and the index

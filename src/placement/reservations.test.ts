@@ -38,6 +38,16 @@ describe('Reservations', () => {
     expect(place(s, req([comp('api', { resources: { cpu: 3000, memory: 100, gpu: 0, storage: 0 }, groups: [{ area: 'berlin', replicas: 1, latency: [] }] })], 'd1'), { reservations: ledger }).assignments[0].site).toBe('a');
   });
 
+  it('checks against the last observed snapshot when given none', () => {
+    const s = snap([site('a', { allocatable: { cpu: 1000, memory: 1000, gpu: 0, storage: 0 } })]);
+    const ledger = new Reservations();
+    const d = place(s, req([comp('api', { resources: { cpu: 1000, memory: 1, gpu: 0, storage: 0 } })], 'd1'));
+    expect(() => ledger.tryCommit(d)).toThrow(/observe/);
+    ledger.observe(s);
+    expect(ledger.tryCommit(d)).toEqual({ ok: true });
+    expect(ledger.tryCommit({ ...d, name: 'd2' }).ok).toBe(false);
+  });
+
   it('rejects a decision naming a site the snapshot does not know', () => {
     const s = snap([site('a')]);
     const d = { ...place(s, req([comp('api')])), usage: [{ site: 'gone', cpu: 1, memory: 1, gpu: 0, storage: 0 }] };

@@ -30,10 +30,17 @@ export const reservationKey = (d: { namespace: string; name: string }): string =
 export class Reservations {
   private readonly byKey = new Map<string, readonly SiteUsage[]>();
   private readonly totals = new Map<string, MutableAmounts>();
+  private latest: Snapshot | undefined;
+
+  /** Remembers the newest snapshot, which tryCommit checks against when it is not given one. */
+  observe(snapshot: Snapshot): void {
+    this.latest = snapshot;
+  }
 
   /** An independent copy (for trial placements that must not touch the real ledger). */
   clone(): Reservations {
     const c = new Reservations();
+    c.latest = this.latest;
     for (const [k, usage] of this.byKey) c.byKey.set(k, usage.map((u) => ({ ...u })));
     for (const [site, t] of this.totals) c.totals.set(site, { ...t });
     return c;
@@ -69,9 +76,11 @@ export class Reservations {
   /**
    * Reserves the decision's usage if every site it uses still has room: snapshot allocated + others'
    * reservations + this usage ≤ allocatable, for each dimension the decision uses. Replaces an earlier
-   * reservation under the same key. On failure nothing changes.
+   * reservation under the same key. On failure nothing changes. Checks against `snapshot`, else the
+   * last observed one (throws when there is neither).
    */
-  tryCommit(decision: Decision, snapshot: Snapshot): CommitResult {
+  tryCommit(decision: Decision, snapshot: Snapshot | undefined = this.latest): CommitResult {
+    if (!snapshot) throw new Error('Reservations.tryCommit needs a snapshot: pass one or call observe(snapshot) first');
     const key = reservationKey(decision);
     const conflicts: CommitConflict[] = [];
     for (const u of decision.usage) {
