@@ -205,7 +205,7 @@ export class ContinuumSecurity implements Security {
     const d = authorize(p, { verb: 'create', kind: 'Token', name: issued.record.metadata.name, object: issued.record });
     const resource = { kind: 'Token', name: issued.record.metadata.name };
     // Refusals are audited by the caller (the API server records every 403).
-    if (!d.allowed) throw new ApiError('Forbidden', d.reason);
+    if (!d.allowed) throw new ApiError('Forbidden', `may not issue a ${req.role} token${req.tenant ? ` for ${req.tenant}` : ''}: ${d.reason}`);
     await this.records.create(issued.record);
     await this.append({ requestId, actor: auditActor(p), action: 'token:create', resource, outcome: 'allowed', status: 201, reason: `role ${req.role}${req.tenant ? ` in ${req.tenant}` : ''}` });
     return issued;
