@@ -1,6 +1,6 @@
 // Public surface of the placement engine (Multi-Cloud Orchestrator): snapshot, request, place, reservations, batch, explain.
 export * from './types.js';
-export { createSnapshot, modelledLatency } from './snapshot.js';
+export { createSnapshot, matrixLatency, modelledLatency } from './snapshot.js';
 export { buildSnapshot, effectiveAllocatable, holdsResources } from './build-snapshot.js';
 export type { BuildSnapshotInput } from './build-snapshot.js';
 export { buildRequest, mergeRequirements, resolveLatency, exposedComponents, toAmounts, DEFAULT_REQUEST } from './request.js';

@@ -1,7 +1,10 @@
 // Tests for snapshot creation: defaults, derived fields, immutability, name uniqueness.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PUE, REFERENCE_PRICING } from './defaults.js';
-import { site, snap } from './testing/fixtures.js';
+import { modelRttMs } from '../topology/latency.js';
+import { place, placeExhaustive } from './engine.js';
+import { matrixLatency } from './snapshot.js';
+import { comp, req, site, snap } from './testing/fixtures.js';
 
 describe('createSnapshot', () => {
   it('fills defaults and derives carbon, cleanliness and provider index', () => {
@@ -17,6 +20,19 @@ describe('createSnapshot', () => {
     expect(b.providerIndex).toBe(-1);
     expect(b.clean).toBe(true);
     expect(s.areaByName('madrid')!.label).toBe('Madrid');
+  });
+
+  it('takes measured latency from a matrix, with the model for missing pairs, and still places exactly', () => {
+    const sites = [site('near', { category: 'far-edge' }), site('far', { near: 'madrid', category: 'far-edge' })];
+    const s = snap(sites, { latency: { fn: matrixLatency({ berlin: { near: 40 } }), bound: 'physics' } });
+    const berlin = s.areaByName('berlin')!;
+    expect(s.latencyMs(berlin, s.siteByName('near')!)).toBe(40);
+    expect(s.latencyMs(berlin, s.siteByName('far')!)).toBeCloseTo(modelRttMs(berlin, s.siteByName('far')!, 'far-edge'), 9);
+    // The measured 40 ms beats no bound of 35 ms, although Berlin's own site is modelled at 2 ms.
+    const r = req([comp('api', { groups: [{ area: 'berlin', replicas: 1, latency: [{ area: 'berlin', maxMs: 35 }] }] })]);
+    expect(place(s, r).assignments[0].site).toBe('far');
+    expect(place(s, r).explanation[0].reasons).toEqual(['1 over 35 ms from Berlin']);
+    expect(place(s, r).assignments).toEqual(placeExhaustive(s, r).assignments);
   });
 
   it('is frozen', () => {

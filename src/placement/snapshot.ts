@@ -13,6 +13,14 @@ import type {
 /** The default latency: topology's fibre-distance model, which the index can bound exactly. */
 export const modelledLatency: LatencyFn = (area, site) => modelRttMs(area, site, site.category);
 
+/**
+ * Latency from a matrix of measured round-trip times (area name → site name → ms), falling back to
+ * the model where a pair is missing. Measured RTTs respect physics, so pair it with bound 'physics'.
+ */
+export function matrixLatency(matrix: Readonly<Record<string, Readonly<Record<string, number>>>>, fallback: LatencyFn = modelledLatency): LatencyFn {
+  return (area, site) => matrix[area.name]?.[site.name] ?? fallback(area, site);
+}
+
 export const runtimeBit = (r: RuntimeKind): number => 1 << RUNTIMES.indexOf(r);
 
 const freezeAmounts = (a: Amounts | undefined): Amounts =>
