@@ -1,5 +1,6 @@
 // Generates the OpenAPI 3.1 document from the kind registry (the same schemas that validate requests).
 import { allKinds, apiVersionOf, objectSchema, type KindDef } from '../model/index.js';
+import { securityOpenApiPaths } from './openapi-security.js';
 
 const problemRef = { $ref: '#/components/schemas/Problem' };
 const errors = Object.fromEntries(
@@ -66,6 +67,6 @@ export function openApiDocument(version: string): Record<string, unknown> {
     info: { title: 'Continuum native API', version, description: 'Kubernetes-style resource API of the Continuum cloud-edge control plane.' },
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearer: [] }],
-    paths,
+    paths: { ...paths, ...securityOpenApiPaths() },
   };
 }
