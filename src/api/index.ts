@@ -5,3 +5,6 @@ export * from './openapi.js';
 export { objectPath, resolvePath } from './native/paths.js';
 export type { LogSource } from './native/handlers.js';
 export { parseYamlBody } from './content.js';
+export * from './route-access.js';
+export type { SecurityOperations, TokenIssueBody } from './security-routes.js';
+export type { AgentCredentialAnswer, WorkloadEnvAnswer } from './agent-routes.js';
