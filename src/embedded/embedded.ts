@@ -36,7 +36,7 @@ export function controlPlaneExtras(_dataDir: string): Partial<ControlPlaneOption
 export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   const progress = o.progress ?? (() => undefined);
   const topo = loadTopology(o.topology);
-  const cp = await startControlPlane({ dataDir: o.dataDir, port: o.port, host: o.host, log: o.log, ...(o.oidcConfig ? { oidcConfig: o.oidcConfig } : {}), ...controlPlaneExtras(o.dataDir) });
+  const cp = await startControlPlane({ dataDir: o.dataDir, port: o.port, host: o.host, log: o.log, siteGraceSeconds: 5, ...(o.oidcConfig ? { oidcConfig: o.oidcConfig } : {}), ...controlPlaneExtras(o.dataDir) });
   let changed = 0;
   for (const obj of [...topo.providers, ...topo.areas, ...topo.sites]) {
     const { result } = await cp.store.apply(kindByName(obj.kind)!, obj);
