@@ -97,7 +97,7 @@ export class StaticTokenSecurity implements Security {
     return { namespaces: 'all' };
   }
   rateLimit(): void {}
-  audit(): void {}
+  audit(_entry: AuditEntry, _caller?: Caller): void | Promise<unknown> {}
   redact(_c: Caller, obj: Record<string, any>): Record<string, any> {
     return obj;
   }
