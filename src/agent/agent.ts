@@ -6,7 +6,8 @@ import { Informer } from '../controllers/runtime/index.js';
 import { VERSION } from '../controlplane/version.js';
 import { WorkloadKind, type AnyResource, type Resources } from '../model/index.js';
 import { Connection, type OfflineWindow } from './connection.js';
-import { obtainCredential } from './credential.js';
+import { obtainCredential, savedCredential } from './credential.js';
+import { fetchWorkloadEnv } from '../security/agent-client.js';
 import { createDriver } from './driver-factory.js';
 import type { RunState, RuntimeDriver } from './drivers/driver.js';
 import { measureSiteLatencies, sendHeartbeat } from './heartbeat.js';
@@ -115,7 +116,7 @@ export class SiteAgent {
 
   /** One (re)connection: credential, then register or adopt the Site. */
   private async connect(): Promise<void> {
-    this.clients(await obtainCredential({ server: this.o.server, token: this.o.token, site: this.site, stateDir: this.o.stateDir }));
+    this.clients(await obtainCredential({ server: this.o.server, token: this.o.token, site: this.site, stateDir: this.o.stateDir, ca: this.o.ca, now: () => this.o.clock() }));
     const { site, created } = await registerSite(this.api, this.site, this.o.siteSpec);
     this.siteObj = site;
     this.o.log.info(`${created ? 'registered new' : 'adopted'} site ${this.site} at ${this.o.server}`);
@@ -131,7 +132,7 @@ export class SiteAgent {
       onOffline: () => this.wentOffline(),
       onOnline: (w) => this.cameBack(w),
     });
-    this.clients(this.o.token);
+    this.clients(savedCredential(this.o.stateDir, this.site)?.token ?? this.o.token);
     this.source = httpSource({
       kind: WorkloadKind,
       fieldSelector: `spec.siteName=${this.site}`,
@@ -152,6 +153,7 @@ export class SiteAgent {
     this.reconciler = new Reconciler({
       site: this.site, driver: this.driver, cached: () => this.informer.list(), synced: () => this.isSynced,
       report: (item) => this.writer.enqueue(item), artifactBaseDir: this.o.artifactBaseDir, log: this.o.log,
+      resolveEnv: async (w) => (await fetchWorkloadEnv(this.api, w.metadata.namespace ?? 'default', w.metadata.name)).env,
     });
     this.driver.onChange((s) => this.writer.enqueue({ id: s.id, uid: s.uid, run: { state: s } }));
     this.informer.on(() => {

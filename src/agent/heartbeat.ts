@@ -29,11 +29,8 @@ export async function sendHeartbeat(api: ContinuumClient, site: AnyResource, rep
 
 /** RTT in ms to every other site whose agent advertises an address (unreachable ones left out). */
 export async function measureSiteLatencies(api: ContinuumClient, self: string): Promise<Record<string, number>> {
-  const { items } = await api.list(SiteKind);
+  const { body } = await api.http.json<{ peers?: Array<{ site: string; address: string }> }>('GET', '/agent/v1/peers');
   const peers = new Map<string, string>();
-  for (const s of items) {
-    const addr = (s.status as SiteStatus | undefined)?.agent?.address;
-    if (s.metadata.name !== self && addr) peers.set(s.metadata.name, addr);
-  }
+  for (const p of body.peers ?? []) if (p.site !== self) peers.set(p.site, p.address);
   return measurePeers(peers, 4);
 }

@@ -1,7 +1,7 @@
 // Public surface of the site agent: the agent itself, embedded agents, the tunnel, and the driver interface.
 export { SiteAgent, startAgent, type AgentSnapshot } from './agent.js';
 export { type AgentOptions } from './options.js';
-export { obtainCredential, type CredentialRequest } from './credential.js';
+export { obtainCredential, savedCredential, type CredentialRequest } from './credential.js';
 export { DRIVER_NAMES, type DriverName } from './driver-factory.js';
 export { isConnectionError, isRetryableError, type OfflineWindow } from './connection.js';
 export { startEmbeddedAgents, type EmbeddedAgents, type EmbeddedAgentsOptions } from './embedded.js';

@@ -14,6 +14,8 @@ export interface ReconcilerOptions {
   synced: () => boolean;
   report: (item: StatusItem) => void;
   artifactBaseDir?: string;
+  /** Env with secret references resolved by the control plane (called only for workloads that have some). */
+  resolveEnv?: (w: AnyResource) => Promise<Array<{ name: string; value: string }>>;
   log: Logger;
 }
 
@@ -93,7 +95,9 @@ export class Reconciler {
       if (this.failed.get(id) === key) continue;
       this.run(id, async () => {
         try {
-          const state = await driver.ensure(toRunSpec(w, { site, artifactBaseDir: this.o.artifactBaseDir }));
+          const refs = (w.spec?.env ?? []).some((e: { valueFrom?: unknown }) => e.valueFrom !== undefined);
+          const resolvedEnv = refs && this.o.resolveEnv ? await this.o.resolveEnv(w) : undefined;
+          const state = await driver.ensure(toRunSpec(w, { site, artifactBaseDir: this.o.artifactBaseDir, resolvedEnv }));
           this.failed.delete(id);
           this.o.report({ id, uid: state.uid, run: { state } });
         } catch (e) {

@@ -9,15 +9,16 @@ const DEFAULT_GRACE_SECONDS = 10;
 const MAX_MESSAGE = 4096;
 
 /**
- * The RunSpec for a workload. Env: the workload's literal values (entries with `valueFrom` are not
- * resolved by the agent and are left out), then CONTINUUM_SITE, CONTINUUM_WORKLOAD and
- * CONTINUUM_NAMESPACE, which win over same-named workload entries.
+ * The RunSpec for a workload. Env: `resolvedEnv` (from the control plane, secret references resolved)
+ * when given, else the workload's literal values (entries with `valueFrom` left out), then
+ * CONTINUUM_SITE, CONTINUUM_WORKLOAD and CONTINUUM_NAMESPACE, which win over same-named entries.
+ * Resolved secret values live only in the RunSpec handed to the driver, never in stored objects.
  */
-export function toRunSpec(wl: AnyResource, o: { site: string; artifactBaseDir?: string }): RunSpec {
+export function toRunSpec(wl: AnyResource, o: { site: string; artifactBaseDir?: string; resolvedEnv?: Array<{ name: string; value: string }> }): RunSpec {
   const spec = wl.spec as WorkloadSpec;
   const ns = wl.metadata.namespace ?? 'default';
   const own = new Set(['CONTINUUM_SITE', 'CONTINUUM_WORKLOAD', 'CONTINUUM_NAMESPACE']);
-  const env = (spec.env ?? []).filter((e) => e.valueFrom === undefined && !own.has(e.name)).map((e) => ({ name: e.name, value: e.value ?? '' }));
+  const env = (o.resolvedEnv ?? (spec.env ?? []).filter((e) => e.valueFrom === undefined).map((e) => ({ name: e.name, value: e.value ?? '' }))).filter((e) => !own.has(e.name));
   env.push({ name: 'CONTINUUM_SITE', value: o.site }, { name: 'CONTINUUM_WORKLOAD', value: workloadId(wl) }, { name: 'CONTINUUM_NAMESPACE', value: ns });
   return {
     id: workloadId(wl),

@@ -7,6 +7,13 @@ import { auditedBy, operation } from './security-routes.js';
 import type { Caller, Security } from './security.js';
 
 export const BOOTSTRAP_PATH = '/agent/v1/bootstrap';
+export const PEERS_PATH = '/agent/v1/peers';
+
+/** Answer of the peers route: other sites' agents and the probe address each advertises (for RTT). */
+export interface PeersAnswer {
+  kind: 'AgentPeers';
+  peers: Array<{ site: string; address: string }>;
+}
 export const workloadEnvPath = (namespace: string, name: string): string =>
   `/agent/v1/workloads/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/env`;
 
@@ -84,6 +91,18 @@ export function agentRoutes(app: FastifyInstance, deps: { store: Store; security
     void reply.header('cache-control', 'no-store');
     const answer: AgentCredentialAnswer = { kind: 'AgentCredential', token: r.token, site: r.site, tokenId: r.record.metadata.name, expiresAt: r.record.spec.expiresAt };
     return send(req, reply, 201, answer);
+  });
+
+  // Agents may not list Sites; they get only what RTT probing needs: names and advertised probe addresses.
+  app.get(PEERS_PATH, async (req, reply) => {
+    const sk = kindByName('Site')!;
+    const { items } = await store.list(sk);
+    const self = req.continuum!.caller!.site;
+    const peers = items
+      .map((s) => ({ site: s.metadata.name, address: (s.status as { agent?: { address?: string } } | undefined)?.agent?.address }))
+      .filter((p): p is { site: string; address: string } => p.site !== self && typeof p.address === 'string');
+    const answer: PeersAnswer = { kind: 'AgentPeers', peers };
+    return send(req, reply, 200, answer);
   });
 
   // Every read is audited: the answer carries secret values.

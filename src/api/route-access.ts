@@ -48,6 +48,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   // Agent routes (agent-routes.ts and the log tunnel of src/agent/tunnel).
   'POST /agent/v1/bootstrap': { kind: 'bootstrap' },
   'GET /agent/v1/workloads/:namespace/:name/env': { kind: 'handler' },
+  'GET /agent/v1/peers': { kind: 'agent' },
   'GET /agent/v1/sites/:site/tunnel': { kind: 'agent-of-site', param: 'site' },
   'POST /agent/v1/tunnel/:id': { kind: 'agent' },
 };

@@ -66,6 +66,10 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
     kind: 'probe', probe: (ctx) => ({ method: 'GET', url: `/agent/v1/workloads/${tenantOf(ctx)}/x/env` }),
     allowed: (role, ctx) => (role === 'agent' ? expected(role, 'Workload', ctx).has('get') : expected(role, 'Workload', ctx).has('get') && expected(role, 'Secret', ctx).has('get/data')),
   },
+  'GET /agent/v1/peers': {
+    kind: 'probe', probe: () => ({ method: 'GET', url: '/agent/v1/peers' }),
+    allowed: (role) => role === 'agent' || expected(role, 'Site', 'own').has('update/status'),
+  },
   'GET /agent/v1/sites/:site/tunnel': {
     kind: 'probe', stream: true, probe: (ctx) => ({ method: 'GET', url: `/agent/v1/sites/${siteOf(ctx)}/tunnel` }),
     allowed: (role, ctx) => (role === 'agent' ? ctx === 'own' : expected(role, 'Site', ctx).has('update/status')),

@@ -1,6 +1,7 @@
 // The embedded continuum behind `continuum up`: one process with control plane, topology and site agents.
 import { join } from 'node:path';
-import { createTunnelHub, startEmbeddedAgents, type EmbeddedAgents } from '../agent/index.js';
+import { createTunnelHub, savedCredential, startEmbeddedAgents, type EmbeddedAgents } from '../agent/index.js';
+import { ContinuumClient } from '../client/index.js';
 import { startControlPlane, type ControlPlaneOptions } from '../controlplane/index.js';
 import { kindByName } from '../model/index.js';
 import { loadTopology } from '../topology/index.js';
@@ -47,7 +48,16 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   if (o.agents !== false) {
     try {
       // The same agents as `continuum agent`, one per site; state under <dataDir>/agents/<site> survives restarts.
-      agents = await startEmbeddedAgents({ server: cp.url, token: cp.adminToken, sites: topo.sites.map((s) => s.metadata.name), stateDir: join(o.dataDir, 'agents'), heartbeatMs: 1000, log: o.log });
+      // Each agent holds its own site-bound credential, obtained like a standalone agent's: a single-use
+      // bootstrap token exchanged once, the credential kept in its state dir for later starts.
+      const stateDir = join(o.dataDir, 'agents');
+      const admin = new ContinuumClient({ server: cp.url, token: cp.adminToken });
+      const tokenFor = async (site: string): Promise<string> => {
+        if (savedCredential(join(stateDir, site), site)) return cp.adminToken; // unused: the saved credential wins
+        const r = await admin.http.json<{ token: string }>('POST', '/auth/v1/tokens', { role: 'agent', site, bootstrap: true, ttlSeconds: 600, description: `embedded agent of ${site}` });
+        return r.body.token;
+      };
+      agents = await startEmbeddedAgents({ server: cp.url, token: cp.adminToken, tokenFor, sites: topo.sites.map((s) => s.metadata.name), stateDir, heartbeatMs: 1000, log: o.log });
     } catch (e) {
       await cp.stop();
       throw e;
