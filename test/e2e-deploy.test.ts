@@ -42,7 +42,7 @@ describe('three-tier app through the CLI', () => {
   it('up → apply → all components Running → the frontend proves frontend → api → store', async () => {
     const cwd = tempDir('e2e-up');
     const env = { HOME: cwd };
-    const up = await startChild(['up', '--port', '0'], /API:\s+(\S+)/, env, 30_000, cwd);
+    const up = await startChild(['up', '--port', '0', '--stop-workloads-on-exit'], /API:\s+(\S+)/, env, 30_000, cwd);
     children.push(up);
     expect(up.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     // The CLI finds server and token in ./.continuum/config.json, written by `up`.

@@ -24,7 +24,8 @@ export interface Embedded {
   url: string;
   adminToken: string;
   summary: string;
-  stop(): Promise<void>;
+  /** Stops agents and control plane; workloads keep running (re-adopted next time) unless stopWorkloads. */
+  stop(opts?: { stopWorkloads?: boolean }): Promise<void>;
 }
 
 /** Controllers, security and adapters every full control plane runs (`up` and `server`). */
@@ -68,9 +69,9 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     url: cp.url,
     adminToken: cp.adminToken,
     summary: `${topo.sites.length} sites of ${topo.providers.length} providers, ${topo.areas.length} user areas`,
-    async stop() {
-      // Detached: workloads keep running and the next `continuum up` re-adopts them.
-      await agents?.stop({ detach: true });
+    async stop(opts = {}) {
+      // Detached by default: workloads keep running and the next `continuum up` re-adopts them.
+      await agents?.stop({ detach: !opts.stopWorkloads });
       await cp.stop();
     },
   };

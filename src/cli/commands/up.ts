@@ -7,7 +7,7 @@ import type { Command } from '../command.js';
 export const upCommand: Command = {
   name: 'up',
   summary: 'Start the embedded continuum (SQLite, bundled European topology, one agent per site)',
-  usage: 'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--verbose]',
+  usage: 'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--stop-workloads-on-exit] [--verbose]',
   options: {
     'data-dir': { type: 'string' },
     port: { type: 'string', short: 'p' },
@@ -16,6 +16,7 @@ export const upCommand: Command = {
     'oidc-config': { type: 'string' },
     'no-agents': { type: 'boolean' },
     'no-user-config': { type: 'boolean' },
+    'stop-workloads-on-exit': { type: 'boolean' },
     verbose: { type: 'boolean', short: 'v' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -35,7 +36,7 @@ export const upCommand: Command = {
     io.out(`Continuum is up.\n  API:         ${emb.url}\n  Admin token: ${emb.adminToken}\n  Token file:  ${dataDir}/admin.token\n  Config:      ${dataDir}/config.json${v['no-user-config'] ? '' : ` and ${userConfigPath()}`}\n  Sites:       ${emb.summary}\nTry: continuum get sites    (Ctrl-C to stop)\n`);
     await new Promise<void>((r) => (io.signal.aborted ? r() : io.signal.addEventListener('abort', () => r(), { once: true })));
     io.err('shutting down ...\n');
-    await emb.stop();
-    io.err('stopped; state kept in ' + dataDir + '\n');
+    await emb.stop({ stopWorkloads: !!v['stop-workloads-on-exit'] });
+    io.err(`stopped; state kept in ${dataDir}${v['stop-workloads-on-exit'] ? '' : ' (workloads left running for the next `continuum up`; use --stop-workloads-on-exit to stop them)'}\n`);
   },
 };
