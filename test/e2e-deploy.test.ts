@@ -1,6 +1,6 @@
 // End to end through the real CLI: up + apply the three-tier example; failover when a site dies; edge autonomy.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adminToken, BIN, killHard, ROOT, startChild, stopGracefully, tempDir, until, type Child } from './harness.js';
@@ -119,7 +119,51 @@ describe('failover and edge autonomy with standalone agents', () => {
     for (const w of after) expect(['getafe-far', 'madrid-metro', 'valencia-near']).toContain(w.spec.siteName);
     expect(after).toHaveLength(3);
     expect(cli(cwd, env, 'describe', 'deployment', 'shop')).toMatch(/Failover/);
+    // The gateway address never changed.
+    const gw = await fetch(`${env.CONTINUUM_SERVER}/gw/default/shop/`, { headers: { authorization: `Bearer ${env.CONTINUUM_TOKEN}` } });
+    expect((await gw.json()).store).toBe('ok');
   }, 90_000);
+
+  it('a spec change rolls through the workloads one by one while the app keeps answering through the gateway', async () => {
+    const { cwd, env } = await distributed();
+    cli(cwd, env, 'apply', '-f', EXAMPLE);
+    await until('shop Running', () => running(deployment(cwd, env)), 30_000, 200);
+    const before = workloads(cwd, env);
+    track(before);
+    let ok = 0;
+    const failures: string[] = [];
+    let stop = false;
+    const prober = (async () => {
+      while (!stop) {
+        try {
+          const r = await fetch(`${env.CONTINUUM_SERVER}/gw/default/shop/`, { headers: { authorization: `Bearer ${env.CONTINUUM_TOKEN}` }, signal: AbortSignal.timeout(5000) });
+          const b = await r.json();
+          if (r.status === 200 && b.store === 'ok') ok++;
+          else failures.push(`${r.status} ${JSON.stringify(b).slice(0, 120)}`);
+        } catch (e) {
+          failures.push((e as Error).message);
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    // A new env var for the store: store, then api (new STORE_URL), then frontend (new API_URL) are replaced.
+    const app = JSON.parse(cli(cwd, env, 'get', 'application', 'shop', '-o', 'json'));
+    app.spec.components.find((c: any) => c.name === 'store').env = [{ name: 'RELEASE', value: 'v2' }];
+    const file = join(cwd, 'app-v2.json');
+    writeFileSync(file, JSON.stringify({ apiVersion: app.apiVersion, kind: app.kind, metadata: { name: 'shop', namespace: 'default' }, spec: app.spec }));
+    cli(cwd, env, 'apply', '-f', file);
+    const old = new Set(before.map((w) => w.metadata.name));
+    await until('rolled', () => {
+      const ws = workloads(cwd, env);
+      track(ws);
+      return running(deployment(cwd, env)) && ws.length === 3 && ws.every((w) => !old.has(w.metadata.name));
+    }, 45_000, 250);
+    await new Promise((r) => setTimeout(r, 500));
+    stop = true;
+    await prober;
+    expect(failures, `${failures.length} failed requests of ${ok + failures.length}`).toEqual([]);
+    expect(ok).toBeGreaterThan(5);
+  }, 120_000);
 
   it('autonomy: the app keeps answering without the control plane, crashed workloads restart offline, no duplicates after reconnect', async () => {
     const { cwd, env, server, startServer } = await distributed();

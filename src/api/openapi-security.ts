@@ -30,6 +30,16 @@ export function securityOpenApiPaths(): Record<string, unknown> {
     '/agent/v1/bootstrap': {
       post: { tags: ['Agent'], summary: 'Exchange a single-use bootstrap token (Authorization: Bearer) for a site-bound agent credential', operationId: 'exchangeBootstrap', security: [], responses: { '201': json('AgentCredential', { token: str, site: str, tokenId: str, expiresAt: str }), ...errors } },
     },
+    '/agent/v1/peers': {
+      get: { tags: ['Agent'], summary: "Other sites' agents and their advertised probe addresses (for RTT)", operationId: 'listAgentPeers', responses: { '200': json('AgentPeers', { peers: { type: 'array', items: { type: 'object', properties: { site: str, address: str } } } }), ...errors } },
+    },
+    '/gw/{namespace}/{deployment}/{path}': {
+      get: {
+        tags: ['Gateway'], summary: "Forward to the deployment's serving exposed component (any method; `~component/` selects another); follows failovers and rollouts",
+        operationId: 'gateway', parameters: [path('namespace'), path('deployment'), path('path')],
+        responses: { '200': { description: "the application's answer" }, '503': { description: 'no serving endpoint' }, ...errors },
+      },
+    },
     '/agent/v1/workloads/{namespace}/{name}/env': {
       get: { tags: ['Agent'], summary: "A workload's env with secretKeyRef resolved (the agent of its site)", operationId: 'readWorkloadEnv', parameters: [path('namespace'), path('name')], responses: { '200': json('WorkloadEnv', { env: { type: 'array', items: { type: 'object', properties: { name: str, value: str } } } }), ...errors } },
     },

@@ -51,6 +51,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /agent/v1/peers': { kind: 'agent' },
   'GET /agent/v1/sites/:site/tunnel': { kind: 'agent-of-site', param: 'site' },
   'POST /agent/v1/tunnel/:id': { kind: 'agent' },
+  // Application gateway (gateway.ts): the handler authorizes `get` on the Deployment.
+  ...Object.fromEntries(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => [[`${m} /gw/:namespace/:deployment`, { kind: 'handler' }], [`${m} /gw/:namespace/:deployment/*`, { kind: 'handler' }]])),
 };
 
 /** The rule for a registered route (config first, then the table); undefined when it has none. */

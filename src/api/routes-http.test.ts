@@ -79,6 +79,13 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
     kind: 'probe', probe: () => ({ method: 'POST', url: '/agent/v1/tunnel/00000000-0000-0000-0000-000000000000', body: {} }),
     allowed: (role) => role === 'agent' || expected(role, 'Site', 'own').has('update/status'), passed: [404],
   },
+  // Gateway: whoever may read the Deployment reaches the handler, which answers 404 for a missing one.
+  ...Object.fromEntries(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => ['/gw/:namespace/:deployment', '/gw/:namespace/:deployment/*'].map((u) => [`${m} ${u}`, {
+    kind: 'probe' as const,
+    probe: (ctx: 'own' | 'other') => ({ method: m, url: `/gw/${tenantOf(ctx)}/missing${u.endsWith('*') ? '/x' : ''}` }),
+    allowed: (role: Role, ctx: 'own' | 'other') => expected(role, 'Deployment', ctx).has('get'),
+    passed: [404],
+  }]))),
 };
 
 const keyOf = (r: { method: string; url: string }) => `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`;

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import { ApiError, toProblem } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { agentRoutes } from './agent-routes.js';
+import { gatewayRoutes } from './gateway.js';
 import { registerContentParsers, send } from './content.js';
 import { nativeHandler, type LogSource } from './native/handlers.js';
 import { openApiDocument } from './openapi.js';
@@ -118,6 +119,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/apis/*', handler: handle });
   securityRoutes(app, { security });
   agentRoutes(app, { store, security });
+  gatewayRoutes(app, { store, security });
   for (const p of opts.plugins ?? []) await p(app);
   return app;
 }

@@ -84,13 +84,6 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
           await events.warning(dep, 'InvalidApplication', (e as Error).message);
           throw new TerminalError((e as Error).message, 'InvalidApplication');
         }
-        for (const r of plan.remove) {
-          await store.delete(WorkloadKind, ns, r.workload.metadata.name, { preconditions: { uid: r.workload.metadata.uid } }).catch((e: unknown) => {
-            if (!(e instanceof ApiError && (e.code === 'NotFound' || e.code === 'Conflict'))) throw e;
-          });
-          pending.delete(objectKey(r.workload));
-          if (r.reason === 'SiteLost') await events.warning(dep, 'Failover', `workload ${r.workload.metadata.name} on unavailable site ${r.workload.spec.siteName} removed; its slot is re-placed`);
-        }
         let placementStatus = dep.status?.placement;
         let unplaced: string[] = [];
         if (plan.place.length && !dep.spec.paused) {
@@ -99,7 +92,15 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
           unplaced = result.unplaced;
         } else if (dep.status?.placement?.unplaced?.length && plan.place.length) unplaced = dep.status.placement.unplaced;
         const status = computeStatus({ generation: dep.metadata.generation, previous: dep.status, plan, workloads: own, exposedPorts: exposedPortsOf(app.spec), placement: placementStatus, unplaced, now: now.toISOString() });
+        // Status (with the new endpoints) before removals, so nothing routes to a workload being stopped.
         await writeStatus(status);
+        for (const r of plan.remove) {
+          await store.delete(WorkloadKind, ns, r.workload.metadata.name, { preconditions: { uid: r.workload.metadata.uid } }).catch((e: unknown) => {
+            if (!(e instanceof ApiError && (e.code === 'NotFound' || e.code === 'Conflict'))) throw e;
+          });
+          pending.delete(objectKey(r.workload));
+          if (r.reason === 'SiteLost') await events.warning(dep, 'Failover', `workload ${r.workload.metadata.name} on unavailable site ${r.workload.spec.siteName} removed; its slot is re-placed`);
+        }
         if (status.phase !== 'Running') return { requeueAfterMs: opts.progressRequeueMs ?? (unplaced.length ? 5000 : 1000) };
       },
     };
