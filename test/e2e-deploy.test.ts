@@ -121,7 +121,7 @@ describe('failover and edge autonomy with standalone agents', () => {
     expect(cli(cwd, env, 'describe', 'deployment', 'shop')).toMatch(/Failover/);
     // The gateway address never changed.
     const gw = await fetch(`${env.CONTINUUM_SERVER}/gw/default/shop/`, { headers: { authorization: `Bearer ${env.CONTINUUM_TOKEN}` } });
-    expect((await gw.json()).store).toBe('ok');
+    expect(((await gw.json()) as any).store).toBe('ok');
   }, 90_000);
 
   it('a spec change rolls through the workloads one by one while the app keeps answering through the gateway', async () => {
@@ -137,7 +137,7 @@ describe('failover and edge autonomy with standalone agents', () => {
       while (!stop) {
         try {
           const r = await fetch(`${env.CONTINUUM_SERVER}/gw/default/shop/`, { headers: { authorization: `Bearer ${env.CONTINUUM_TOKEN}` }, signal: AbortSignal.timeout(5000) });
-          const b = await r.json();
+          const b = (await r.json()) as any;
           if (r.status === 200 && b.store === 'ok') ok++;
           else failures.push(`${r.status} ${JSON.stringify(b).slice(0, 120)}`);
         } catch (e) {

@@ -7,6 +7,7 @@ import type { LogSource } from '../../api/index.js';
 import { ApiError, ERROR_CATALOGUE, type AnyResource, type ErrorCode } from '../../model/index.js';
 import { PendingRequest } from './pending.js';
 import { assertAgentFor, TUNNEL_BASE, type TunnelErrorReport, type TunnelMessage } from './protocol.js';
+import { openEventStream } from '../../api/sse.js';
 
 export interface TunnelHubOptions {
   /** Comment lines on idle tunnels (default 15 s); agents treat a long silence as a broken tunnel. */
@@ -55,16 +56,7 @@ export function createTunnelHub(opts: TunnelHubOptions = {}): TunnelHub {
   async function openTunnel(req: FastifyRequest<{ Params: { site: string } }>, reply: FastifyReply): Promise<void> {
     const { site } = req.params;
     assertAgentFor(req.continuum?.caller, site);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      'x-request-id': String(req.id),
-    });
-    res.write(': tunnel open\n\n');
+    const res = openEventStream(req, reply, 'tunnel open');
     const t = new Tunnel(site, res);
     const old = tunnels.get(site);
     tunnels.set(site, t);

@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, toProblem } from '../../model/index.js';
 import type { Watch } from '../../store/index.js';
+import { openEventStream } from '../sse.js';
 
 export interface SseOptions {
   timeoutSeconds?: number;
@@ -13,16 +14,7 @@ export interface SseOptions {
 }
 
 export async function streamWatch(req: FastifyRequest, reply: FastifyReply, watch: Watch, opts: SseOptions = {}): Promise<void> {
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-    'x-request-id': String(req.id),
-  });
-  res.write(': watching\n\n');
+  const res = openEventStream(req, reply, 'watching');
   const close = (): void => watch.close();
   req.raw.on('close', close);
   const heartbeat = setInterval(() => res.write(': ping\n\n'), opts.heartbeatMs ?? 15_000);
