@@ -114,6 +114,7 @@ describe('failover and edge autonomy with standalone agents', () => {
       return (await getJson(endpoint)).store === 'ok';
     }, 20_000, 200);
     const took = Date.now() - t0;
+    console.log(`failover: app answering on another site ${took} ms after SIGKILL (site grace 2 s)`);
     expect(took, `failover took ${took} ms`).toBeLessThan(10_000);
     const after = workloads(cwd, env);
     for (const w of after) expect(['getafe-far', 'madrid-metro', 'valencia-near']).toContain(w.spec.siteName);

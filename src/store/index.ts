@@ -1,6 +1,7 @@
 // Public surface of the store: the KRM Store, the engine interface and the engines.
 export * from './backend.js';
 export * from './store.js';
+export type { ApplyResult } from './apply.js';
 export * from './selectors.js';
 export * from './merge-patch.js';
 export type { ListResult } from './list.js';

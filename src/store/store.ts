@@ -5,6 +5,7 @@ import {
   type AnyResource, type KindDef, type ResourceInput,
 } from '../model/index.js';
 import { PreconditionFailed, type Backend, type ObjectKey } from './backend.js';
+import { applyObject, type ApplyResult } from './apply.js';
 import { listObjects, type ListResult } from './list.js';
 import { jsonEqual, mergePatch } from './merge-patch.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
@@ -47,8 +48,6 @@ export interface WatchOptions extends ListOptions {
 export interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
 }
-
-export type ApplyResult = 'created' | 'configured' | 'unchanged';
 
 const MAX_RETRIES = 8;
 
@@ -207,43 +206,12 @@ export class Store {
         if (p.metadata?.[f] !== undefined && p.metadata[f] !== (cur.metadata as any)[f]) throw new ApiError('Invalid', `metadata.${f} cannot be changed`, [{ field: `metadata.${f}`, message: 'immutable' }]);
       }
       return next;
-    }, merged0(p));
+    }, { apiVersion: p.apiVersion });
   }
 
   /** Create-or-update of spec and user metadata; idempotent (no new revision when nothing changes). */
-  async apply(kind: KindDef, input: ResourceInput): Promise<{ object: AnyResource; result: ApplyResult }> {
-    for (let i = 0; i < MAX_RETRIES; i++) {
-      const cur = await this.get(kind, input.metadata.namespace, input.metadata.name);
-      if (!cur) {
-        try {
-          const { resourceVersion: _rv, ...meta } = input.metadata;
-          return { object: await this.create(kind, { ...input, metadata: meta, status: undefined }), result: 'created' };
-        } catch (e) {
-          if (e instanceof ApiError && e.code === 'AlreadyExists') continue;
-          throw e;
-        }
-      }
-      const before = cur.metadata.resourceVersion;
-      const merged: ResourceInput = {
-        ...input,
-        metadata: {
-          ...input.metadata,
-          labels: input.metadata.labels ?? cur.metadata.labels,
-          annotations: input.metadata.annotations ?? cur.metadata.annotations,
-          finalizers: input.metadata.finalizers ?? cur.metadata.finalizers,
-          ownerReferences: input.metadata.ownerReferences ?? cur.metadata.ownerReferences,
-          resourceVersion: input.metadata.resourceVersion ?? before,
-        },
-      };
-      try {
-        const object = await this.update(kind, merged);
-        return { object, result: object.metadata.resourceVersion === before ? 'unchanged' : 'configured' };
-      } catch (e) {
-        if (e instanceof ApiError && e.code === 'Conflict' && !input.metadata.resourceVersion) continue;
-        throw e;
-      }
-    }
-    throw new ApiError('Conflict', 'too many concurrent writers; retry');
+  apply(kind: KindDef, input: ResourceInput): Promise<{ object: AnyResource; result: ApplyResult }> {
+    return applyObject(this, kind, input);
   }
 
   /**
@@ -349,9 +317,4 @@ export class Store {
     this.hub.close();
     await this.backend.close();
   }
-}
-
-/** The patch as the "input" for apiVersion checks in mutate (patches rarely carry apiVersion). */
-function merged0(p: Record<string, any>): Record<string, any> {
-  return { apiVersion: p.apiVersion };
 }
