@@ -125,6 +125,29 @@ describe('failover and edge autonomy with standalone agents', () => {
     expect(((await gw.json()) as any).store).toBe('ok');
   }, 90_000);
 
+  it('a site that comes back after failover stops its stale copies: no app runs more replicas than asked', async () => {
+    const { cwd, env, agents } = await distributed();
+    cli(cwd, env, 'apply', '-f', EXAMPLE);
+    await until('shop Running', () => running(deployment(cwd, env)), 30_000, 200);
+    const before = workloads(cwd, env);
+    track(before);
+    const victim = before.find((w) => w.spec.component === 'store').spec.siteName as string;
+    const stale = before.filter((w) => w.spec.siteName === victim).map((w) => w.status.pid as number);
+    // The agent dies but its workloads keep running (as behind a partition): the control plane fails over.
+    await killHard(agents.get(victim));
+    await until('failed over', () => running(deployment(cwd, env)) && workloads(cwd, env).every((w) => w.spec.siteName !== victim), 20_000, 200);
+    for (const pid of stale) expect(() => process.kill(pid, 0), `stale pid ${pid} still runs before the site returns`).not.toThrow();
+    // The site's agent returns on the same state dir: it re-adopts its processes, sees they are no longer
+    // bound to it, and stops them.
+    const back = await startChild(['agent', '--server', env.CONTINUUM_SERVER, '--token', env.CONTINUUM_TOKEN, '--site', victim, '--heartbeat', '0.5', '--state-dir', join(cwd, 'agents', victim)], /agent for site \S+ running/, env, 20_000, cwd);
+    children.push(back);
+    await until('stale copies stopped', () => stale.every((pid) => { try { process.kill(pid, 0); return false; } catch { return true; } }), 15_000, 200);
+    const ws = workloads(cwd, env);
+    track(ws);
+    expect(ws).toHaveLength(3);
+    expect((await getJson(endpointOf(deployment(cwd, env))!)).store).toBe('ok');
+  }, 90_000);
+
   it('a spec change rolls through the workloads one by one while the app keeps answering through the gateway', async () => {
     const { cwd, env } = await distributed();
     cli(cwd, env, 'apply', '-f', EXAMPLE);
