@@ -13,6 +13,7 @@ export const applyCommand: Command = {
     if (!v.filename?.length) throw new UsageError(`-f is required\nusage: ${this.usage}`);
     const { client, namespace } = clientFrom(v);
     const manifests = readManifests(v.filename, v.namespace ?? namespace);
+    if (!manifests.length) throw new UsageError(`no objects passed to apply (${v.filename.join(', ')})`);
     let failed = 0;
     for (const m of manifests) {
       const kind = kindOf(m.object);
