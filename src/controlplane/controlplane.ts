@@ -12,7 +12,7 @@ import {
 import { API_VERSION, NamespaceKind } from '../model/index.js';
 // Importing the security layer also registers its kinds (Secret, RoleBinding, ClusterRoleBinding, Token).
 import { ContinuumSecurity, loadOidcConfig, loadServerTls, type OidcIssuerConfig } from '../security/index.js';
-import { SqliteBackend, Store, type Backend } from '../store/index.js';
+import { PostgresBackend, SqliteBackend, Store, type Backend } from '../store/index.js';
 import { VERSION } from './version.js';
 
 export interface ControlPlaneOptions {
@@ -80,11 +80,7 @@ export function ensureAdminToken(dataDir: string): string {
 }
 
 async function openBackend(o: ControlPlaneOptions): Promise<Backend> {
-  if (o.postgresUrl) {
-    const mod = (await import('../store/index.js')) as Record<string, any>;
-    if (!mod.PostgresBackend) throw new Error('PostgreSQL engine not available in this build');
-    return new mod.PostgresBackend({ connectionString: o.postgresUrl, schema: o.postgresSchema });
-  }
+  if (o.postgresUrl) return PostgresBackend.open({ connectionString: o.postgresUrl, schema: o.postgresSchema });
   return new SqliteBackend({ path: join(o.dataDir, 'continuum.db'), synchronous: o.synchronous });
 }
 

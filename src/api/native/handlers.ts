@@ -42,7 +42,7 @@ declare module 'fastify' {
 
 function verbOf(method: string, t: Target, q: NativeQuery): Verb {
   switch (method) {
-    case 'GET': return t.name ? (t.subresource === 'logs' ? 'get' : 'get') : q.watch ? 'watch' : 'list';
+    case 'GET': return t.name ? 'get' : q.watch ? 'watch' : 'list';
     case 'POST': if (!t.name) return 'create'; break;
     case 'PUT': if (t.name) return 'update'; break;
     case 'PATCH': if (t.name) return 'patch'; break;
