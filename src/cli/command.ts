@@ -73,3 +73,27 @@ export function splitKindName(positionals: string[]): [string | undefined, strin
   }
   return [a, b];
 }
+
+/** Options shared by the commands that run a control plane (`up`, `server`). */
+export const SERVE_OPTIONS: Options = {
+  'data-dir': { type: 'string' },
+  port: { type: 'string', short: 'p' },
+  host: { type: 'string' },
+  'oidc-config': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/** A numeric flag within [min, max], or undefined when absent; anything else is a usage error. */
+export function numberFlag(value: string | undefined, flag: string, min: number, max: number, opts: { integer?: boolean } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max || (opts.integer && !Number.isInteger(n))) {
+    throw new UsageError(`--${flag} must be ${opts.integer ? 'an integer' : 'a number'} between ${min} and ${max}`);
+  }
+  return n;
+}
+
+/** Resolves when the command is asked to stop (Ctrl-C / SIGTERM). */
+export const untilStopped = (io: Io): Promise<void> =>
+  new Promise<void>((r) => (io.signal.aborted ? r() : io.signal.addEventListener('abort', () => r(), { once: true })));

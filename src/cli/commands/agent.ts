@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DRIVER_NAMES, startAgent, type DriverName } from '../../agent/index.js';
 import { CATEGORIES, type Category, type SiteSpec } from '../../model/index.js';
-import { UsageError, type Command } from '../command.js';
+import { numberFlag, UsageError, untilStopped, type Command } from '../command.js';
 import { consoleLogger } from '../logger.js';
 
 const USAGE =
@@ -12,13 +12,6 @@ const USAGE =
   '[--provider P --category C --country CC --lat X --lon Y [--city NAME] [--cpu N] [--memory Q]]';
 
 const SITE_FLAGS = ['provider', 'category', 'country', 'city', 'lat', 'lon', 'cpu', 'memory'] as const;
-
-function num(v: string | undefined, flag: string, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${flag} must be a number between ${min} and ${max}\nusage: ${USAGE}`);
-  return n;
-}
 
 /** The Site to create when it does not exist yet, from --provider/--category/... (undefined when none is given). */
 export function siteSpecFromFlags(v: Record<string, string | undefined>): SiteSpec | undefined {
@@ -29,11 +22,11 @@ export function siteSpecFromFlags(v: Record<string, string | undefined>): SiteSp
   if (!CATEGORIES.includes(category)) throw new UsageError(`--category must be one of ${CATEGORIES.join(', ')}`);
   const country = v.country!.toUpperCase();
   if (!/^[A-Z]{2}$/.test(country)) throw new UsageError('--country must be an ISO 3166-1 alpha-2 code such as DE');
-  const cpu = num(v.cpu, 'cpu', 0, 1e6);
+  const cpu = numberFlag(v.cpu, 'cpu', 0, 1e6);
   return {
     provider: v.provider!,
     category,
-    location: { country, ...(v.city ? { city: v.city } : {}), latitude: num(v.lat, 'lat', -90, 90)!, longitude: num(v.lon, 'lon', -180, 180)! },
+    location: { country, ...(v.city ? { city: v.city } : {}), latitude: numberFlag(v.lat, 'lat', -90, 90)!, longitude: numberFlag(v.lon, 'lon', -180, 180)! },
     capacity: { ...(cpu !== undefined ? { cpu } : {}), ...(v.memory ? { memory: v.memory } : {}) },
   };
 }
@@ -70,8 +63,8 @@ export const agentCommand: Command = {
     if (!server || !token || !v.site) throw new UsageError(`--server, --token and --site are required (or CONTINUUM_SERVER / CONTINUUM_TOKEN)\nusage: ${USAGE}`);
     const driver = (v.driver ?? 'process') as DriverName;
     if (!DRIVER_NAMES.includes(driver)) throw new UsageError(`--driver must be one of ${DRIVER_NAMES.join(', ')}`);
-    const heartbeat = num(v.heartbeat, 'heartbeat', 0.1, 3600);
-    const reconnectMax = num(v['reconnect-max'], 'reconnect-max', 0.1, 3600);
+    const heartbeat = numberFlag(v.heartbeat, 'heartbeat', 0.1, 3600);
+    const reconnectMax = numberFlag(v['reconnect-max'], 'reconnect-max', 0.1, 3600);
     const siteSpec = siteSpecFromFlags(v);
     const stateDir = resolve(v['state-dir'] ?? `.continuum-agent/${v.site}`);
     const log = consoleLogger(io, !!v.verbose);
@@ -89,7 +82,7 @@ export const agentCommand: Command = {
     });
     if (!agent.connected) io.out(`control plane ${server} unreachable: running offline with ${agent.driver.list().length} adopted workload(s), retrying\n`);
     io.out(`agent for site ${v.site} running (driver ${driver}, state in ${stateDir}, probe ${agent.address}); Ctrl-C to stop\n`);
-    await new Promise<void>((r) => (io.signal.aborted ? r() : io.signal.addEventListener('abort', () => r(), { once: true })));
+    await untilStopped(io);
     // Edge autonomy: by default the workloads outlive the agent and the next agent on this state dir re-adopts them.
     const detach = !v['stop-workloads-on-exit'];
     const running = agent.driver.list().length;

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { startControlPlane } from '../../controlplane/index.js';
 import { controlPlaneExtras } from '../../embedded/index.js';
-import type { Command } from '../command.js';
+import { numberFlag, SERVE_OPTIONS, untilStopped, type Command } from '../command.js';
 import { consoleLogger } from '../logger.js';
 
 export const serverCommand: Command = {
@@ -10,36 +10,31 @@ export const serverCommand: Command = {
   summary: 'Run a control-plane replica (use --postgres for several replicas with leader election)',
   usage: 'continuum server [--data-dir DIR] [--port PORT] [--host HOST] [--postgres URL [--schema S]] [--tls-cert F --tls-key F] [--oidc-config FILE] [--lease-seconds N] [--site-grace-seconds N] [--verbose]',
   options: {
-    'data-dir': { type: 'string' },
-    port: { type: 'string', short: 'p' },
-    host: { type: 'string' },
+    ...SERVE_OPTIONS,
     postgres: { type: 'string' },
     schema: { type: 'string' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
-    'oidc-config': { type: 'string' },
     'lease-seconds': { type: 'string' },
     'site-grace-seconds': { type: 'string' },
-    verbose: { type: 'boolean', short: 'v' },
-    help: { type: 'boolean', short: 'h' },
   },
   async run(v, _p, io) {
     const dataDir = resolve(v['data-dir'] ?? '.continuum');
     if (!!v['tls-cert'] !== !!v['tls-key']) throw new Error('--tls-cert and --tls-key go together');
     const log = consoleLogger(io, !!v.verbose);
     const cp = await startControlPlane({
-      dataDir, port: v.port !== undefined ? Number(v.port) : 8080, host: v.host ?? '127.0.0.1',
+      dataDir, port: numberFlag(v.port, 'port', 0, 65535, { integer: true }) ?? 8080, host: v.host ?? '127.0.0.1',
       postgresUrl: v.postgres ?? process.env.CONTINUUM_POSTGRES_URL, postgresSchema: v.schema,
       leaderElection: !!(v.postgres ?? process.env.CONTINUUM_POSTGRES_URL),
       tls: v['tls-cert'] ? { cert: v['tls-cert'], key: v['tls-key'] } : undefined,
       ...(v['oidc-config'] ? { oidcConfig: resolve(v['oidc-config']) } : {}),
       log, logRequests: !!v.verbose,
-      leaseSeconds: v['lease-seconds'] !== undefined ? Number(v['lease-seconds']) : undefined,
-      siteGraceSeconds: v['site-grace-seconds'] !== undefined ? Number(v['site-grace-seconds']) : undefined,
+      leaseSeconds: numberFlag(v['lease-seconds'], 'lease-seconds', 1, 3600),
+      siteGraceSeconds: numberFlag(v['site-grace-seconds'], 'site-grace-seconds', 0.5, 86_400),
       ...controlPlaneExtras(dataDir),
     });
     io.out(`listening on ${cp.url} (store: ${cp.store.backend.engine})\nadmin token in ${dataDir}/admin.token\n`);
-    await new Promise<void>((r) => (io.signal.aborted ? r() : io.signal.addEventListener('abort', () => r(), { once: true })));
+    await untilStopped(io);
     await cp.stop();
   },
 };
