@@ -2,7 +2,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../cli/main.js';
+import { runCli } from '../cli/testing/run.js';
 import { API_VERSION } from '../model/index.js';
 import { securityPaths } from '../security/index.js';
 import { BASE, startSecureEnv, type SecureEnv } from './testing/secure-env.js';
@@ -16,12 +16,7 @@ const app = (name: string) => ({ apiVersion: API_VERSION, kind: 'Application', m
 const records = () => readFileSync(logPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
 const byRequest = (id: string) => records().filter((r) => r.requestId === id);
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(argv, { out: (s) => void (out += s), err: (s) => void (err += s), signal: new AbortController().signal });
-  return { code, out, err };
-}
+const cli = runCli;
 
 beforeAll(async () => {
   env = await startSecureEnv({ namespaces: ['acme'] });

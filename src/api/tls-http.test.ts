@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../cli/main.js';
+import { runCli } from '../cli/testing/run.js';
 import { TransportError } from '../client/index.js';
 import { exchangeBootstrap } from '../security/agent-client.js';
 
@@ -31,12 +32,7 @@ function cert(name: string): void {
     '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', f(`${name}.key`), '-out', f(`${name}.crt`)], { stdio: 'ignore' });
 }
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(argv, { out: (s) => void (out += s), err: (s) => void (err += s), signal: new AbortController().signal });
-  return { code, out, err };
-}
+const cli = runCli;
 
 describe.skipIf(!hasOpenssl)('TLS for the server, the CLI and agents', () => {
   beforeAll(async () => {

@@ -1,17 +1,12 @@
 // The security CLI commands against a real control plane: token create/list/revoke, whoami, secrets rotate-key, failures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSecureEnv, type SecureEnv } from '../../api/testing/secure-env.js';
-import { run } from '../main.js';
+import { runCli } from '../testing/run.js';
 
 let env: SecureEnv;
 let admin: string[];
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(argv, { out: (s) => void (out += s), err: (s) => void (err += s), signal: new AbortController().signal });
-  return { code, out, err };
-}
+const cli = runCli;
 
 beforeAll(async () => {
   env = await startSecureEnv({ namespaces: ['acme'] });
