@@ -91,7 +91,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
           placementStatus = result.placement;
           unplaced = result.unplaced;
         } else if (dep.status?.placement?.unplaced?.length && plan.place.length) unplaced = dep.status.placement.unplaced;
-        const status = computeStatus({ generation: dep.metadata.generation, previous: dep.status, plan, workloads: own, exposedPorts: exposedPortsOf(app.spec), placement: placementStatus, unplaced, now: now.toISOString() });
+        const status = computeStatus({ generation: dep.metadata.generation, previous: dep.status, plan, exposedPorts: exposedPortsOf(app.spec), placement: placementStatus, unplaced, now: now.toISOString() });
         // Status (with the new endpoints) before removals, so nothing routes to a workload being stopped.
         await writeStatus(status);
         for (const r of plan.remove) {

@@ -7,7 +7,6 @@ export interface StatusInput {
   generation: number;
   previous: DeploymentStatus | undefined;
   plan: RolloutPlan;
-  workloads: AnyResource[];
   exposedPorts: Map<string, string[]>;
   placement?: DeploymentStatus['placement'];
   unplaced: string[];
