@@ -15,9 +15,15 @@ interface Ack {
 }
 
 const site = (name: string, counter: number) => ({
-  apiVersion: 'continuum.eu/v1alpha1', kind: 'Site',
+  apiVersion: 'continuum.eu/v1alpha1',
+  kind: 'Site',
   metadata: { name, labels: { counter: String(counter) } },
-  spec: { provider: 'crash', category: 'far-edge', location: { country: 'ES', latitude: 40, longitude: -3 }, capacity: { cpu: counter + 1 } },
+  spec: {
+    provider: 'crash',
+    category: 'far-edge',
+    location: { country: 'ES', latitude: 40, longitude: -3 },
+    capacity: { cpu: counter + 1 },
+  },
 });
 
 async function crashRun(engine: string, serverArgs: string[]): Promise<void> {
@@ -48,7 +54,14 @@ async function crashRun(engine: string, serverArgs: string[]): Promise<void> {
         const counter = (target?.counter ?? 0) + 1;
         try {
           const r = update
-            ? await api(url, token, 'PATCH', `${BASE}/sites/${name}`, { metadata: { labels: { counter: String(counter) } }, spec: { capacity: { cpu: counter + 1 } } }, { 'content-type': 'application/merge-patch+json' })
+            ? await api(
+                url,
+                token,
+                'PATCH',
+                `${BASE}/sites/${name}`,
+                { metadata: { labels: { counter: String(counter) } }, spec: { capacity: { cpu: counter + 1 } } },
+                { 'content-type': 'application/merge-patch+json' },
+              )
             : await api(url, token, 'POST', `${BASE}/sites`, site(name, counter));
           if (r.status === 200 || r.status === 201) {
             acks.set(name, { name, rv: Number(r.body.metadata.resourceVersion), counter });

@@ -15,14 +15,23 @@ afterAll(async () => {
     try {
       process.kill(-pid, 'SIGKILL');
     } catch {
-      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
   }
 });
 
 /** Runs the CLI synchronously in `cwd`; throws with its output on failure. */
 function cli(cwd: string, env: Record<string, string>, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   if (r.status !== 0) throw new Error(`continuum ${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`);
   return r.stdout;
 }
@@ -33,9 +42,12 @@ async function getJson(url: string): Promise<any> {
   return res.json();
 }
 
-const deployment = (cwd: string, env: Record<string, string>): any => JSON.parse(cli(cwd, env, 'get', 'deployment', 'shop', '-o', 'json'));
-const workloads = (cwd: string, env: Record<string, string>): any[] => JSON.parse(cli(cwd, env, 'get', 'workloads', '-o', 'json')).items;
-const endpointOf = (d: any): string | undefined => d.status?.endpoints?.find((e: any) => e.component === 'frontend')?.url;
+const deployment = (cwd: string, env: Record<string, string>): any =>
+  JSON.parse(cli(cwd, env, 'get', 'deployment', 'shop', '-o', 'json'));
+const workloads = (cwd: string, env: Record<string, string>): any[] =>
+  JSON.parse(cli(cwd, env, 'get', 'workloads', '-o', 'json')).items;
+const endpointOf = (d: any): string | undefined =>
+  d.status?.endpoints?.find((e: any) => e.component === 'frontend')?.url;
 const running = (d: any): boolean => d.status?.phase === 'Running' && !!endpointOf(d);
 
 describe('three-tier app through the CLI', () => {
@@ -60,13 +72,26 @@ describe('three-tier app through the CLI', () => {
 });
 
 /** A control plane (`continuum server`) with one standalone `continuum agent` process per site. */
-async function distributed(): Promise<{ cwd: string; env: Record<string, string>; server: Child; agents: Map<string, Child>; startServer: () => Promise<Child>; dataDir: string }> {
+async function distributed(): Promise<{
+  cwd: string;
+  env: Record<string, string>;
+  server: Child;
+  agents: Map<string, Child>;
+  startServer: () => Promise<Child>;
+  dataDir: string;
+}> {
   const cwd = tempDir('e2e-dist');
   const dataDir = join(cwd, 'cp');
   const env: Record<string, string> = { HOME: cwd };
   let port = 0;
   const startServer = async (): Promise<Child> => {
-    const s = await startChild(['server', '--data-dir', dataDir, '--port', String(port), '--site-grace-seconds', '2'], /listening on (\S+)/, env, 20_000, cwd);
+    const s = await startChild(
+      ['server', '--data-dir', dataDir, '--port', String(port), '--site-grace-seconds', '2'],
+      /listening on (\S+)/,
+      env,
+      20_000,
+      cwd,
+    );
     children.push(s);
     port = Number(new URL(s.url).port);
     env.CONTINUUM_SERVER = s.url;
@@ -78,11 +103,37 @@ async function distributed(): Promise<{ cwd: string; env: Record<string, string>
   const agents = new Map<string, Child>();
   for (const site of ['getafe-far', 'madrid-metro', 'valencia-near', 'paris-metro']) {
     mkdirSync(join(cwd, 'agents'), { recursive: true });
-    const a = await startChild(['agent', '--server', server.url, '--token', env.CONTINUUM_TOKEN, '--site', site, '--heartbeat', '0.5', '--state-dir', join(cwd, 'agents', site)], /agent for site \S+ running/, env, 20_000, cwd);
+    const a = await startChild(
+      [
+        'agent',
+        '--server',
+        server.url,
+        '--token',
+        env.CONTINUUM_TOKEN,
+        '--site',
+        site,
+        '--heartbeat',
+        '0.5',
+        '--state-dir',
+        join(cwd, 'agents', site),
+      ],
+      /agent for site \S+ running/,
+      env,
+      20_000,
+      cwd,
+    );
     children.push(a);
     agents.set(site, a);
   }
-  await until('sites ready', () => JSON.parse(cli(cwd, env, 'get', 'sites', '-o', 'json')).items.every((s: any) => s.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')), 15_000, 200);
+  await until(
+    'sites ready',
+    () =>
+      JSON.parse(cli(cwd, env, 'get', 'sites', '-o', 'json')).items.every((s: any) =>
+        s.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'),
+      ),
+    15_000,
+    200,
+  );
   return { cwd, env, server, agents, startServer, dataDir };
 }
 
@@ -91,7 +142,7 @@ const track = (ws: any[]): void => {
 };
 
 describe('failover and edge autonomy with standalone agents', () => {
-  it('SIGKILL of a site\'s agent and workloads: the app runs on another allowed site within 10 s', async () => {
+  it("SIGKILL of a site's agent and workloads: the app runs on another allowed site within 10 s", async () => {
     const { cwd, env, agents } = await distributed();
     cli(cwd, env, 'apply', '-f', EXAMPLE);
     await until('shop Running', () => running(deployment(cwd, env)), 30_000, 200);
@@ -101,18 +152,27 @@ describe('failover and edge autonomy with standalone agents', () => {
     // Kill the agent and every workload process on its site, hard.
     await killHard(agents.get(victim));
     for (const w of before.filter((x) => x.spec.siteName === victim)) {
-      try { process.kill(-w.status.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(-w.status.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
     const t0 = Date.now();
     let endpoint = '';
-    await until('running elsewhere and answering', async () => {
-      const d = deployment(cwd, env);
-      const ws = workloads(cwd, env);
-      track(ws);
-      if (!running(d) || ws.some((w) => w.spec.siteName === victim)) return false;
-      endpoint = endpointOf(d)!;
-      return (await getJson(endpoint)).store === 'ok';
-    }, 20_000, 200);
+    await until(
+      'running elsewhere and answering',
+      async () => {
+        const d = deployment(cwd, env);
+        const ws = workloads(cwd, env);
+        track(ws);
+        if (!running(d) || ws.some((w) => w.spec.siteName === victim)) return false;
+        endpoint = endpointOf(d)!;
+        return (await getJson(endpoint)).store === 'ok';
+      },
+      20_000,
+      200,
+    );
     const took = Date.now() - t0;
     console.log(`failover: app answering on another site ${took} ms after SIGKILL (site grace 2 s)`);
     expect(took, `failover took ${took} ms`).toBeLessThan(10_000);
@@ -121,7 +181,9 @@ describe('failover and edge autonomy with standalone agents', () => {
     expect(after).toHaveLength(3);
     expect(cli(cwd, env, 'describe', 'deployment', 'shop')).toMatch(/Failover/);
     // The gateway address never changed.
-    const gw = await fetch(`${env.CONTINUUM_SERVER}/gw/default/shop/`, { headers: { authorization: `Bearer ${env.CONTINUUM_TOKEN}` } });
+    const gw = await fetch(`${env.CONTINUUM_SERVER}/gw/default/shop/`, {
+      headers: { authorization: `Bearer ${env.CONTINUUM_TOKEN}` },
+    });
     expect(((await gw.json()) as any).store).toBe('ok');
   }, 90_000);
 
@@ -135,13 +197,50 @@ describe('failover and edge autonomy with standalone agents', () => {
     const stale = before.filter((w) => w.spec.siteName === victim).map((w) => w.status.pid as number);
     // The agent dies but its workloads keep running (as behind a partition): the control plane fails over.
     await killHard(agents.get(victim));
-    await until('failed over', () => running(deployment(cwd, env)) && workloads(cwd, env).every((w) => w.spec.siteName !== victim), 20_000, 200);
-    for (const pid of stale) expect(() => process.kill(pid, 0), `stale pid ${pid} still runs before the site returns`).not.toThrow();
+    await until(
+      'failed over',
+      () => running(deployment(cwd, env)) && workloads(cwd, env).every((w) => w.spec.siteName !== victim),
+      20_000,
+      200,
+    );
+    for (const pid of stale)
+      expect(() => process.kill(pid, 0), `stale pid ${pid} still runs before the site returns`).not.toThrow();
     // The site's agent returns on the same state dir: it re-adopts its processes, sees they are no longer
     // bound to it, and stops them.
-    const back = await startChild(['agent', '--server', env.CONTINUUM_SERVER, '--token', env.CONTINUUM_TOKEN, '--site', victim, '--heartbeat', '0.5', '--state-dir', join(cwd, 'agents', victim)], /agent for site \S+ running/, env, 20_000, cwd);
+    const back = await startChild(
+      [
+        'agent',
+        '--server',
+        env.CONTINUUM_SERVER,
+        '--token',
+        env.CONTINUUM_TOKEN,
+        '--site',
+        victim,
+        '--heartbeat',
+        '0.5',
+        '--state-dir',
+        join(cwd, 'agents', victim),
+      ],
+      /agent for site \S+ running/,
+      env,
+      20_000,
+      cwd,
+    );
     children.push(back);
-    await until('stale copies stopped', () => stale.every((pid) => { try { process.kill(pid, 0); return false; } catch { return true; } }), 15_000, 200);
+    await until(
+      'stale copies stopped',
+      () =>
+        stale.every((pid) => {
+          try {
+            process.kill(pid, 0);
+            return false;
+          } catch {
+            return true;
+          }
+        }),
+      15_000,
+      200,
+    );
     const ws = workloads(cwd, env);
     track(ws);
     expect(ws).toHaveLength(3);
@@ -160,7 +259,10 @@ describe('failover and edge autonomy with standalone agents', () => {
     const prober = (async () => {
       while (!stop) {
         try {
-          const r = await fetch(`${env.CONTINUUM_SERVER}/gw/default/shop/`, { headers: { authorization: `Bearer ${env.CONTINUUM_TOKEN}` }, signal: AbortSignal.timeout(5000) });
+          const r = await fetch(`${env.CONTINUUM_SERVER}/gw/default/shop/`, {
+            headers: { authorization: `Bearer ${env.CONTINUUM_TOKEN}` },
+            signal: AbortSignal.timeout(5000),
+          });
           const b = (await r.json()) as any;
           if (r.status === 200 && b.store === 'ok') ok++;
           else failures.push(`${r.status} ${JSON.stringify(b).slice(0, 120)}`);
@@ -174,14 +276,27 @@ describe('failover and edge autonomy with standalone agents', () => {
     const app = JSON.parse(cli(cwd, env, 'get', 'application', 'shop', '-o', 'json'));
     app.spec.components.find((c: any) => c.name === 'store').env = [{ name: 'RELEASE', value: 'v2' }];
     const file = join(cwd, 'app-v2.json');
-    writeFileSync(file, JSON.stringify({ apiVersion: app.apiVersion, kind: app.kind, metadata: { name: 'shop', namespace: 'default' }, spec: app.spec }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        apiVersion: app.apiVersion,
+        kind: app.kind,
+        metadata: { name: 'shop', namespace: 'default' },
+        spec: app.spec,
+      }),
+    );
     cli(cwd, env, 'apply', '-f', file);
     const old = new Set(before.map((w) => w.metadata.name));
-    await until('rolled', () => {
-      const ws = workloads(cwd, env);
-      track(ws);
-      return running(deployment(cwd, env)) && ws.length === 3 && ws.every((w) => !old.has(w.metadata.name));
-    }, 45_000, 250);
+    await until(
+      'rolled',
+      () => {
+        const ws = workloads(cwd, env);
+        track(ws);
+        return running(deployment(cwd, env)) && ws.length === 3 && ws.every((w) => !old.has(w.metadata.name));
+      },
+      45_000,
+      250,
+    );
     await new Promise((r) => setTimeout(r, 500));
     stop = true;
     await prober;
@@ -202,18 +317,28 @@ describe('failover and edge autonomy with standalone agents', () => {
     process.kill(store.status.pid, 'SIGKILL');
     await until('store restarted offline', async () => (await getJson(endpoint)).store === 'ok', 15_000, 200);
     await startServer();
-    await until('statuses updated after reconnect', () => {
-      const ws = workloads(cwd, env);
-      track(ws);
-      const s = ws.find((w) => w.metadata.name === store.metadata.name);
-      return s?.status?.restarts >= 1 && s.status.phase === 'Running' && s.status.pid !== store.status.pid;
-    }, 20_000, 250);
+    await until(
+      'statuses updated after reconnect',
+      () => {
+        const ws = workloads(cwd, env);
+        track(ws);
+        const s = ws.find((w) => w.metadata.name === store.metadata.name);
+        return s?.status?.restarts >= 1 && s.status.phase === 'Running' && s.status.pid !== store.status.pid;
+      },
+      20_000,
+      250,
+    );
     const after = workloads(cwd, env);
     expect(after.map((w) => w.metadata.name).sort()).toEqual(before.map((w) => w.metadata.name).sort());
     // Unchanged workloads were not restarted, and exactly one process runs per workload.
-    for (const w of after.filter((x) => x.spec.component !== 'store')) expect(w.status.pid).toBe(before.find((b) => b.metadata.name === w.metadata.name).status.pid);
+    for (const w of after.filter((x) => x.spec.component !== 'store'))
+      expect(w.status.pid).toBe(before.find((b) => b.metadata.name === w.metadata.name).status.pid);
     for (const w of after) {
-      const found = spawnSync('pgrep', ['-f', `examples/three-tier/${w.spec.component}.mjs`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+      const found = spawnSync('pgrep', ['-f', `examples/three-tier/${w.spec.component}.mjs`], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
       expect(found).toContain(w.status.pid);
     }
     expect((await getJson(endpoint)).store).toBe('ok');

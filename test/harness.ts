@@ -17,8 +17,18 @@ export interface Child {
 }
 
 /** Starts `continuum <args>` and resolves once a line matches `ready` (its first group, if any, is the URL). */
-export function startChild(args: string[], ready: RegExp, env: Record<string, string> = {}, timeoutMs = 20_000, cwd?: string): Promise<Child> {
-  const proc = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+export function startChild(
+  args: string[],
+  ready: RegExp,
+  env: Record<string, string> = {},
+  timeoutMs = 20_000,
+  cwd?: string,
+): Promise<Child> {
+  const proc = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(cwd ? { cwd } : {}),
+  });
   let buf = '';
   return new Promise((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`child did not become ready in ${timeoutMs} ms:\n${buf}`)), timeoutMs);
@@ -57,10 +67,21 @@ export async function stopGracefully(c: Child | undefined, ms = 10_000): Promise
 
 export const adminToken = (dataDir: string): string => readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
 
-export async function api(url: string, token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+export async function api(
+  url: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const res = await fetch(url + path, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -75,7 +96,12 @@ export async function api(url: string, token: string, method: string, path: stri
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function until(what: string, cond: () => Promise<boolean> | boolean, ms = 15_000, every = 100): Promise<void> {
+export async function until(
+  what: string,
+  cond: () => Promise<boolean> | boolean,
+  ms = 15_000,
+  every = 100,
+): Promise<void> {
   const end = Date.now() + ms;
   let last: unknown;
   for (;;) {

@@ -20,7 +20,22 @@ describe('control-plane replicas on PostgreSQL', () => {
   it('serve the API together; the leader lease moves when the leader is killed', async () => {
     const dataDir = tempDir('replicas');
     const start = async (): Promise<Child> => {
-      const c = await startChild(['server', '--data-dir', dataDir, '--port', '0', '--postgres', PG_URL, '--schema', schema, '--lease-seconds', '2'], /listening on (\S+)/);
+      const c = await startChild(
+        [
+          'server',
+          '--data-dir',
+          dataDir,
+          '--port',
+          '0',
+          '--postgres',
+          PG_URL,
+          '--schema',
+          schema,
+          '--lease-seconds',
+          '2',
+        ],
+        /listening on (\S+)/,
+      );
       children.push(c);
       return c;
     };
@@ -31,8 +46,15 @@ describe('control-plane replicas on PostgreSQL', () => {
     await until('one leader', async () => [await role(a), await role(b)].sort().join() === 'leader,standby', 15_000);
 
     // A write through one replica is read and watched through the other.
-    const watch = fetch(`${b.url}${BASE}/providers?watch=true&timeoutSeconds=5`, { headers: { authorization: `Bearer ${token}` } });
-    const created = await api(a.url, token, 'POST', `${BASE}/providers`, { apiVersion: 'continuum.eu/v1alpha1', kind: 'Provider', metadata: { name: 'p1' }, spec: { legalName: 'P1', headquarters: { country: 'DE' } } });
+    const watch = fetch(`${b.url}${BASE}/providers?watch=true&timeoutSeconds=5`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const created = await api(a.url, token, 'POST', `${BASE}/providers`, {
+      apiVersion: 'continuum.eu/v1alpha1',
+      kind: 'Provider',
+      metadata: { name: 'p1' },
+      spec: { legalName: 'P1', headquarters: { country: 'DE' } },
+    });
     expect(created.status).toBe(201);
     expect((await api(b.url, token, 'GET', `${BASE}/providers/p1`)).body.metadata.uid).toBe(created.body.metadata.uid);
     const text = await (await watch).text();
@@ -50,6 +72,10 @@ describe('control-plane replicas on PostgreSQL', () => {
     const ns = { apiVersion: 'continuum.eu/v1alpha1', kind: 'Namespace', metadata: { name: 'team-x' } };
     expect((await api(standby.url, token, 'POST', `${BASE}/namespaces`, ns)).status).toBe(201);
     await api(standby.url, token, 'DELETE', `${BASE}/namespaces/team-x`);
-    await until('namespace gone', async () => (await api(standby.url, token, 'GET', `${BASE}/namespaces/team-x`)).status === 404, 10_000);
+    await until(
+      'namespace gone',
+      async () => (await api(standby.url, token, 'GET', `${BASE}/namespaces/team-x`)).status === 404,
+      10_000,
+    );
   }, 60_000);
 });

@@ -12,7 +12,9 @@ describe('synthetic European topology', () => {
     expect(a.sites).toHaveLength(500);
     expect(new Set(a.sites.map((s) => s.category)).size).toBe(5);
     expect(new Set(a.sites.map((s) => s.name)).size).toBe(500);
-    expect(a.sites.every((s) => s.latitude > 30 && s.latitude < 65 && s.longitude > -12 && s.longitude < 36)).toBe(true);
+    expect(a.sites.every((s) => s.latitude > 30 && s.latitude < 65 && s.longitude > -12 && s.longitude < 36)).toBe(
+      true,
+    );
   });
 
   it('requests are deterministic and cover the mix', () => {
@@ -34,7 +36,10 @@ describe('synthetic European topology', () => {
     const t = tightInstance({ sites: 20, replicas: 100, seed: 1, tightness: 0.8 });
     const replicas = t.requests.reduce((n, r) => n + r.components[0].groups[0].replicas, 0);
     expect(replicas).toBe(100);
-    const asked = t.requests.reduce((n, r) => n + r.components[0].resources.cpu * r.components[0].groups[0].replicas, 0);
+    const asked = t.requests.reduce(
+      (n, r) => n + r.components[0].resources.cpu * r.components[0].groups[0].replicas,
+      0,
+    );
     const total = t.input.sites.reduce((n, s) => n + s.allocatable.cpu, 0);
     expect(asked / total).toBeGreaterThan(0.6);
     expect(asked / total).toBeLessThan(1);

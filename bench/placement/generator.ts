@@ -1,7 +1,14 @@
 // Seeded synthetic European continuum (providers, sites around real cities, user areas) and a realistic request mix.
 import type { Category, RuntimeKind, Taint } from '../../src/model/index.js';
 import { Prng } from '../../src/placement/prng.js';
-import type { AreaInput, PlacementRequest, ProviderInput, RequestComponent, SiteInput, SnapshotInput } from '../../src/placement/index.js';
+import type {
+  AreaInput,
+  PlacementRequest,
+  ProviderInput,
+  RequestComponent,
+  SiteInput,
+  SnapshotInput,
+} from '../../src/placement/index.js';
 import { CITIES } from './cities.js';
 import type { City } from './cities.js';
 
@@ -22,11 +29,56 @@ interface CategoryProfile {
 }
 
 const PROFILE: Record<Category, CategoryProfile> = {
-  cloud: { share: 0.03, jitterKm: 150, cores: [256, 2048], gibPerCore: [4, 8], gpuChance: 0.4, gpus: [8, 64], priceFactor: 1, pue: [1.1, 1.3] },
-  'metro-edge': { share: 0.12, jitterKm: 60, cores: [64, 256], gibPerCore: [4, 6], gpuChance: 0.2, gpus: [2, 8], priceFactor: 1.15, pue: [1.25, 1.5] },
-  'near-edge': { share: 0.25, jitterKm: 40, cores: [32, 96], gibPerCore: [3, 5], gpuChance: 0.08, gpus: [1, 4], priceFactor: 1.3, pue: [1.35, 1.6] },
-  'far-edge': { share: 0.4, jitterKm: 15, cores: [8, 32], gibPerCore: [2, 4], gpuChance: 0.02, gpus: [1, 2], priceFactor: 1.5, pue: [1.4, 1.8] },
-  'near-premise': { share: 0.2, jitterKm: 4, cores: [4, 16], gibPerCore: [2, 4], gpuChance: 0, gpus: [0, 0], priceFactor: 1.8, pue: [1.5, 2] },
+  cloud: {
+    share: 0.03,
+    jitterKm: 150,
+    cores: [256, 2048],
+    gibPerCore: [4, 8],
+    gpuChance: 0.4,
+    gpus: [8, 64],
+    priceFactor: 1,
+    pue: [1.1, 1.3],
+  },
+  'metro-edge': {
+    share: 0.12,
+    jitterKm: 60,
+    cores: [64, 256],
+    gibPerCore: [4, 6],
+    gpuChance: 0.2,
+    gpus: [2, 8],
+    priceFactor: 1.15,
+    pue: [1.25, 1.5],
+  },
+  'near-edge': {
+    share: 0.25,
+    jitterKm: 40,
+    cores: [32, 96],
+    gibPerCore: [3, 5],
+    gpuChance: 0.08,
+    gpus: [1, 4],
+    priceFactor: 1.3,
+    pue: [1.35, 1.6],
+  },
+  'far-edge': {
+    share: 0.4,
+    jitterKm: 15,
+    cores: [8, 32],
+    gibPerCore: [2, 4],
+    gpuChance: 0.02,
+    gpus: [1, 2],
+    priceFactor: 1.5,
+    pue: [1.4, 1.8],
+  },
+  'near-premise': {
+    share: 0.2,
+    jitterKm: 4,
+    cores: [4, 16],
+    gibPerCore: [2, 4],
+    gpuChance: 0,
+    gpus: [0, 0],
+    priceFactor: 1.8,
+    pue: [1.5, 2],
+  },
 };
 
 export interface TopologyOptions {
@@ -67,14 +119,22 @@ export function generateTopology(opts: TopologyOptions): SnapshotInput {
       certifications: CERTS.filter(() => rng.next() < 0.45),
       attributes: { tier: rng.pick(['gold', 'silver', 'bronze']) },
       countries: [...cs],
-      categories: kind === 0 ? ['far-edge', 'near-edge', 'near-premise'] : kind === 1 ? ['metro-edge', 'near-edge', 'far-edge'] : ['cloud', 'metro-edge'],
+      categories:
+        kind === 0
+          ? ['far-edge', 'near-edge', 'near-premise']
+          : kind === 1
+            ? ['metro-edge', 'near-edge', 'far-edge']
+            : ['cloud', 'metro-edge'],
       cpuHour: rng.range(0.028, 0.05),
     });
   }
   const sites: SiteInput[] = [];
   for (let i = 0; i < opts.sites; i++) {
     const p = providers[rng.int(providers.length)];
-    const city = weightedCity(rng, CITIES.filter((x) => p.countries.includes(x.country)));
+    const city = weightedCity(
+      rng,
+      CITIES.filter((x) => p.countries.includes(x.country)),
+    );
     const category = pickCategory(rng, p.categories);
     const prof = PROFILE[category];
     const dist = rng.next() * prof.jitterKm;
@@ -101,7 +161,10 @@ export function generateTopology(opts: TopologyOptions): SnapshotInput {
       longitude,
       allocatable: { cpu: cores * 1000, memory, gpu, storage: cores * 64 * 1024 },
       allocated: {
-        cpu: Math.round(cores * 1000 * used), memory: Math.round(memory * used), gpu: Math.round(gpu * used * 0.8), storage: Math.round(cores * 64 * 1024 * used * 0.5),
+        cpu: Math.round(cores * 1000 * used),
+        memory: Math.round(memory * used),
+        gpu: Math.round(gpu * used * 0.8),
+        storage: Math.round(cores * 64 * 1024 * used * 0.5),
       },
       ...(gpu > 0 ? { gpuModel: rng.pick(GPU_MODELS) } : {}),
       runtimes,
@@ -118,14 +181,26 @@ export function generateTopology(opts: TopologyOptions): SnapshotInput {
       pue: rng.range(prof.pue[0], prof.pue[1]),
     });
   }
-  const areas: AreaInput[] = CITIES.map((x) => ({ name: x.name, latitude: x.latitude, longitude: x.longitude, country: x.country, displayName: x.name }));
+  const areas: AreaInput[] = CITIES.map((x) => ({
+    name: x.name,
+    latitude: x.latitude,
+    longitude: x.longitude,
+    country: x.country,
+    displayName: x.name,
+  }));
   return { sites, providers: providers.map(({ countries: _c, categories: _k, cpuHour: _p, ...p }) => p), areas };
 }
 
 function component(name: string, over: Partial<RequestComponent>): RequestComponent {
   return {
-    name, runtime: 'process', resources: { cpu: 500, memory: 512, gpu: 0, storage: 1024 }, requirements: {}, tolerations: [],
-    groups: [{ replicas: 1, latency: [] }], exposed: true, ...over,
+    name,
+    runtime: 'process',
+    resources: { cpu: 500, memory: 512, gpu: 0, storage: 1024 },
+    requirements: {},
+    tolerations: [],
+    groups: [{ replicas: 1, latency: [] }],
+    exposed: true,
+    ...over,
   };
 }
 
@@ -144,39 +219,61 @@ export function generateRequests(count: number, seed: number, cities: readonly C
       const areas = [...new Set(Array.from({ length: 1 + rng.int(3) }, () => weightedCity(rng, cities).name))];
       const maxMs = rng.pick([5, 8, 10, 15, 20]);
       const replicas = 1 + rng.int(2);
-      components.push(component('api', {
-        resources: { cpu: 250 + 250 * rng.int(4), memory: 256 * (1 + rng.int(4)), gpu: 0, storage: 1024 },
-        runtime: rng.next() < 0.7 ? 'process' : 'container',
-        requirements: { categories: rng.next() < 0.5 ? { preferred: ['far-edge', 'near-edge'] } : {} },
-        groups: areas.map((a) => ({ area: a, replicas, latency: [{ area: a, maxMs }] })),
-      }));
-      if (rng.next() < 0.5) components.push(component('db', { exposed: false, resources: { cpu: 1000, memory: 2048, gpu: 0, storage: 20480 }, requirements: { jurisdiction: { euOnly: true } } }));
+      components.push(
+        component('api', {
+          resources: { cpu: 250 + 250 * rng.int(4), memory: 256 * (1 + rng.int(4)), gpu: 0, storage: 1024 },
+          runtime: rng.next() < 0.7 ? 'process' : 'container',
+          requirements: { categories: rng.next() < 0.5 ? { preferred: ['far-edge', 'near-edge'] } : {} },
+          groups: areas.map((a) => ({ area: a, replicas, latency: [{ area: a, maxMs }] })),
+        }),
+      );
+      if (rng.next() < 0.5)
+        components.push(
+          component('db', {
+            exposed: false,
+            resources: { cpu: 1000, memory: 2048, gpu: 0, storage: 20480 },
+            requirements: { jurisdiction: { euOnly: true } },
+          }),
+        );
     } else if (kind < 0.65) {
       const home = weightedCity(rng, cities).country;
       const allowed = [...new Set([home, ...Array.from({ length: rng.int(3) }, () => rng.pick(cities).country)])];
-      components.push(component('svc', {
-        resources: { cpu: 1000 * (1 + rng.int(4)), memory: 1024 * (1 + rng.int(8)), gpu: 0, storage: 10240 },
-        runtime: 'kubernetes',
-        requirements: {
-          jurisdiction: rng.next() < 0.5 ? { allowedCountries: allowed } : { euOnly: true },
-          providerAttributes: rng.next() < 0.5 ? { headquartersEU: true, certifications: ['ISO27001'] } : { certifications: ['EUCS-high'] },
-          categories: { allowed: ['cloud', 'metro-edge'] },
-          spread: { sites: true },
-        },
-        groups: [{ replicas: 2 + rng.int(2), latency: [] }],
-      }));
+      components.push(
+        component('svc', {
+          resources: { cpu: 1000 * (1 + rng.int(4)), memory: 1024 * (1 + rng.int(8)), gpu: 0, storage: 10240 },
+          runtime: 'kubernetes',
+          requirements: {
+            jurisdiction: rng.next() < 0.5 ? { allowedCountries: allowed } : { euOnly: true },
+            providerAttributes:
+              rng.next() < 0.5
+                ? { headquartersEU: true, certifications: ['ISO27001'] }
+                : { certifications: ['EUCS-high'] },
+            categories: { allowed: ['cloud', 'metro-edge'] },
+            spread: { sites: true },
+          },
+          groups: [{ replicas: 2 + rng.int(2), latency: [] }],
+        }),
+      );
     } else if (kind < 0.75) {
-      components.push(component('train', {
-        resources: { cpu: 8000, memory: 65536, gpu: 1 + rng.int(4), storage: 102400 },
-        runtime: 'kubernetes',
-        requirements: { jurisdiction: { euOnly: true }, categories: { allowed: ['cloud', 'metro-edge'] }, weights: { price: 60, carbon: 40, latency: 0 } },
-      }));
+      components.push(
+        component('train', {
+          resources: { cpu: 8000, memory: 65536, gpu: 1 + rng.int(4), storage: 102400 },
+          runtime: 'kubernetes',
+          requirements: {
+            jurisdiction: { euOnly: true },
+            categories: { allowed: ['cloud', 'metro-edge'] },
+            weights: { price: 60, carbon: 40, latency: 0 },
+          },
+        }),
+      );
     } else {
-      components.push(component('job', {
-        resources: { cpu: 500 * (1 + rng.int(8)), memory: 1024 * (1 + rng.int(4)), gpu: 0, storage: 4096 },
-        requirements: { weights: { price: 50, carbon: 50, balance: 20, latency: 0 } },
-        groups: [{ replicas: 1 + rng.int(3), latency: [] }],
-      }));
+      components.push(
+        component('job', {
+          resources: { cpu: 500 * (1 + rng.int(8)), memory: 1024 * (1 + rng.int(4)), gpu: 0, storage: 4096 },
+          requirements: { weights: { price: 50, carbon: 50, balance: 20, latency: 0 } },
+          groups: [{ replicas: 1 + rng.int(3), latency: [] }],
+        }),
+      );
     }
     out.push({ namespace: `tenant-${i % 7}`, name: `dep-${i}`, components });
   }

@@ -11,8 +11,24 @@ describe('batch MIP', () => {
       site('b', { near: 'paris', allocatable: { cpu: 1000, memory: 4096, gpu: 0, storage: 0 } }),
     ]);
     const requests = [
-      req([comp('x', { resources: { cpu: 1000, memory: 10, gpu: 0, storage: 0 }, groups: [{ area: 'berlin', replicas: 1, latency: [] }] })], 'x'),
-      req([comp('y', { resources: { cpu: 1000, memory: 10, gpu: 0, storage: 0 }, requirements: { jurisdiction: { allowedCountries: ['DE'] } } })], 'y'),
+      req(
+        [
+          comp('x', {
+            resources: { cpu: 1000, memory: 10, gpu: 0, storage: 0 },
+            groups: [{ area: 'berlin', replicas: 1, latency: [] }],
+          }),
+        ],
+        'x',
+      ),
+      req(
+        [
+          comp('y', {
+            resources: { cpu: 1000, memory: 10, gpu: 0, storage: 0 },
+            requirements: { jurisdiction: { allowedCountries: ['DE'] } },
+          }),
+        ],
+        'y',
+      ),
     ];
     const m = buildBatchModel(s, requests, { seed: 0, candidates: Infinity, exhaustive: true });
     const { variables, rows, lp } = batchLp(m);

@@ -30,7 +30,8 @@ interface HighsRuntime {
 let runtime: Promise<HighsRuntime> | undefined;
 
 /** Loads HiGHS once per process. */
-export const loadHighs = (): Promise<HighsRuntime> => (runtime ??= (highsLoader as unknown as () => Promise<HighsRuntime>)());
+export const loadHighs = (): Promise<HighsRuntime> =>
+  (runtime ??= (highsLoader as unknown as () => Promise<HighsRuntime>)());
 
 /**
  * min Σ cost(i,s)·x(i,s) + UNPLACED_PENALTY·u(i)
@@ -47,7 +48,8 @@ export function batchLp(m: BatchModel): { lp: string; variables: number; rows: n
   const capacity = new Map<string, string[]>();
   const spread = new Map<string, string[]>();
   const providerIds = new Map<string, number>();
-  const providerId = (name: string): number => providerIds.get(name) ?? providerIds.set(name, providerIds.size).get(name)!;
+  const providerId = (name: string): number =>
+    providerIds.get(name) ?? providerIds.set(name, providerIds.size).get(name)!;
   for (const item of m.items) {
     const u = `u${item.id}`;
     obj.push(`+ ${UNPLACED_PENALTY} ${u}`);
@@ -85,7 +87,16 @@ export function batchLp(m: BatchModel): { lp: string; variables: number; rows: n
     rows.push(`k${key}: ${terms.join('\n ')} <= ${free}`);
   }
   for (const [key, terms] of spread) if (terms.length > 1) rows.push(`${key}: ${terms.join('\n ')} <= 1`);
-  const lp = ['Minimize', ` obj: ${obj.join('\n ')}`, 'Subject To', ...rows.map((r) => ` ${r}`), 'Binary', ...binaries.map((b) => ` ${b}`), 'End', ''].join('\n');
+  const lp = [
+    'Minimize',
+    ` obj: ${obj.join('\n ')}`,
+    'Subject To',
+    ...rows.map((r) => ` ${r}`),
+    'Binary',
+    ...binaries.map((b) => ` ${b}`),
+    'End',
+    '',
+  ].join('\n');
   return { lp, variables: binaries.length, rows: rows.length };
 }
 

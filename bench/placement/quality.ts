@@ -1,5 +1,12 @@
 // Batch quality benchmark: greedy, online, and batch placement against the HiGHS optimum on small capacity-tight instances.
-import { buildBatchModel, createSnapshot, place, placeBatch, Reservations, verifyDecisions } from '../../src/placement/index.js';
+import {
+  buildBatchModel,
+  createSnapshot,
+  place,
+  placeBatch,
+  Reservations,
+  verifyDecisions,
+} from '../../src/placement/index.js';
 import type { BatchModel, Decision } from '../../src/placement/index.js';
 import { solveOptimum } from './optimum.js';
 import type { Optimum } from './optimum.js';
@@ -35,7 +42,12 @@ export function staticObjective(m: BatchModel, decisions: readonly Decision[]): 
   return total;
 }
 
-export async function runQuality(replicas: number, sites: number, seed: number, timeLimit: number): Promise<QualityRow> {
+export async function runQuality(
+  replicas: number,
+  sites: number,
+  seed: number,
+  timeLimit: number,
+): Promise<QualityRow> {
   const inst = tightInstance({ sites, replicas, seed, tightness: 0.8 });
   const snapshot = createSnapshot(inst.input);
   const model = buildBatchModel(snapshot, inst.requests, { seed, candidates: Infinity, exhaustive: true });
@@ -50,8 +62,14 @@ export async function runQuality(replicas: number, sites: number, seed: number, 
   const batch = placeBatch(snapshot, inst.requests, { seed });
   const batchMs = performance.now() - t;
   return {
-    name: inst.name, replicas, sites, optimum,
-    online: staticObjective(model, online), greedy: batch.greedyObjective, batch: batch.objective, batchMs,
+    name: inst.name,
+    replicas,
+    sites,
+    optimum,
+    online: staticObjective(model, online),
+    greedy: batch.greedyObjective,
+    batch: batch.objective,
+    batchMs,
     lagrangeBound: batch.lowerBound,
     unplaced: batch.decisions.reduce((s, d) => s + d.unplaced.length, 0),
     violations: verifyDecisions(snapshot, inst.requests, batch.decisions).length,

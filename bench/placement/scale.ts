@@ -19,7 +19,11 @@ export interface ScaleRow {
   unplaced: number;
 }
 
-function timeAll(snapshot: Snapshot, requests: readonly PlacementRequest[], fn: typeof place): { times: number[]; decisions: Decision[] } {
+function timeAll(
+  snapshot: Snapshot,
+  requests: readonly PlacementRequest[],
+  fn: typeof place,
+): { times: number[]; decisions: Decision[] } {
   const times: number[] = [];
   const decisions: Decision[] = [];
   for (const r of requests) {
@@ -30,7 +34,12 @@ function timeAll(snapshot: Snapshot, requests: readonly PlacementRequest[], fn: 
   return { times, decisions };
 }
 
-const summary = (times: number[]) => ({ perSecond: (times.length * 1000) / sum(times), p50: quantile(times, 0.5), p99: quantile(times, 0.99), totalMs: sum(times) });
+const summary = (times: number[]) => ({
+  perSecond: (times.length * 1000) / sum(times),
+  p50: quantile(times, 0.5),
+  p99: quantile(times, 0.99),
+  totalMs: sum(times),
+});
 
 /**
  * One topology of `sites` sites, `count` requests from the realistic mix, each decided independently
@@ -68,7 +77,15 @@ export function runScale(sites: number, count: number, seed: number): ScaleRow {
   const engine = summary(eTimes);
   const baseline = summary(bTimes);
   return {
-    sites, decisions: count, replicas: sum(eDec.map((d) => d.assignments.length + d.unplaced.length)), buildMs, engine, baseline,
-    ratio: baseline.totalMs / engine.totalMs, agree, violations, unplaced: sum(eDec.map((d) => d.unplaced.length)),
+    sites,
+    decisions: count,
+    replicas: sum(eDec.map((d) => d.assignments.length + d.unplaced.length)),
+    buildMs,
+    engine,
+    baseline,
+    ratio: baseline.totalMs / engine.totalMs,
+    agree,
+    violations,
+    unplaced: sum(eDec.map((d) => d.unplaced.length)),
   };
 }

@@ -56,12 +56,24 @@ export function tightInstance(opts: TightOptions): TightInstance {
       runtime: 'process',
       resources: { cpu: q(cpuEach, 250), memory: q(memEach, 256), gpu: 0, storage: 0 },
       requirements: {
-        ...(kind < 0.2 ? { jurisdiction: { allowedCountries: [...new Set([rng.pick(countries), rng.pick(countries), rng.pick(countries)])] } } : {}),
+        ...(kind < 0.2
+          ? {
+              jurisdiction: {
+                allowedCountries: [...new Set([rng.pick(countries), rng.pick(countries), rng.pick(countries)])],
+              },
+            }
+          : {}),
         ...(replicas === 2 ? { spread: { sites: true } } : {}),
         ...(kind > 0.8 ? { categories: { allowed: ['cloud', 'metro-edge', 'near-edge'] as Category[] } } : {}),
       },
       tolerations: [],
-      groups: [{ ...(kind >= 0.2 && kind < 0.4 ? { area: city.name } : {}), replicas, latency: kind >= 0.2 && kind < 0.4 ? [{ area: city.name, maxMs: 40 }] : [] }],
+      groups: [
+        {
+          ...(kind >= 0.2 && kind < 0.4 ? { area: city.name } : {}),
+          replicas,
+          latency: kind >= 0.2 && kind < 0.4 ? [{ area: city.name, maxMs: 40 }] : [],
+        },
+      ],
       exposed: true,
     };
     requests.push({ namespace: 'bench', name: `d${i}`, components: [comp] });

@@ -22,7 +22,11 @@ const server = createServer(async (req, res) => {
     if (!r.ok) return send(res, 502, { api: self, store: body.store ?? null, error: `store answered ${r.status}` });
     return send(res, 200, { api: self, store: body.store, count: body.value });
   } catch (err) {
-    return send(res, 502, { api: self, store: null, error: `store unreachable at ${storeUrl}: ${err?.message ?? err}` });
+    return send(res, 502, {
+      api: self,
+      store: null,
+      error: `store unreachable at ${storeUrl}: ${err?.message ?? err}`,
+    });
   }
 });
 

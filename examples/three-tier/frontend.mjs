@@ -20,11 +20,29 @@ const server = createServer(async (req, res) => {
     const r = await fetch(`${apiUrl}/api/visit`, { signal: AbortSignal.timeout(5000) });
     const body = await r.json();
     if (!r.ok) {
-      return send(res, 502, { frontend: 'ok', api: body.api ? 'ok' : 'error', store: 'error', error: body.error, chain: [self, body.api].filter(Boolean) });
+      return send(res, 502, {
+        frontend: 'ok',
+        api: body.api ? 'ok' : 'error',
+        store: 'error',
+        error: body.error,
+        chain: [self, body.api].filter(Boolean),
+      });
     }
-    return send(res, 200, { frontend: 'ok', api: 'ok', store: 'ok', visits: body.count, chain: [self, body.api, body.store] });
+    return send(res, 200, {
+      frontend: 'ok',
+      api: 'ok',
+      store: 'ok',
+      visits: body.count,
+      chain: [self, body.api, body.store],
+    });
   } catch (err) {
-    return send(res, 502, { frontend: 'ok', api: 'unreachable', store: 'unknown', error: `api unreachable at ${apiUrl}: ${err?.message ?? err}`, chain: [self] });
+    return send(res, 502, {
+      frontend: 'ok',
+      api: 'unreachable',
+      store: 'unknown',
+      error: `api unreachable at ${apiUrl}: ${err?.message ?? err}`,
+      chain: [self],
+    });
   }
 });
 

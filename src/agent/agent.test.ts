@@ -1,7 +1,14 @@
 // The site agent against an in-process control plane: registration, heartbeats, workloads, logs through the tunnel, RTT.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContinuumClient } from '../client/index.js';
-import { getCondition, SiteKind, validateObject, WorkloadKind, type SiteStatus, type WorkloadStatus } from '../model/index.js';
+import {
+  getCondition,
+  SiteKind,
+  validateObject,
+  WorkloadKind,
+  type SiteStatus,
+  type WorkloadStatus,
+} from '../model/index.js';
 import type { SiteAgent } from './agent.js';
 import { AgentEnv, pidGone, processesOf, testSiteSpec, waitFor } from './testing/env.js';
 
@@ -18,8 +25,10 @@ beforeAll(async () => {
 });
 afterAll(() => env.cleanup());
 
-const siteStatus = async (name: string): Promise<SiteStatus> => ((await client.get(SiteKind, undefined, name)).status ?? {}) as SiteStatus;
-const wlStatus = async (name: string): Promise<WorkloadStatus> => ((await env.getWorkload(name))?.status ?? {}) as WorkloadStatus;
+const siteStatus = async (name: string): Promise<SiteStatus> =>
+  ((await client.get(SiteKind, undefined, name)).status ?? {}) as SiteStatus;
+const wlStatus = async (name: string): Promise<WorkloadStatus> =>
+  ((await env.getWorkload(name))?.status ?? {}) as WorkloadStatus;
 
 describe('registration and heartbeat', () => {
   it('creates its Site from the declared spec and heartbeats a valid status', async () => {
@@ -40,12 +49,19 @@ describe('registration and heartbeat', () => {
       const s = await siteStatus(site);
       return s.lastHeartbeatTime !== first.lastHeartbeatTime && s;
     }, 'a second heartbeat');
-    expect(getCondition(later.conditions, 'Ready')?.lastTransitionTime).toBe(getCondition(first.conditions, 'Ready')?.lastTransitionTime);
+    expect(getCondition(later.conditions, 'Ready')?.lastTransitionTime).toBe(
+      getCondition(first.conditions, 'Ready')?.lastTransitionTime,
+    );
   });
 
   it('adopts an existing Site as it is, and refuses an absent one without a spec', async () => {
     const other = env.siteName('edge-adopt');
-    await client.create({ apiVersion: 'continuum.eu/v1alpha1', kind: 'Site', metadata: { name: other }, spec: { ...testSiteSpec(), capacity: { cpu: 2 } } });
+    await client.create({
+      apiVersion: 'continuum.eu/v1alpha1',
+      kind: 'Site',
+      metadata: { name: other },
+      spec: { ...testSiteSpec(), capacity: { cpu: 2 } },
+    });
     const a = await env.agent(other);
     const s = await waitFor(async () => (await siteStatus(other)).allocatable, 'a heartbeat of the adopting agent');
     expect(s.cpu).toBe(2);
@@ -59,15 +75,34 @@ describe('registration and heartbeat', () => {
 
 describe('workloads', () => {
   it('runs a bound workload, reports a valid Running status with a URL that answers, and stops it when deleted', async () => {
-    await env.workload('web', site, { resources: { cpu: '250m', memory: '64Mi' }, env: [{ name: 'GREETING', value: 'hi' }] });
-    const st = await waitFor(async () => {
-      const s = await wlStatus('web');
-      return s.phase === 'Running' && getCondition(s.conditions, 'Ready')?.status === 'True' && s.url && s;
-    }, 'workload Running', 10_000);
+    await env.workload('web', site, {
+      resources: { cpu: '250m', memory: '64Mi' },
+      env: [{ name: 'GREETING', value: 'hi' }],
+    });
+    const st = await waitFor(
+      async () => {
+        const s = await wlStatus('web');
+        return s.phase === 'Running' && getCondition(s.conditions, 'Ready')?.status === 'True' && s.url && s;
+      },
+      'workload Running',
+      10_000,
+    );
     expect(validateObject(WorkloadKind, await env.getWorkload('web'))).toEqual([]);
-    expect(st).toMatchObject({ siteName: site, restarts: 0, host: '127.0.0.1', observedGeneration: 1, limits: expect.any(Object) });
+    expect(st).toMatchObject({
+      siteName: site,
+      restarts: 0,
+      host: '127.0.0.1',
+      observedGeneration: 1,
+      limits: expect.any(Object),
+    });
     expect(st.url).toBe(`http://127.0.0.1:${st.ports?.http}`);
-    const body = await waitFor(async () => fetch(st.url!).then((r) => r.json()).catch(() => undefined), 'the URL to answer');
+    const body = await waitFor(
+      async () =>
+        fetch(st.url!)
+          .then((r) => r.json())
+          .catch(() => undefined),
+      'the URL to answer',
+    );
     expect(body).toEqual({ pid: st.pid, site, workload: 'default/web' });
     expect(processesOf(site, 'default/web')).toEqual([st.pid]);
     const s = await waitFor(async () => {
@@ -122,7 +157,10 @@ describe('logs through the agent tunnel', () => {
     }
     expect(seen.length).toBeGreaterThanOrEqual(3);
     // The reader left: the hub cancels, and the agent stops streaming.
-    await waitFor(() => agent.snapshot().tunnel.activeRequests === 0, 'the agent to stop serving the cancelled request');
+    await waitFor(
+      () => agent.snapshot().tunnel.activeRequests === 0,
+      'the agent to stop serving the cancelled request',
+    );
     expect(agent.snapshot().tunnel.open).toBe(true);
 
     // A workload the agent does not run: the agent's error report ends the stream with its message.
@@ -133,10 +171,18 @@ describe('logs through the agent tunnel', () => {
     expect(ghost.join('')).toMatch(/log stream ended: workload default\/ghost is not running at site/);
 
     const lonely = env.siteName('no-agent');
-    await client.create({ apiVersion: 'continuum.eu/v1alpha1', kind: 'Site', metadata: { name: lonely }, spec: testSiteSpec() });
+    await client.create({
+      apiVersion: 'continuum.eu/v1alpha1',
+      kind: 'Site',
+      metadata: { name: lonely },
+      spec: testSiteSpec(),
+    });
     await env.workload('orphan', lonely);
     const gen = client.logs('default', 'orphan', {});
-    await expect(gen[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code: 'Unavailable', message: expect.stringMatching(/no connected agent/) });
+    await expect(gen[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+      code: 'Unavailable',
+      message: expect.stringMatching(/no connected agent/),
+    });
     await client.delete(WorkloadKind, 'default', 'chatty');
   });
 });
@@ -147,11 +193,15 @@ describe('round-trip times', () => {
     const b = env.siteName('rtt-b');
     await env.agent(a, { siteSpec: testSiteSpec(), rttIntervalMs: 200 });
     await env.agent(b, { siteSpec: testSiteSpec(), rttIntervalMs: 200 });
-    const [sa, sb] = await waitFor(async () => {
-      const x = await siteStatus(a);
-      const y = await siteStatus(b);
-      return x.latencyMs?.[b] !== undefined && y.latencyMs?.[a] !== undefined && [x, y];
-    }, 'mutual latencies', 10_000);
+    const [sa, sb] = await waitFor(
+      async () => {
+        const x = await siteStatus(a);
+        const y = await siteStatus(b);
+        return x.latencyMs?.[b] !== undefined && y.latencyMs?.[a] !== undefined && [x, y];
+      },
+      'mutual latencies',
+      10_000,
+    );
     expect(sa.latencyMs![b]).toBeGreaterThan(0);
     expect(sb.latencyMs![a]).toBeLessThan(1000);
     expect(validateObject(SiteKind, await client.get(SiteKind, undefined, a))).toEqual([]);

@@ -59,7 +59,11 @@ export class SiteAgent {
   private latency: Record<string, number> = {};
   private offlineReport?: string;
 
-  private constructor(o: ResolvedAgentOptions, readonly driver: RuntimeDriver, private readonly echo: EchoServer) {
+  private constructor(
+    o: ResolvedAgentOptions,
+    readonly driver: RuntimeDriver,
+    private readonly echo: EchoServer,
+  ) {
     this.o = o;
     this.site = o.site;
   }
@@ -68,7 +72,15 @@ export class SiteAgent {
   static async start(opts: AgentOptions): Promise<SiteAgent> {
     const o = resolveAgentOptions(opts);
     mkdirSync(o.driverStateDir, { recursive: true, mode: 0o700 });
-    const driver = typeof o.driver === 'object' ? o.driver : await createDriver(o.driver ?? 'process', { stateDir: o.driverStateDir, now: o.clock, onWarning: (m) => o.log.warn(m), ...o.driverOptions });
+    const driver =
+      typeof o.driver === 'object'
+        ? o.driver
+        : await createDriver(o.driver ?? 'process', {
+            stateDir: o.driverStateDir,
+            now: o.clock,
+            onWarning: (m) => o.log.warn(m),
+            ...o.driverOptions,
+          });
     let echo: EchoServer | undefined;
     try {
       echo = await startEchoServer(o.probeAddress);
@@ -98,8 +110,13 @@ export class SiteAgent {
   snapshot(): AgentSnapshot {
     const since = this.conn.disconnectedSince;
     return {
-      site: this.site, connected: this.conn.online, synced: this.isSynced, heartbeats: this.beats,
-      workloads: this.driver.list(), latencyMs: { ...this.latency }, pendingStatuses: this.writer.backlog,
+      site: this.site,
+      connected: this.conn.online,
+      synced: this.isSynced,
+      heartbeats: this.beats,
+      workloads: this.driver.list(),
+      latencyMs: { ...this.latency },
+      pendingStatuses: this.writer.backlog,
       tunnel: { open: this.tunnel?.connected ?? false, activeRequests: this.tunnel?.activeRequests ?? 0 },
       ...(since ? { disconnectedSince: since.toISOString() } : {}),
       ...(this.offlineReport ? { message: this.offlineReport } : {}),
@@ -109,14 +126,29 @@ export class SiteAgent {
   private clients(token: string): void {
     if (this.credential === token && this.api) return;
     this.credential = token;
-    const base = { server: this.o.server, token, ca: this.o.ca, insecure: this.o.insecure, userAgent: `continuum-agent/${VERSION}` };
+    const base = {
+      server: this.o.server,
+      token,
+      ca: this.o.ca,
+      insecure: this.o.insecure,
+      userAgent: `continuum-agent/${VERSION}`,
+    };
     this.api = new ContinuumClient({ ...base, timeoutMs: 10_000 });
     this.streamClient = new ContinuumClient(base);
   }
 
   /** One (re)connection: credential, then register or adopt the Site. */
   private async connect(): Promise<void> {
-    this.clients(await obtainCredential({ server: this.o.server, token: this.o.token, site: this.site, stateDir: this.o.stateDir, ca: this.o.ca, now: () => this.o.clock() }));
+    this.clients(
+      await obtainCredential({
+        server: this.o.server,
+        token: this.o.token,
+        site: this.site,
+        stateDir: this.o.stateDir,
+        ca: this.o.ca,
+        now: () => this.o.clock(),
+      }),
+    );
     const { site, created } = await registerSite(this.api, this.site, this.o.siteSpec);
     this.siteObj = site;
     this.o.log.info(`${created ? 'registered new' : 'adopted'} site ${this.site} at ${this.o.server}`);
@@ -147,13 +179,25 @@ export class SiteAgent {
       },
     });
     this.writer = new StatusWriter({
-      site: this.site, api: () => this.api, conn: this.conn, cached: (id) => this.informer.get(id),
-      synced: this.informer.synced, clock: this.o.clock, log: this.o.log, backoff: this.o.reconnect,
+      site: this.site,
+      api: () => this.api,
+      conn: this.conn,
+      cached: (id) => this.informer.get(id),
+      synced: this.informer.synced,
+      clock: this.o.clock,
+      log: this.o.log,
+      backoff: this.o.reconnect,
     });
     this.reconciler = new Reconciler({
-      site: this.site, driver: this.driver, cached: () => this.informer.list(), synced: () => this.isSynced,
-      report: (item) => this.writer.enqueue(item), artifactBaseDir: this.o.artifactBaseDir, log: this.o.log,
-      resolveEnv: async (w) => (await fetchWorkloadEnv(this.api, w.metadata.namespace ?? 'default', w.metadata.name)).env,
+      site: this.site,
+      driver: this.driver,
+      cached: () => this.informer.list(),
+      synced: () => this.isSynced,
+      report: (item) => this.writer.enqueue(item),
+      artifactBaseDir: this.o.artifactBaseDir,
+      log: this.o.log,
+      resolveEnv: async (w) =>
+        (await fetchWorkloadEnv(this.api, w.metadata.namespace ?? 'default', w.metadata.name)).env,
     });
     this.driver.onChange((s) => this.writer.enqueue({ id: s.id, uid: s.uid, run: { state: s } }));
     this.informer.on(() => {
@@ -175,14 +219,26 @@ export class SiteAgent {
       throw e;
     }
     void this.informer.start();
-    this.tunnel = new TunnelClient({ site: this.site, driver: this.driver, conn: this.conn, stream: () => this.streamClient, log: this.o.log, backoff: this.o.reconnect });
+    this.tunnel = new TunnelClient({
+      site: this.site,
+      driver: this.driver,
+      conn: this.conn,
+      stream: () => this.streamClient,
+      log: this.o.log,
+      backoff: this.o.reconnect,
+    });
     this.every(this.o.heartbeatMs, () => this.beat(), 0);
     this.every(this.o.resyncMs, async () => {
       this.reconciler.retryFailed();
       this.reconciler.kick();
     });
     // Spread out so that many agents (embedded: one per site) do not all probe at the same moment.
-    if (this.o.rttIntervalMs > 0) this.every(this.o.rttIntervalMs, () => this.measure(), Math.round(Math.min(1000, this.o.rttIntervalMs) * (0.5 + Math.random())));
+    if (this.o.rttIntervalMs > 0)
+      this.every(
+        this.o.rttIntervalMs,
+        () => this.measure(),
+        Math.round(Math.min(1000, this.o.rttIntervalMs) * (0.5 + Math.random())),
+      );
   }
 
   /** Runs `fn` every `ms` ±10 % (first after `firstMs`), never overlapping itself. */
@@ -228,15 +284,27 @@ export class SiteAgent {
     try {
       const states = this.driver.list();
       const connectedSince = this.conn.connectedSince?.toISOString();
-      this.siteObj = await sendHeartbeat(this.api, this.siteObj!, (site) => ({
-        now: this.o.clock(),
-        agent: { name: this.o.name, version: VERSION, driver: this.driver.name, hostname: hostname(), address: this.echo.address, ...(connectedSince ? { connectedSince } : {}) },
-        allocatable: allocatableOf(site.spec),
-        allocated: this.allocated(states),
-        workloads: states.length,
-        latencyMs: this.latency,
-        message: this.offlineReport,
-      }), this.o.siteSpec);
+      this.siteObj = await sendHeartbeat(
+        this.api,
+        this.siteObj!,
+        (site) => ({
+          now: this.o.clock(),
+          agent: {
+            name: this.o.name,
+            version: VERSION,
+            driver: this.driver.name,
+            hostname: hostname(),
+            address: this.echo.address,
+            ...(connectedSince ? { connectedSince } : {}),
+          },
+          allocatable: allocatableOf(site.spec),
+          allocated: this.allocated(states),
+          workloads: states.length,
+          latencyMs: this.latency,
+          message: this.offlineReport,
+        }),
+        this.o.siteSpec,
+      );
       this.beats++;
     } catch (e) {
       if (!this.conn.fail(e)) this.o.log.warn(`heartbeat failed: ${(e as Error).message}`);
@@ -261,7 +329,9 @@ export class SiteAgent {
     try {
       await this.conn.whenOnline(ac.signal);
     } catch {
-      throw new Error(`agent ${this.site} not connected to ${this.o.server} after ${timeoutMs} ms${this.conn.lastError ? `: ${this.conn.lastError}` : ''}`);
+      throw new Error(
+        `agent ${this.site} not connected to ${this.o.server} after ${timeoutMs} ms${this.conn.lastError ? `: ${this.conn.lastError}` : ''}`,
+      );
     } finally {
       clearTimeout(t);
     }

@@ -18,9 +18,12 @@ beforeAll(async () => {
 });
 afterAll(() => env.cleanup());
 
-const wlStatus = async (name: string): Promise<WorkloadStatus> => ((await env.getWorkload(name))?.status ?? {}) as WorkloadStatus;
+const wlStatus = async (name: string): Promise<WorkloadStatus> =>
+  ((await env.getWorkload(name))?.status ?? {}) as WorkloadStatus;
 const answers = async (url: string): Promise<{ pid: number } | undefined> =>
-  fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.json() as Promise<{ pid: number }>).catch(() => undefined);
+  fetch(url, { signal: AbortSignal.timeout(1000) })
+    .then((r) => r.json() as Promise<{ pid: number }>)
+    .catch(() => undefined);
 const running = (name: string) => async (): Promise<WorkloadStatus | false> => {
   const s = await wlStatus(name);
   return s.phase === 'Running' && s.url !== undefined && s;
@@ -51,11 +54,22 @@ describe('edge autonomy', () => {
 
     // A crash while offline is restarted locally.
     process.kill(before.pid!, 'SIGKILL');
-    const restarted = await waitFor(() => {
-      const s = agent.driver.get('default/app');
-      return s && s.phase === 'Running' && s.pid !== before.pid && s.restarts === 1 && s;
-    }, 'a local restart while offline', 10_000);
-    expect((await waitFor(() => answers(restarted.host && `http://${restarted.host}:${restarted.ports.http}`), 'the restarted app answering'))?.pid).toBe(restarted.pid);
+    const restarted = await waitFor(
+      () => {
+        const s = agent.driver.get('default/app');
+        return s && s.phase === 'Running' && s.pid !== before.pid && s.restarts === 1 && s;
+      },
+      'a local restart while offline',
+      10_000,
+    );
+    expect(
+      (
+        await waitFor(
+          () => answers(restarted.host && `http://${restarted.host}:${restarted.ports.http}`),
+          'the restarted app answering',
+        )
+      )?.pid,
+    ).toBe(restarted.pid);
     expect(agent.connected).toBe(false);
     expect(agent.snapshot().pendingStatuses).toBeGreaterThan(0);
 
@@ -66,10 +80,14 @@ describe('edge autonomy', () => {
     // The control plane comes back on the same data and port.
     await env.startControlPlane();
     await agent.waitConnected(10_000);
-    const after = await waitFor(async () => {
-      const s = await wlStatus('app');
-      return s.pid === restarted.pid && s.restarts === 1 && s.phase === 'Running' && s;
-    }, 'the offline restart reported', 10_000);
+    const after = await waitFor(
+      async () => {
+        const s = await wlStatus('app');
+        return s.pid === restarted.pid && s.restarts === 1 && s.phase === 'Running' && s;
+      },
+      'the offline restart reported',
+      10_000,
+    );
     expect(after.url).toBe(`http://127.0.0.1:${restarted.ports.http}`);
     await waitFor(() => pidGone(doomed.pid!), 'the workload deleted while offline to be stopped', 10_000);
     await waitFor(() => agent.driver.list().length === 1, 'the driver to forget it');
@@ -78,7 +96,10 @@ describe('edge autonomy', () => {
     expect(processesOf(site, 'default/doomed')).toEqual([]);
 
     const client = new ContinuumClient({ server: env.url, token: env.token });
-    const msg = await waitFor(async () => ((await client.get(SiteKind, undefined, site)).status as SiteStatus | undefined)?.message, 'the offline report');
+    const msg = await waitFor(
+      async () => ((await client.get(SiteKind, undefined, site)).status as SiteStatus | undefined)?.message,
+      'the offline report',
+    );
     expect(msg).toMatch(/offline from .* to .*\(\d+\.\d s/);
     expect(msg).toMatch(/restarted locally while offline: default\/app ×1/);
 

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ContinuumClient } from '../client/index.js';
 import { startEmbedded, type Embedded } from '../embedded/index.js';
-import { API_VERSION, getCondition, isApiError, SiteKind, WorkloadKind, type SiteStatus, type WorkloadStatus } from '../model/index.js';
+import {
+  API_VERSION,
+  getCondition,
+  isApiError,
+  SiteKind,
+  WorkloadKind,
+  type SiteStatus,
+  type WorkloadStatus,
+} from '../model/index.js';
 import { chattyServer, pidGone, waitFor } from './testing/env.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'continuum-embedded-'));
@@ -36,7 +44,8 @@ async function retry<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-const wlStatus = async (c: ContinuumClient): Promise<WorkloadStatus> => ((await retry(() => c.get(WorkloadKind, 'default', 'emb-web'))).status ?? {}) as WorkloadStatus;
+const wlStatus = async (c: ContinuumClient): Promise<WorkloadStatus> =>
+  ((await retry(() => c.get(WorkloadKind, 'default', 'emb-web'))).status ?? {}) as WorkloadStatus;
 
 describe('embedded agents', () => {
   it('run one agent per site, serve logs, and leave workloads running across a restart', async () => {
@@ -45,17 +54,42 @@ describe('embedded agents', () => {
     const client = new ContinuumClient({ server: emb.url, token: emb.adminToken });
     const sites = (await retry(() => client.list(SiteKind))).items;
     expect(progress).toContain(`agents: ${sites.length} connected`);
-    await waitFor(async () => {
-      const items = (await retry(() => client.list(SiteKind))).items;
-      return items.every((s) => getCondition((s.status as SiteStatus | undefined)?.conditions, 'Ready')?.status === 'True');
-    }, 'every site heartbeating', 10_000, 200);
+    await waitFor(
+      async () => {
+        const items = (await retry(() => client.list(SiteKind))).items;
+        return items.every(
+          (s) => getCondition((s.status as SiteStatus | undefined)?.conditions, 'Ready')?.status === 'True',
+        );
+      },
+      'every site heartbeating',
+      10_000,
+      200,
+    );
 
     const site = sites[0].metadata.name;
-    await retry(() => client.create({ apiVersion: API_VERSION, kind: 'Workload', metadata: { name: 'emb-web', namespace: 'default' }, spec: { component: 'web', siteName: site, artifact: chattyServer(3, 1000), ports: [{ name: 'http' }], terminationGracePeriodSeconds: 1 } }));
-    const st = await waitFor(async () => {
-      const s = await wlStatus(client);
-      return s.phase === 'Running' && s.pid && s;
-    }, 'the workload Running', 10_000, 100);
+    await retry(() =>
+      client.create({
+        apiVersion: API_VERSION,
+        kind: 'Workload',
+        metadata: { name: 'emb-web', namespace: 'default' },
+        spec: {
+          component: 'web',
+          siteName: site,
+          artifact: chattyServer(3, 1000),
+          ports: [{ name: 'http' }],
+          terminationGracePeriodSeconds: 1,
+        },
+      }),
+    );
+    const st = await waitFor(
+      async () => {
+        const s = await wlStatus(client);
+        return s.phase === 'Running' && s.pid && s;
+      },
+      'the workload Running',
+      10_000,
+      100,
+    );
     pids.add(st.pid!);
     const lines = await retry(async () => {
       const out: string[] = [];
@@ -70,10 +104,15 @@ describe('embedded agents', () => {
 
     emb = await startEmbedded({ dataDir: dir, port: 0 });
     const c2 = new ContinuumClient({ server: emb.url, token: emb.adminToken });
-    const again = await waitFor(async () => {
-      const s = await wlStatus(c2);
-      return s.phase === 'Running' && s.pid === st.pid && s;
-    }, 'the same process re-adopted', 10_000, 100);
+    const again = await waitFor(
+      async () => {
+        const s = await wlStatus(c2);
+        return s.phase === 'Running' && s.pid === st.pid && s;
+      },
+      'the same process re-adopted',
+      10_000,
+      100,
+    );
     expect(again.restarts).toBe(0);
   });
 });

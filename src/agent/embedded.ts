@@ -41,15 +41,18 @@ export async function startEmbeddedAgents(o: EmbeddedAgentsOptions): Promise<Emb
   const worker = async (): Promise<void> => {
     for (let site = queue.shift(); site !== undefined && failure === undefined; site = queue.shift()) {
       try {
-        agents.set(site, await SiteAgent.start({
-          heartbeatMs: o.heartbeatMs ?? 1000,
-          log: o.log,
-          ...o.agentOptions,
-          server: o.server,
-          token: o.tokenFor ? await o.tokenFor(site) : o.token,
+        agents.set(
           site,
-          stateDir: join(o.stateDir, site),
-        }));
+          await SiteAgent.start({
+            heartbeatMs: o.heartbeatMs ?? 1000,
+            log: o.log,
+            ...o.agentOptions,
+            server: o.server,
+            token: o.tokenFor ? await o.tokenFor(site) : o.token,
+            site,
+            stateDir: join(o.stateDir, site),
+          }),
+        );
       } catch (e) {
         failure ??= e;
       }
@@ -64,7 +67,9 @@ export async function startEmbeddedAgents(o: EmbeddedAgentsOptions): Promise<Emb
     throw failure;
   }
   // Agents that found the control plane busy (e.g. rate limited) start offline and retry; give them a moment.
-  await Promise.all([...agents.values()].map((a) => a.waitConnected(o.connectTimeoutMs ?? 15_000).catch(() => undefined)));
+  await Promise.all(
+    [...agents.values()].map((a) => a.waitConnected(o.connectTimeoutMs ?? 15_000).catch(() => undefined)),
+  );
   return {
     agent: (site) => agents.get(site),
     all: () => [...agents.values()],

@@ -11,13 +11,24 @@ import { buildSiteStatus, type HeartbeatReport } from './site-status.js';
  * precondition: on Conflict the Site is re-read and the patch recomputed; a deleted Site is registered
  * again (created only with `siteSpec`). Returns the stored Site (unchanged when nothing differed).
  */
-export async function sendHeartbeat(api: ContinuumClient, site: AnyResource, report: (site: AnyResource) => HeartbeatReport, siteSpec?: SiteSpec): Promise<AnyResource> {
+export async function sendHeartbeat(
+  api: ContinuumClient,
+  site: AnyResource,
+  report: (site: AnyResource) => HeartbeatReport,
+  siteSpec?: SiteSpec,
+): Promise<AnyResource> {
   const name = site.metadata.name;
   for (let attempt = 0; attempt < 3; attempt++) {
     const diff = mergeDiff(site.status ?? {}, buildSiteStatus(site.status as SiteStatus | undefined, report(site)));
     if (diff === undefined) return site;
     try {
-      return await api.patch(SiteKind, undefined, name, { metadata: { resourceVersion: site.metadata.resourceVersion }, status: diff }, 'status');
+      return await api.patch(
+        SiteKind,
+        undefined,
+        name,
+        { metadata: { resourceVersion: site.metadata.resourceVersion }, status: diff },
+        'status',
+      );
     } catch (e) {
       if (isApiError(e, 'Conflict')) site = await api.get(SiteKind, undefined, name);
       else if (isApiError(e, 'NotFound')) site = (await registerSite(api, name, siteSpec)).site;

@@ -2,7 +2,8 @@
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Structural equality of JSON-like values (undefined members count as absent). */
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -48,7 +48,12 @@ export interface AgentOptions {
 
 export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-export type ResolvedAgentOptions = Required<Pick<AgentOptions, 'heartbeatMs' | 'clock' | 'probeAddress' | 'rttIntervalMs' | 'resyncMs' | 'name' | 'log' | 'artifactBaseDir'>> &
+export type ResolvedAgentOptions = Required<
+  Pick<
+    AgentOptions,
+    'heartbeatMs' | 'clock' | 'probeAddress' | 'rttIntervalMs' | 'resyncMs' | 'name' | 'log' | 'artifactBaseDir'
+  >
+> &
   AgentOptions & { driverStateDir: string };
 
 export function resolveAgentOptions(o: AgentOptions): ResolvedAgentOptions {

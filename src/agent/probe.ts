@@ -17,7 +17,8 @@ export function parseHostPort(s: string): { host: string; port: number } | undef
   return port >= 0 && port <= 65535 ? { host: m[1], port } : undefined;
 }
 
-const formatHostPort = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+const formatHostPort = (host: string, port: number): string =>
+  host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 
 /**
  * Listens on `bind` ("host:port", port 0 = any) and echoes every byte back. The advertised address is
@@ -81,7 +82,10 @@ function probeOnce(host: string, port: number, timeoutMs: number): Promise<numbe
 }
 
 /** Median of `samples` sequential probes (rounded to µs); undefined when the peer does not answer. */
-export async function measureRtt(address: string, o: { samples?: number; timeoutMs?: number } = {}): Promise<number | undefined> {
+export async function measureRtt(
+  address: string,
+  o: { samples?: number; timeoutMs?: number } = {},
+): Promise<number | undefined> {
   const hp = parseHostPort(address);
   if (!hp || hp.port === 0) return undefined;
   const results: number[] = [];

@@ -97,7 +97,9 @@ export class Reconciler {
         try {
           const refs = (w.spec?.env ?? []).some((e: { valueFrom?: unknown }) => e.valueFrom !== undefined);
           const resolvedEnv = refs && this.o.resolveEnv ? await this.o.resolveEnv(w) : undefined;
-          const state = await driver.ensure(toRunSpec(w, { site, artifactBaseDir: this.o.artifactBaseDir, resolvedEnv }));
+          const state = await driver.ensure(
+            toRunSpec(w, { site, artifactBaseDir: this.o.artifactBaseDir, resolvedEnv }),
+          );
           this.failed.delete(id);
           this.o.report({ id, uid: state.uid, run: { state } });
         } catch (e) {

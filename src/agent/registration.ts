@@ -6,7 +6,11 @@ import { API_VERSION, ApiError, isApiError, SiteKind, type AnyResource, type Sit
  * Returns the Site object for `site`. An existing Site is adopted as it is (its spec is never changed
  * by the agent); an absent one is created from `siteSpec`, or the call fails with NotFound saying how to fix it.
  */
-export async function registerSite(client: ContinuumClient, site: string, siteSpec?: SiteSpec): Promise<{ site: AnyResource; created: boolean }> {
+export async function registerSite(
+  client: ContinuumClient,
+  site: string,
+  siteSpec?: SiteSpec,
+): Promise<{ site: AnyResource; created: boolean }> {
   const existing = await client.tryGet(SiteKind, undefined, site);
   if (existing) return { site: existing, created: false };
   if (!siteSpec) {
@@ -17,7 +21,12 @@ export async function registerSite(client: ContinuumClient, site: string, siteSp
     );
   }
   try {
-    const created = await client.create({ apiVersion: API_VERSION, kind: 'Site', metadata: { name: site }, spec: siteSpec });
+    const created = await client.create({
+      apiVersion: API_VERSION,
+      kind: 'Site',
+      metadata: { name: site },
+      spec: siteSpec,
+    });
     return { site: created, created: true };
   } catch (e) {
     if (!isApiError(e, 'AlreadyExists')) throw e;

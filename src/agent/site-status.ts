@@ -1,6 +1,15 @@
 // What the agent reports in its Site's status: heartbeat condition, capacity, allocation, agent info, latencies, offline report.
 import { cpus, totalmem } from 'node:os';
-import { formatMiB, formatMilliCpu, mebibytes, milliCpu, setCondition, type Resources, type SiteSpec, type SiteStatus } from '../model/index.js';
+import {
+  formatMiB,
+  formatMilliCpu,
+  mebibytes,
+  milliCpu,
+  setCondition,
+  type Resources,
+  type SiteSpec,
+  type SiteStatus,
+} from '../model/index.js';
 import type { OfflineWindow } from './connection.js';
 import type { RunState } from './drivers/driver.js';
 
@@ -28,7 +37,12 @@ export function sumResources(list: Resources[]): Resources {
     gpu += r.gpu ?? 0;
     storage += mebibytes(r.storage);
   }
-  return { cpu: formatMilliCpu(cpu), memory: formatMiB(mem), ...(gpu ? { gpu } : {}), ...(storage ? { storage: formatMiB(storage) } : {}) };
+  return {
+    cpu: formatMilliCpu(cpu),
+    memory: formatMiB(mem),
+    ...(gpu ? { gpu } : {}),
+    ...(storage ? { storage: formatMiB(storage) } : {}),
+  };
 }
 
 export interface HeartbeatReport {
@@ -50,7 +64,16 @@ export function buildSiteStatus(prev: SiteStatus | undefined, r: HeartbeatReport
   const { latencyMs: _l, message: _m, ...kept } = prev ?? {};
   return {
     ...kept,
-    conditions: setCondition(prev?.conditions, { type: 'Ready', status: 'True', reason: 'AgentHeartbeat', message: `agent ${r.agent.name ?? ''} is heartbeating`.replace('  ', ' ') }, now),
+    conditions: setCondition(
+      prev?.conditions,
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'AgentHeartbeat',
+        message: `agent ${r.agent.name ?? ''} is heartbeating`.replace('  ', ' '),
+      },
+      now,
+    ),
     lastHeartbeatTime: now,
     allocatable: r.allocatable,
     allocated: r.allocated,
@@ -82,9 +105,13 @@ export class OfflineJournal {
       if (s.phase === 'Failed' && b.phase !== 'Failed') failed.push(s.id);
     }
     const span = `${w.since.toISOString()} to ${w.until.toISOString()} (${seconds(w.until.getTime() - w.since.getTime())})`;
-    const head = w.startedOffline ? `agent started without the control plane; offline from ${span}` : `offline from ${span}`;
+    const head = w.startedOffline
+      ? `agent started without the control plane; offline from ${span}`
+      : `offline from ${span}`;
     const why = reason ? `: ${reason.slice(0, 200)}` : '';
-    const what = restarted.length ? `restarted locally while offline: ${restarted.join(', ')}` : 'no workload restarts while offline';
+    const what = restarted.length
+      ? `restarted locally while offline: ${restarted.join(', ')}`
+      : 'no workload restarts while offline';
     const fails = failed.length ? `; failed while offline: ${failed.join(', ')}` : '';
     return `${head}${why}; ${states.length} workload(s) stayed under local supervision; ${what}${fails}`;
   }

@@ -1,5 +1,12 @@
 // A ListWatcher over the native API (list + SSE watch), gated by the agent's connection, for the shared Informer.
-import { collectionPath, parseSse, problemToError, readAll, TransportError, type ContinuumClient } from '../client/index.js';
+import {
+  collectionPath,
+  parseSse,
+  problemToError,
+  readAll,
+  TransportError,
+  type ContinuumClient,
+} from '../client/index.js';
 import type { ChangeType, ListWatcher } from '../controllers/runtime/index.js';
 import { ApiError, type AnyResource, type KindDef } from '../model/index.js';
 import { isConnectionError, type Connection } from './connection.js';
@@ -70,7 +77,7 @@ export function httpSource(o: HttpSourceOptions): HttpSource {
         }, o.idleMs ?? 45_000);
       };
       const path = `${collectionPath(o.kind)}?${query}${query ? '&' : ''}watch=true&resourceVersion=${encodeURIComponent(resourceVersion)}`;
-      let body: AsyncIterable<Buffer> & { destroy(): void } | undefined;
+      let body: (AsyncIterable<Buffer> & { destroy(): void }) | undefined;
       try {
         pulse();
         const res = await o.stream().http.raw('GET', path, undefined, { accept: 'text/event-stream' }, ac.signal);
@@ -78,14 +85,17 @@ export function httpSource(o: HttpSourceOptions): HttpSource {
         if (res.status >= 400) throw problemToError(res.status, await readAll(res.body));
         for await (const ev of parseSse(tap(res.body, pulse))) {
           const msg = JSON.parse(ev.data) as { type: string; object: any };
-          if (msg.type === 'ERROR') throw new ApiError(msg.object?.code ?? 'Internal', msg.object?.detail ?? 'watch error');
+          if (msg.type === 'ERROR')
+            throw new ApiError(msg.object?.code ?? 'Internal', msg.object?.detail ?? 'watch error');
           yield msg as { type: ChangeType | 'BOOKMARK'; object: AnyResource };
         }
       } catch (e) {
         if (signal.aborted) return;
         const err = idle
           ? new TransportError(`watch stream silent for ${o.idleMs ?? 45_000} ms`)
-          : isConnectionError(e) && !(e instanceof ApiError || e instanceof TransportError) ? new TransportError(`watch stream broke off: ${(e as Error).message}`, e) : e;
+          : isConnectionError(e) && !(e instanceof ApiError || e instanceof TransportError)
+            ? new TransportError(`watch stream broke off: ${(e as Error).message}`, e)
+            : e;
         o.conn.fail(err);
         throw err;
       } finally {

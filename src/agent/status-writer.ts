@@ -71,7 +71,8 @@ export class StatusWriter {
   /** Waits until nothing is pending or being written, at most `timeoutMs`. */
   async drain(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while ((this.pending.size || this.busy) && Date.now() < deadline && this.o.conn.online) await new Promise((r) => setTimeout(r, 20));
+    while ((this.pending.size || this.busy) && Date.now() < deadline && this.o.conn.online)
+      await new Promise((r) => setTimeout(r, 20));
   }
 
   private wake(): Promise<void> {
@@ -88,7 +89,12 @@ export class StatusWriter {
       try {
         await this.o.conn.whenOnline(signal);
         if (!this.isSynced) {
-          await Promise.race([this.o.synced, new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true }))]);
+          await Promise.race([
+            this.o.synced,
+            new Promise((_, reject) =>
+              signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true }),
+            ),
+          ]);
           this.isSynced = true;
         }
       } catch {
@@ -134,7 +140,9 @@ export class StatusWriter {
       if (diff === undefined) return;
       const { namespace, name, resourceVersion } = base.metadata;
       try {
-        const out = await this.o.api().patch(WorkloadKind, namespace, name, { metadata: { resourceVersion }, status: diff }, 'status');
+        const out = await this.o
+          .api()
+          .patch(WorkloadKind, namespace, name, { metadata: { resourceVersion }, status: diff }, 'status');
         this.written.set(item.id, out);
         return;
       } catch (e) {

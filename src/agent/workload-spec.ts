@@ -1,5 +1,11 @@
 // Translates a bound Workload into the driver's RunSpec, and a driver RunState back into the Workload's status.
-import { setCondition, type AnyResource, type Condition, type WorkloadSpec, type WorkloadStatus } from '../model/index.js';
+import {
+  setCondition,
+  type AnyResource,
+  type Condition,
+  type WorkloadSpec,
+  type WorkloadStatus,
+} from '../model/index.js';
 import type { RunSpec, RunState } from './drivers/driver.js';
 
 /** "<namespace>/<name>": the driver id of a workload. */
@@ -14,12 +20,22 @@ const MAX_MESSAGE = 4096;
  * CONTINUUM_SITE, CONTINUUM_WORKLOAD and CONTINUUM_NAMESPACE, which win over same-named entries.
  * Resolved secret values live only in the RunSpec handed to the driver, never in stored objects.
  */
-export function toRunSpec(wl: AnyResource, o: { site: string; artifactBaseDir?: string; resolvedEnv?: Array<{ name: string; value: string }> }): RunSpec {
+export function toRunSpec(
+  wl: AnyResource,
+  o: { site: string; artifactBaseDir?: string; resolvedEnv?: Array<{ name: string; value: string }> },
+): RunSpec {
   const spec = wl.spec as WorkloadSpec;
   const ns = wl.metadata.namespace ?? 'default';
   const own = new Set(['CONTINUUM_SITE', 'CONTINUUM_WORKLOAD', 'CONTINUUM_NAMESPACE']);
-  const env = (o.resolvedEnv ?? (spec.env ?? []).filter((e) => e.valueFrom === undefined).map((e) => ({ name: e.name, value: e.value ?? '' }))).filter((e) => !own.has(e.name));
-  env.push({ name: 'CONTINUUM_SITE', value: o.site }, { name: 'CONTINUUM_WORKLOAD', value: workloadId(wl) }, { name: 'CONTINUUM_NAMESPACE', value: ns });
+  const env = (
+    o.resolvedEnv ??
+    (spec.env ?? []).filter((e) => e.valueFrom === undefined).map((e) => ({ name: e.name, value: e.value ?? '' }))
+  ).filter((e) => !own.has(e.name));
+  env.push(
+    { name: 'CONTINUUM_SITE', value: o.site },
+    { name: 'CONTINUUM_WORKLOAD', value: workloadId(wl) },
+    { name: 'CONTINUUM_NAMESPACE', value: ns },
+  );
   return {
     id: workloadId(wl),
     uid: wl.metadata.uid,
@@ -39,7 +55,9 @@ export function toRunSpec(wl: AnyResource, o: { site: string; artifactBaseDir?: 
 /** http://host:port of the first exposed port with an allocated host port, else of the first such port. */
 export function workloadUrl(spec: WorkloadSpec, state: Pick<RunState, 'host' | 'ports'>): string | undefined {
   const ports = spec.ports ?? [];
-  const pick = ports.find((p) => p.expose && state.ports[p.name] !== undefined) ?? ports.find((p) => state.ports[p.name] !== undefined);
+  const pick =
+    ports.find((p) => p.expose && state.ports[p.name] !== undefined) ??
+    ports.find((p) => state.ports[p.name] !== undefined);
   return pick ? `http://${state.host}:${state.ports[pick.name]}` : undefined;
 }
 
@@ -47,7 +65,8 @@ function readyCondition(state: RunState): Omit<Condition, 'lastTransitionTime'> 
   const msg = state.message ? { message: state.message.slice(0, MAX_MESSAGE) } : {};
   if (state.phase === 'Running' && state.ready) return { type: 'Ready', status: 'True', reason: 'Running' };
   if (state.phase === 'Running') return { type: 'Ready', status: 'False', reason: 'NotReady', ...msg };
-  if (state.phase === 'Starting') return { type: 'Ready', status: 'False', reason: state.restarts > 0 ? 'Restarting' : 'Starting', ...msg };
+  if (state.phase === 'Starting')
+    return { type: 'Ready', status: 'False', reason: state.restarts > 0 ? 'Restarting' : 'Starting', ...msg };
   if (state.phase === 'Failed') return { type: 'Ready', status: 'False', reason: 'Failed', ...msg };
   return { type: 'Ready', status: 'False', reason: 'Terminated', ...msg };
 }
@@ -56,7 +75,12 @@ function readyCondition(state: RunState): Omit<Condition, 'lastTransitionTime'> 
  * The status the agent reports for `wl` given its run state (or a start failure). Conditions other
  * than Ready are kept; Ready keeps its lastTransitionTime while its status does not change.
  */
-export function workloadStatus(wl: AnyResource, site: string, now: string, run: { state: RunState } | { error: string }): WorkloadStatus {
+export function workloadStatus(
+  wl: AnyResource,
+  site: string,
+  now: string,
+  run: { state: RunState } | { error: string },
+): WorkloadStatus {
   const prev = (wl.status ?? {}) as WorkloadStatus;
   const spec = wl.spec as WorkloadSpec;
   if ('error' in run) {
@@ -64,7 +88,11 @@ export function workloadStatus(wl: AnyResource, site: string, now: string, run: 
     return {
       phase: 'Failed',
       observedGeneration: wl.metadata.generation,
-      conditions: setCondition(prev.conditions, { type: 'Ready', status: 'False', reason: 'StartFailed', message }, now),
+      conditions: setCondition(
+        prev.conditions,
+        { type: 'Ready', status: 'False', reason: 'StartFailed', message },
+        now,
+      ),
       siteName: site,
       message,
     };

@@ -47,10 +47,18 @@ function bearerOf(req: FastifyRequest): string {
  * callers only if they may both read the workload and read Secret values in its namespace (so the
  * route never reveals more than they could read directly). Agents themselves cannot read Secrets.
  */
-async function authorizeEnv(security: Security, caller: Caller, wk: KindDef, namespace: string, name: string, wl: AnyResource | undefined): Promise<void> {
+async function authorizeEnv(
+  security: Security,
+  caller: Caller,
+  wk: KindDef,
+  namespace: string,
+  name: string,
+  wl: AnyResource | undefined,
+): Promise<void> {
   await security.authorize(caller, { verb: 'get', kind: wk, namespace, name, ...(wl ? { object: wl } : {}) });
   if (caller.kind === 'agent') {
-    if (!wl || (wl.spec as { siteName?: string }).siteName !== caller.site) throw new ApiError('Forbidden', `workload ${namespace}/${name} is not bound to site ${caller.site ?? '(none)'}`);
+    if (!wl || (wl.spec as { siteName?: string }).siteName !== caller.site)
+      throw new ApiError('Forbidden', `workload ${namespace}/${name} is not bound to site ${caller.site ?? '(none)'}`);
     return;
   }
   const sk = kindByName('Secret');
@@ -59,7 +67,11 @@ async function authorizeEnv(security: Security, caller: Caller, wk: KindDef, nam
 }
 
 /** Resolves `valueFrom.secretKeyRef` entries against Secrets of the workload's namespace (store reads decrypt). */
-async function resolveEnv(store: Store, namespace: string, env: EnvVar[]): Promise<Array<{ name: string; value: string }>> {
+async function resolveEnv(
+  store: Store,
+  namespace: string,
+  env: EnvVar[],
+): Promise<Array<{ name: string; value: string }>> {
   const sk = kindByName('Secret');
   const secrets = new Map<string, AnyResource | undefined>();
   const out: Array<{ name: string; value: string }> = [];
@@ -72,8 +84,14 @@ async function resolveEnv(store: Store, namespace: string, env: EnvVar[]): Promi
     if (!sk) throw new ApiError('NotImplemented', 'this server has no Secret kind to resolve secretKeyRef');
     if (!secrets.has(ref.name)) secrets.set(ref.name, await store.get(sk, namespace, ref.name));
     const data = (secrets.get(ref.name)?.spec as { data?: Record<string, string> } | undefined)?.data;
-    if (!data) throw new ApiError('NotFound', `env ${e.name}: Secret ${ref.name} not found in namespace ${namespace}`, [{ field: `spec.env[${i}].valueFrom.secretKeyRef.name`, message: 'no such Secret' }]);
-    if (data[ref.key] === undefined) throw new ApiError('NotFound', `env ${e.name}: Secret ${ref.name} has no key ${ref.key}`, [{ field: `spec.env[${i}].valueFrom.secretKeyRef.key`, message: 'no such key' }]);
+    if (!data)
+      throw new ApiError('NotFound', `env ${e.name}: Secret ${ref.name} not found in namespace ${namespace}`, [
+        { field: `spec.env[${i}].valueFrom.secretKeyRef.name`, message: 'no such Secret' },
+      ]);
+    if (data[ref.key] === undefined)
+      throw new ApiError('NotFound', `env ${e.name}: Secret ${ref.name} has no key ${ref.key}`, [
+        { field: `spec.env[${i}].valueFrom.secretKeyRef.key`, message: 'no such key' },
+      ]);
     out.push({ name: e.name, value: Buffer.from(data[ref.key], 'base64').toString('utf8') });
   }
   return out;
@@ -89,7 +107,13 @@ export function agentRoutes(app: FastifyInstance, deps: { store: Store; security
     const token = bearerOf(req);
     const r = await auditedBy(req, () => operation(security, 'exchangeBootstrap')(token, String(req.id)), true);
     void reply.header('cache-control', 'no-store');
-    const answer: AgentCredentialAnswer = { kind: 'AgentCredential', token: r.token, site: r.site, tokenId: r.record.metadata.name, expiresAt: r.record.spec.expiresAt };
+    const answer: AgentCredentialAnswer = {
+      kind: 'AgentCredential',
+      token: r.token,
+      site: r.site,
+      tokenId: r.record.metadata.name,
+      expiresAt: r.record.spec.expiresAt,
+    };
     return send(req, reply, 201, answer);
   });
 
@@ -99,30 +123,49 @@ export function agentRoutes(app: FastifyInstance, deps: { store: Store; security
     const { items } = await store.list(sk);
     const self = req.continuum!.caller!.site;
     const peers = items
-      .map((s) => ({ site: s.metadata.name, address: (s.status as { agent?: { address?: string } } | undefined)?.agent?.address }))
+      .map((s) => ({
+        site: s.metadata.name,
+        address: (s.status as { agent?: { address?: string } } | undefined)?.agent?.address,
+      }))
       .filter((p): p is { site: string; address: string } => p.site !== self && typeof p.address === 'string');
     const answer: PeersAnswer = { kind: 'AgentPeers', peers };
     return send(req, reply, 200, answer);
   });
 
   // Every read is audited: the answer carries secret values.
-  app.get<{ Params: { namespace: string; name: string } }>('/agent/v1/workloads/:namespace/:name/env', async (req, reply) => {
-    const { namespace, name } = req.params;
-    for (const [f, v] of [['namespace', namespace], ['name', name]] as const) {
-      if (!NAME.test(v) || v.length > 63) throw new ApiError('NotFound', `invalid ${f} ${JSON.stringify(v)} in path`, [{ field: `path.${f}`, message: 'not a valid name' }]);
-    }
-    const wk = kindByName('Workload')!;
-    req.continuum!.auditRead = true;
-    req.continuum!.action = 'get/env';
-    req.continuum!.attrs = { verb: 'get', kind: wk, namespace, name };
-    const caller = req.continuum!.caller!;
-    const wl = await store.get(wk, namespace, name);
-    await authorizeEnv(security, caller, wk, namespace, name, wl);
-    if (!wl) throw new ApiError('NotFound', `Workload ${JSON.stringify(name)} not found in namespace ${namespace}`, [{ field: 'metadata.name', message: 'not found' }]);
-    const env = await resolveEnv(store, namespace, ((wl.spec as { env?: EnvVar[] }).env ?? []));
-    void reply.header('cache-control', 'no-store');
-    const m = wl.metadata;
-    const answer: WorkloadEnvAnswer = { kind: 'WorkloadEnv', metadata: { namespace, name, uid: m.uid, generation: m.generation, resourceVersion: m.resourceVersion }, env };
-    return send(req, reply, 200, answer);
-  });
+  app.get<{ Params: { namespace: string; name: string } }>(
+    '/agent/v1/workloads/:namespace/:name/env',
+    async (req, reply) => {
+      const { namespace, name } = req.params;
+      for (const [f, v] of [
+        ['namespace', namespace],
+        ['name', name],
+      ] as const) {
+        if (!NAME.test(v) || v.length > 63)
+          throw new ApiError('NotFound', `invalid ${f} ${JSON.stringify(v)} in path`, [
+            { field: `path.${f}`, message: 'not a valid name' },
+          ]);
+      }
+      const wk = kindByName('Workload')!;
+      req.continuum!.auditRead = true;
+      req.continuum!.action = 'get/env';
+      req.continuum!.attrs = { verb: 'get', kind: wk, namespace, name };
+      const caller = req.continuum!.caller!;
+      const wl = await store.get(wk, namespace, name);
+      await authorizeEnv(security, caller, wk, namespace, name, wl);
+      if (!wl)
+        throw new ApiError('NotFound', `Workload ${JSON.stringify(name)} not found in namespace ${namespace}`, [
+          { field: 'metadata.name', message: 'not found' },
+        ]);
+      const env = await resolveEnv(store, namespace, (wl.spec as { env?: EnvVar[] }).env ?? []);
+      void reply.header('cache-control', 'no-store');
+      const m = wl.metadata;
+      const answer: WorkloadEnvAnswer = {
+        kind: 'WorkloadEnv',
+        metadata: { namespace, name, uid: m.uid, generation: m.generation, resourceVersion: m.resourceVersion },
+        env,
+      };
+      return send(req, reply, 200, answer);
+    },
+  );
 }

@@ -28,7 +28,9 @@ describe('native API', () => {
     expect(r.statusCode).toBe(401);
     expect(r.headers['content-type']).toContain('application/problem+json');
     expect(r.json().code).toBe('Unauthorized');
-    expect((await app.inject({ url: `${BASE}/sites`, headers: { authorization: 'Bearer nope' } })).json().code).toBe('TokenInvalid');
+    expect((await app.inject({ url: `${BASE}/sites`, headers: { authorization: 'Bearer nope' } })).json().code).toBe(
+      'TokenInvalid',
+    );
   });
 
   it('creates, reads, lists, patches and deletes', async () => {
@@ -40,7 +42,12 @@ describe('native API', () => {
     expect(g.body).toContain('name: mad-1');
     const l = await app.inject({ url: `${BASE}/sites?labelSelector=`, headers: auth });
     expect(l.json().kind).toBe('SiteList');
-    const p = await app.inject({ method: 'PATCH', url: `${BASE}/sites/mad-1`, headers: { ...auth, 'content-type': 'application/merge-patch+json' }, payload: { spec: { unschedulable: true } } });
+    const p = await app.inject({
+      method: 'PATCH',
+      url: `${BASE}/sites/mad-1`,
+      headers: { ...auth, 'content-type': 'application/merge-patch+json' },
+      payload: { spec: { unschedulable: true } },
+    });
     expect(p.json().metadata.generation).toBe(2);
     const d = await app.inject({ method: 'DELETE', url: `${BASE}/sites/mad-1`, headers: auth });
     expect(d.statusCode).toBe(200);
@@ -49,27 +56,76 @@ describe('native API', () => {
 
   it('accepts YAML bodies and apply-patch create-or-update', async () => {
     const yaml = `apiVersion: continuum.eu/v1alpha1\nkind: Site\nmetadata:\n  name: lis-1\nspec:\n  provider: p\n  category: cloud\n  location: {country: PT, latitude: 38.72, longitude: -9.14}\n  capacity: {cpu: 8}\n`;
-    const a = await app.inject({ method: 'PATCH', url: `${BASE}/sites/lis-1`, headers: { ...auth, 'content-type': 'application/apply-patch+yaml' }, payload: yaml });
+    const a = await app.inject({
+      method: 'PATCH',
+      url: `${BASE}/sites/lis-1`,
+      headers: { ...auth, 'content-type': 'application/apply-patch+yaml' },
+      payload: yaml,
+    });
     expect(a.statusCode).toBe(201);
-    const b = await app.inject({ method: 'PATCH', url: `${BASE}/sites/lis-1`, headers: { ...auth, 'content-type': 'application/apply-patch+yaml' }, payload: yaml });
+    const b = await app.inject({
+      method: 'PATCH',
+      url: `${BASE}/sites/lis-1`,
+      headers: { ...auth, 'content-type': 'application/apply-patch+yaml' },
+      payload: yaml,
+    });
     expect(b.statusCode).toBe(200);
     expect(b.headers['x-continuum-apply']).toBe('unchanged');
   });
 
   it.each([
     ['unknown field', { method: 'POST', url: `${BASE}/sites`, payload: { ...site('x'), extra: 1 } }, 422, 'extra'],
-    ['malformed JSON', { method: 'POST', url: `${BASE}/sites`, payload: '{"a":', headers: { 'content-type': 'application/json' } }, 400, '(body)'],
-    ['malformed YAML', { method: 'POST', url: `${BASE}/sites`, payload: 'a: [1, 2', headers: { 'content-type': 'application/yaml' } }, 400, '(body)'],
-    ['kind mismatch', { method: 'POST', url: `${BASE}/sites`, payload: { ...site('x'), kind: 'Provider' } }, 400, 'kind'],
+    [
+      'malformed JSON',
+      { method: 'POST', url: `${BASE}/sites`, payload: '{"a":', headers: { 'content-type': 'application/json' } },
+      400,
+      '(body)',
+    ],
+    [
+      'malformed YAML',
+      { method: 'POST', url: `${BASE}/sites`, payload: 'a: [1, 2', headers: { 'content-type': 'application/yaml' } },
+      400,
+      '(body)',
+    ],
+    [
+      'kind mismatch',
+      { method: 'POST', url: `${BASE}/sites`, payload: { ...site('x'), kind: 'Provider' } },
+      400,
+      'kind',
+    ],
     ['unknown query', { method: 'GET', url: `${BASE}/sites?lables=a` }, 400, 'query.lables'],
     ['bad limit', { method: 'GET', url: `${BASE}/sites?limit=-1` }, 400, 'query.limit'],
     ['bad selector', { method: 'GET', url: `${BASE}/sites?labelSelector=a%20in%20(b` }, 400, 'labelSelector'],
-    ['oversize', { method: 'POST', url: `${BASE}/sites`, payload: JSON.stringify({ x: 'a'.repeat(2 * 1024 * 1024) }), headers: { 'content-type': 'application/json' } }, 413, undefined],
-    ['unsupported media', { method: 'POST', url: `${BASE}/sites`, payload: 'x', headers: { 'content-type': 'text/plain' } }, 415, undefined],
+    [
+      'oversize',
+      {
+        method: 'POST',
+        url: `${BASE}/sites`,
+        payload: JSON.stringify({ x: 'a'.repeat(2 * 1024 * 1024) }),
+        headers: { 'content-type': 'application/json' },
+      },
+      413,
+      undefined,
+    ],
+    [
+      'unsupported media',
+      { method: 'POST', url: `${BASE}/sites`, payload: 'x', headers: { 'content-type': 'text/plain' } },
+      415,
+      undefined,
+    ],
     ['unknown kind', { method: 'GET', url: `${BASE}/widgets` }, 404, undefined],
     ['namespace on cluster kind', { method: 'GET', url: `${BASE}/namespaces/default/sites` }, 404, undefined],
     ['method', { method: 'POST', url: `${BASE}/sites/abc` }, 405, undefined],
-    ['stale version', { method: 'PUT', url: `${BASE}/sites/lis-1`, payload: { ...site('lis-1'), metadata: { name: 'lis-1', resourceVersion: '1' } } }, 409, 'metadata.resourceVersion'],
+    [
+      'stale version',
+      {
+        method: 'PUT',
+        url: `${BASE}/sites/lis-1`,
+        payload: { ...site('lis-1'), metadata: { name: 'lis-1', resourceVersion: '1' } },
+      },
+      409,
+      'metadata.resourceVersion',
+    ],
   ] as const)('answers %s with a problem', async (_n, req, status, field) => {
     const r = await app.inject({ ...req, headers: { ...auth, ...('headers' in req ? req.headers : {}) } } as any);
     expect(r.statusCode).toBe(status);
@@ -104,7 +160,9 @@ describe('native API', () => {
     ac.abort();
     // A client that reconnects with Last-Event-ID gets exactly what happened after it, not the past again.
     const later = await store.create((await import('../model/index.js')).WorkloadKind, workload('w1', 'b'));
-    const resumed = await fetch(`${url}&timeoutSeconds=1`, { headers: { ...auth, 'last-event-id': created.metadata.resourceVersion } });
+    const resumed = await fetch(`${url}&timeoutSeconds=1`, {
+      headers: { ...auth, 'last-event-id': created.metadata.resourceVersion },
+    });
     const events = (await resumed.text()).split('\n').filter((l) => l.startsWith('id: '));
     expect(events).toEqual([`id: ${later.metadata.resourceVersion}`]);
   });

@@ -12,8 +12,17 @@ let uca: { token: string; id: string };
 let auditor: string;
 let logPath: string;
 
-const app = (name: string) => ({ apiVersion: API_VERSION, kind: 'Application', metadata: { name, namespace: 'acme' }, spec: { components: [{ name: 'web', artifact: { command: 'node' } }] } });
-const records = () => readFileSync(logPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+const app = (name: string) => ({
+  apiVersion: API_VERSION,
+  kind: 'Application',
+  metadata: { name, namespace: 'acme' },
+  spec: { components: [{ name: 'web', artifact: { command: 'node' } }] },
+});
+const records = () =>
+  readFileSync(logPath, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, any>);
 const byRequest = (id: string) => records().filter((r) => r.requestId === id);
 
 const cli = runCli;
@@ -28,17 +37,30 @@ afterAll(() => env?.stop());
 
 describe('audit log over HTTP', () => {
   it('records every mutation durably before answering, with who, what, object, outcome, request id and time', async () => {
-    const created = await env.req(uca.token, 'POST', `${BASE}/namespaces/acme/applications`, app('shop'), { 'x-request-id': 'req-create-shop' });
+    const created = await env.req(uca.token, 'POST', `${BASE}/namespaces/acme/applications`, app('shop'), {
+      'x-request-id': 'req-create-shop',
+    });
     expect(created.status).toBe(201);
     // Read right after the answer: the record is already on disk.
     const [rec] = byRequest('req-create-shop');
     expect(rec).toMatchObject({
       actor: { subject: 'use-case-admin@acme', tokenId: uca.id, roles: ['use-case-admin@acme'] },
-      action: 'create', resource: { kind: 'Application', namespace: 'acme', name: 'shop' }, outcome: 'allowed', status: 201,
+      action: 'create',
+      resource: { kind: 'Application', namespace: 'acme', name: 'shop' },
+      outcome: 'allowed',
+      status: 201,
     });
     expect(Date.parse(rec.time)).toBeGreaterThan(Date.now() - 60_000);
-    await env.req(uca.token, 'PATCH', `${BASE}/namespaces/acme/applications/shop`, { metadata: { labels: { a: 'b' } } }, { 'content-type': 'application/merge-patch+json', 'x-request-id': 'req-patch-shop' });
-    await env.req(uca.token, 'DELETE', `${BASE}/namespaces/acme/applications/shop`, undefined, { 'x-request-id': 'req-delete-shop' });
+    await env.req(
+      uca.token,
+      'PATCH',
+      `${BASE}/namespaces/acme/applications/shop`,
+      { metadata: { labels: { a: 'b' } } },
+      { 'content-type': 'application/merge-patch+json', 'x-request-id': 'req-patch-shop' },
+    );
+    await env.req(uca.token, 'DELETE', `${BASE}/namespaces/acme/applications/shop`, undefined, {
+      'x-request-id': 'req-delete-shop',
+    });
     expect(byRequest('req-patch-shop')[0]).toMatchObject({ action: 'patch', outcome: 'allowed', status: 200 });
     expect(byRequest('req-delete-shop')[0]).toMatchObject({ action: 'delete', outcome: 'allowed' });
     // Reads are not audited.
@@ -47,11 +69,31 @@ describe('audit log over HTTP', () => {
   });
 
   it('records authentication and authorization failures with their code', async () => {
-    await env.req('eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', 'GET', `${BASE}/sites`, undefined, { 'x-request-id': 'req-401' });
-    expect(byRequest('req-401')[0]).toMatchObject({ actor: { subject: 'anonymous' }, outcome: 'denied', status: 401, code: 'TokenInvalid', path: `${BASE}/sites` });
+    await env.req('eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', 'GET', `${BASE}/sites`, undefined, {
+      'x-request-id': 'req-401',
+    });
+    expect(byRequest('req-401')[0]).toMatchObject({
+      actor: { subject: 'anonymous' },
+      outcome: 'denied',
+      status: 401,
+      code: 'TokenInvalid',
+      path: `${BASE}/sites`,
+    });
     expect(byRequest('req-401')[0].actor.ip).toBeDefined();
-    await env.req(uca.token, 'POST', `${BASE}/namespaces/default/applications`, { ...app('x'), metadata: { name: 'x', namespace: 'default' } }, { 'x-request-id': 'req-403' });
-    expect(byRequest('req-403')[0]).toMatchObject({ actor: { tokenId: uca.id }, action: 'create', outcome: 'denied', status: 403, code: 'Forbidden' });
+    await env.req(
+      uca.token,
+      'POST',
+      `${BASE}/namespaces/default/applications`,
+      { ...app('x'), metadata: { name: 'x', namespace: 'default' } },
+      { 'x-request-id': 'req-403' },
+    );
+    expect(byRequest('req-403')[0]).toMatchObject({
+      actor: { tokenId: uca.id },
+      action: 'create',
+      outcome: 'denied',
+      status: 403,
+      code: 'Forbidden',
+    });
     await env.req(uca.token, 'GET', '/audit/v1/verify', undefined, { 'x-request-id': 'req-403-audit' });
     expect(byRequest('req-403-audit')[0]).toMatchObject({ outcome: 'denied', status: 403 });
     expect(readFileSync(logPath, 'utf8')).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);

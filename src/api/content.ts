@@ -8,16 +8,23 @@ export function parseYamlBody(text: string): unknown {
   const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true });
   if (!Array.isArray(docs)) throw new ApiError('MalformedBody', 'empty YAML body');
   const real = docs.filter((d) => d.contents !== null);
-  if (real.length !== 1) throw new ApiError('MalformedBody', `expected exactly one YAML document, got ${real.length}`, [{ field: '(body)', message: 'one document per request' }]);
+  if (real.length !== 1)
+    throw new ApiError('MalformedBody', `expected exactly one YAML document, got ${real.length}`, [
+      { field: '(body)', message: 'one document per request' },
+    ]);
   const doc = real[0];
   if (doc.errors.length) {
     const e = doc.errors[0];
-    throw new ApiError('MalformedBody', `malformed YAML: ${e.message.split('\n')[0]}`, [{ field: '(body)', message: e.code }]);
+    throw new ApiError('MalformedBody', `malformed YAML: ${e.message.split('\n')[0]}`, [
+      { field: '(body)', message: e.code },
+    ]);
   }
   try {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    throw new ApiError('MalformedBody', `malformed YAML: ${(e as Error).message}`, [{ field: '(body)', message: 'unresolvable YAML' }]);
+    throw new ApiError('MalformedBody', `malformed YAML: ${(e as Error).message}`, [
+      { field: '(body)', message: 'unresolvable YAML' },
+    ]);
   }
 }
 
@@ -26,13 +33,20 @@ function parseJsonBody(text: string): unknown {
   try {
     return JSON.parse(text, (k, v) => (k === '__proto__' ? undefined : v));
   } catch (e) {
-    throw new ApiError('MalformedBody', `malformed JSON: ${(e as Error).message}`, [{ field: '(body)', message: 'not valid JSON' }]);
+    throw new ApiError('MalformedBody', `malformed JSON: ${(e as Error).message}`, [
+      { field: '(body)', message: 'not valid JSON' },
+    ]);
   }
 }
 
 export function registerContentParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  const json = ['application/json', 'application/merge-patch+json', 'application/apply-patch+json', 'application/problem+json'];
+  const json = [
+    'application/json',
+    'application/merge-patch+json',
+    'application/apply-patch+json',
+    'application/problem+json',
+  ];
   const yaml = ['application/yaml', 'application/x-yaml', 'text/yaml', 'application/apply-patch+yaml'];
   app.addContentTypeParser(json, { parseAs: 'string' }, (_req, body, done) => {
     try {
@@ -53,7 +67,8 @@ export function registerContentParsers(app: FastifyInstance): void {
 }
 
 /** True when the client asked for YAML. */
-export const wantsYaml = (req: FastifyRequest): boolean => /\b(application|text)\/(x-)?yaml\b/.test(String(req.headers.accept ?? ''));
+export const wantsYaml = (req: FastifyRequest): boolean =>
+  /\b(application|text)\/(x-)?yaml\b/.test(String(req.headers.accept ?? ''));
 
 export function send(req: FastifyRequest, reply: FastifyReply, status: number, body: unknown): FastifyReply {
   if (wantsYaml(req)) return reply.code(status).type('application/yaml').send(stringify(body));

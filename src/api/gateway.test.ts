@@ -18,7 +18,9 @@ async function upstream(name: string): Promise<string> {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ name, method: req.method, url: req.url, body, auth: req.headers.authorization ?? null }));
+      res.end(
+        JSON.stringify({ name, method: req.method, url: req.url, body, auth: req.headers.authorization ?? null }),
+      );
     });
   });
   upstreams.push(s);
@@ -34,7 +36,12 @@ async function setEndpoints(eps: Array<{ component: string; url: string }>): Pro
 beforeAll(async () => {
   store = new Store(new SqliteBackend({ path: ':memory:' }));
   await store.create(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name: 'default' } });
-  await store.create(DeploymentKind, { apiVersion: API_VERSION, kind: 'Deployment', metadata: { name: 'shop', namespace: 'default' }, spec: { application: 'shop' } });
+  await store.create(DeploymentKind, {
+    apiVersion: API_VERSION,
+    kind: 'Deployment',
+    metadata: { name: 'shop', namespace: 'default' },
+    spec: { application: 'shop' },
+  });
   app = await createApiServer({ store, security: new StaticTokenSecurity('t'), version: 'test' });
 });
 afterAll(async () => {
@@ -44,18 +51,32 @@ afterAll(async () => {
 });
 
 describe('gateway', () => {
-  it('forwards method, path, query and body to the serving endpoint, never the caller\'s token', async () => {
-    await setEndpoints([{ component: 'frontend', url: await upstream('a') }, { component: 'admin', url: await upstream('admin') }]);
-    const r = await app.inject({ method: 'POST', url: '/gw/default/shop/cart/items?x=1', headers: { ...auth, 'content-type': 'text/plain' }, payload: 'hello' });
+  it("forwards method, path, query and body to the serving endpoint, never the caller's token", async () => {
+    await setEndpoints([
+      { component: 'frontend', url: await upstream('a') },
+      { component: 'admin', url: await upstream('admin') },
+    ]);
+    const r = await app.inject({
+      method: 'POST',
+      url: '/gw/default/shop/cart/items?x=1',
+      headers: { ...auth, 'content-type': 'text/plain' },
+      payload: 'hello',
+    });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toEqual({ name: 'a', method: 'POST', url: '/cart/items?x=1', body: 'hello', auth: null });
-    expect((await app.inject({ url: '/gw/default/shop/~admin/x', headers: auth })).json()).toMatchObject({ name: 'admin', url: '/x' });
+    expect((await app.inject({ url: '/gw/default/shop/~admin/x', headers: auth })).json()).toMatchObject({
+      name: 'admin',
+      url: '/x',
+    });
   });
 
   it('follows the endpoint when the deployment moves, and says so when none serves', async () => {
     await setEndpoints([{ component: 'frontend', url: await upstream('b') }]);
     expect((await app.inject({ url: '/gw/default/shop/', headers: auth })).json().name).toBe('b');
-    await setEndpoints([{ component: 'frontend', url: 'http://127.0.0.1:1' }, { component: 'frontend', url: await upstream('c') }]);
+    await setEndpoints([
+      { component: 'frontend', url: 'http://127.0.0.1:1' },
+      { component: 'frontend', url: await upstream('c') },
+    ]);
     expect((await app.inject({ url: '/gw/default/shop/', headers: auth })).json().name).toBe('c');
     await setEndpoints([]);
     const none = await app.inject({ url: '/gw/default/shop/', headers: auth });

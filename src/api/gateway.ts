@@ -9,7 +9,19 @@ import type { Security } from './security.js';
 export const GATEWAY_PREFIX = '/gw';
 const NAME = new RegExp(NAME_PATTERN);
 /** Hop-by-hop headers are never forwarded (RFC 9110 §7.6.1), nor the caller's credential. */
-const DROP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'authorization', 'content-length']);
+const DROP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'authorization',
+  'content-length',
+]);
 
 interface Target {
   url: string;
@@ -19,10 +31,17 @@ interface Target {
 /** Serving endpoints of a deployment, optionally of one component; ready ones first in status order. */
 export function gatewayTargets(dep: AnyResource, component?: string): Target[] {
   const eps = (dep.status?.endpoints ?? []) as Array<{ component: string; url: string; site?: string }>;
-  return eps.filter((e) => (component ? e.component === component : true) && /^https?:\/\//.test(e.url)).map((e) => ({ url: e.url, workload: `${e.component}@${e.site ?? ''}` }));
+  return eps
+    .filter((e) => (component ? e.component === component : true) && /^https?:\/\//.test(e.url))
+    .map((e) => ({ url: e.url, workload: `${e.component}@${e.site ?? ''}` }));
 }
 
-function forward(req: FastifyRequest, target: string, path: string, body: Readable | undefined): Promise<IncomingMessage> {
+function forward(
+  req: FastifyRequest,
+  target: string,
+  path: string,
+  body: Readable | undefined,
+): Promise<IncomingMessage> {
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !DROP.has(k)) headers[k] = v;
   headers['x-forwarded-for'] = req.ip;
@@ -47,17 +66,35 @@ export function gatewayRoutes(app: FastifyInstance, deps: { store: Store; securi
     // Bodies are streamed to the workload untouched, whatever their type.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-    const handler = async (req: FastifyRequest<{ Params: { namespace: string; deployment: string; '*'?: string } }>, reply: FastifyReply): Promise<unknown> => {
+    const handler = async (
+      req: FastifyRequest<{ Params: { namespace: string; deployment: string; '*'?: string } }>,
+      reply: FastifyReply,
+    ): Promise<unknown> => {
       const { namespace, deployment } = req.params;
-      for (const [f, v] of [['namespace', namespace], ['deployment', deployment]] as const) {
-        if (!NAME.test(v)) throw new ApiError('NotFound', `invalid ${f} ${JSON.stringify(v)} in path`, [{ field: `path.${f}`, message: 'not a valid name' }]);
+      for (const [f, v] of [
+        ['namespace', namespace],
+        ['deployment', deployment],
+      ] as const) {
+        if (!NAME.test(v))
+          throw new ApiError('NotFound', `invalid ${f} ${JSON.stringify(v)} in path`, [
+            { field: `path.${f}`, message: 'not a valid name' },
+          ]);
       }
       const kind = kindByName('Deployment')!;
       req.continuum!.attrs = { verb: 'get', kind, namespace, name: deployment };
       req.continuum!.action = 'gateway';
       const dep = await deps.store.get(kind, namespace, deployment);
-      await deps.security.authorize(req.continuum!.caller!, { verb: 'get', kind, namespace, name: deployment, ...(dep ? { object: dep } : {}) });
-      if (!dep) throw new ApiError('NotFound', `Deployment ${JSON.stringify(deployment)} not found in namespace ${namespace}`, [{ field: 'path.deployment', message: 'not found' }]);
+      await deps.security.authorize(req.continuum!.caller!, {
+        verb: 'get',
+        kind,
+        namespace,
+        name: deployment,
+        ...(dep ? { object: dep } : {}),
+      });
+      if (!dep)
+        throw new ApiError('NotFound', `Deployment ${JSON.stringify(deployment)} not found in namespace ${namespace}`, [
+          { field: 'path.deployment', message: 'not found' },
+        ]);
       let rest = req.params['*'] ?? '';
       let component: string | undefined;
       const m = /^~([a-z0-9-]+)(\/.*)?$/.exec(rest);
@@ -66,10 +103,17 @@ export function gatewayRoutes(app: FastifyInstance, deps: { store: Store; securi
         rest = (m[2] ?? '/').slice(1);
       }
       let targets = gatewayTargets(dep, component);
-      if (!targets.length) throw new ApiError('Unavailable', `deployment ${namespace}/${deployment} has no serving endpoint${component ? ` for component ${component}` : ''} (phase ${dep.status?.phase ?? 'Pending'})`, [{ field: 'path.deployment', message: 'no serving endpoint' }], { 'retry-after': '1' });
+      if (!targets.length)
+        throw new ApiError(
+          'Unavailable',
+          `deployment ${namespace}/${deployment} has no serving endpoint${component ? ` for component ${component}` : ''} (phase ${dep.status?.phase ?? 'Pending'})`,
+          [{ field: 'path.deployment', message: 'no serving endpoint' }],
+          { 'retry-after': '1' },
+        );
       const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
       const body = req.body as Readable | undefined;
-      const hasBody = !!body && typeof (body as Readable).pipe === 'function' && req.method !== 'GET' && req.method !== 'HEAD';
+      const hasBody =
+        !!body && typeof (body as Readable).pipe === 'function' && req.method !== 'GET' && req.method !== 'HEAD';
       let upstream: IncomingMessage | undefined;
       let lastError: unknown;
       // A bodiless request that cannot connect (the workload just moved) is retried on the deployment's
@@ -89,8 +133,15 @@ export function gatewayRoutes(app: FastifyInstance, deps: { store: Store; securi
           lastError = e;
         }
       }
-      if (!upstream) throw new ApiError('Unavailable', `cannot reach deployment ${namespace}/${deployment}: ${(lastError as Error)?.message ?? 'no target'}`, [{ field: 'path.deployment', message: 'upstream unreachable' }], { 'retry-after': '1' });
-      for (const [k, v] of Object.entries(upstream.headers)) if (v !== undefined && !DROP.has(k)) void reply.header(k, v);
+      if (!upstream)
+        throw new ApiError(
+          'Unavailable',
+          `cannot reach deployment ${namespace}/${deployment}: ${(lastError as Error)?.message ?? 'no target'}`,
+          [{ field: 'path.deployment', message: 'upstream unreachable' }],
+          { 'retry-after': '1' },
+        );
+      for (const [k, v] of Object.entries(upstream.headers))
+        if (v !== undefined && !DROP.has(k)) void reply.header(k, v);
       return reply.code(upstream.statusCode ?? 502).send(upstream);
     };
     for (const url of [`${GATEWAY_PREFIX}/:namespace/:deployment`, `${GATEWAY_PREFIX}/:namespace/:deployment/*`]) {

@@ -17,10 +17,16 @@ export function toApiError(err: unknown, req: FastifyRequest): ApiError {
   if (err instanceof ApiError) return err;
   const fe = err as FastifyError;
   const mapped = fe?.code ? FASTIFY_CODES[fe.code] : undefined;
-  if (mapped) return new ApiError(mapped, fe.message, [{ field: mapped === 'UnsupportedMediaType' ? '(content-type)' : '(body)', message: fe.message }]);
+  if (mapped)
+    return new ApiError(mapped, fe.message, [
+      { field: mapped === 'UnsupportedMediaType' ? '(content-type)' : '(body)', message: fe.message },
+    ]);
   if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code: ApiError['code'] = fe.statusCode === 413 ? 'PayloadTooLarge' : fe.statusCode === 415 ? 'UnsupportedMediaType' : 'BadRequest';
-    return new ApiError(code, fe.message, [{ field: code === 'UnsupportedMediaType' ? '(content-type)' : '(body)', message: fe.message }]);
+    const code: ApiError['code'] =
+      fe.statusCode === 413 ? 'PayloadTooLarge' : fe.statusCode === 415 ? 'UnsupportedMediaType' : 'BadRequest';
+    return new ApiError(code, fe.message, [
+      { field: code === 'UnsupportedMediaType' ? '(content-type)' : '(body)', message: fe.message },
+    ]);
   }
   req.log.error({ err, requestId: req.id }, 'unhandled error');
   return new ApiError('Internal', `internal error; quote request id ${req.id} when reporting`);
@@ -28,5 +34,8 @@ export function toApiError(err: unknown, req: FastifyRequest): ApiError {
 
 export function sendProblem(req: FastifyRequest, reply: FastifyReply, err: ApiError): FastifyReply {
   for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
-  return reply.code(err.status).type('application/problem+json').send(JSON.stringify(toProblem(err, String(req.id), req.url.split('?')[0])));
+  return reply
+    .code(err.status)
+    .type('application/problem+json')
+    .send(JSON.stringify(toProblem(err, String(req.id), req.url.split('?')[0])));
 }

@@ -37,7 +37,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /readyz': { kind: 'public' },
   'GET /version': { kind: 'public' },
   'GET /openapi.json': { kind: 'permission', permission: 'openapi:read' },
-  ...Object.fromEntries(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => [[`${m} /apis`, { kind: 'resource' }], [`${m} /apis/*`, { kind: 'resource' }]])),
+  ...Object.fromEntries(
+    ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => [
+      [`${m} /apis`, { kind: 'resource' }],
+      [`${m} /apis/*`, { kind: 'resource' }],
+    ]),
+  ),
   // Security routes (security-routes.ts).
   'GET /auth/v1/whoami': { kind: 'permission', permission: 'whoami' },
   'POST /auth/v1/tokens': { kind: 'handler' },
@@ -52,7 +57,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /agent/v1/sites/:site/tunnel': { kind: 'agent-of-site', param: 'site' },
   'POST /agent/v1/tunnel/:id': { kind: 'agent' },
   // Application gateway (gateway.ts): the handler authorizes `get` on the Deployment.
-  ...Object.fromEntries(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => [[`${m} /gw/:namespace/:deployment`, { kind: 'handler' }], [`${m} /gw/:namespace/:deployment/*`, { kind: 'handler' }]])),
+  ...Object.fromEntries(
+    ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => [
+      [`${m} /gw/:namespace/:deployment`, { kind: 'handler' }],
+      [`${m} /gw/:namespace/:deployment/*`, { kind: 'handler' }],
+    ]),
+  ),
 };
 
 /** The rule for a registered route (config first, then the table); undefined when it has none. */
@@ -69,7 +79,12 @@ export function accessOf(req: FastifyRequest): RouteAccess | undefined {
 }
 
 /** Throws Forbidden unless `caller` passes `rule` (rules that need no authentication pass). */
-export async function checkAccess(security: Security, caller: Caller, rule: RouteAccess, params: Record<string, string>): Promise<void> {
+export async function checkAccess(
+  security: Security,
+  caller: Caller,
+  rule: RouteAccess,
+  params: Record<string, string>,
+): Promise<void> {
   switch (rule.kind) {
     case 'public':
     case 'bootstrap':
@@ -81,10 +96,20 @@ export async function checkAccess(security: Security, caller: Caller, rule: Rout
     case 'agent-of-site': {
       const site = params[rule.param] ?? '';
       if (caller.kind === 'agent') {
-        if (caller.site !== site) throw new ApiError('Forbidden', `this agent credential is bound to site ${caller.site ?? '(none)'}, not ${site}`);
+        if (caller.site !== site)
+          throw new ApiError(
+            'Forbidden',
+            `this agent credential is bound to site ${caller.site ?? '(none)'}, not ${site}`,
+          );
         return;
       }
-      return security.authorize(caller, { verb: 'update', kind: SiteKind, name: site, subresource: 'status', object: { metadata: { name: site } } });
+      return security.authorize(caller, {
+        verb: 'update',
+        kind: SiteKind,
+        name: site,
+        subresource: 'status',
+        object: { metadata: { name: site } },
+      });
     }
     case 'agent':
       if (caller.kind === 'agent') return;

@@ -38,7 +38,10 @@ type RouteCase =
       after?: (ctx: Ctx) => Promise<void>;
     };
 
-const only = (...roles: Role[]) => (role: Role) => roles.includes(role);
+const only =
+  (...roles: Role[]) =>
+  (role: Role) =>
+    roles.includes(role);
 const HUMANS = only('admin', 'infrastructure-admin', 'cloud-edge-admin', 'use-case-admin', 'end-user', 'auditor');
 const siteOf = (ctx: Ctx) => (ctx === 'own' ? 'site-a' : 'site-b');
 const tenantOf = (ctx: Ctx) => (ctx === 'own' ? 'tenant-a' : 'tenant-b');
@@ -49,43 +52,90 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
   'GET /version': { kind: 'public' },
   'GET /openapi.json': { kind: 'probe', probe: () => ({ method: 'GET', url: '/openapi.json' }), allowed: HUMANS },
   'GET /apis': { kind: 'probe', probe: () => ({ method: 'GET', url: '/apis' }), allowed: HUMANS },
-  ...Object.fromEntries(['POST', 'PUT', 'PATCH', 'DELETE'].map((m) => [`${m} /apis`, { kind: 'probe', probe: () => ({ method: m, url: '/apis' }), allowed: () => false, refused: 405 }])),
+  ...Object.fromEntries(
+    ['POST', 'PUT', 'PATCH', 'DELETE'].map((m) => [
+      `${m} /apis`,
+      { kind: 'probe', probe: () => ({ method: m, url: '/apis' }), allowed: () => false, refused: 405 },
+    ]),
+  ),
   ...Object.fromEntries(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => [`${m} /apis/*`, { kind: 'matrix' }])),
-  'GET /auth/v1/whoami': { kind: 'probe', probe: () => ({ method: 'GET', url: '/auth/v1/whoami' }), allowed: () => true },
+  'GET /auth/v1/whoami': {
+    kind: 'probe',
+    probe: () => ({ method: 'GET', url: '/auth/v1/whoami' }),
+    allowed: () => true,
+  },
   'POST /auth/v1/tokens': { kind: 'matrix' },
   'POST /auth/v1/tokens/:id/revoke': {
-    kind: 'probe', probe: (ctx) => ({ method: 'POST', url: `/auth/v1/tokens/${env.tokenNames[ctx]}/revoke`, body: {} }),
-    allowed: (role, ctx) => expected(role, 'Token', ctx).has('update'), after: (ctx) => env.reset('Token', ctx),
+    kind: 'probe',
+    probe: (ctx) => ({ method: 'POST', url: `/auth/v1/tokens/${env.tokenNames[ctx]}/revoke`, body: {} }),
+    allowed: (role, ctx) => expected(role, 'Token', ctx).has('update'),
+    after: (ctx) => env.reset('Token', ctx),
   },
-  'GET /audit/v1/verify': { kind: 'probe', probe: () => ({ method: 'GET', url: '/audit/v1/verify' }), allowed: only('admin', 'auditor') },
-  'GET /audit/v1/export': { kind: 'probe', probe: () => ({ method: 'GET', url: '/audit/v1/export?since=2999-01-01T00:00:00Z' }), allowed: only('admin', 'auditor') },
-  'POST /secrets/v1/rotate-key': { kind: 'probe', probe: () => ({ method: 'POST', url: '/secrets/v1/rotate-key' }), allowed: only('admin') },
+  'GET /audit/v1/verify': {
+    kind: 'probe',
+    probe: () => ({ method: 'GET', url: '/audit/v1/verify' }),
+    allowed: only('admin', 'auditor'),
+  },
+  'GET /audit/v1/export': {
+    kind: 'probe',
+    probe: () => ({ method: 'GET', url: '/audit/v1/export?since=2999-01-01T00:00:00Z' }),
+    allowed: only('admin', 'auditor'),
+  },
+  'POST /secrets/v1/rotate-key': {
+    kind: 'probe',
+    probe: () => ({ method: 'POST', url: '/secrets/v1/rotate-key' }),
+    allowed: only('admin'),
+  },
   // Only an unused bootstrap token passes; no access token of any role does.
-  'POST /agent/v1/bootstrap': { kind: 'probe', probe: () => ({ method: 'POST', url: '/agent/v1/bootstrap' }), allowed: () => false, refused: 401 },
+  'POST /agent/v1/bootstrap': {
+    kind: 'probe',
+    probe: () => ({ method: 'POST', url: '/agent/v1/bootstrap' }),
+    allowed: () => false,
+    refused: 401,
+  },
   'GET /agent/v1/workloads/:namespace/:name/env': {
-    kind: 'probe', probe: (ctx) => ({ method: 'GET', url: `/agent/v1/workloads/${tenantOf(ctx)}/x/env` }),
-    allowed: (role, ctx) => (role === 'agent' ? expected(role, 'Workload', ctx).has('get') : expected(role, 'Workload', ctx).has('get') && expected(role, 'Secret', ctx).has('get/data')),
+    kind: 'probe',
+    probe: (ctx) => ({ method: 'GET', url: `/agent/v1/workloads/${tenantOf(ctx)}/x/env` }),
+    allowed: (role, ctx) =>
+      role === 'agent'
+        ? expected(role, 'Workload', ctx).has('get')
+        : expected(role, 'Workload', ctx).has('get') && expected(role, 'Secret', ctx).has('get/data'),
   },
   'GET /agent/v1/peers': {
-    kind: 'probe', probe: () => ({ method: 'GET', url: '/agent/v1/peers' }),
+    kind: 'probe',
+    probe: () => ({ method: 'GET', url: '/agent/v1/peers' }),
     allowed: (role) => role === 'agent' || expected(role, 'Site', 'own').has('update/status'),
   },
   'GET /agent/v1/sites/:site/tunnel': {
-    kind: 'probe', stream: true, probe: (ctx) => ({ method: 'GET', url: `/agent/v1/sites/${siteOf(ctx)}/tunnel` }),
+    kind: 'probe',
+    stream: true,
+    probe: (ctx) => ({ method: 'GET', url: `/agent/v1/sites/${siteOf(ctx)}/tunnel` }),
     allowed: (role, ctx) => (role === 'agent' ? ctx === 'own' : expected(role, 'Site', ctx).has('update/status')),
   },
   // Passing access means reaching the hub, which answers 404 for an unknown request id.
   'POST /agent/v1/tunnel/:id': {
-    kind: 'probe', probe: () => ({ method: 'POST', url: '/agent/v1/tunnel/00000000-0000-0000-0000-000000000000', body: {} }),
-    allowed: (role) => role === 'agent' || expected(role, 'Site', 'own').has('update/status'), passed: [404],
+    kind: 'probe',
+    probe: () => ({ method: 'POST', url: '/agent/v1/tunnel/00000000-0000-0000-0000-000000000000', body: {} }),
+    allowed: (role) => role === 'agent' || expected(role, 'Site', 'own').has('update/status'),
+    passed: [404],
   },
   // Gateway: whoever may read the Deployment reaches the handler, which answers 404 for a missing one.
-  ...Object.fromEntries(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => ['/gw/:namespace/:deployment', '/gw/:namespace/:deployment/*'].map((u) => [`${m} ${u}`, {
-    kind: 'probe' as const,
-    probe: (ctx: 'own' | 'other') => ({ method: m, url: `/gw/${tenantOf(ctx)}/missing${u.endsWith('*') ? '/x' : ''}` }),
-    allowed: (role: Role, ctx: 'own' | 'other') => expected(role, 'Deployment', ctx).has('get'),
-    passed: [404],
-  }]))),
+  ...Object.fromEntries(
+    ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) =>
+      ['/gw/:namespace/:deployment', '/gw/:namespace/:deployment/*'].map((u) => [
+        `${m} ${u}`,
+        {
+          kind: 'probe' as const,
+          probe: (ctx: 'own' | 'other') => ({
+            method: m,
+            url: `/gw/${tenantOf(ctx)}/missing${u.endsWith('*') ? '/x' : ''}`,
+          }),
+          allowed: (role: Role, ctx: 'own' | 'other') => expected(role, 'Deployment', ctx).has('get'),
+          passed: [404],
+        },
+      ]),
+    ),
+  ),
 };
 
 const keyOf = (r: { method: string; url: string }) => `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`;
@@ -101,10 +151,19 @@ describe('HTTP routes', () => {
   it('every registered route has an access rule and an expectation, and no expectation is stale', () => {
     const routes = registeredRoutes(env.cp.app);
     expect(routes.length).toBeGreaterThan(10);
-    expect(routes.filter((r) => !r.access).map(keyOf), 'routes without an access rule (src/api/route-access.ts)').toEqual([]);
-    expect([...new Set(routes.map(keyOf))].filter((k) => !ROUTE_EXPECT[k]), 'routes without an expectation here').toEqual([]);
+    expect(
+      routes.filter((r) => !r.access).map(keyOf),
+      'routes without an access rule (src/api/route-access.ts)',
+    ).toEqual([]);
+    expect(
+      [...new Set(routes.map(keyOf))].filter((k) => !ROUTE_EXPECT[k]),
+      'routes without an expectation here',
+    ).toEqual([]);
     const keys = new Set(routes.map(keyOf));
-    expect(Object.keys(ROUTE_EXPECT).filter((k) => !keys.has(k)), 'expectations for routes that do not exist').toEqual([]);
+    expect(
+      Object.keys(ROUTE_EXPECT).filter((k) => !keys.has(k)),
+      'expectations for routes that do not exist',
+    ).toEqual([]);
   });
 
   it('every route but the public ones refuses anonymous callers with 401 and a challenge', async () => {
@@ -125,17 +184,20 @@ describe('HTTP routes', () => {
     const odd: string[] = [];
     for (const [key, c] of Object.entries(ROUTE_EXPECT)) {
       if (c.kind !== 'probe') continue;
-      for (const role of ROLES) for (const ctx of ['own', 'other'] as const) {
-        const p = c.probe(ctx);
-        const status = c.stream ? await streamStatus(env.tokens[role], p.url) : (await env.as(role, p.method, p.url, p.body)).status;
-        const passed = (c.passed ?? [200, 201]).includes(status);
-        const label = `${role} ${key} (${ctx})`;
-        if (!passed && status !== (c.refused ?? 403)) odd.push(`${label}: ${status}`);
-        const want = c.allowed(role, ctx);
-        if (passed && !want) allows.push(label);
-        if (!passed && want) denies.push(label);
-        if (passed) await c.after?.(ctx);
-      }
+      for (const role of ROLES)
+        for (const ctx of ['own', 'other'] as const) {
+          const p = c.probe(ctx);
+          const status = c.stream
+            ? await streamStatus(env.tokens[role], p.url)
+            : (await env.as(role, p.method, p.url, p.body)).status;
+          const passed = (c.passed ?? [200, 201]).includes(status);
+          const label = `${role} ${key} (${ctx})`;
+          if (!passed && status !== (c.refused ?? 403)) odd.push(`${label}: ${status}`);
+          const want = c.allowed(role, ctx);
+          if (passed && !want) allows.push(label);
+          if (!passed && want) denies.push(label);
+          if (passed) await c.after?.(ctx);
+        }
     }
     expect(allows, 'unexpected allows').toEqual([]);
     expect(denies, 'unexpected denies').toEqual([]);

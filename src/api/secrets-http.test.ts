@@ -13,21 +13,37 @@ let env: SecureEnv;
 let logText = '';
 const tok: Record<string, string> = {};
 
-const secret = (name: string, value = PLAIN) => ({ apiVersion: API_VERSION, kind: 'Secret', metadata: { name, namespace: 'acme' }, spec: { type: 'opaque', stringData: { password: value } } });
+const secret = (name: string, value = PLAIN) => ({
+  apiVersion: API_VERSION,
+  kind: 'Secret',
+  metadata: { name, namespace: 'acme' },
+  spec: { type: 'opaque', stringData: { password: value } },
+});
 const url = (name = '') => `${BASE}/namespaces/acme/secrets${name ? `/${name}` : ''}`;
 const lines: string[] = [];
-const log = { info: (m: string) => void lines.push(m), warn: (m: string) => void lines.push(m), error: (m: string) => void lines.push(m) };
+const log = {
+  info: (m: string) => void lines.push(m),
+  warn: (m: string) => void lines.push(m),
+  error: (m: string) => void lines.push(m),
+};
 
 /** Every byte of the SQLite database, its WAL and shared memory, the audit log and the captured logs. */
 function everythingAtRest(): string {
-  const db = readdirSync(env.dataDir).filter((f) => f.startsWith('continuum.db')).map((f) => readFileSync(join(env.dataDir, f)).toString('latin1'));
+  const db = readdirSync(env.dataDir)
+    .filter((f) => f.startsWith('continuum.db'))
+    .map((f) => readFileSync(join(env.dataDir, f)).toString('latin1'));
   expect(db.length).toBeGreaterThanOrEqual(2);
   const audit = readFileSync(securityPaths(env.dataDir).auditLog, 'latin1');
   return [...db, audit, logText, lines.join('\n')].join('\n');
 }
 
 beforeAll(async () => {
-  env = await startSecureEnv({ namespaces: ['acme'], logRequests: true, logStream: { write: (l: string) => void (logText += l) }, log });
+  env = await startSecureEnv({
+    namespaces: ['acme'],
+    logRequests: true,
+    logStream: { write: (l: string) => void (logText += l) },
+    log,
+  });
   tok.uca = (await env.issue({ role: 'use-case-admin', tenant: 'acme' })).token;
   tok.auditor = (await env.issue({ role: 'auditor' })).token;
   tok.cea = (await env.issue({ role: 'cloud-edge-admin' })).token;
@@ -43,25 +59,39 @@ describe('Secrets over HTTP', () => {
     expect(c.body.spec.stringData).toBeUndefined();
     const dry = await env.req(tok.uca, 'POST', `${url()}?dryRun=true`, secret('dry'));
     expect(dry.body.spec.stringData).toBeUndefined();
-    const upd = await env.req(tok.uca, 'PATCH', url('db'), { spec: { stringData: { user: 'app' } } }, { 'content-type': 'application/merge-patch+json' });
+    const upd = await env.req(
+      tok.uca,
+      'PATCH',
+      url('db'),
+      { spec: { stringData: { user: 'app' } } },
+      { 'content-type': 'application/merge-patch+json' },
+    );
     expect(upd.body.spec.keys).toEqual(['password', 'user']);
     // An invalid Secret is refused without echoing its value.
-    const bad = await env.req(tok.uca, 'POST', url(), { ...secret('bad'), spec: { stringData: { 'not a key!': PLAIN } } });
+    const bad = await env.req(tok.uca, 'POST', url(), {
+      ...secret('bad'),
+      spec: { stringData: { 'not a key!': PLAIN } },
+    });
     expect(bad.status).toBe(422);
     expect(bad.text).not.toContain(PLAIN);
     const got = await env.req(tok.uca, 'GET', url('db'));
     expect(Buffer.from(got.body.spec.data.password, 'base64').toString()).toBe(PLAIN);
     expect(got.body.spec.encrypted).toBeUndefined();
-    const raw = (await env.cp.store.backend.get({ resource: 'secrets.continuum.eu', namespace: 'acme', name: 'db' }))!.object as { spec: Record<string, unknown> };
+    const raw = (await env.cp.store.backend.get({ resource: 'secrets.continuum.eu', namespace: 'acme', name: 'db' }))!
+      .object as { spec: Record<string, unknown> };
     expect(Object.keys(raw.spec).sort()).toEqual(['encrypted', 'keys', 'type']);
   });
 
   it('are listed and watched without values by roles that may not read them', async () => {
-    const watches = [tok.auditor, tok.cea].map((who) => env.req(who, 'GET', `${BASE}/secrets?watch=true&timeoutSeconds=1`));
+    const watches = [tok.auditor, tok.cea].map((who) =>
+      env.req(who, 'GET', `${BASE}/secrets?watch=true&timeoutSeconds=1`),
+    );
     for (const [i, who] of [tok.auditor, tok.cea].entries()) {
       const l = await env.req(who, 'GET', `${BASE}/secrets`);
       expect(l.status).toBe(200);
-      expect(l.body.items.map((s: { spec: unknown }) => s.spec)).toEqual([{ type: 'opaque', keys: ['password', 'user'] }]);
+      expect(l.body.items.map((s: { spec: unknown }) => s.spec)).toEqual([
+        { type: 'opaque', keys: ['password', 'user'] },
+      ]);
       const g = await env.req(who, 'GET', url('db'));
       expect(g.body.spec.data).toBeUndefined();
       const w = await watches[i];

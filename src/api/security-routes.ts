@@ -22,9 +22,16 @@ export interface TokenIssueBody {
  * authorizes the caller itself and writes its own audit record before it returns.
  */
 export interface SecurityOperations {
-  issueToken(caller: Caller, req: Omit<TokenIssueBody, 'ttlSeconds'> & { ttlSeconds: number }, requestId: string): Promise<{ token: string; record: Record<string, any> }>;
+  issueToken(
+    caller: Caller,
+    req: Omit<TokenIssueBody, 'ttlSeconds'> & { ttlSeconds: number },
+    requestId: string,
+  ): Promise<{ token: string; record: Record<string, any> }>;
   revokeToken(caller: Caller, id: string, requestId: string, reason?: string): Promise<Record<string, any>>;
-  exchangeBootstrap(bootstrapToken: string, requestId: string): Promise<{ token: string; site: string; record: Record<string, any> }>;
+  exchangeBootstrap(
+    bootstrapToken: string,
+    requestId: string,
+  ): Promise<{ token: string; site: string; record: Record<string, any> }>;
   verifyAudit(): Promise<{ ok: boolean; records: number; index?: number; reason?: string; warnings?: string[] }>;
   exportAudit(write: (line: string) => void | Promise<void>, filter?: { since?: Date; until?: Date }): Promise<number>;
   rotateSecretKey(requestId: string, caller?: Caller): Promise<{ kid: string; reencrypted: number }>;
@@ -43,12 +50,21 @@ export const DEFAULT_TOKEN_TTL_SECONDS = 24 * 3600;
 const DEFAULT_BOOTSTRAP_TTL_SECONDS = 15 * 60;
 
 const FIELDS: Record<keyof TokenIssueBody, 'string' | 'boolean' | 'number'> = {
-  role: 'string', tenant: 'string', site: 'string', bootstrap: 'boolean', ttlSeconds: 'number', subject: 'string', description: 'string',
+  role: 'string',
+  tenant: 'string',
+  site: 'string',
+  bootstrap: 'boolean',
+  ttlSeconds: 'number',
+  subject: 'string',
+  description: 'string',
 };
 
 /** Validates an issue request strictly: known fields of the right type only. */
 export function parseIssueBody(body: unknown): TokenIssueBody {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError('BadRequest', 'request body must be an object', [{ field: '(body)', message: 'must be an object' }]);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new ApiError('BadRequest', 'request body must be an object', [
+      { field: '(body)', message: 'must be an object' },
+    ]);
   const errors: Array<{ field: string; message: string }> = [];
   for (const [k, v] of Object.entries(body)) {
     const want = FIELDS[k as keyof TokenIssueBody];
@@ -57,15 +73,20 @@ export function parseIssueBody(body: unknown): TokenIssueBody {
   }
   const b = body as TokenIssueBody;
   if (b.role === undefined) errors.push({ field: 'role', message: 'required field missing' });
-  if (b.ttlSeconds !== undefined && (!Number.isInteger(b.ttlSeconds) || b.ttlSeconds <= 0)) errors.push({ field: 'ttlSeconds', message: 'must be a positive integer' });
-  if (errors.length) throw new ApiError('BadRequest', `invalid token request: ${errors[0].field}: ${errors[0].message}`, errors);
+  if (b.ttlSeconds !== undefined && (!Number.isInteger(b.ttlSeconds) || b.ttlSeconds <= 0))
+    errors.push({ field: 'ttlSeconds', message: 'must be a positive integer' });
+  if (errors.length)
+    throw new ApiError('BadRequest', `invalid token request: ${errors[0].field}: ${errors[0].message}`, errors);
   return b;
 }
 
 function parseTime(name: string, v: unknown): Date | undefined {
   if (v === undefined) return undefined;
   const d = new Date(String(v));
-  if (typeof v !== 'string' || Number.isNaN(d.getTime())) throw new ApiError('BadRequest', `query parameter ${name} must be an ISO time`, [{ field: `query.${name}`, message: 'ISO 8601 time' }]);
+  if (typeof v !== 'string' || Number.isNaN(d.getTime()))
+    throw new ApiError('BadRequest', `query parameter ${name} must be an ISO time`, [
+      { field: `query.${name}`, message: 'ISO 8601 time' },
+    ]);
   return d;
 }
 
@@ -76,7 +97,10 @@ export function securityRoutes(app: FastifyInstance, deps: { security: Security 
 
   app.get('/auth/v1/whoami', async (req, reply) => {
     const c = callerOf(req);
-    const { kind, ...who } = (security as unknown as Partial<SecurityOperations>).whoami?.(c) ?? { subject: c.subject, kind: c.kind };
+    const { kind, ...who } = (security as unknown as Partial<SecurityOperations>).whoami?.(c) ?? {
+      subject: c.subject,
+      kind: c.kind,
+    };
     return send(req, reply, 200, { kind: 'WhoAmI', principalKind: kind, ...who });
   });
 
@@ -85,7 +109,9 @@ export function securityRoutes(app: FastifyInstance, deps: { security: Security 
     req.continuum!.action = 'token:create';
     const b = parseIssueBody(req.body);
     const ttlSeconds = b.ttlSeconds ?? (b.bootstrap ? DEFAULT_BOOTSTRAP_TTL_SECONDS : DEFAULT_TOKEN_TTL_SECONDS);
-    const issued = await auditedBy(req, () => operation(security, 'issueToken')(callerOf(req), { ...b, ttlSeconds }, String(req.id)));
+    const issued = await auditedBy(req, () =>
+      operation(security, 'issueToken')(callerOf(req), { ...b, ttlSeconds }, String(req.id)),
+    );
     void reply.header('cache-control', 'no-store');
     return send(req, reply, 201, { kind: 'IssuedToken', token: issued.token, record: issued.record });
   });
@@ -94,7 +120,9 @@ export function securityRoutes(app: FastifyInstance, deps: { security: Security 
     req.continuum!.action = 'token:revoke';
     const body = (req.body ?? {}) as { reason?: unknown };
     const reason = typeof body.reason === 'string' ? body.reason.slice(0, 256) : undefined;
-    const rec = await auditedBy(req, () => operation(security, 'revokeToken')(callerOf(req), req.params.id, String(req.id), reason));
+    const rec = await auditedBy(req, () =>
+      operation(security, 'revokeToken')(callerOf(req), req.params.id, String(req.id), reason),
+    );
     return send(req, reply, 200, rec);
   });
 
@@ -106,17 +134,27 @@ export function securityRoutes(app: FastifyInstance, deps: { security: Security 
   // JSON lines, streamed as they are read; ?since= and ?until= (ISO times) filter by record time.
   app.get<{ Querystring: Record<string, unknown> }>('/audit/v1/export', async (req, reply) => {
     const unknown = Object.keys(req.query ?? {}).filter((k) => k !== 'since' && k !== 'until');
-    if (unknown.length) throw new ApiError('BadRequest', `unknown query parameter ${JSON.stringify(unknown[0])}`, [{ field: `query.${unknown[0]}`, message: 'unknown parameter' }]);
+    if (unknown.length)
+      throw new ApiError('BadRequest', `unknown query parameter ${JSON.stringify(unknown[0])}`, [
+        { field: `query.${unknown[0]}`, message: 'unknown parameter' },
+      ]);
     const since = parseTime('since', req.query.since);
     const until = parseTime('until', req.query.until);
     const exportAudit = operation(security, 'exportAudit');
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'x-request-id': String(req.id), 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': 'application/x-ndjson',
+      'x-request-id': String(req.id),
+      'cache-control': 'no-store',
+    });
     try {
-      await exportAudit(async (line) => {
-        if (!res.write(line)) await new Promise<void>((r) => res.once('drain', r));
-      }, { since, until });
+      await exportAudit(
+        async (line) => {
+          if (!res.write(line)) await new Promise<void>((r) => res.once('drain', r));
+        },
+        { since, until },
+      );
     } finally {
       res.end();
     }

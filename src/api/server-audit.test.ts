@@ -30,9 +30,20 @@ afterAll(async () => {
 
 describe('server audit hook', () => {
   it('answers a mutation only after its record is accepted, and reads are not recorded', async () => {
-    const r = await app.inject({ method: 'POST', url: '/apis/continuum.eu/v1alpha1/sites', headers: { ...auth, 'x-request-id': 'r-1' }, payload: site('s1') });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/apis/continuum.eu/v1alpha1/sites',
+      headers: { ...auth, 'x-request-id': 'r-1' },
+      payload: site('s1'),
+    });
     expect(r.statusCode).toBe(201);
-    expect(security.entries.at(-1)).toMatchObject({ requestId: 'r-1', verb: 'create', resource: { kind: 'Site', name: 's1' }, outcome: 'allowed', status: 201 });
+    expect(security.entries.at(-1)).toMatchObject({
+      requestId: 'r-1',
+      verb: 'create',
+      resource: { kind: 'Site', name: 's1' },
+      outcome: 'allowed',
+      status: 201,
+    });
     const n = security.entries.length;
     await app.inject({ url: '/apis/continuum.eu/v1alpha1/sites', headers: auth });
     expect(security.entries.length).toBe(n);
@@ -41,7 +52,12 @@ describe('server audit hook', () => {
   it('turns the answer into 503 when the record cannot be written', async () => {
     security.fail = true;
     try {
-      const r = await app.inject({ method: 'POST', url: '/apis/continuum.eu/v1alpha1/sites', headers: auth, payload: site('s2') });
+      const r = await app.inject({
+        method: 'POST',
+        url: '/apis/continuum.eu/v1alpha1/sites',
+        headers: auth,
+        payload: site('s2'),
+      });
       expect(r.statusCode).toBe(503);
       expect(r.json()).toMatchObject({ code: 'Unavailable' });
     } finally {
@@ -50,9 +66,17 @@ describe('server audit hook', () => {
   });
 
   it('records 401s with their code and a WWW-Authenticate challenge', async () => {
-    const r = await app.inject({ url: '/apis/continuum.eu/v1alpha1/sites', headers: { authorization: 'Bearer nope', 'x-request-id': 'r-401' } });
+    const r = await app.inject({
+      url: '/apis/continuum.eu/v1alpha1/sites',
+      headers: { authorization: 'Bearer nope', 'x-request-id': 'r-401' },
+    });
     expect(r.statusCode).toBe(401);
     expect(r.headers['www-authenticate']).toBe('Bearer realm="continuum", error="invalid_token"');
-    expect(security.entries.at(-1)).toMatchObject({ requestId: 'r-401', outcome: 'unauthenticated', status: 401, code: 'TokenInvalid' });
+    expect(security.entries.at(-1)).toMatchObject({
+      requestId: 'r-401',
+      outcome: 'unauthenticated',
+      status: 401,
+      code: 'TokenInvalid',
+    });
   });
 });

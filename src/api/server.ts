@@ -1,6 +1,11 @@
 // Builds the HTTP server: content handling, authentication, route access, audit, problem rendering and all routes.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import { ApiError, toProblem } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { agentRoutes } from './agent-routes.js';
@@ -61,7 +66,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   const routes: RegisteredRoute[] = [];
   ROUTES.set(app, routes);
   app.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat()) routes.push({ method, url: r.url, access: accessRule(method, r.url, r.config as { access?: RouteAccess }) });
+    for (const method of [r.method].flat())
+      routes.push({ method, url: r.url, access: accessRule(method, r.url, r.config as { access?: RouteAccess }) });
   });
 
   app.setErrorHandler((err, req, reply) => {
@@ -69,7 +75,15 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     req.continuum = { ...req.continuum, error: e };
     return sendProblem(req, reply, e);
   });
-  app.setNotFoundHandler((req, reply) => sendProblem(req, reply, new ApiError('NotFound', `no route for ${req.method} ${req.url.split('?')[0]}`, [{ field: 'path', message: 'no such route' }])));
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(
+      req,
+      reply,
+      new ApiError('NotFound', `no route for ${req.method} ${req.url.split('?')[0]}`, [
+        { field: 'path', message: 'no such route' },
+      ]),
+    ),
+  );
 
   // Authentication → rate limit → route access. Unmatched paths authenticate too (no route probing without a token).
   app.addHook('onRequest', async (req, reply) => {
@@ -81,7 +95,11 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     req.continuum.caller = caller;
     security.rateLimit(caller);
     if (req.is404) return;
-    if (!rule) throw new ApiError('Forbidden', `route ${req.method} ${req.routeOptions.url} has no access rule (src/api/route-access.ts)`);
+    if (!rule)
+      throw new ApiError(
+        'Forbidden',
+        `route ${req.method} ${req.routeOptions.url} has no access rule (src/api/route-access.ts)`,
+      );
     await checkAccess(security, caller, rule, (req.params ?? {}) as Record<string, string>);
   });
 
@@ -94,7 +112,10 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
       return payload;
     } catch (e) {
       req.log.error({ err: e, requestId: req.id }, 'audit append failed');
-      const err = new ApiError('Unavailable', 'the request was processed but its audit record could not be written; further writes are refused');
+      const err = new ApiError(
+        'Unavailable',
+        'the request was processed but its audit record could not be written; further writes are refused',
+      );
       void reply.code(err.status).type('application/problem+json');
       return JSON.stringify(toProblem(err, String(req.id), req.url.split('?')[0]));
     }
@@ -111,7 +132,14 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     }
     return send(req, reply, 200, { status: 'ready' });
   });
-  app.get('/version', async (req, reply) => send(req, reply, 200, { version: opts.version, engine: store.backend.engine, node: process.version, ...opts.identity?.() }));
+  app.get('/version', async (req, reply) =>
+    send(req, reply, 200, {
+      version: opts.version,
+      engine: store.backend.engine,
+      node: process.version,
+      ...opts.identity?.(),
+    }),
+  );
   app.get('/openapi.json', async (req, reply) => send(req, reply, 200, openApiDocument(opts.version)));
 
   const handle = nativeHandler({ store, security, logs: opts.logs });
@@ -128,7 +156,10 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
 function withChallenge(err: ApiError): ApiError {
   if (err.status !== 401 || Object.keys(err.headers).some((h) => h.toLowerCase() === 'www-authenticate')) return err;
   const error = err.code === 'Unauthorized' ? '' : ', error="invalid_token"';
-  return new ApiError(err.code, err.message, err.errors, { ...err.headers, 'WWW-Authenticate': `Bearer realm="continuum"${error}` });
+  return new ApiError(err.code, err.message, err.errors, {
+    ...err.headers,
+    'WWW-Authenticate': `Bearer realm="continuum"${error}`,
+  });
 }
 
 /** The audit entry for a finished request, or undefined when the request is not audited. */
@@ -147,7 +178,14 @@ function auditEntryFor(req: FastifyRequest, reply: FastifyReply): Parameters<Sec
     subject: ctx?.caller?.subject ?? 'anonymous',
     verb: ctx?.action ?? (a ? `${a.verb}${a.subresource ? `/${a.subresource}` : ''}` : req.method.toLowerCase()),
     resource: a ? { kind: a.kind.kind, namespace: a.namespace, name: a.name, subresource: a.subresource } : undefined,
-    outcome: status === 401 ? 'unauthenticated' : status === 403 || status === 429 ? 'denied' : status < 400 ? 'allowed' : 'error',
+    outcome:
+      status === 401
+        ? 'unauthenticated'
+        : status === 403 || status === 429
+          ? 'denied'
+          : status < 400
+            ? 'allowed'
+            : 'error',
     status,
     ...(problem ? { code: problem.code } : {}),
     ...(problem && failed ? { reason: problem.message } : {}),

@@ -28,8 +28,29 @@ let url = '';
 let admin = '';
 
 function cert(name: string): void {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', `/CN=${name}`,
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', f(`${name}.key`), '-out', f(`${name}.crt`)], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      f(`${name}.key`),
+      '-out',
+      f(`${name}.crt`),
+    ],
+    { stdio: 'ignore' },
+  );
 }
 
 const cli = runCli;
@@ -38,9 +59,14 @@ describe.skipIf(!hasOpenssl)('TLS for the server, the CLI and agents', () => {
   beforeAll(async () => {
     cert('server');
     cert('other');
-    serverDone = run(['server', '--data-dir', dataDir, '--port', '0', '--tls-cert', f('server.crt'), '--tls-key', f('server.key')], {
-      out: (s) => void (serverOut += s), err: (s) => void (serverOut += s), signal: stop.signal,
-    });
+    serverDone = run(
+      ['server', '--data-dir', dataDir, '--port', '0', '--tls-cert', f('server.crt'), '--tls-key', f('server.key')],
+      {
+        out: (s) => void (serverOut += s),
+        err: (s) => void (serverOut += s),
+        signal: stop.signal,
+      },
+    );
     for (let i = 0; i < 200 && !/listening on (\S+)/.test(serverOut); i++) await new Promise((r) => setTimeout(r, 25));
     url = /listening on (\S+)/.exec(serverOut)?.[1] ?? '';
     admin = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
@@ -79,7 +105,17 @@ describe.skipIf(!hasOpenssl)('TLS for the server, the CLI and agents', () => {
   });
 
   it('lets an agent exchange its bootstrap token over verified TLS only', async () => {
-    const site = { apiVersion: 'continuum.eu/v1alpha1', kind: 'Site', metadata: { name: 'tls-site' }, spec: { provider: 'p', category: 'cloud', location: { country: 'DE', latitude: 50, longitude: 8 }, capacity: { cpu: 1 } } };
+    const site = {
+      apiVersion: 'continuum.eu/v1alpha1',
+      kind: 'Site',
+      metadata: { name: 'tls-site' },
+      spec: {
+        provider: 'p',
+        category: 'cloud',
+        location: { country: 'DE', latitude: 50, longitude: 8 },
+        capacity: { cpu: 1 },
+      },
+    };
     writeFileSync(f('site.json'), JSON.stringify(site));
     const ca = ['--server', url, '--token', admin, '--ca', f('server.crt')];
     expect((await cli('apply', '-f', f('site.json'), ...ca)).code).toBe(0);
@@ -92,7 +128,17 @@ describe.skipIf(!hasOpenssl)('TLS for the server, the CLI and agents', () => {
   });
 
   it('fails to start with a key that does not match the certificate', async () => {
-    const r = await cli('server', '--data-dir', f('data2'), '--port', '0', '--tls-cert', f('server.crt'), '--tls-key', f('other.key'));
+    const r = await cli(
+      'server',
+      '--data-dir',
+      f('data2'),
+      '--port',
+      '0',
+      '--tls-cert',
+      f('server.crt'),
+      '--tls-key',
+      f('other.key'),
+    );
     expect(r.code).toBe(1);
     expect(r.err).toContain('does not match');
   });

@@ -9,17 +9,34 @@ const tok: Record<string, string> = {};
 const PLAIN = 'visibility-plaintext-Q7';
 
 const workload = (namespace: string, name: string, siteName: string) => ({
-  apiVersion: API_VERSION, kind: 'Workload', metadata: { name, namespace }, spec: { component: 'web', artifact: { command: 'node' }, siteName },
+  apiVersion: API_VERSION,
+  kind: 'Workload',
+  metadata: { name, namespace },
+  spec: { component: 'web', artifact: { command: 'node' }, siteName },
 });
 
 beforeAll(async () => {
-  env = await startSecureEnv({ namespaces: ['tenant-a', 'tenant-b', 'tenant-c'], sites: ['site-a', 'site-b'], runControllers: false });
+  env = await startSecureEnv({
+    namespaces: ['tenant-a', 'tenant-b', 'tenant-c'],
+    sites: ['site-a', 'site-b'],
+    runControllers: false,
+  });
   const layout: Array<[string, string, string]> = [
-    ['tenant-a', 'a1', 'site-a'], ['tenant-a', 'a2', 'site-a'], ['tenant-a', 'a3', 'site-b'],
-    ['tenant-b', 'b1', 'site-a'], ['tenant-b', 'b2', 'site-b'], ['tenant-c', 'c1', 'site-b'],
+    ['tenant-a', 'a1', 'site-a'],
+    ['tenant-a', 'a2', 'site-a'],
+    ['tenant-a', 'a3', 'site-b'],
+    ['tenant-b', 'b1', 'site-a'],
+    ['tenant-b', 'b2', 'site-b'],
+    ['tenant-c', 'c1', 'site-b'],
   ];
   for (const [ns, n, s] of layout) await env.cp.store.create(WorkloadKind, workload(ns, n, s));
-  for (const ns of ['tenant-a', 'tenant-b']) await env.cp.store.create(SecretKind, { apiVersion: API_VERSION, kind: 'Secret', metadata: { name: 'db', namespace: ns }, spec: { stringData: { password: PLAIN } } });
+  for (const ns of ['tenant-a', 'tenant-b'])
+    await env.cp.store.create(SecretKind, {
+      apiVersion: API_VERSION,
+      kind: 'Secret',
+      metadata: { name: 'db', namespace: ns },
+      spec: { stringData: { password: PLAIN } },
+    });
   tok.endUser = (await env.issue({ role: 'end-user', tenant: 'tenant-a' })).token;
   tok.uca = (await env.issue({ role: 'use-case-admin', tenant: 'tenant-a' })).token;
   tok.auditor = (await env.issue({ role: 'auditor' })).token;
@@ -28,7 +45,8 @@ beforeAll(async () => {
 afterAll(() => env?.stop());
 
 const names = (items: AnyResource[]) => items.map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
-const storeNames = async (pred: (o: AnyResource) => boolean) => names((await env.cp.store.list(WorkloadKind)).items.filter(pred));
+const storeNames = async (pred: (o: AnyResource) => boolean) =>
+  names((await env.cp.store.list(WorkloadKind)).items.filter(pred));
 
 async function listed(token: string, url: string): Promise<string[]> {
   const r = await env.req(token, 'GET', url);
@@ -39,7 +57,10 @@ async function listed(token: string, url: string): Promise<string[]> {
 async function watched(token: string, url: string): Promise<string[]> {
   const r = await env.req(token, 'GET', `${url}?watch=true&timeoutSeconds=1`);
   expect(r.status, r.text).toBe(200);
-  const objs = r.text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => (JSON.parse(l.slice(6)) as { object: AnyResource }).object);
+  const objs = r.text
+    .split('\n')
+    .filter((l) => l.startsWith('data: '))
+    .map((l) => (JSON.parse(l.slice(6)) as { object: AnyResource }).object);
   return names(objs);
 }
 

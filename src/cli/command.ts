@@ -46,7 +46,13 @@ export function parse(cmd: Command, argv: string[]): { values: Record<string, an
 }
 
 export function clientFrom(values: Record<string, any>): { client: ContinuumClient; namespace: string } {
-  const cfg = resolveConfig({ server: values.server, token: values.token, config: values.config, namespace: values.namespace, ca: values.ca });
+  const cfg = resolveConfig({
+    server: values.server,
+    token: values.token,
+    config: values.config,
+    namespace: values.namespace,
+    ca: values.ca,
+  });
   let ca: Buffer | undefined;
   try {
     ca = cfg.ca ? readFileSync(cfg.ca) : undefined;
@@ -60,7 +66,11 @@ export function clientFrom(values: Record<string, any>): { client: ContinuumClie
 export function kindArg(alias: string | undefined, usage: string): KindDef {
   if (!alias) throw new UsageError(`a kind is required\nusage: ${usage}`);
   const k = kindByAlias(alias);
-  if (!k) throw new ApiError('NotFound', `unknown kind ${JSON.stringify(alias)}; try: sites, providers, applications, deployments, workloads, namespaces, userareas, events`);
+  if (!k)
+    throw new ApiError(
+      'NotFound',
+      `unknown kind ${JSON.stringify(alias)}; try: sites, providers, applications, deployments, workloads, namespaces, userareas, events`,
+    );
   return k;
 }
 
@@ -85,7 +95,13 @@ export const SERVE_OPTIONS: Options = {
 };
 
 /** A numeric flag within [min, max], or undefined when absent; anything else is a usage error. */
-export function numberFlag(value: string | undefined, flag: string, min: number, max: number, opts: { integer?: boolean } = {}): number | undefined {
+export function numberFlag(
+  value: string | undefined,
+  flag: string,
+  min: number,
+  max: number,
+  opts: { integer?: boolean } = {},
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || n < min || n > max || (opts.integer && !Number.isInteger(n))) {

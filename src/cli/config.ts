@@ -11,7 +11,8 @@ export interface CliConfig {
   ca?: string;
 }
 
-export const userConfigPath = (): string => process.env.CONTINUUM_CONFIG ?? join(homedir(), '.continuum', 'config.json');
+export const userConfigPath = (): string =>
+  process.env.CONTINUUM_CONFIG ?? join(homedir(), '.continuum', 'config.json');
 
 function readConfig(path: string): Partial<CliConfig> | undefined {
   if (!existsSync(path)) return undefined;
@@ -27,7 +28,13 @@ function readConfig(path: string): Partial<CliConfig> | undefined {
  * ./.continuum/config.json > ~/.continuum/config.json. A relative `ca` in a config file is
  * relative to that file.
  */
-export function resolveConfig(flags: { server?: string; token?: string; config?: string; namespace?: string; ca?: string }): CliConfig {
+export function resolveConfig(flags: {
+  server?: string;
+  token?: string;
+  config?: string;
+  namespace?: string;
+  ca?: string;
+}): CliConfig {
   const files = [flags.config, resolve('.continuum/config.json'), userConfigPath()].filter((p): p is string => !!p);
   let file: Partial<CliConfig> = {};
   for (const f of files) {
@@ -39,7 +46,8 @@ export function resolveConfig(flags: { server?: string; token?: string; config?:
     if (f === flags.config) throw new Error(`config file ${f} not found`);
   }
   const server = flags.server ?? process.env.CONTINUUM_SERVER ?? file.server;
-  if (!server) throw new Error('no server configured: run `continuum up`, or pass --server URL (or set CONTINUUM_SERVER)');
+  if (!server)
+    throw new Error('no server configured: run `continuum up`, or pass --server URL (or set CONTINUUM_SERVER)');
   return {
     server,
     token: flags.token ?? process.env.CONTINUUM_TOKEN ?? file.token,

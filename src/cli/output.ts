@@ -48,7 +48,16 @@ function cell(v: unknown): string {
 export function table(rows: string[][]): string {
   if (rows.length === 0) return '';
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] + 3))).join('').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] + 3)))
+          .join('')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 export interface RenderOptions {
@@ -61,14 +70,20 @@ export interface RenderOptions {
 export function renderObjects(kind: KindDef, items: AnyResource[], o: RenderOptions = {}): string {
   const fmt = o.output ?? '';
   if (fmt === 'yaml') return items.map((i) => stringify(i)).join('---\n');
-  if (fmt === 'json') return JSON.stringify(items.length === 1 ? items[0] : { apiVersion: 'v1', kind: 'List', items }, null, 2) + '\n';
+  if (fmt === 'json')
+    return JSON.stringify(items.length === 1 ? items[0] : { apiVersion: 'v1', kind: 'List', items }, null, 2) + '\n';
   if (fmt === 'name') return items.map((i) => `${kind.singular}/${i.metadata.name}\n`).join('');
-  if (fmt !== '' && fmt !== 'wide') throw new Error(`unknown output format ${JSON.stringify(fmt)} (use yaml, json, wide or name)`);
+  if (fmt !== '' && fmt !== 'wide')
+    throw new Error(`unknown output format ${JSON.stringify(fmt)} (use yaml, json, wide or name)`);
   const cols = kind.columns.filter((c) => fmt === 'wide' || !c.wide);
   const header = [...(o.showNamespace && kind.namespaced ? ['NAMESPACE'] : []), ...cols.map((c) => c.name)];
   const rows = items.map((i) => [
     ...(o.showNamespace && kind.namespaced ? [i.metadata.namespace ?? ''] : []),
-    ...cols.map((c) => (c.path === 'metadata.creationTimestamp' || c.path.endsWith('Timestamp') || c.path.endsWith('Time') ? age(readPath(i, c.path) as string | undefined, o.now) : cell(readPath(i, c.path)))),
+    ...cols.map((c) =>
+      c.path === 'metadata.creationTimestamp' || c.path.endsWith('Timestamp') || c.path.endsWith('Time')
+        ? age(readPath(i, c.path) as string | undefined, o.now)
+        : cell(readPath(i, c.path)),
+    ),
   ]);
   return table(o.noHeaders ? rows : [header, ...rows]);
 }

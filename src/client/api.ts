@@ -1,5 +1,12 @@
 // Typed operations on Continuum objects over HTTP (get, list, apply, watch, logs ...).
-import { ApiError, apiVersionOf, kindByName, type AnyResource, type KindDef, type ResourceInput } from '../model/index.js';
+import {
+  ApiError,
+  apiVersionOf,
+  kindByName,
+  type AnyResource,
+  type KindDef,
+  type ResourceInput,
+} from '../model/index.js';
 import { HttpClient, parseSse, problemToError, readAll, type ClientOptions } from './http.js';
 
 export interface ListParams {
@@ -14,10 +21,13 @@ export type ClientWatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKM
 
 export function collectionPath(kind: KindDef, namespace?: string): string {
   const base = `/apis/${apiVersionOf(kind)}`;
-  return kind.namespaced && namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}` : `${base}/${kind.plural}`;
+  return kind.namespaced && namespace
+    ? `${base}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}`
+    : `${base}/${kind.plural}`;
 }
 
-export const itemPath = (kind: KindDef, namespace: string | undefined, name: string): string => `${collectionPath(kind, namespace)}/${encodeURIComponent(name)}`;
+export const itemPath = (kind: KindDef, namespace: string | undefined, name: string): string =>
+  `${collectionPath(kind, namespace)}/${encodeURIComponent(name)}`;
 
 function query(p: Record<string, string | number | boolean | undefined>): string {
   const q = new URLSearchParams();
@@ -28,7 +38,10 @@ function query(p: Record<string, string | number | boolean | undefined>): string
 
 export function kindOf(obj: { kind?: string; apiVersion?: string }): KindDef {
   const k = obj.kind ? kindByName(obj.kind) : undefined;
-  if (!k || (obj.apiVersion && obj.apiVersion !== apiVersionOf(k))) throw new ApiError('BadRequest', `unknown kind ${obj.apiVersion ?? '?'}/${obj.kind ?? '?'}`, [{ field: 'kind', message: 'unknown kind' }]);
+  if (!k || (obj.apiVersion && obj.apiVersion !== apiVersionOf(k)))
+    throw new ApiError('BadRequest', `unknown kind ${obj.apiVersion ?? '?'}/${obj.kind ?? '?'}`, [
+      { field: 'kind', message: 'unknown kind' },
+    ]);
   return k;
 }
 
@@ -51,8 +64,13 @@ export class ContinuumClient {
     }
   }
 
-  async list(kind: KindDef, p: ListParams = {}): Promise<{ items: AnyResource[]; metadata: { resourceVersion: string; continue?: string } }> {
-    const path = collectionPath(kind, p.namespace) + query({ labelSelector: p.labelSelector, fieldSelector: p.fieldSelector, limit: p.limit, continue: p.continue });
+  async list(
+    kind: KindDef,
+    p: ListParams = {},
+  ): Promise<{ items: AnyResource[]; metadata: { resourceVersion: string; continue?: string } }> {
+    const path =
+      collectionPath(kind, p.namespace) +
+      query({ labelSelector: p.labelSelector, fieldSelector: p.fieldSelector, limit: p.limit, continue: p.continue });
     return (await this.http.json('GET', path)).body;
   }
 
@@ -68,10 +86,17 @@ export class ContinuumClient {
 
   async updateStatus(obj: ResourceInput): Promise<AnyResource> {
     const kind = kindOf(obj);
-    return (await this.http.json('PUT', `${itemPath(kind, obj.metadata.namespace, obj.metadata.name)}/status`, obj)).body;
+    return (await this.http.json('PUT', `${itemPath(kind, obj.metadata.namespace, obj.metadata.name)}/status`, obj))
+      .body;
   }
 
-  async patch(kind: KindDef, namespace: string | undefined, name: string, patch: unknown, subresource?: 'status'): Promise<AnyResource> {
+  async patch(
+    kind: KindDef,
+    namespace: string | undefined,
+    name: string,
+    patch: unknown,
+    subresource?: 'status',
+  ): Promise<AnyResource> {
     const path = itemPath(kind, namespace, name) + (subresource ? `/${subresource}` : '');
     return (await this.http.json('PATCH', path, patch, { 'content-type': 'application/merge-patch+json' })).body;
   }
@@ -79,7 +104,9 @@ export class ContinuumClient {
   /** Server-side create-or-update; result is created | configured | unchanged. */
   async apply(obj: ResourceInput): Promise<{ object: AnyResource; result: string }> {
     const kind = kindOf(obj);
-    const r = await this.http.json('PATCH', itemPath(kind, obj.metadata.namespace, obj.metadata.name), obj, { 'content-type': 'application/apply-patch+json' });
+    const r = await this.http.json('PATCH', itemPath(kind, obj.metadata.namespace, obj.metadata.name), obj, {
+      'content-type': 'application/apply-patch+json',
+    });
     return { object: r.body, result: String(r.headers['x-continuum-apply'] ?? 'configured') };
   }
 
@@ -88,8 +115,21 @@ export class ContinuumClient {
   }
 
   /** Streams watch events; throws ApiError('Gone') when the resourceVersion is compacted. */
-  async *watch(kind: KindDef, p: ListParams & { resourceVersion?: string; timeoutSeconds?: number; bookmarks?: boolean }, signal?: AbortSignal): AsyncIterable<ClientWatchEvent> {
-    const path = collectionPath(kind, p.namespace) + query({ watch: true, labelSelector: p.labelSelector, fieldSelector: p.fieldSelector, resourceVersion: p.resourceVersion, timeoutSeconds: p.timeoutSeconds, allowWatchBookmarks: p.bookmarks });
+  async *watch(
+    kind: KindDef,
+    p: ListParams & { resourceVersion?: string; timeoutSeconds?: number; bookmarks?: boolean },
+    signal?: AbortSignal,
+  ): AsyncIterable<ClientWatchEvent> {
+    const path =
+      collectionPath(kind, p.namespace) +
+      query({
+        watch: true,
+        labelSelector: p.labelSelector,
+        fieldSelector: p.fieldSelector,
+        resourceVersion: p.resourceVersion,
+        timeoutSeconds: p.timeoutSeconds,
+        allowWatchBookmarks: p.bookmarks,
+      });
     const res = await this.http.raw('GET', path, undefined, { accept: 'text/event-stream' }, signal);
     if (res.status >= 400) throw problemToError(res.status, await readAll(res.body));
     try {
@@ -104,9 +144,20 @@ export class ContinuumClient {
   }
 
   /** Log lines of a workload; with follow, until aborted. */
-  async *logs(namespace: string, name: string, p: { follow?: boolean; tailLines?: number }, signal?: AbortSignal): AsyncIterable<string> {
+  async *logs(
+    namespace: string,
+    name: string,
+    p: { follow?: boolean; tailLines?: number },
+    signal?: AbortSignal,
+  ): AsyncIterable<string> {
     const kind = kindByName('Workload')!;
-    const res = await this.http.raw('GET', `${itemPath(kind, namespace, name)}/logs${query({ follow: p.follow, tailLines: p.tailLines })}`, undefined, { accept: 'text/plain' }, signal);
+    const res = await this.http.raw(
+      'GET',
+      `${itemPath(kind, namespace, name)}/logs${query({ follow: p.follow, tailLines: p.tailLines })}`,
+      undefined,
+      { accept: 'text/plain' },
+      signal,
+    );
     if (res.status >= 400) throw problemToError(res.status, await readAll(res.body));
     for await (const chunk of res.body) yield (chunk as Buffer).toString('utf8');
   }

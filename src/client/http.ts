@@ -22,7 +22,10 @@ export interface RawResponse {
 
 /** Connection-level failures (server down, refused, reset) — distinct from API answers. */
 export class TransportError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'TransportError';
   }
@@ -32,11 +35,22 @@ export class HttpClient {
   constructor(readonly opts: ClientOptions) {}
 
   /** Sends a request; resolves with the streaming response (any status). */
-  raw(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<RawResponse> {
+  raw(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    signal?: AbortSignal,
+  ): Promise<RawResponse> {
     const url = new URL(path, this.opts.server);
     const isHttps = url.protocol === 'https:';
-    const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
-    const h: Record<string, string> = { accept: 'application/json', 'user-agent': this.opts.userAgent ?? 'continuum-cli', ...headers };
+    const payload =
+      body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    const h: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': this.opts.userAgent ?? 'continuum-cli',
+      ...headers,
+    };
     if (this.opts.token) h.authorization = `Bearer ${this.opts.token}`;
     if (payload !== undefined) {
       h['content-type'] ??= 'application/json';
@@ -45,18 +59,35 @@ export class HttpClient {
     return new Promise((resolve, reject) => {
       const req = (isHttps ? httpsRequest : httpRequest)(
         url,
-        { method, headers: h, signal, ...(isHttps ? { ca: this.opts.ca, rejectUnauthorized: !this.opts.insecure } : {}) },
+        {
+          method,
+          headers: h,
+          signal,
+          ...(isHttps ? { ca: this.opts.ca, rejectUnauthorized: !this.opts.insecure } : {}),
+        },
         (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }),
       );
-      if (this.opts.timeoutMs) req.setTimeout(this.opts.timeoutMs, () => req.destroy(new Error(`timed out after ${this.opts.timeoutMs} ms`)));
-      req.on('error', (e) => reject(signal?.aborted ? e : new TransportError(`cannot reach ${url.origin}: ${(e as Error).message}${transportHint(isHttps, e)}`, e)));
+      if (this.opts.timeoutMs)
+        req.setTimeout(this.opts.timeoutMs, () => req.destroy(new Error(`timed out after ${this.opts.timeoutMs} ms`)));
+      req.on('error', (e) =>
+        reject(
+          signal?.aborted
+            ? e
+            : new TransportError(`cannot reach ${url.origin}: ${(e as Error).message}${transportHint(isHttps, e)}`, e),
+        ),
+      );
       if (payload !== undefined) req.write(payload);
       req.end();
     });
   }
 
   /** Sends a request and parses a JSON answer; non-2xx answers throw ApiError with the server's problem. */
-  async json<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T; headers: IncomingMessage['headers'] }> {
+  async json<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: T; headers: IncomingMessage['headers'] }> {
     const res = await this.raw(method, path, body, headers);
     const text = await readAll(res.body);
     if (res.status >= 400) throw problemToError(res.status, text);
@@ -67,8 +98,10 @@ export class HttpClient {
 /** A hint for the usual TLS mistakes: plain HTTP to an HTTPS server, or a server certificate nobody told us to trust. */
 function transportHint(isHttps: boolean, e: unknown): string {
   const code = (e as { code?: string }).code ?? '';
-  if (!isHttps && (code === 'ECONNRESET' || /socket hang up|Parse Error/i.test(String((e as Error).message)))) return ' (is the server using HTTPS? use an https:// URL)';
-  if (isHttps && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT/.test(code)) return ' (the server certificate is not trusted: pass --ca FILE or set CONTINUUM_CA)';
+  if (!isHttps && (code === 'ECONNRESET' || /socket hang up|Parse Error/i.test(String((e as Error).message))))
+    return ' (is the server using HTTPS? use an https:// URL)';
+  if (isHttps && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT/.test(code))
+    return ' (the server certificate is not trusted: pass --ca FILE or set CONTINUUM_CA)';
   if (isHttps && code === 'EPROTO') return ' (is the server using plain HTTP? use an http:// URL)';
   return '';
 }
@@ -86,12 +119,23 @@ export function problemToError(status: number, text: string): ApiError {
   } catch {
     /* not a problem document */
   }
-  const code: ErrorCode = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 404 ? 'NotFound' : status >= 500 ? 'Internal' : 'BadRequest';
+  const code: ErrorCode =
+    status === 401
+      ? 'Unauthorized'
+      : status === 403
+        ? 'Forbidden'
+        : status === 404
+          ? 'NotFound'
+          : status >= 500
+            ? 'Internal'
+            : 'BadRequest';
   return new ApiError(code, `HTTP ${status}: ${text.slice(0, 200)}`);
 }
 
 /** Parses a text/event-stream body into (event, data, id) records. */
-export async function* parseSse(body: AsyncIterable<Buffer | string>): AsyncIterable<{ event: string; data: string; id?: string }> {
+export async function* parseSse(
+  body: AsyncIterable<Buffer | string>,
+): AsyncIterable<{ event: string; data: string; id?: string }> {
   let buf = '';
   for await (const chunk of body) {
     buf += chunk.toString();

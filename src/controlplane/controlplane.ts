@@ -6,8 +6,14 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createApiServer, type LogSource, type Security } from '../api/index.js';
 import {
-  deploymentController, garbageCollector, Manager, namespaceAdmission, namespaceController, siteHealthController,
-  type ControllerFactory, type Logger,
+  deploymentController,
+  garbageCollector,
+  Manager,
+  namespaceAdmission,
+  namespaceController,
+  siteHealthController,
+  type ControllerFactory,
+  type Logger,
 } from '../controllers/index.js';
 import { API_VERSION, NamespaceKind } from '../model/index.js';
 // Importing the security layer also registers its kinds (Secret, RoleBinding, ClusterRoleBinding, Token).
@@ -94,18 +100,33 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const store = new Store(backend, { admission: [namespaceAdmission] });
   const security = o.security
     ? await o.security({ dataDir: o.dataDir, store, adminToken })
-    : await ContinuumSecurity.create({ dataDir: o.dataDir, store, adminToken, oidc, ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}), onAuditError: (e) => o.log?.error(`audit log write failed; writes are refused: ${(e as Error).message}`) });
+    : await ContinuumSecurity.create({
+        dataDir: o.dataDir,
+        store,
+        adminToken,
+        oidc,
+        ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}),
+        onAuditError: (e) => o.log?.error(`audit log write failed; writes are refused: ${(e as Error).message}`),
+      });
   const closeSecurity = async (): Promise<void> => {
     await (security as Partial<{ close(): Promise<void> }>).close?.();
   };
 
   if (!(await store.get(NamespaceKind, undefined, 'default'))) {
-    await store.apply(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name: 'default' } }).catch(() => undefined);
+    await store
+      .apply(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name: 'default' } })
+      .catch(() => undefined);
   }
 
   const identity = o.identity ?? `${hostname()}-${process.pid}`;
   const leaseMs = (o.leaseSeconds ?? 15) * 1000;
-  const manager = new Manager({ store, log: o.log, leaderElection: o.leaderElection ? { identity, leaseDurationMs: leaseMs, retryMs: Math.max(200, Math.min(2000, leaseMs / 5)) } : undefined });
+  const manager = new Manager({
+    store,
+    log: o.log,
+    leaderElection: o.leaderElection
+      ? { identity, leaseDurationMs: leaseMs, retryMs: Math.max(200, Math.min(2000, leaseMs / 5)) }
+      : undefined,
+  });
   manager.add(garbageCollector);
   manager.add(namespaceController);
   manager.add(siteHealthController({ graceSeconds: o.siteGraceSeconds }));
@@ -116,7 +137,11 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   let url: string;
   try {
     app = await createApiServer({
-      store, security, logs: o.logs, version: VERSION, identity: () => ({ identity, controllers: manager.leading ? 'leader' : 'standby' }),
+      store,
+      security,
+      logs: o.logs,
+      version: VERSION,
+      identity: () => ({ identity, controllers: manager.leading ? 'leader' : 'standby' }),
       logger: o.logRequests ? { level: 'info', ...(o.logStream ? { stream: o.logStream } : {}) } : false,
       https: tls ?? null,
       bodyLimit: o.bodyLimit,
@@ -148,7 +173,12 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
 
   let stopped: Promise<void> | undefined;
   return {
-    url, adminToken, store, manager, app: server, security,
+    url,
+    adminToken,
+    store,
+    manager,
+    app: server,
+    security,
     stop() {
       stopped ??= (async () => {
         clearInterval(compactor);

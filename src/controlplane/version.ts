@@ -4,4 +4,6 @@ import { join } from 'node:path';
 import { packageRoot } from '../topology/index.js';
 
 export { packageRoot };
-export const VERSION: string = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+export const VERSION: string = (
+  JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }
+).version;

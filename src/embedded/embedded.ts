@@ -38,13 +38,23 @@ export function controlPlaneExtras(_dataDir: string): Partial<ControlPlaneOption
 export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   const progress = o.progress ?? (() => undefined);
   const topo = loadTopology(o.topology);
-  const cp = await startControlPlane({ dataDir: o.dataDir, port: o.port, host: o.host, log: o.log, siteGraceSeconds: 5, ...(o.oidcConfig ? { oidcConfig: o.oidcConfig } : {}), ...controlPlaneExtras(o.dataDir) });
+  const cp = await startControlPlane({
+    dataDir: o.dataDir,
+    port: o.port,
+    host: o.host,
+    log: o.log,
+    siteGraceSeconds: 5,
+    ...(o.oidcConfig ? { oidcConfig: o.oidcConfig } : {}),
+    ...controlPlaneExtras(o.dataDir),
+  });
   let changed = 0;
   for (const obj of [...topo.providers, ...topo.areas, ...topo.sites]) {
     const { result } = await cp.store.apply(kindByName(obj.kind)!, obj);
     if (result !== 'unchanged') changed++;
   }
-  progress(`topology: ${topo.providers.length} providers, ${topo.sites.length} sites, ${topo.areas.length} user areas (${changed} created or updated)`);
+  progress(
+    `topology: ${topo.providers.length} providers, ${topo.sites.length} sites, ${topo.areas.length} user areas (${changed} created or updated)`,
+  );
   let agents: EmbeddedAgents | undefined;
   if (o.agents !== false) {
     try {
@@ -55,10 +65,24 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
       const admin = new ContinuumClient({ server: cp.url, token: cp.adminToken });
       const tokenFor = async (site: string): Promise<string> => {
         if (savedCredential(join(stateDir, site), site)) return cp.adminToken; // unused: the saved credential wins
-        const r = await admin.http.json<{ token: string }>('POST', '/auth/v1/tokens', { role: 'agent', site, bootstrap: true, ttlSeconds: 600, description: `embedded agent of ${site}` });
+        const r = await admin.http.json<{ token: string }>('POST', '/auth/v1/tokens', {
+          role: 'agent',
+          site,
+          bootstrap: true,
+          ttlSeconds: 600,
+          description: `embedded agent of ${site}`,
+        });
         return r.body.token;
       };
-      agents = await startEmbeddedAgents({ server: cp.url, token: cp.adminToken, tokenFor, sites: topo.sites.map((s) => s.metadata.name), stateDir, heartbeatMs: 1000, log: o.log });
+      agents = await startEmbeddedAgents({
+        server: cp.url,
+        token: cp.adminToken,
+        tokenFor,
+        sites: topo.sites.map((s) => s.metadata.name),
+        stateDir,
+        heartbeatMs: 1000,
+        log: o.log,
+      });
     } catch (e) {
       await cp.stop();
       throw e;

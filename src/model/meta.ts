@@ -30,7 +30,12 @@ export const ObjectMeta = Type.Object(
     generation: Type.Optional(Type.Integer()),
     creationTimestamp: Type.Optional(Type.String()),
     deletionTimestamp: Type.Optional(Type.String()),
-    labels: Type.Optional(Type.Record(Type.String({ pattern: LabelKey, maxLength: 253 }), LabelValue, { additionalProperties: false, maxProperties: 64 })),
+    labels: Type.Optional(
+      Type.Record(Type.String({ pattern: LabelKey, maxLength: 253 }), LabelValue, {
+        additionalProperties: false,
+        maxProperties: 64,
+      }),
+    ),
     annotations: Type.Optional(Type.Record(Type.String({ maxLength: 253 }), Type.String({ maxLength: 65536 }))),
     finalizers: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { maxItems: 32 })),
     ownerReferences: Type.Optional(Type.Array(OwnerReference, { maxItems: 16 })),

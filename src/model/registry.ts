@@ -45,14 +45,16 @@ export function registerKind(def: Omit<KindDef, 'group' | 'version'> & { group?:
   if (byKind.has(full.kind)) throw new Error(`kind ${full.kind} registered twice`);
   byKind.set(full.kind, full);
   byPlural.set(full.plural, full);
-  for (const alias of [full.kind.toLowerCase(), full.singular, full.plural, ...full.shortNames]) byAlias.set(alias.toLowerCase(), full);
+  for (const alias of [full.kind.toLowerCase(), full.singular, full.plural, ...full.shortNames])
+    byAlias.set(alias.toLowerCase(), full);
   return full;
 }
 
 export const kindByName = (kind: string): KindDef | undefined => byKind.get(kind);
 export const kindByPlural = (plural: string): KindDef | undefined => byPlural.get(plural);
 /** Resolves what a CLI user types: "sites", "site", "Site", "st". */
-export const kindByAlias = (alias: string): KindDef | undefined => byAlias.get(alias.toLowerCase()) ?? byKind.get(alias);
+export const kindByAlias = (alias: string): KindDef | undefined =>
+  byAlias.get(alias.toLowerCase()) ?? byKind.get(alias);
 export const allKinds = (): KindDef[] => [...byKind.values()];
 
 /** The JSON schema of a whole object of this kind, as clients submit it. */

@@ -3,7 +3,13 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ApiError, type FieldError } from './errors.js';
 import { objectSchema, type KindDef } from './registry.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false, removeAdditional: false, useDefaults: false, coerceTypes: false });
+const ajv = new Ajv({
+  allErrors: true,
+  strict: false,
+  removeAdditional: false,
+  useDefaults: false,
+  coerceTypes: false,
+});
 const compiled = new Map<string, ValidateFunction>();
 
 function validatorFor(k: KindDef): ValidateFunction {
@@ -71,6 +77,10 @@ export function assertValid(k: KindDef, obj: unknown): void {
   const errors = validateObject(k, obj);
   if (errors.length) {
     const first = errors[0];
-    throw new ApiError('Invalid', `${k.kind} is invalid: ${first.field}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`, errors);
+    throw new ApiError(
+      'Invalid',
+      `${k.kind} is invalid: ${first.field}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
+      errors,
+    );
   }
 }

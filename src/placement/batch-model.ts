@@ -67,7 +67,11 @@ export interface BatchModelOptions {
  * is re-checked on every move, spread too); scores use the 'static' load basis, so a replica's cost
  * does not depend on where the other batch replicas go and the objective is a plain sum.
  */
-export function buildBatchModel(snapshot: Snapshot, requests: readonly PlacementRequest[], opts: BatchModelOptions): BatchModel {
+export function buildBatchModel(
+  snapshot: Snapshot,
+  requests: readonly PlacementRequest[],
+  opts: BatchModelOptions,
+): BatchModel {
   const extra = new Map<number, MutableAmounts>();
   opts.reservations?.forEachReserved(new Set(requests.map(reservationKey)), (name, amounts) => {
     const site = snapshot.siteByName(name);
@@ -79,7 +83,10 @@ export function buildBatchModel(snapshot: Snapshot, requests: readonly Placement
   const groups: BatchGroup[] = [];
   const contexts = requests.map((request, ri) => {
     const ctx = new PlacementContext(snapshot, request, {
-      seed: opts.seed, loadBasis: 'static', extra, ...(opts.hooks ? { hooks: opts.hooks } : {}),
+      seed: opts.seed,
+      loadBasis: 'static',
+      extra,
+      ...(opts.hooks ? { hooks: opts.hooks } : {}),
     });
     for (const component of request.components) {
       let replica = 0;
@@ -94,8 +101,15 @@ export function buildBatchModel(snapshot: Snapshot, requests: readonly Placement
         const g: BatchGroup = { request: ri, plan, stats: res.stats, items: [] };
         for (let r = 0; r < group.replicas; r++) {
           const item: BatchItem = {
-            id: items.length, request: ri, ctx, plan, component, replica: replica++, candidates,
-            at, site: -1,
+            id: items.length,
+            request: ri,
+            ctx,
+            plan,
+            component,
+            replica: replica++,
+            candidates,
+            at,
+            site: -1,
           };
           items.push(item);
           g.items.push(item);

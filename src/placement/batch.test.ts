@@ -42,9 +42,24 @@ function bruteForce(s: Snapshot, requests: PlacementRequest[]): number {
 describe('placeBatch', () => {
   it('escapes the greedy trap that online placement falls into', () => {
     // Both want the Berlin site; only the first can also use Paris. Online, the first takes Berlin and the second is left out.
-    const s = snap([site('berlin', { allocatable: cap(1000) }), site('paris', { near: 'paris', allocatable: cap(1000) })]);
-    const flexible = req([comp('api', { resources: res(1000), groups: [{ area: 'berlin', replicas: 1, latency: [] }] })], 'flexible');
-    const picky = req([comp('api', { resources: res(1000), requirements: { jurisdiction: { allowedCountries: ['DE'] } }, groups: [{ area: 'berlin', replicas: 1, latency: [] }] })], 'picky');
+    const s = snap([
+      site('berlin', { allocatable: cap(1000) }),
+      site('paris', { near: 'paris', allocatable: cap(1000) }),
+    ]);
+    const flexible = req(
+      [comp('api', { resources: res(1000), groups: [{ area: 'berlin', replicas: 1, latency: [] }] })],
+      'flexible',
+    );
+    const picky = req(
+      [
+        comp('api', {
+          resources: res(1000),
+          requirements: { jurisdiction: { allowedCountries: ['DE'] } },
+          groups: [{ area: 'berlin', replicas: 1, latency: [] }],
+        }),
+      ],
+      'picky',
+    );
     const ledger = new Reservations();
     const online = [flexible, picky].map((r) => {
       const d = place(s, r, { reservations: ledger });
@@ -61,14 +76,27 @@ describe('placeBatch', () => {
   it.each([1, 2, 3, 4, 5, 6])('matches the brute-force optimum on a tiny tight instance (seed %d)', (seed) => {
     const rng = new Prng(seed);
     const areas = ['berlin', 'madrid', 'paris', 'warsaw'] as const;
-    const s = snap(areas.map((a, i) => site(`s${i}`, { near: a, allocatable: cap(1000 + 500 * rng.int(4)), pricing: { cpuHour: rng.range(0.01, 0.1) } })));
+    const s = snap(
+      areas.map((a, i) =>
+        site(`s${i}`, {
+          near: a,
+          allocatable: cap(1000 + 500 * rng.int(4)),
+          pricing: { cpuHour: rng.range(0.01, 0.1) },
+        }),
+      ),
+    );
     const requests = Array.from({ length: 6 }, (_, i) =>
-      req([comp('c', {
-        resources: res(250 * (1 + rng.int(4))),
-        replicas: 1,
-        groups: [{ area: rng.pick(areas), replicas: i === 0 ? 2 : 1, latency: [] }],
-        requirements: i === 0 ? { spread: { sites: true } } : {},
-      })], `d${i}`),
+      req(
+        [
+          comp('c', {
+            resources: res(250 * (1 + rng.int(4))),
+            replicas: 1,
+            groups: [{ area: rng.pick(areas), replicas: i === 0 ? 2 : 1, latency: [] }],
+            requirements: i === 0 ? { spread: { sites: true } } : {},
+          }),
+        ],
+        `d${i}`,
+      ),
     );
     const batch = placeBatch(s, requests, { seed });
     expect(verifyDecisions(s, requests, batch.decisions)).toEqual([]);
@@ -81,10 +109,16 @@ describe('placeBatch', () => {
   it('keeps out of capacity reserved by decisions outside the batch, but not its own', () => {
     const s = snap([site('a', { allocatable: cap(1000) }), site('b', { near: 'paris', allocatable: cap(1000) })]);
     const outsider = place(s, req([comp('x', { resources: res(1000), pinnedSite: 'a' })], 'outsider'));
-    const mine = place(s, req([comp('api', { resources: res(1000), groups: [{ area: 'berlin', replicas: 1, latency: [] }] })], 'mine'));
+    const mine = place(
+      s,
+      req([comp('api', { resources: res(1000), groups: [{ area: 'berlin', replicas: 1, latency: [] }] })], 'mine'),
+    );
     const ledger = new Reservations();
     expect(ledger.tryCommit(outsider, s).ok).toBe(true);
-    const r = req([comp('api', { resources: res(1000), groups: [{ area: 'berlin', replicas: 1, latency: [] }] })], 'mine');
+    const r = req(
+      [comp('api', { resources: res(1000), groups: [{ area: 'berlin', replicas: 1, latency: [] }] })],
+      'mine',
+    );
     expect(placeBatch(s, [r], { reservations: ledger }).decisions[0].assignments[0].site).toBe('b');
     ledger.release(outsider);
     expect(ledger.tryCommit(mine, s).ok).toBe(true);
@@ -94,7 +128,9 @@ describe('placeBatch', () => {
   it('falls back to one-by-one placement when a quota hook must see running totals', () => {
     const s = snap([site('a'), site('b')]);
     const requests = [req([comp('api', { replicas: 2 })], 'one'), req([comp('api', { replicas: 2 })], 'two')];
-    const hook = { check: ({ placed }: { placed: { cpu: number } }) => (placed.cpu >= 500 ? 'exceed the quota' : undefined) };
+    const hook = {
+      check: ({ placed }: { placed: { cpu: number } }) => (placed.cpu >= 500 ? 'exceed the quota' : undefined),
+    };
     const r = placeBatch(s, requests, { hooks: { quota: hook } });
     expect(r.decisions.map((d) => d.unplaced)).toEqual([['api/1'], ['api/1']]);
     expect(verifyDecisions(s, requests, r.decisions)).toEqual([]);

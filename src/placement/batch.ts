@@ -43,7 +43,11 @@ const DYNAMIC_REGRET_LIMIT = 2000;
  * given the snapshot and the reservations. Deterministic in (snapshot, requests, seed, options).
  * With a quota hook the requests are placed one after another instead (the hook sees running totals).
  */
-export function placeBatch(snapshot: Snapshot, requests: readonly PlacementRequest[], opts: BatchOptions = {}): BatchResult {
+export function placeBatch(
+  snapshot: Snapshot,
+  requests: readonly PlacementRequest[],
+  opts: BatchOptions = {},
+): BatchResult {
   const seed = opts.seed ?? 0;
   if (opts.hooks?.quota) return sequential(snapshot, requests, opts, seed);
   const m = buildBatchModel(snapshot, requests, { ...opts, seed });
@@ -57,7 +61,12 @@ export function placeBatch(snapshot: Snapshot, requests: readonly PlacementReque
   return { decisions: toDecisions(m, p), greedyObjective, objective: p.objective(), moves, lowerBound: lagrange.bound };
 }
 
-function sequential(snapshot: Snapshot, requests: readonly PlacementRequest[], opts: BatchOptions, seed: number): BatchResult {
+function sequential(
+  snapshot: Snapshot,
+  requests: readonly PlacementRequest[],
+  opts: BatchOptions,
+  seed: number,
+): BatchResult {
   const ledger = opts.reservations ? opts.reservations.clone() : new Reservations();
   const decisions = requests.map((r) => {
     const d = place(snapshot, r, { seed, reservations: ledger, ...(opts.hooks ? { hooks: opts.hooks } : {}) });
@@ -139,7 +148,9 @@ function toDecisions(m: BatchModel, p: Packing): Decision[] {
         }
         const c = item.at.get(at)!;
         const site = m.snapshot.sites[at];
-        assignments.push(makeAssignment(ctx, g.plan, { site, score: c.score, tie: ctx.tie(site), tier: c.tier }, item.replica));
+        assignments.push(
+          makeAssignment(ctx, g.plan, { site, score: c.score, tie: ctx.tie(site), tier: c.tier }, item.replica),
+        );
         sites.push(site.name);
       }
       explanation.push(buildExplanation(ctx, g.plan, g.stats, sites.length, g.items.length, sites));

@@ -1,7 +1,15 @@
 // Builds a Snapshot from stored resource objects: sites, providers, user areas and the workloads bound to sites.
 import { getCondition, mebibytes, milliCpu } from '../model/index.js';
 import type {
-  ProviderSpec, ProviderStatus, Resource, Resources, SiteSpec, SiteStatus, UserAreaSpec, WorkloadSpec, WorkloadStatus,
+  ProviderSpec,
+  ProviderStatus,
+  Resource,
+  Resources,
+  SiteSpec,
+  SiteStatus,
+  UserAreaSpec,
+  WorkloadSpec,
+  WorkloadStatus,
 } from '../model/index.js';
 import type { CarbonSource } from '../sustainability/index.js';
 import { addInto } from './defaults.js';
@@ -103,7 +111,11 @@ export function buildSnapshot(input: BuildSnapshotInput): Snapshot {
       latitude: a.spec.location.latitude,
       longitude: a.spec.location.longitude,
       country: a.spec.location.country,
-      ...(a.spec.displayName !== undefined ? { displayName: a.spec.displayName } : a.spec.location.city !== undefined ? { displayName: a.spec.location.city } : {}),
+      ...(a.spec.displayName !== undefined
+        ? { displayName: a.spec.displayName }
+        : a.spec.location.city !== undefined
+          ? { displayName: a.spec.location.city }
+          : {}),
     })),
     takenAt: nowIso,
     ...(input.carbon ? { carbon: input.carbon } : {}),

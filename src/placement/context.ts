@@ -6,7 +6,15 @@ import type { MutableAmounts } from './defaults.js';
 import { mix32 } from './prng.js';
 import type { Reservations } from './reservations.js';
 import type {
-  Amounts, PlacementHooks, PlacementRequest, ReplicaGroup, RequestComponent, Snapshot, SnapshotArea, SnapshotSite, Weights,
+  Amounts,
+  PlacementHooks,
+  PlacementRequest,
+  ReplicaGroup,
+  RequestComponent,
+  Snapshot,
+  SnapshotArea,
+  SnapshotSite,
+  Weights,
 } from './types.js';
 import type { IndexNode } from './site-index.js';
 

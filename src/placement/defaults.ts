@@ -34,8 +34,33 @@ export const TIER_PENALTY = 101;
 
 /** EU-27 member states (ISO 3166-1 alpha-2). */
 export const EU_COUNTRIES: ReadonlySet<string> = new Set([
-  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE',
-  'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
 ]);
 
 export const ZERO: Amounts = Object.freeze({ cpu: 0, memory: 0, gpu: 0, storage: 0 });
@@ -50,7 +75,10 @@ export interface MutableAmounts {
 }
 
 export const addAmounts = (a: Amounts, b: Amounts): MutableAmounts => ({
-  cpu: a.cpu + b.cpu, memory: a.memory + b.memory, gpu: a.gpu + b.gpu, storage: a.storage + b.storage,
+  cpu: a.cpu + b.cpu,
+  memory: a.memory + b.memory,
+  gpu: a.gpu + b.gpu,
+  storage: a.storage + b.storage,
 });
 
 export function addInto(target: MutableAmounts, b: Amounts, sign = 1): void {

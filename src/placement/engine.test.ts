@@ -12,7 +12,9 @@ describe('place', () => {
     const sites: SiteInput[] = [
       ...Array.from({ length: 12 }, (_, i) => site(`fr-${i}`, { near: 'paris' })),
       ...Array.from({ length: 5 }, (_, i) => site(`bcn-${i}`, { country: 'ES', latitude: 41.39, longitude: 2.17 })),
-      ...Array.from({ length: 3 }, (_, i) => site(`mad-${i}`, { near: 'madrid', allocatable: { cpu: 4000, memory: gi(2), gpu: 0, storage: 0 } })),
+      ...Array.from({ length: 3 }, (_, i) =>
+        site(`mad-${i}`, { near: 'madrid', allocatable: { cpu: 4000, memory: gi(2), gpu: 0, storage: 0 } }),
+      ),
     ];
     const api = comp('api', {
       resources: { cpu: 500, memory: gi(4), gpu: 0, storage: 0 },
@@ -22,12 +24,18 @@ describe('place', () => {
     for (const d of [place(snap(sites), req([api])), placeExhaustive(snap(sites), req([api]))]) {
       expect(d.assignments).toEqual([]);
       expect(d.unplaced).toEqual(['api/0@madrid']);
-      expect(d.explanation).toEqual([{
-        component: 'api', area: 'madrid', candidates: 20, feasible: 0,
-        rejected: { jurisdiction: 12, latency: 5, resources: 3 },
-        reasons: ['12 outside allowed countries', '5 over 10 ms from Madrid', '3 lack memory (need 4Gi)'],
-        summary: '0/20 sites fit component api in Madrid: 12 outside allowed countries, 5 over 10 ms from Madrid, 3 lack memory (need 4Gi); placed 0/1 replica',
-      }]);
+      expect(d.explanation).toEqual([
+        {
+          component: 'api',
+          area: 'madrid',
+          candidates: 20,
+          feasible: 0,
+          rejected: { jurisdiction: 12, latency: 5, resources: 3 },
+          reasons: ['12 outside allowed countries', '5 over 10 ms from Madrid', '3 lack memory (need 4Gi)'],
+          summary:
+            '0/20 sites fit component api in Madrid: 12 outside allowed countries, 5 over 10 ms from Madrid, 3 lack memory (need 4Gi); placed 0/1 replica',
+        },
+      ]);
       expect(d.objective).toBe(1000);
     }
   });
@@ -35,10 +43,17 @@ describe('place', () => {
   it('fills preferred categories first and overflows to the fallback when they are full', () => {
     const sites = [
       site('edge', { category: 'far-edge', allocatable: { cpu: 1000, memory: gi(8), gpu: 0, storage: 0 } }),
-      site('cloud', { category: 'cloud', near: 'paris', allocatable: { cpu: 64000, memory: gi(256), gpu: 0, storage: 0 } }),
+      site('cloud', {
+        category: 'cloud',
+        near: 'paris',
+        allocatable: { cpu: 64000, memory: gi(256), gpu: 0, storage: 0 },
+      }),
       site('metro', { category: 'metro-edge' }),
     ];
-    const api = comp('api', { replicas: 3, requirements: { categories: { allowed: ['far-edge', 'cloud'], preferred: ['far-edge'] } } });
+    const api = comp('api', {
+      replicas: 3,
+      requirements: { categories: { allowed: ['far-edge', 'cloud'], preferred: ['far-edge'] } },
+    });
     const d = place(snap(sites), req([api]));
     expect(d.assignments.map((a) => a.site)).toEqual(['edge', 'edge', 'cloud']);
     expect(d.explanation[0].summary).toBe(
@@ -53,13 +68,19 @@ describe('place', () => {
     const sites = [site('a'), site('b'), site('c', { provider: 'edge-telco' }), site('d', { near: 'madrid' })];
     const api = comp('api', {
       requirements: { spread: { sites: true } },
-      groups: [{ area: 'berlin', replicas: 3, latency: [] }, { area: 'madrid', replicas: 2, latency: [] }],
+      groups: [
+        { area: 'berlin', replicas: 3, latency: [] },
+        { area: 'madrid', replicas: 2, latency: [] },
+      ],
     });
     const d = place(snap(sites), req([api]));
     expect(new Set(d.assignments.map((a) => a.site)).size).toBe(4);
     expect(d.unplaced).toEqual(['api/4@madrid']);
     expect(d.explanation[1].reasons).toContain('4 already host a replica of api');
-    const byProvider = place(snap(sites), req([comp('api', { replicas: 3, requirements: { spread: { providers: true } } })]));
+    const byProvider = place(
+      snap(sites),
+      req([comp('api', { replicas: 3, requirements: { spread: { providers: true } } })]),
+    );
     expect(byProvider.assignments.map((a) => a.provider).sort()).toEqual(['edge-telco', 'eu-cloud']);
     expect(byProvider.unplaced).toEqual(['api/2']);
   });
@@ -68,7 +89,9 @@ describe('place', () => {
     const sites = [site('a'), site('b'), site('tiny', { allocatable: { cpu: 100, memory: 100, gpu: 0, storage: 0 } })];
     expect(place(snap(sites), req([comp('api', { pinnedSite: 'b' })])).assignments[0].site).toBe('b');
     const d = place(snap(sites), req([comp('api', { pinnedSite: 'tiny' })]));
-    expect(d.explanation[0].summary).toBe('0/3 sites fit component api: 2 are not the pinned site tiny, 1 lack cpu (need 500m); placed 0/1 replica');
+    expect(d.explanation[0].summary).toBe(
+      '0/3 sites fit component api: 2 are not the pinned site tiny, 1 lack cpu (need 500m); placed 0/1 replica',
+    );
   });
 
   it('breaks ties by seed, deterministically', () => {
@@ -92,28 +115,58 @@ describe('place', () => {
       site('dear-near', { category: 'far-edge', pricing: { cpuHour: 0.2 } }),
       site('clean', { near: 'stockholm', pue: 1.1 }),
     ];
-    const d = place(snap(sites), req([comp('api', { requirements: { weights }, groups: [{ area: 'berlin', replicas: 1, latency: [] }] })]));
+    const d = place(
+      snap(sites),
+      req([comp('api', { requirements: { weights }, groups: [{ area: 'berlin', replicas: 1, latency: [] }] })]),
+    );
     expect(d.assignments[0].site).toBe(expected);
-    expect(Object.keys(d.assignments[0].scores!)).toEqual(Object.entries(weights).filter(([, w]) => w > 0).map(([k]) => k));
+    expect(Object.keys(d.assignments[0].scores!)).toEqual(
+      Object.entries(weights)
+        .filter(([, w]) => w > 0)
+        .map(([k]) => k),
+    );
   });
 
   it('produces a status block the Deployment schema accepts', () => {
-    const d = place(snap([site('a'), site('b', { near: 'madrid' })]), req([comp('api', { groups: [{ area: 'madrid', replicas: 2, latency: [{ area: 'madrid', maxMs: 20 }] }] }), comp('db', { replicas: 0 })]));
+    const d = place(
+      snap([site('a'), site('b', { near: 'madrid' })]),
+      req([
+        comp('api', { groups: [{ area: 'madrid', replicas: 2, latency: [{ area: 'madrid', maxMs: 20 }] }] }),
+        comp('db', { replicas: 0 }),
+      ]),
+    );
     const status = { phase: 'Placing', placement: toPlacementStatus(d, '2026-01-01T00:00:00Z') };
     const obj = {
-      apiVersion: 'continuum.eu/v1alpha1', kind: 'Deployment',
-      metadata: { name: 'app', namespace: 'tenant', uid: 'u', resourceVersion: '1', generation: 1, creationTimestamp: '2026-01-01T00:00:00Z' },
-      spec: { application: 'app' }, status,
+      apiVersion: 'continuum.eu/v1alpha1',
+      kind: 'Deployment',
+      metadata: {
+        name: 'app',
+        namespace: 'tenant',
+        uid: 'u',
+        resourceVersion: '1',
+        generation: 1,
+        creationTimestamp: '2026-01-01T00:00:00Z',
+      },
+      spec: { application: 'app' },
+      status,
     };
     expect(validateObject(DeploymentKind, obj)).toEqual([]);
-    expect(d.assignments.map((a) => [a.replica, a.area, a.site])).toEqual([[0, 'madrid', 'b'], [1, 'madrid', 'b']]);
+    expect(d.assignments.map((a) => [a.replica, a.area, a.site])).toEqual([
+      [0, 'madrid', 'b'],
+      [1, 'madrid', 'b'],
+    ]);
     expect(d.usage).toEqual([{ site: 'b', cpu: 1000, memory: 1024, gpu: 0, storage: 0 }]);
     expect(d.totalPricePerHour).toBeCloseTo(2 * (0.5 * 0.04 + 0.5 * 0.005), 9);
   });
 
   it('reports an unknown user area instead of guessing', () => {
-    const d = place(snap([site('a')]), req([comp('api', { groups: [{ area: 'atlantis', replicas: 1, latency: [{ area: 'atlantis', maxMs: 10 }] }] })]));
+    const d = place(
+      snap([site('a')]),
+      req([comp('api', { groups: [{ area: 'atlantis', replicas: 1, latency: [{ area: 'atlantis', maxMs: 10 }] }] })]),
+    );
     expect(d.unplaced).toEqual(['api/0@atlantis']);
-    expect(d.explanation[0].summary).toBe('0/1 sites fit component api in atlantis (unknown area): 1 rejected: user area atlantis is unknown; placed 0/1 replica');
+    expect(d.explanation[0].summary).toBe(
+      '0/1 sites fit component api in atlantis (unknown area): 1 rejected: user area atlantis is unknown; placed 0/1 replica',
+    );
   });
 });

@@ -9,7 +9,16 @@ import type { Plan } from './plan.js';
 import type { Reservations } from './reservations.js';
 import { searchExhaustive, searchIndexed } from './search.js';
 import type { Candidate, SearchFn, SearchResult } from './search.js';
-import type { Assignment, ComponentExplanation, Decision, DeploymentPlacementStatus, PlacementHooks, PlacementRequest, SiteUsage, Snapshot } from './types.js';
+import type {
+  Assignment,
+  ComponentExplanation,
+  Decision,
+  DeploymentPlacementStatus,
+  PlacementHooks,
+  PlacementRequest,
+  SiteUsage,
+  Snapshot,
+} from './types.js';
 
 export interface PlaceOptions {
   /** Tie-break seed; defaults to the request's seed, else 0. */
@@ -83,8 +92,11 @@ export function place(snapshot: Snapshot, request: PlacementRequest, opts: Place
 }
 
 /** The exhaustive baseline with the same pipeline: same decision, no index. */
-export const placeExhaustive = (snapshot: Snapshot, request: PlacementRequest, opts: Omit<PlaceOptions, 'strategy'> = {}): Decision =>
-  place(snapshot, request, { ...opts, strategy: 'exhaustive' });
+export const placeExhaustive = (
+  snapshot: Snapshot,
+  request: PlacementRequest,
+  opts: Omit<PlaceOptions, 'strategy'> = {},
+): Decision => place(snapshot, request, { ...opts, strategy: 'exhaustive' });
 
 /** The Assignment record of a candidate, with the score breakdown as it stood when it was chosen. */
 export function makeAssignment(ctx: PlacementContext, plan: Plan, c: Candidate, replica: number): Assignment {
@@ -108,8 +120,13 @@ export function makeAssignment(ctx: PlacementContext, plan: Plan, c: Candidate, 
 
 /** Assembles a Decision; usage is summed per site in first-use order. */
 export function finishDecision(
-  snapshot: Snapshot, request: PlacementRequest, seed: number, assignments: Assignment[],
-  explanation: ComponentExplanation[], unplaced: string[], objective: number,
+  snapshot: Snapshot,
+  request: PlacementRequest,
+  seed: number,
+  assignments: Assignment[],
+  explanation: ComponentExplanation[],
+  unplaced: string[],
+  objective: number,
 ): Decision {
   const usage = new Map<string, MutableAmounts>();
   let total = 0;

@@ -6,7 +6,12 @@ import type { Assignment, ComponentExplanation, Decision } from './types.js';
 
 /** Builds the ComponentExplanation of one (component, area) group from the search that explains it best. */
 export function buildExplanation(
-  ctx: PlacementContext, plan: Plan, stats: SearchStats, placed: number, wanted: number, sites: readonly string[],
+  ctx: PlacementContext,
+  plan: Plan,
+  stats: SearchStats,
+  placed: number,
+  wanted: number,
+  sites: readonly string[],
 ): ComponentExplanation {
   const candidates = ctx.snapshot.sites.length;
   const rejected: Record<string, number> = {};
@@ -25,10 +30,15 @@ export function buildExplanation(
   const reasons = byFilter.sort((a, b) => b.total - a.total).map((r) => r.text);
   const partial = stats.notExamined > 0 || stats.deferred > 0;
   const name = plan.component.name;
-  const where = plan.area ? ` in ${plan.area.label}` : plan.group.area !== undefined ? ` in ${plan.group.area} (unknown area)` : '';
+  const where = plan.area
+    ? ` in ${plan.area.label}`
+    : plan.group.area !== undefined
+      ? ` in ${plan.group.area} (unknown area)`
+      : '';
   let summary = `${partial ? 'at least ' : ''}${stats.feasible}/${candidates} sites fit component ${name}${where}`;
   if (reasons.length > 0) summary += `: ${reasons.join(', ')}`;
-  if (stats.notExamined > 0) summary += `; ${stats.notExamined} not examined (could not outscore the chosen site${wanted > 1 ? 's' : ''})`;
+  if (stats.notExamined > 0)
+    summary += `; ${stats.notExamined} not examined (could not outscore the chosen site${wanted > 1 ? 's' : ''})`;
   if (stats.deferred > 0) summary += `; ${stats.deferred} in fallback categories not needed`;
   const unique = [...new Set(sites)];
   summary += `; placed ${placed}/${wanted} replica${wanted === 1 ? '' : 's'}${unique.length > 0 ? ` on ${unique.join(', ')}` : ''}`;
@@ -57,7 +67,9 @@ export function formatAssignment(a: Assignment): string {
   const who = `${a.component}/${a.replica}${a.area !== undefined ? `@${a.area}` : ''}`;
   const parts: string[] = [];
   if (a.score !== undefined) {
-    const breakdown = Object.entries(a.scores ?? {}).map(([k, v]) => `${k} ${fmt(v, 1)}`).join(', ');
+    const breakdown = Object.entries(a.scores ?? {})
+      .map(([k, v]) => `${k} ${fmt(v, 1)}`)
+      .join(', ');
     parts.push(`score ${fmt(a.score, 1)}${breakdown ? ` (${breakdown})` : ''}`);
   }
   if (a.latencyMs !== undefined) parts.push(`${fmt(a.latencyMs, 1)} ms`);
@@ -71,7 +83,8 @@ export function formatExplanation(record: PlacementRecord): string[] {
   const lines: string[] = [];
   for (const e of record.explanation) {
     lines.push(e.summary);
-    for (const a of record.assignments) if (a.component === e.component && a.area === e.area) lines.push(formatAssignment(a));
+    for (const a of record.assignments)
+      if (a.component === e.component && a.area === e.area) lines.push(formatAssignment(a));
   }
   if (record.unplaced && record.unplaced.length > 0) lines.push(`unplaced: ${record.unplaced.join(', ')}`);
   return lines;

@@ -58,4 +58,5 @@ export class BoundHeap {
   }
 }
 
-const above = (a: HeapEntry, b: HeapEntry): boolean => a.bound > b.bound || (a.bound === b.bound && a.node.start < b.node.start);
+const above = (a: HeapEntry, b: HeapEntry): boolean =>
+  a.bound > b.bound || (a.bound === b.bound && a.node.start < b.node.start);

@@ -3,14 +3,29 @@ export * from './types.js';
 export { createSnapshot, matrixLatency, modelledLatency } from './snapshot.js';
 export { buildSnapshot, effectiveAllocatable, holdsResources } from './build-snapshot.js';
 export type { BuildSnapshotInput } from './build-snapshot.js';
-export { buildRequest, mergeRequirements, resolveLatency, exposedComponents, toAmounts, DEFAULT_REQUEST } from './request.js';
+export {
+  buildRequest,
+  mergeRequirements,
+  resolveLatency,
+  exposedComponents,
+  toAmounts,
+  DEFAULT_REQUEST,
+} from './request.js';
 export { place, placeExhaustive, replicaLabel, toPlacementStatus } from './engine.js';
 export type { PlaceOptions } from './engine.js';
 export { Reservations, reservationKey } from './reservations.js';
 export type { CommitConflict, CommitResult } from './reservations.js';
 export { formatExplanation, formatAssignment } from './explain.js';
 export type { PlacementRecord } from './explain.js';
-export { DEFAULT_WEIGHTS, DEFAULT_PUE, REFERENCE_PRICING, EU_COUNTRIES, UNPLACED_PENALTY, TIER_PENALTY, pricePerHour } from './defaults.js';
+export {
+  DEFAULT_WEIGHTS,
+  DEFAULT_PUE,
+  REFERENCE_PRICING,
+  EU_COUNTRIES,
+  UNPLACED_PENALTY,
+  TIER_PENALTY,
+  pricePerHour,
+} from './defaults.js';
 export { FILTERS, SCORERS } from './pipeline.js';
 export * from './filters/index.js';
 export * from './scorers/index.js';

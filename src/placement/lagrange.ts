@@ -19,7 +19,13 @@ export interface LagrangeOutcome {
  * construction (regret order), which local search on the true costs improves; the best feasible
  * result is kept in `p` (never worse than what `p` held on entry). Deterministic.
  */
-export function lagrangianSearch(m: BatchModel, p: Packing, iterations: number, every: number, maxPasses: number): LagrangeOutcome {
+export function lagrangianSearch(
+  m: BatchModel,
+  p: Packing,
+  iterations: number,
+  every: number,
+  maxPasses: number,
+): LagrangeOutcome {
   const items = m.items;
   const n = items.length;
   const cap = p.capacity;
@@ -55,7 +61,8 @@ export function lagrangianSearch(m: BatchModel, p: Packing, iterations: number, 
       }
       value += bc;
       choice[id] = bs;
-      if (bs >= 0) for (let d = 0; d < D; d++) if (cap[bs * D + d] > 0) load[bs * D + d] += p.demand[id * D + d] / cap[bs * D + d];
+      if (bs >= 0)
+        for (let d = 0; d < D; d++) if (cap[bs * D + d] > 0) load[bs * D + d] += p.demand[id * D + d] / cap[bs * D + d];
     }
     let norm = 0;
     for (const s of touched) {
@@ -92,7 +99,9 @@ function construct(m: BatchModel, p: Packing, priced: (id: number, site: number)
   const items = m.items;
   p.restore(new Int32Array(items.length).fill(-1));
   const lists = items.map((it) =>
-    it.candidates.map((c) => ({ site: c.site.index, v: priced(it.id, c.site.index) })).sort((a, b) => a.v - b.v || a.site - b.site),
+    it.candidates
+      .map((c) => ({ site: c.site.index, v: priced(it.id, c.site.index) }))
+      .sort((a, b) => a.v - b.v || a.site - b.site),
   );
   const regret = lists.map((l) => (l.length > 1 ? l[1].v - l[0].v : Infinity));
   const order = items.map((it) => it.id).sort((a, b) => byDescending(regret[a], regret[b]) || a - b);

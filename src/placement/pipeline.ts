@@ -1,8 +1,19 @@
 // The pipeline: filters in the order they run (a site's rejection is counted under the first that fails) and the scorers.
 import type { Filter, Scorer } from './context.js';
 import {
-  carbonCapFilter, categoryFilter, dataLocalityFilter, jurisdictionFilter, latencyFilter, maxPriceFilter, pinnedFilter,
-  providerFilter, quotaFilter, resourcesFilter, runtimeFilter, spreadFilter, taintsFilter,
+  carbonCapFilter,
+  categoryFilter,
+  dataLocalityFilter,
+  jurisdictionFilter,
+  latencyFilter,
+  maxPriceFilter,
+  pinnedFilter,
+  providerFilter,
+  quotaFilter,
+  resourcesFilter,
+  runtimeFilter,
+  spreadFilter,
+  taintsFilter,
 } from './filters/index.js';
 import { balanceScorer, binpackScorer, carbonScorer, latencyScorer, priceScorer } from './scorers/index.js';
 

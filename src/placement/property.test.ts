@@ -85,7 +85,9 @@ describe('placement properties', () => {
         const a = placeBatch(s, requests, { seed, perturbations: 5, lagrangeIterations: 10 });
         expect(verifyDecisions(s, requests, a.decisions)).toEqual([]);
         expect(a.objective).toBeLessThanOrEqual(a.greedyObjective + 1e-9);
-        expect(placeBatch(s, requests, { seed, perturbations: 5, lagrangeIterations: 10 }).decisions).toEqual(a.decisions);
+        expect(placeBatch(s, requests, { seed, perturbations: 5, lagrangeIterations: 10 }).decisions).toEqual(
+          a.decisions,
+        );
       }),
       { ...RUNS, numRuns: 100 },
     );

@@ -5,13 +5,27 @@ import { buildRequest, mergeRequirements } from './request.js';
 
 const app: ApplicationSpec = {
   components: [
-    { name: 'web', artifact: { command: 'web' }, ports: [{ name: 'http', expose: true }], resources: { cpu: '250m', memory: '256Mi' }, replicas: 2 },
-    { name: 'db', artifact: { command: 'db' }, resources: { cpu: 1, memory: '1Gi', storage: '10Gi' }, requirements: { jurisdiction: { allowedCountries: ['DE'] }, latency: [{ area: 'berlin', maxMs: 30 }] } },
+    {
+      name: 'web',
+      artifact: { command: 'web' },
+      ports: [{ name: 'http', expose: true }],
+      resources: { cpu: '250m', memory: '256Mi' },
+      replicas: 2,
+    },
+    {
+      name: 'db',
+      artifact: { command: 'db' },
+      resources: { cpu: 1, memory: '1Gi', storage: '10Gi' },
+      requirements: { jurisdiction: { allowedCountries: ['DE'] }, latency: [{ area: 'berlin', maxMs: 30 }] },
+    },
     { name: 'worker', artifact: { command: 'w' } },
   ],
   requirements: {
     jurisdiction: { euOnly: true, deniedCountries: ['HU'] },
-    latency: [{ area: 'madrid', maxMs: 20 }, { area: 'paris', maxMs: 25, component: 'worker' }],
+    latency: [
+      { area: 'madrid', maxMs: 20 },
+      { area: 'paris', maxMs: 25, component: 'worker' },
+    ],
     weights: { price: 50 },
     tolerations: [{ key: 'a', operator: 'Exists' }],
   },
@@ -23,7 +37,14 @@ describe('buildRequest', () => {
       application: 'shop',
       areas: [{ area: 'madrid' }, { area: 'berlin', replicas: 3 }],
       overrides: { worker: { replicas: 5, resources: { cpu: '2' } } },
-      requirements: { latency: [{ area: 'madrid', maxMs: 10 }], weights: { carbon: 70 }, tolerations: [{ key: 'a', operator: 'Exists' }, { key: 'b', operator: 'Exists' }] },
+      requirements: {
+        latency: [{ area: 'madrid', maxMs: 10 }],
+        weights: { carbon: 70 },
+        tolerations: [
+          { key: 'a', operator: 'Exists' },
+          { key: 'b', operator: 'Exists' },
+        ],
+      },
       placement: { seed: 9, pinned: { db: 'site-1' } },
     };
     const r = buildRequest('shop-ns', 'shop-eu', app, dep);
@@ -36,7 +57,10 @@ describe('buildRequest', () => {
     expect(web.resources).toEqual({ cpu: 250, memory: 256, gpu: 0, storage: 0 });
     expect(web.exposed).toBe(true);
     expect(web.requirements.weights).toEqual({ price: 50, carbon: 70 });
-    expect(web.tolerations).toEqual([{ key: 'a', operator: 'Exists' }, { key: 'b', operator: 'Exists' }]);
+    expect(web.tolerations).toEqual([
+      { key: 'a', operator: 'Exists' },
+      { key: 'b', operator: 'Exists' },
+    ]);
     expect(db.groups).toEqual([
       { area: 'madrid', replicas: 1, latency: [] },
       { area: 'berlin', replicas: 3, latency: [{ area: 'berlin', maxMs: 30 }] },
@@ -63,20 +87,42 @@ describe('buildRequest', () => {
   });
 
   it('targets every component when none is exposed', () => {
-    const plain: ApplicationSpec = { components: [{ name: 'a', artifact: {} }, { name: 'b', artifact: {} }], requirements: { latency: [{ area: 'x', maxMs: 5 }] } };
+    const plain: ApplicationSpec = {
+      components: [
+        { name: 'a', artifact: {} },
+        { name: 'b', artifact: {} },
+      ],
+      requirements: { latency: [{ area: 'x', maxMs: 5 }] },
+    };
     const r = buildRequest('ns', 'd', plain, { application: 'p' });
-    expect(r.components.map((c) => c.groups[0].latency)).toEqual([[{ area: 'x', maxMs: 5 }], [{ area: 'x', maxMs: 5 }]]);
+    expect(r.components.map((c) => c.groups[0].latency)).toEqual([
+      [{ area: 'x', maxMs: 5 }],
+      [{ area: 'x', maxMs: 5 }],
+    ]);
   });
 });
 
 describe('mergeRequirements', () => {
   it.each([
     ['later scalar wins', [{ maxPricePerHour: 1 }, { maxPricePerHour: 2 }], { maxPricePerHour: 2 }],
-    ['nested fields merge', [{ spread: { sites: true } }, { spread: { providers: true } }], { spread: { sites: true, providers: true } }],
-    ['provider attributes merge by key', [{ providerAttributes: { attributes: { a: '1' }, headquartersEU: true } }, { providerAttributes: { attributes: { b: '2' } } }],
-      { providerAttributes: { attributes: { a: '1', b: '2' }, headquartersEU: true } }],
-    ['categories override per field', [{ categories: { allowed: ['cloud'] as const } }, { categories: { preferred: ['cloud'] as const } }],
-      { categories: { allowed: ['cloud'], preferred: ['cloud'] } }],
+    [
+      'nested fields merge',
+      [{ spread: { sites: true } }, { spread: { providers: true } }],
+      { spread: { sites: true, providers: true } },
+    ],
+    [
+      'provider attributes merge by key',
+      [
+        { providerAttributes: { attributes: { a: '1' }, headquartersEU: true } },
+        { providerAttributes: { attributes: { b: '2' } } },
+      ],
+      { providerAttributes: { attributes: { a: '1', b: '2' }, headquartersEU: true } },
+    ],
+    [
+      'categories override per field',
+      [{ categories: { allowed: ['cloud'] as const } }, { categories: { preferred: ['cloud'] as const } }],
+      { categories: { allowed: ['cloud'], preferred: ['cloud'] } },
+    ],
     ['undefined layers are skipped', [undefined, { maxCarbonIntensity: 100 }, undefined], { maxCarbonIntensity: 100 }],
   ] as const)('%s', (_name, layers, expected) => {
     expect(mergeRequirements(...(layers as unknown as Parameters<typeof mergeRequirements>))).toEqual(expected);

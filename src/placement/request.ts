@@ -1,6 +1,13 @@
 // Turns an Application and a Deployment into a PlacementRequest: merged requirements, overrides, replicas per area.
 import { mebibytes, milliCpu } from '../model/index.js';
-import type { ApplicationSpec, Component, DeploymentSpec, Requirements, Resources, Toleration } from '../model/index.js';
+import type {
+  ApplicationSpec,
+  Component,
+  DeploymentSpec,
+  Requirements,
+  Resources,
+  Toleration,
+} from '../model/index.js';
 import type { Amounts, LatencyBound, PlacementRequest, ReplicaGroup, RequestComponent } from './types.js';
 
 /** Requested when a component states no resources (and assumed for such workloads in snapshots). */
@@ -64,9 +71,15 @@ export function exposedComponents(app: ApplicationSpec): Set<string> {
  * their own component. A later layer replaces an earlier one's bound for the same area; within one
  * layer the tighter bound wins.
  */
-export function resolveLatency(app: ApplicationSpec, dep: DeploymentSpec, component: Component, exposed: Set<string>): Map<string, number> {
+export function resolveLatency(
+  app: ApplicationSpec,
+  dep: DeploymentSpec,
+  component: Component,
+  exposed: Set<string>,
+): Map<string, number> {
   const result = new Map<string, number>();
-  const targets = (named: string | undefined): boolean => (named === undefined ? exposed.has(component.name) : named === component.name);
+  const targets = (named: string | undefined): boolean =>
+    named === undefined ? exposed.has(component.name) : named === component.name;
   const layers: { entries: Requirements['latency']; own: boolean }[] = [
     { entries: app.requirements?.latency, own: false },
     { entries: component.requirements?.latency, own: true },
@@ -90,7 +103,12 @@ export function resolveLatency(app: ApplicationSpec, dep: DeploymentSpec, compon
  * area is one of the deployment's areas binds the replicas serving that area only; one whose area is
  * not (or when the deployment has no areas) binds every replica of the components it targets.
  */
-export function buildRequest(namespace: string, name: string, app: ApplicationSpec, dep: DeploymentSpec): PlacementRequest {
+export function buildRequest(
+  namespace: string,
+  name: string,
+  app: ApplicationSpec,
+  dep: DeploymentSpec,
+): PlacementRequest {
   const exposed = exposedComponents(app);
   const areas = dep.areas ?? [];
   const areaNames = new Set(areas.map((a) => a.area));
@@ -98,7 +116,9 @@ export function buildRequest(namespace: string, name: string, app: ApplicationSp
     const override = dep.overrides?.[c.name];
     const merged = mergeRequirements(app.requirements, c.requirements, dep.requirements);
     const latency = resolveLatency(app, dep, c, exposed);
-    const everywhere: LatencyBound[] = [...latency].filter(([a]) => !areaNames.has(a)).map(([area, maxMs]) => ({ area, maxMs }));
+    const everywhere: LatencyBound[] = [...latency]
+      .filter(([a]) => !areaNames.has(a))
+      .map(([area, maxMs]) => ({ area, maxMs }));
     const groups: ReplicaGroup[] =
       areas.length === 0
         ? [{ replicas: override?.replicas ?? c.replicas ?? 1, latency: everywhere }]
@@ -107,7 +127,9 @@ export function buildRequest(namespace: string, name: string, app: ApplicationSp
             replicas: override?.replicas ?? a.replicas ?? c.replicas ?? 1,
             latency: [...(latency.has(a.area) ? [{ area: a.area, maxMs: latency.get(a.area)! }] : []), ...everywhere],
           }));
-    const resources = override?.resources ? { ...(c.resources ?? DEFAULT_REQUEST), ...override.resources } : c.resources;
+    const resources = override?.resources
+      ? { ...(c.resources ?? DEFAULT_REQUEST), ...override.resources }
+      : c.resources;
     const pinned = dep.placement?.pinned?.[c.name];
     const { latency: _dropped, tolerations, ...requirements } = merged;
     return {

@@ -16,7 +16,10 @@ describe('Reservations', () => {
     const d1 = place(s, req([comp('api', { resources: { cpu: 1500, memory: 100, gpu: 0, storage: 0 } })], 'd1'));
     const d2 = place(s, req([comp('api', { resources: { cpu: 1000, memory: 100, gpu: 0, storage: 0 } })], 'd2'));
     expect(ledger.tryCommit(d1, s)).toEqual({ ok: true });
-    expect(ledger.tryCommit(d2, s)).toEqual({ ok: false, conflicts: [{ site: 'a', dimension: 'cpu', requested: 1000, free: 500 }] });
+    expect(ledger.tryCommit(d2, s)).toEqual({
+      ok: false,
+      conflicts: [{ site: 'a', dimension: 'cpu', requested: 1000, free: 500 }],
+    });
     expect(ledger.reservedOn('a')).toEqual({ cpu: 1500, memory: 100, gpu: 0, storage: 0 });
     // Re-deciding the same deployment replaces its own reservation instead of stacking on it.
     expect(ledger.tryCommit(d1, s)).toEqual({ ok: true });
@@ -29,13 +32,51 @@ describe('Reservations', () => {
   it('makes later decisions see reserved capacity', () => {
     const s = snap([site('a', { allocatable: one }), site('b', { allocatable: one, near: 'paris' })]);
     const ledger = new Reservations();
-    const first = place(s, req([comp('api', { resources: { cpu: 3000, memory: 100, gpu: 0, storage: 0 }, groups: [{ area: 'berlin', replicas: 1, latency: [] }] })], 'd1'), { reservations: ledger });
+    const first = place(
+      s,
+      req(
+        [
+          comp('api', {
+            resources: { cpu: 3000, memory: 100, gpu: 0, storage: 0 },
+            groups: [{ area: 'berlin', replicas: 1, latency: [] }],
+          }),
+        ],
+        'd1',
+      ),
+      { reservations: ledger },
+    );
     expect(first.assignments[0].site).toBe('a');
     expect(ledger.tryCommit(first, s).ok).toBe(true);
-    const second = place(s, req([comp('api', { resources: { cpu: 3000, memory: 100, gpu: 0, storage: 0 }, groups: [{ area: 'berlin', replicas: 1, latency: [] }] })], 'd2'), { reservations: ledger });
+    const second = place(
+      s,
+      req(
+        [
+          comp('api', {
+            resources: { cpu: 3000, memory: 100, gpu: 0, storage: 0 },
+            groups: [{ area: 'berlin', replicas: 1, latency: [] }],
+          }),
+        ],
+        'd2',
+      ),
+      { reservations: ledger },
+    );
     expect(second.assignments[0].site).toBe('b');
     // The owner's own reservation does not block its re-decision.
-    expect(place(s, req([comp('api', { resources: { cpu: 3000, memory: 100, gpu: 0, storage: 0 }, groups: [{ area: 'berlin', replicas: 1, latency: [] }] })], 'd1'), { reservations: ledger }).assignments[0].site).toBe('a');
+    expect(
+      place(
+        s,
+        req(
+          [
+            comp('api', {
+              resources: { cpu: 3000, memory: 100, gpu: 0, storage: 0 },
+              groups: [{ area: 'berlin', replicas: 1, latency: [] }],
+            }),
+          ],
+          'd1',
+        ),
+        { reservations: ledger },
+      ).assignments[0].site,
+    ).toBe('a');
   });
 
   it('checks against the last observed snapshot when given none', () => {
@@ -51,15 +92,25 @@ describe('Reservations', () => {
   it('rejects a decision naming a site the snapshot does not know', () => {
     const s = snap([site('a')]);
     const d = { ...place(s, req([comp('api')])), usage: [{ site: 'gone', cpu: 1, memory: 1, gpu: 0, storage: 0 }] };
-    expect(new Reservations().tryCommit(d, s)).toEqual({ ok: false, conflicts: [{ site: 'gone', dimension: 'site', requested: 0, free: 0 }] });
+    expect(new Reservations().tryCommit(d, s)).toEqual({
+      ok: false,
+      conflicts: [{ site: 'gone', dimension: 'site', requested: 0, free: 0 }],
+    });
   });
 
   it.each([[1], [2], [3]])('many deployments racing for the last capacity never overcommit (seed %d)', async (seed) => {
     // Room for exactly 5 replicas of 700m on the edge; 40 deployments want 1 or 2 each, deciding concurrently.
-    const s = snap([site('last', { category: 'far-edge', allocatable: { cpu: 3500, memory: 100_000, gpu: 0, storage: 0 } })]);
+    const s = snap([
+      site('last', { category: 'far-edge', allocatable: { cpu: 3500, memory: 100_000, gpu: 0, storage: 0 } }),
+    ]);
     const ledger = new Reservations();
     const rng = new Prng(seed);
-    const requests = Array.from({ length: 40 }, (_, i) => req([comp('api', { replicas: 1 + (i % 2), resources: { cpu: 700, memory: 10, gpu: 0, storage: 0 } })], `dep-${i}`));
+    const requests = Array.from({ length: 40 }, (_, i) =>
+      req(
+        [comp('api', { replicas: 1 + (i % 2), resources: { cpu: 700, memory: 10, gpu: 0, storage: 0 } })],
+        `dep-${i}`,
+      ),
+    );
     const delays = requests.map(() => [rng.int(3), rng.int(3)]);
     const yieldTimes = async (n: number) => {
       for (let i = 0; i < n; i++) await new Promise<void>((r) => setImmediate(r));
@@ -88,8 +139,21 @@ describe('Reservations', () => {
   it('without reservations only the first committer of a site wins', () => {
     const s = snap([site('last', { allocatable: { cpu: 1000, memory: 1000, gpu: 0, storage: 0 } })]);
     const ledger = new Reservations();
-    const decisions = Array.from({ length: 10 }, (_, i) => place(s, req([comp('api', { resources: { cpu: 1000, memory: 1, gpu: 0, storage: 0 } })], `d${i}`)));
+    const decisions = Array.from({ length: 10 }, (_, i) =>
+      place(s, req([comp('api', { resources: { cpu: 1000, memory: 1, gpu: 0, storage: 0 } })], `d${i}`)),
+    );
     expect(decisions.every((d) => d.assignments.length === 1)).toBe(true);
-    expect(decisions.map((d) => ledger.tryCommit(d, s).ok)).toEqual([true, false, false, false, false, false, false, false, false, false]);
+    expect(decisions.map((d) => ledger.tryCommit(d, s).ok)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

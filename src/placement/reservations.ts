@@ -11,7 +11,8 @@ export interface CommitConflict {
   readonly free: number;
 }
 
-export type CommitResult = { readonly ok: true } | { readonly ok: false; readonly conflicts: readonly CommitConflict[] };
+export type CommitResult =
+  { readonly ok: true } | { readonly ok: false; readonly conflicts: readonly CommitConflict[] };
 
 const DIMS = ['gpu', 'cpu', 'memory', 'storage'] as const;
 
@@ -41,7 +42,11 @@ export class Reservations {
   clone(): Reservations {
     const c = new Reservations();
     c.latest = this.latest;
-    for (const [k, usage] of this.byKey) c.byKey.set(k, usage.map((u) => ({ ...u })));
+    for (const [k, usage] of this.byKey)
+      c.byKey.set(
+        k,
+        usage.map((u) => ({ ...u })),
+      );
     for (const [site, t] of this.totals) c.totals.set(site, { ...t });
     return c;
   }

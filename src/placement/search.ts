@@ -83,7 +83,13 @@ class TopK {
 }
 
 function newStats(plan: Plan): SearchStats {
-  return { rejected: plan.filters.map(() => new Map<number, number>()), feasible: 0, examined: 0, notExamined: 0, deferred: 0 };
+  return {
+    rejected: plan.filters.map(() => new Map<number, number>()),
+    feasible: 0,
+    examined: 0,
+    notExamined: 0,
+    deferred: 0,
+  };
 }
 
 function count(stats: SearchStats, filter: number, code: number, n: number): void {
@@ -92,7 +98,13 @@ function count(stats: SearchStats, filter: number, code: number, n: number): voi
 }
 
 /** Runs the filters not already known to pass; true when the site passes (a rejection is counted). */
-function evaluate(site: SnapshotSite, passMask: number, ctx: PlacementContext, plan: Plan, stats: SearchStats): boolean {
+function evaluate(
+  site: SnapshotSite,
+  passMask: number,
+  ctx: PlacementContext,
+  plan: Plan,
+  stats: SearchStats,
+): boolean {
   const filters = plan.filters;
   for (let i = 0; i < filters.length; i++) {
     if (passMask & (1 << i)) continue;

@@ -26,7 +26,12 @@ function randomSites(n: number, seed: number): SiteInput[] {
 }
 
 describe('site index', () => {
-  it.each([[1, 16], [50, 4], [300, 16], [1000, 8]])('%d sites, leaf size %d', (n, leafSize) => {
+  it.each([
+    [1, 16],
+    [50, 4],
+    [300, 16],
+    [1000, 8],
+  ])('%d sites, leaf size %d', (n, leafSize) => {
     const s = snap(randomSites(n, n), { leafSize });
     const seen = new Set<number>();
     for (const root of s.index.roots) {

@@ -64,7 +64,11 @@ export interface SiteIndex {
 export const DEFAULT_LEAF_SIZE = 16;
 
 /** Builds the index; deterministic for a given site list. */
-export function buildSiteIndex(sites: readonly SnapshotSite[], providerCount: number, leafSize = DEFAULT_LEAF_SIZE): SiteIndex {
+export function buildSiteIndex(
+  sites: readonly SnapshotSite[],
+  providerCount: number,
+  leafSize = DEFAULT_LEAF_SIZE,
+): SiteIndex {
   const groups = new Map<string, number[]>();
   for (const s of sites) {
     const key = `${s.country}\u0000${CATEGORIES.indexOf(s.category)}`;
@@ -96,7 +100,12 @@ export function buildSiteIndex(sites: readonly SnapshotSite[], providerCount: nu
     members.forEach((siteIndex, i) => (order[offset + i] = siteIndex));
     const first = sites[members[0]];
     const id = roots.length;
-    roots.push({ id, country: first.country, category: first.category, node: build(id, offset, offset + members.length) });
+    roots.push({
+      id,
+      country: first.country,
+      category: first.category,
+      node: build(id, offset, offset + members.length),
+    });
     offset += members.length;
   }
   const positionOf = new Int32Array(sites.length);
@@ -106,7 +115,10 @@ export function buildSiteIndex(sites: readonly SnapshotSite[], providerCount: nu
 
 /** Sorts order[start, end) along the wider geographic axis so halves are compact cells. */
 function splitByWiderAxis(sites: readonly SnapshotSite[], order: Int32Array, start: number, end: number): void {
-  let minLat = Infinity, maxLat = -Infinity, minLon = Infinity, maxLon = -Infinity;
+  let minLat = Infinity,
+    maxLat = -Infinity,
+    minLon = Infinity,
+    maxLon = -Infinity;
   for (let i = start; i < end; i++) {
     const s = sites[order[i]];
     minLat = Math.min(minLat, s.latitude);
@@ -125,10 +137,17 @@ function splitByWiderAxis(sites: readonly SnapshotSite[], order: Int32Array, sta
 }
 
 function summarise(
-  sites: readonly SnapshotSite[], order: Int32Array, root: number, start: number, end: number,
-  left: IndexNode | null, right: IndexNode | null, words: number,
+  sites: readonly SnapshotSite[],
+  order: Int32Array,
+  root: number,
+  start: number,
+  end: number,
+  left: IndexNode | null,
+  right: IndexNode | null,
+  words: number,
 ): IndexNode {
-  let lat = 0, lon = 0;
+  let lat = 0,
+    lon = 0;
   for (let i = start; i < end; i++) {
     lat += sites[order[i]].latitude;
     lon += sites[order[i]].longitude;
@@ -138,10 +157,25 @@ function summarise(
   const longitude = lon / count;
   const providerMask = new Uint32Array(words);
   const n = {
-    radiusKm: 0, maxFreeCpu: -Infinity, maxFreeMemory: -Infinity, maxFreeGpu: -Infinity, maxFreeStorage: -Infinity,
-    minCpuHour: Infinity, minMemoryGiBHour: Infinity, minGpuHour: Infinity, minStorageGiBHour: Infinity,
-    minCarbon: Infinity, maxCarbon: -Infinity, minCpuFrac: Infinity, minMemoryFrac: Infinity, maxAllocCpu: 0, maxAllocMemory: 0,
-    hasUnknownProvider: false, runtimeAny: 0, runtimeAll: ~0, allClean: true,
+    radiusKm: 0,
+    maxFreeCpu: -Infinity,
+    maxFreeMemory: -Infinity,
+    maxFreeGpu: -Infinity,
+    maxFreeStorage: -Infinity,
+    minCpuHour: Infinity,
+    minMemoryGiBHour: Infinity,
+    minGpuHour: Infinity,
+    minStorageGiBHour: Infinity,
+    minCarbon: Infinity,
+    maxCarbon: -Infinity,
+    minCpuFrac: Infinity,
+    minMemoryFrac: Infinity,
+    maxAllocCpu: 0,
+    maxAllocMemory: 0,
+    hasUnknownProvider: false,
+    runtimeAny: 0,
+    runtimeAll: ~0,
+    allClean: true,
   };
   for (let i = start; i < end; i++) {
     const s = sites[order[i]];

@@ -8,7 +8,10 @@ import { comp, req, site, snap } from './testing/fixtures.js';
 
 describe('createSnapshot', () => {
   it('fills defaults and derives carbon, cleanliness and provider index', () => {
-    const s = snap([site('a', { category: 'far-edge', pricing: { cpuHour: 0.5 } }), site('b', { provider: 'nobody', taints: [{ key: 'x', effect: 'PreferNoSchedule' }] })]);
+    const s = snap([
+      site('a', { category: 'far-edge', pricing: { cpuHour: 0.5 } }),
+      site('b', { provider: 'nobody', taints: [{ key: 'x', effect: 'PreferNoSchedule' }] }),
+    ]);
     const a = s.siteByName('a')!;
     expect(a.pue).toBe(DEFAULT_PUE['far-edge']);
     expect(a.carbonIntensity).toBeCloseTo(301 * DEFAULT_PUE['far-edge'], 9);
@@ -27,9 +30,14 @@ describe('createSnapshot', () => {
     const s = snap(sites, { latency: { fn: matrixLatency({ berlin: { near: 40 } }), bound: 'physics' } });
     const berlin = s.areaByName('berlin')!;
     expect(s.latencyMs(berlin, s.siteByName('near')!)).toBe(40);
-    expect(s.latencyMs(berlin, s.siteByName('far')!)).toBeCloseTo(modelRttMs(berlin, s.siteByName('far')!, 'far-edge'), 9);
+    expect(s.latencyMs(berlin, s.siteByName('far')!)).toBeCloseTo(
+      modelRttMs(berlin, s.siteByName('far')!, 'far-edge'),
+      9,
+    );
     // The measured 40 ms breaks the 35 ms bound, although the model would say 2 ms for this site.
-    const r = req([comp('api', { groups: [{ area: 'berlin', replicas: 1, latency: [{ area: 'berlin', maxMs: 35 }] }] })]);
+    const r = req([
+      comp('api', { groups: [{ area: 'berlin', replicas: 1, latency: [{ area: 'berlin', maxMs: 35 }] }] }),
+    ]);
     expect(place(s, r).assignments[0].site).toBe('far');
     expect(place(s, r).explanation[0].reasons).toEqual(['1 over 35 ms from Berlin']);
     expect(place(s, r).assignments).toEqual(placeExhaustive(s, r).assignments);
@@ -46,7 +54,16 @@ describe('createSnapshot', () => {
 
   it.each([
     ['sites', () => snap([site('a'), site('a')])],
-    ['providers', () => snap([site('a')], { providers: [{ name: 'p', headquartersCountry: 'DE' }, { name: 'p', headquartersCountry: 'FR' }] })],
+    [
+      'providers',
+      () =>
+        snap([site('a')], {
+          providers: [
+            { name: 'p', headquartersCountry: 'DE' },
+            { name: 'p', headquartersCountry: 'FR' },
+          ],
+        }),
+    ],
   ])('rejects duplicate %s', (_what, make) => {
     expect(make).toThrow(/duplicate/);
   });

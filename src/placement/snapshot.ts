@@ -7,7 +7,17 @@ import { DEFAULT_PUE, REFERENCE_PRICING, ZERO } from './defaults.js';
 import { hashString } from './prng.js';
 import { buildSiteIndex, DEFAULT_LEAF_SIZE } from './site-index.js';
 import type {
-  Amounts, AreaInput, LatencyFn, Pricing, ProviderInput, SiteInput, Snapshot, SnapshotArea, SnapshotProvider, SnapshotSite, SnapshotInput,
+  Amounts,
+  AreaInput,
+  LatencyFn,
+  Pricing,
+  ProviderInput,
+  SiteInput,
+  Snapshot,
+  SnapshotArea,
+  SnapshotProvider,
+  SnapshotSite,
+  SnapshotInput,
 } from './types.js';
 
 /** The default latency: topology's fibre-distance model, which the index can bound exactly. */
@@ -17,7 +27,10 @@ export const modelledLatency: LatencyFn = (area, site) => modelRttMs(area, site,
  * Latency from a matrix of measured round-trip times (area name → site name → ms), falling back to
  * the model where a pair is missing. Measured RTTs respect physics, so pair it with bound 'physics'.
  */
-export function matrixLatency(matrix: Readonly<Record<string, Readonly<Record<string, number>>>>, fallback: LatencyFn = modelledLatency): LatencyFn {
+export function matrixLatency(
+  matrix: Readonly<Record<string, Readonly<Record<string, number>>>>,
+  fallback: LatencyFn = modelledLatency,
+): LatencyFn {
   return (area, site) => matrix[area.name]?.[site.name] ?? fallback(area, site);
 }
 

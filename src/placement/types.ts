@@ -1,5 +1,14 @@
 // Data shapes of the placement engine: the immutable snapshot, the request, options and the decision.
-import type { Assignment, Category, ComponentExplanation, DeploymentStatus, Requirements, RuntimeKind, Taint, Toleration } from '../model/index.js';
+import type {
+  Assignment,
+  Category,
+  ComponentExplanation,
+  DeploymentStatus,
+  Requirements,
+  RuntimeKind,
+  Taint,
+  Toleration,
+} from '../model/index.js';
 import type { CarbonSource } from '../sustainability/index.js';
 import type { SiteIndex } from './site-index.js';
 
@@ -203,7 +212,12 @@ export interface DataLocalityHook {
 
 /** Checks a tenant's quota before a replica lands on a site; a string is the rejection reason. */
 export interface QuotaHook {
-  check(input: { namespace: string; component: RequestComponent; site: SnapshotSite; placed: Amounts }): string | undefined;
+  check(input: {
+    namespace: string;
+    component: RequestComponent;
+    site: SnapshotSite;
+    placed: Amounts;
+  }): string | undefined;
 }
 
 export interface PlacementHooks {

@@ -6,15 +6,25 @@ import type { Assignment, Decision, RequestComponent } from './types.js';
 import { verifyDecisions } from './verify.js';
 
 const s = snap([
-  site('de'), site('de2'), site('fr', { near: 'paris', provider: 'us-hyper' }), site('ch', { country: 'CH', category: 'cloud' }),
-  site('down', { ready: false }), site('full', { allocatable: { cpu: 600, memory: 8192, gpu: 0, storage: 0 } }),
-  site('k8s', { runtimes: ['kubernetes'] }), site('pl', { near: 'warsaw', pricing: { cpuHour: 1 } }),
+  site('de'),
+  site('de2'),
+  site('fr', { near: 'paris', provider: 'us-hyper' }),
+  site('ch', { country: 'CH', category: 'cloud' }),
+  site('down', { ready: false }),
+  site('full', { allocatable: { cpu: 600, memory: 8192, gpu: 0, storage: 0 } }),
+  site('k8s', { runtimes: ['kubernetes'] }),
+  site('pl', { near: 'warsaw', pricing: { cpuHour: 1 } }),
 ]);
 
 function decisionFor(c: RequestComponent, sites: string[]): [Decision, ReturnType<typeof req>] {
   const r = req([c]);
   const base = place(s, req([comp('noop', { replicas: 0 })]));
-  const assignments: Assignment[] = sites.map((site, i) => ({ component: c.name, replica: i, ...(c.groups[0].area ? { area: c.groups[0].area } : {}), site }));
+  const assignments: Assignment[] = sites.map((site, i) => ({
+    component: c.name,
+    replica: i,
+    ...(c.groups[0].area ? { area: c.groups[0].area } : {}),
+    site,
+  }));
   return [{ ...base, namespace: r.namespace, name: r.name, assignments, unplaced: [] }, r];
 }
 
@@ -24,7 +34,12 @@ describe('verifyDecisions', () => {
     ['jurisdiction', comp('api', { requirements: { jurisdiction: { euOnly: true } } }), ['ch'], ['jurisdiction']],
     ['category', comp('api', { requirements: { categories: { allowed: ['near-edge'] } } }), ['ch'], ['category']],
     ['provider', comp('api', { requirements: { providerAttributes: { headquartersEU: true } } }), ['fr'], ['provider']],
-    ['latency', comp('api', { groups: [{ replicas: 1, latency: [{ area: 'berlin', maxMs: 5 }] }] }), ['fr'], ['latency']],
+    [
+      'latency',
+      comp('api', { groups: [{ replicas: 1, latency: [{ area: 'berlin', maxMs: 5 }] }] }),
+      ['fr'],
+      ['latency'],
+    ],
     ['runtime', comp('api'), ['k8s'], ['runtime']],
     ['taints', comp('api'), ['down'], ['taints']],
     ['price', comp('api', { requirements: { maxPricePerHour: 0.1 } }), ['pl'], ['price']],
@@ -44,6 +59,8 @@ describe('verifyDecisions', () => {
     const b = decisionFor(comp('api'), ['full']);
     const rb = { ...b[1], name: 'other' };
     expect(verifyDecisions(s, [a[1]], [a[0]])).toEqual([]);
-    expect(verifyDecisions(s, [a[1], rb], [a[0], { ...b[0], name: 'other' }]).map((v) => v.constraint)).toEqual(['capacity']);
+    expect(verifyDecisions(s, [a[1], rb], [a[0], { ...b[0], name: 'other' }]).map((v) => v.constraint)).toEqual([
+      'capacity',
+    ]);
   });
 });

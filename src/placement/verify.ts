@@ -16,7 +16,9 @@ const matches = (tols: readonly Toleration[], key: string, value: string | undef
   tols.some(
     (t) =>
       (t.effect === undefined || t.effect === effect) &&
-      ((t.key === undefined || t.key === '') ? t.operator === 'Exists' : t.key === key && (t.operator === 'Exists' || (t.value ?? '') === (value ?? ''))),
+      (t.key === undefined || t.key === ''
+        ? t.operator === 'Exists'
+        : t.key === key && (t.operator === 'Exists' || (t.value ?? '') === (value ?? ''))),
   );
 
 /**
@@ -24,7 +26,11 @@ const matches = (tols: readonly Toleration[], key: string, value: string | undef
  * structure, pinning, category, jurisdiction, carbon cap, provider attributes, latency bounds, runtime,
  * readiness/maintenance/taints, price cap, spread, and capacity on every dimension a decision adds to.
  */
-export function verifyDecisions(snapshot: Snapshot, requests: readonly PlacementRequest[], decisions: readonly Decision[]): Violation[] {
+export function verifyDecisions(
+  snapshot: Snapshot,
+  requests: readonly PlacementRequest[],
+  decisions: readonly Decision[],
+): Violation[] {
   const out: Violation[] = [];
   const byKey = new Map(requests.map((r) => [reservationKey(r), r]));
   const added = new Map<string, { cpu: number; memory: number; gpu: number; storage: number }>();
@@ -36,13 +42,21 @@ export function verifyDecisions(snapshot: Snapshot, requests: readonly Placement
       continue;
     }
     const bad = (constraint: string, detail: string, replica?: string, site?: string) =>
-      out.push({ deployment: dep, constraint, detail, ...(replica !== undefined ? { replica } : {}), ...(site !== undefined ? { site } : {}) });
+      out.push({
+        deployment: dep,
+        constraint,
+        detail,
+        ...(replica !== undefined ? { replica } : {}),
+        ...(site !== undefined ? { site } : {}),
+      });
     for (const c of req.components) {
       const want = c.groups.reduce((s, g) => s + Math.max(0, g.replicas), 0);
       const mine = d.assignments.filter((a) => a.component === c.name);
       const unplaced = d.unplaced.filter((u) => u.startsWith(`${c.name}/`)).length;
-      if (mine.length + unplaced !== want) bad('structure', `${c.name}: ${mine.length} placed + ${unplaced} unplaced != ${want}`);
-      if (new Set(mine.map((a) => a.replica)).size !== mine.length) bad('structure', `${c.name}: duplicate replica numbers`);
+      if (mine.length + unplaced !== want)
+        bad('structure', `${c.name}: ${mine.length} placed + ${unplaced} unplaced != ${want}`);
+      if (new Set(mine.map((a) => a.replica)).size !== mine.length)
+        bad('structure', `${c.name}: duplicate replica numbers`);
       const sitesUsed = new Set<string>();
       const providersUsed = new Set<string>();
       for (const a of mine) {
@@ -59,35 +73,48 @@ export function verifyDecisions(snapshot: Snapshot, requests: readonly Placement
         if (c.pinnedSite !== undefined && s.name !== c.pinnedSite) v('pinned', `pinned to ${c.pinnedSite}`);
         if (r.categories?.allowed && !r.categories.allowed.includes(s.category)) v('category', s.category);
         const j = r.jurisdiction;
-        if (j?.allowedCountries && !j.allowedCountries.includes(s.country)) v('jurisdiction', `${s.country} not allowed`);
+        if (j?.allowedCountries && !j.allowedCountries.includes(s.country))
+          v('jurisdiction', `${s.country} not allowed`);
         if (j?.deniedCountries?.includes(s.country)) v('jurisdiction', `${s.country} denied`);
         if (j?.euOnly && !EU_COUNTRIES.has(s.country)) v('jurisdiction', `${s.country} outside the EU`);
-        if (r.maxCarbonIntensity !== undefined && s.gridIntensity * s.pue > r.maxCarbonIntensity + 1e-9) v('carbon', 'above cap');
+        if (r.maxCarbonIntensity !== undefined && s.gridIntensity * s.pue > r.maxCarbonIntensity + 1e-9)
+          v('carbon', 'above cap');
         const pa = r.providerAttributes;
         if (pa) {
           const p = snapshot.providerByName(s.provider);
           if (!p) v('provider', 'unknown provider');
           else {
-            if (pa.headquartersCountries && !pa.headquartersCountries.includes(p.headquartersCountry)) v('provider', 'headquarters');
+            if (pa.headquartersCountries && !pa.headquartersCountries.includes(p.headquartersCountry))
+              v('provider', 'headquarters');
             if (pa.headquartersEU && !EU_COUNTRIES.has(p.headquartersCountry)) v('provider', 'headquarters outside EU');
-            for (const cert of pa.certifications ?? []) if (!p.certifications.includes(cert)) v('provider', `lacks ${cert}`);
-            for (const [k, val] of Object.entries(pa.attributes ?? {})) if (p.attributes[k] !== val) v('provider', `attribute ${k}`);
+            for (const cert of pa.certifications ?? [])
+              if (!p.certifications.includes(cert)) v('provider', `lacks ${cert}`);
+            for (const [k, val] of Object.entries(pa.attributes ?? {}))
+              if (p.attributes[k] !== val) v('provider', `attribute ${k}`);
           }
         }
         for (const b of group?.latency ?? []) {
           const area = snapshot.areaByName(b.area);
           if (!area) v('latency', `unknown area ${b.area}`);
-          else if (snapshot.latencyMs(area, s) > b.maxMs) v('latency', `${snapshot.latencyMs(area, s)} ms > ${b.maxMs} ms from ${b.area}`);
+          else if (snapshot.latencyMs(area, s) > b.maxMs)
+            v('latency', `${snapshot.latencyMs(area, s)} ms > ${b.maxMs} ms from ${b.area}`);
         }
         if (!s.runtimes.includes(c.runtime)) v('runtime', c.runtime);
         const tol = c.tolerations;
         if (!s.ready && !matches(tol, 'continuum.io/not-ready', undefined, 'NoSchedule')) v('taints', 'not ready');
-        if (s.unschedulable && !matches(tol, 'continuum.io/unschedulable', undefined, 'NoSchedule')) v('taints', 'maintenance');
-        for (const t of s.taints) if (t.effect !== 'PreferNoSchedule' && !matches(tol, t.key, t.value, t.effect)) v('taints', t.key);
+        if (s.unschedulable && !matches(tol, 'continuum.io/unschedulable', undefined, 'NoSchedule'))
+          v('taints', 'maintenance');
+        for (const t of s.taints)
+          if (t.effect !== 'PreferNoSchedule' && !matches(tol, t.key, t.value, t.effect)) v('taints', t.key);
         const res = c.resources;
         if (res.gpu > 0 && c.gpuModel !== undefined && s.gpuModel !== c.gpuModel) v('resources', 'gpu model');
-        const price = (res.cpu / 1000) * s.pricing.cpuHour + (res.memory / 1024) * s.pricing.memoryGiBHour + res.gpu * s.pricing.gpuHour + (res.storage / 1024) * s.pricing.storageGiBHour;
-        if (r.maxPricePerHour !== undefined && price > r.maxPricePerHour + 1e-12) v('price', `${price} > ${r.maxPricePerHour}`);
+        const price =
+          (res.cpu / 1000) * s.pricing.cpuHour +
+          (res.memory / 1024) * s.pricing.memoryGiBHour +
+          res.gpu * s.pricing.gpuHour +
+          (res.storage / 1024) * s.pricing.storageGiBHour;
+        if (r.maxPricePerHour !== undefined && price > r.maxPricePerHour + 1e-12)
+          v('price', `${price} > ${r.maxPricePerHour}`);
         if (r.spread?.sites && sitesUsed.has(s.name)) v('spread', 'two replicas on one site');
         if (r.spread?.providers && providersUsed.has(s.provider)) v('spread', 'two replicas at one provider');
         sitesUsed.add(s.name);
@@ -105,7 +132,12 @@ export function verifyDecisions(snapshot: Snapshot, requests: readonly Placement
     const s = snapshot.siteByName(name)!;
     for (const dim of ['cpu', 'memory', 'gpu', 'storage'] as const) {
       if (t[dim] > 0 && s.allocated[dim] + t[dim] > s.allocatable[dim]) {
-        out.push({ deployment: '*', site: name, constraint: 'capacity', detail: `${dim}: ${s.allocated[dim]} + ${t[dim]} > ${s.allocatable[dim]}` });
+        out.push({
+          deployment: '*',
+          site: name,
+          constraint: 'capacity',
+          detail: `${dim}: ${s.allocated[dim]} + ${t[dim]} > ${s.allocatable[dim]}`,
+        });
       }
     }
   }

@@ -44,11 +44,26 @@ export function tokenPurpose(token: string): 'bootstrap' | 'access' | 'opaque' {
  * (TokenRevoked, TokenExpired, ...): an operator must issue a new one, so store the result before
  * using it. Connection failures throw TransportError and can be retried.
  */
-export async function exchangeBootstrap(server: string, bootstrapToken: string, opts: ExchangeOptions = {}): Promise<AgentCredential> {
-  const http = new HttpClient({ server, token: bootstrapToken, ca: opts.ca, timeoutMs: opts.timeoutMs ?? 15_000, userAgent: 'continuum-agent' });
+export async function exchangeBootstrap(
+  server: string,
+  bootstrapToken: string,
+  opts: ExchangeOptions = {},
+): Promise<AgentCredential> {
+  const http = new HttpClient({
+    server,
+    token: bootstrapToken,
+    ca: opts.ca,
+    timeoutMs: opts.timeoutMs ?? 15_000,
+    userAgent: 'continuum-agent',
+  });
   const r = await http.json<Partial<AgentCredential>>('POST', AGENT_BOOTSTRAP_PATH);
   const b = r.body;
-  if (typeof b?.token !== 'string' || typeof b.site !== 'string' || typeof b.tokenId !== 'string' || typeof b.expiresAt !== 'string') {
+  if (
+    typeof b?.token !== 'string' ||
+    typeof b.site !== 'string' ||
+    typeof b.tokenId !== 'string' ||
+    typeof b.expiresAt !== 'string'
+  ) {
     throw new ApiError('Internal', 'the bootstrap exchange returned an unexpected answer');
   }
   return { token: b.token, site: b.site, tokenId: b.tokenId, expiresAt: b.expiresAt };
@@ -66,7 +81,10 @@ export interface WorkloadEnv {
  * workload's site. The values are secrets: pass them to the process, never log or persist them.
  */
 export async function fetchWorkloadEnv(client: ContinuumClient, namespace: string, name: string): Promise<WorkloadEnv> {
-  const r = await client.http.json<{ metadata?: { generation?: number }; env?: Array<{ name: string; value: string }> }>('GET', agentWorkloadEnvPath(namespace, name));
+  const r = await client.http.json<{
+    metadata?: { generation?: number };
+    env?: Array<{ name: string; value: string }>;
+  }>('GET', agentWorkloadEnvPath(namespace, name));
   if (!Array.isArray(r.body?.env)) throw new ApiError('Internal', 'the env route returned an unexpected answer');
   return { generation: r.body.metadata?.generation ?? 0, env: r.body.env };
 }

@@ -28,7 +28,10 @@ function challenge(err: ApiError): ApiError {
   if (err.status !== 401) return err;
   const error = err.code === 'Unauthorized' ? '' : ' error="invalid_token",';
   const desc = err.message.replace(/["\\]/g, '');
-  return new ApiError(err.code, err.message, err.errors, { ...err.headers, 'WWW-Authenticate': `Bearer realm="continuum",${error} error_description="${desc}"` });
+  return new ApiError(err.code, err.message, err.errors, {
+    ...err.headers,
+    'WWW-Authenticate': `Bearer realm="continuum",${error} error_description="${desc}"`,
+  });
 }
 
 /**

@@ -7,8 +7,16 @@ import type { Principal } from './principal.js';
 export const DEFAULT_AGENT_CREDENTIAL_TTL_SECONDS = 90 * 24 * 3600;
 
 /** Issues a bootstrap token for `site` (the caller stores `record`, then hands out `token`). */
-export function issueBootstrapToken(tokens: TokenService, site: string, ttlSeconds: number, now = new Date()): Promise<IssuedToken> {
-  return tokens.issue({ subject: `agent:${site}`, role: 'agent', site, ttlSeconds, kind: 'agent', bootstrap: true }, now);
+export function issueBootstrapToken(
+  tokens: TokenService,
+  site: string,
+  ttlSeconds: number,
+  now = new Date(),
+): Promise<IssuedToken> {
+  return tokens.issue(
+    { subject: `agent:${site}`, role: 'agent', site, ttlSeconds, kind: 'agent', bootstrap: true },
+    now,
+  );
 }
 
 export interface ExchangeResult extends IssuedToken {
@@ -32,11 +40,21 @@ export async function exchangeBootstrap(
   opts: { now?: Date; ttlSeconds?: number } = {},
 ): Promise<ExchangeResult> {
   const now = opts.now ?? new Date();
-  const { record: boot } = await tokens.verifyWithRecord(bootstrapJwt, { lookup: (jti) => store.get(jti), now, purpose: 'bootstrap' });
+  const { record: boot } = await tokens.verifyWithRecord(bootstrapJwt, {
+    lookup: (jti) => store.get(jti),
+    now,
+    purpose: 'bootstrap',
+  });
   const site = boot.spec.site;
   if (!site || boot.spec.role !== 'agent') throw new ApiError('TokenInvalid', 'bootstrap token is not bound to a site');
   const issued = await tokens.issue(
-    { subject: boot.spec.subject, role: 'agent', site, kind: 'agent', ttlSeconds: opts.ttlSeconds ?? DEFAULT_AGENT_CREDENTIAL_TTL_SECONDS },
+    {
+      subject: boot.spec.subject,
+      role: 'agent',
+      site,
+      kind: 'agent',
+      ttlSeconds: opts.ttlSeconds ?? DEFAULT_AGENT_CREDENTIAL_TTL_SECONDS,
+    },
     now,
   );
   const won = await store.markUsed(boot.metadata.name, now.toISOString(), issued.record.metadata.name);

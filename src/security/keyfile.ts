@@ -1,6 +1,18 @@
 // Private key files in the data directory: created atomically with mode 0600, refused when readable by others.
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** Where the security layer keeps its files below the data directory. */
@@ -63,7 +75,9 @@ export function readSecretFile(path: string): Buffer | undefined {
   if (!existsSync(path)) return undefined;
   const mode = statSync(path).mode & 0o777;
   if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-    throw new Error(`key file ${path} has mode ${mode.toString(8)}; it must not be accessible by group or others (chmod 600)`);
+    throw new Error(
+      `key file ${path} has mode ${mode.toString(8)}; it must not be accessible by group or others (chmod 600)`,
+    );
   }
   return readFileSync(path);
 }

@@ -35,7 +35,9 @@ export const SecretSpec = Type.Object(
     type: Type.Optional(Type.String({ maxLength: 253 })),
     // additionalProperties: false makes the key pattern binding (a pattern Record alone lets other keys through).
     data: Type.Optional(Type.Record(SecretKeyName, Base64, { additionalProperties: false })),
-    stringData: Type.Optional(Type.Record(SecretKeyName, Type.String({ maxLength: 1_048_576 }), { additionalProperties: false })),
+    stringData: Type.Optional(
+      Type.Record(SecretKeyName, Type.String({ maxLength: 1_048_576 }), { additionalProperties: false }),
+    ),
     /** Names of the entries (never values); maintained by the codec, shown to everyone who may list. */
     keys: Type.Optional(Type.Array(SecretKeyName, { maxItems: 1024 })),
     encrypted: Type.Optional(EncryptedPayload),
@@ -45,7 +47,10 @@ export const SecretSpec = Type.Object(
 export type SecretSpec = Static<typeof SecretSpec>;
 
 /** Informational, added on read: which key-encryption key protects the values (never stored). */
-export const SecretStatus = Type.Object({ keyId: Type.Optional(Type.String({ maxLength: 128 })) }, { additionalProperties: false });
+export const SecretStatus = Type.Object(
+  { keyId: Type.Optional(Type.String({ maxLength: 128 })) },
+  { additionalProperties: false },
+);
 const EmptyStatus = Type.Object({}, { additionalProperties: false });
 
 export const Subject = Type.Object(
@@ -116,39 +121,78 @@ export type TokenStatus = Static<typeof TokenStatus>;
 const age = { name: 'AGE', path: 'metadata.creationTimestamp' };
 
 export const SecretKind = registerKind({
-  kind: 'Secret', plural: 'secrets', singular: 'secret', shortNames: [], namespaced: true,
-  spec: SecretSpec, status: SecretStatus,
+  kind: 'Secret',
+  plural: 'secrets',
+  singular: 'secret',
+  shortNames: [],
+  namespaced: true,
+  spec: SecretSpec,
+  status: SecretStatus,
   columns: [
-    { name: 'NAME', path: 'metadata.name' }, { name: 'TYPE', path: 'spec.type' }, { name: 'KEYS', path: 'spec.keys' },
-    { name: 'KEY ID', path: 'status.keyId', wide: true }, age,
+    { name: 'NAME', path: 'metadata.name' },
+    { name: 'TYPE', path: 'spec.type' },
+    { name: 'KEYS', path: 'spec.keys' },
+    { name: 'KEY ID', path: 'status.keyId', wide: true },
+    age,
   ],
   selectableFields: ['spec.type'],
   description: 'Confidential values, encrypted at rest; values are shown only to roles that may read them.',
 });
 
 export const RoleBindingKind = registerKind({
-  kind: 'RoleBinding', plural: 'rolebindings', singular: 'rolebinding', shortNames: ['rb'], namespaced: true,
-  spec: RoleBindingSpec, status: EmptyStatus,
-  columns: [{ name: 'NAME', path: 'metadata.name' }, { name: 'ROLE', path: 'spec.role' }, { name: 'SUBJECTS', path: 'spec.subjects[*].name' }, age],
+  kind: 'RoleBinding',
+  plural: 'rolebindings',
+  singular: 'rolebinding',
+  shortNames: ['rb'],
+  namespaced: true,
+  spec: RoleBindingSpec,
+  status: EmptyStatus,
+  columns: [
+    { name: 'NAME', path: 'metadata.name' },
+    { name: 'ROLE', path: 'spec.role' },
+    { name: 'SUBJECTS', path: 'spec.subjects[*].name' },
+    age,
+  ],
   selectableFields: ['spec.role'],
   description: 'Grants a tenant role to users or groups inside one namespace.',
 });
 
 export const ClusterRoleBindingKind = registerKind({
-  kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', singular: 'clusterrolebinding', shortNames: ['crb'], namespaced: false,
-  spec: ClusterRoleBindingSpec, status: EmptyStatus,
-  columns: [{ name: 'NAME', path: 'metadata.name' }, { name: 'ROLE', path: 'spec.role' }, { name: 'SUBJECTS', path: 'spec.subjects[*].name' }, age],
+  kind: 'ClusterRoleBinding',
+  plural: 'clusterrolebindings',
+  singular: 'clusterrolebinding',
+  shortNames: ['crb'],
+  namespaced: false,
+  spec: ClusterRoleBindingSpec,
+  status: EmptyStatus,
+  columns: [
+    { name: 'NAME', path: 'metadata.name' },
+    { name: 'ROLE', path: 'spec.role' },
+    { name: 'SUBJECTS', path: 'spec.subjects[*].name' },
+    age,
+  ],
   selectableFields: ['spec.role'],
   description: 'Grants a role cluster-wide to users or groups.',
 });
 
 export const TokenKind = registerKind({
-  kind: 'Token', plural: 'tokens', singular: 'token', shortNames: ['tok'], namespaced: false,
-  spec: TokenSpec, status: TokenStatus,
+  kind: 'Token',
+  plural: 'tokens',
+  singular: 'token',
+  shortNames: ['tok'],
+  namespaced: false,
+  spec: TokenSpec,
+  status: TokenStatus,
   columns: [
-    { name: 'NAME', path: 'metadata.name' }, { name: 'SUBJECT', path: 'spec.subject' }, { name: 'ROLE', path: 'spec.role' },
-    { name: 'TENANT', path: 'spec.tenant' }, { name: 'SITE', path: 'spec.site' }, { name: 'PURPOSE', path: 'spec.purpose', wide: true },
-    { name: 'EXPIRES', path: 'spec.expiresAt' }, { name: 'REVOKED', path: 'spec.revoked' }, { name: 'USED', path: 'status.usedAt', wide: true },
+    { name: 'NAME', path: 'metadata.name' },
+    { name: 'SUBJECT', path: 'spec.subject' },
+    { name: 'ROLE', path: 'spec.role' },
+    { name: 'TENANT', path: 'spec.tenant' },
+    { name: 'SITE', path: 'spec.site' },
+    { name: 'PURPOSE', path: 'spec.purpose', wide: true },
+    { name: 'EXPIRES', path: 'spec.expiresAt' },
+    { name: 'REVOKED', path: 'spec.revoked' },
+    { name: 'USED', path: 'status.usedAt', wide: true },
   ],
   selectableFields: ['spec.subject', 'spec.role', 'spec.tenant', 'spec.site', 'spec.purpose'],
   description: 'The record of an issued API token (never the token itself); delete or revoke it to revoke the token.',

@@ -91,7 +91,8 @@ export class OidcVerifier {
     } catch (err) {
       throw joseToApiError(err, who);
     }
-    if (this.config.isRevoked && (await this.config.isRevoked(payload))) throw new ApiError('TokenRevoked', `token revoked (${who})`);
+    if (this.config.isRevoked && (await this.config.isRevoked(payload)))
+      throw new ApiError('TokenRevoked', `token revoked (${who})`);
     return this.toPrincipal(payload);
   }
 
@@ -99,14 +100,17 @@ export class OidcVerifier {
   toPrincipal(payload: JWTPayload): Principal {
     const c = this.config.claims ?? {};
     const rawSub = claimAt(payload, c.subject ?? 'sub');
-    if (typeof rawSub !== 'string' || rawSub === '') throw new ApiError('TokenInvalid', `claim ${c.subject ?? 'sub'} missing (issuer ${this.config.name})`);
+    if (typeof rawSub !== 'string' || rawSub === '')
+      throw new ApiError('TokenInvalid', `claim ${c.subject ?? 'sub'} missing (issuer ${this.config.name})`);
     const allowed = new Set(this.config.allowedRoles ?? DEFAULT_ALLOWED);
     const roles = new Set<Role>();
     for (const name of c.roles ? strings(claimAt(payload, c.roles)) : []) {
       const role = this.config.roleMap?.[name] ?? (isRole(name) ? name : undefined);
       if (role && allowed.has(role) && role !== 'agent') roles.add(role);
     }
-    const tenants = c.tenant ? strings(claimAt(payload, c.tenant)).filter((t) => t.length <= 63 && TENANT_RE.test(t)) : [];
+    const tenants = c.tenant
+      ? strings(claimAt(payload, c.tenant)).filter((t) => t.length <= 63 && TENANT_RE.test(t))
+      : [];
     const grants: Grant[] = [];
     for (const role of roles) {
       if (isTenantRole(role)) for (const t of tenants) grants.push({ role, namespace: t });

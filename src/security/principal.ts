@@ -58,7 +58,13 @@ export function rateLimitKey(p: Principal): string {
 }
 
 /** A compact, secret-free description of a principal for audit records and logs. */
-export function describePrincipal(p: Principal): { subject: string; kind: PrincipalKind; roles: string[]; tokenId?: string; site?: string } {
+export function describePrincipal(p: Principal): {
+  subject: string;
+  kind: PrincipalKind;
+  roles: string[];
+  tokenId?: string;
+  site?: string;
+} {
   return {
     subject: p.subject,
     kind: p.kind,

@@ -28,7 +28,11 @@ describe('RateLimiter', () => {
     expect(l.take('b').ok).toBe(true);
   });
 
-  it.each([[0.5, 1, 2], [0.1, 1, 10], [10, 1, 1]])('computes retry-after at %s/s', (rate, burst, retry) => {
+  it.each([
+    [0.5, 1, 2],
+    [0.1, 1, 10],
+    [10, 1, 1],
+  ])('computes retry-after at %s/s', (rate, burst, retry) => {
     const { l } = limiter(rate, burst);
     l.take('k');
     expect(l.take('k')).toEqual({ ok: false, retryAfterSeconds: retry });

@@ -30,7 +30,8 @@ export class RateLimiter {
   private readonly maxKeys: number;
 
   constructor(private readonly opts: RateLimitOptions) {
-    if (!(opts.ratePerSecond > 0) || !(opts.burst >= 1)) throw new RangeError('rate limit needs ratePerSecond > 0 and burst >= 1');
+    if (!(opts.ratePerSecond > 0) || !(opts.burst >= 1))
+      throw new RangeError('rate limit needs ratePerSecond > 0 and burst >= 1');
     this.now = opts.now ?? Date.now;
     this.maxKeys = opts.maxKeys ?? 10_000;
   }
@@ -40,7 +41,13 @@ export class RateLimiter {
     const now = this.now();
     const prev = this.buckets.get(key);
     const b: Bucket = prev
-      ? { tokens: Math.min(this.opts.burst, prev.tokens + (Math.max(0, now - prev.at) / 1000) * this.opts.ratePerSecond), at: now }
+      ? {
+          tokens: Math.min(
+            this.opts.burst,
+            prev.tokens + (Math.max(0, now - prev.at) / 1000) * this.opts.ratePerSecond,
+          ),
+          at: now,
+        }
       : { tokens: this.opts.burst, at: now };
     // Re-insert to keep Map order = least recently used first.
     this.buckets.delete(key);
@@ -61,5 +68,7 @@ export class RateLimiter {
 
 /** The 429 for a refused take(), with a Retry-After header. */
 export function tooManyRequests(r: { retryAfterSeconds: number }): ApiError {
-  return new ApiError('TooManyRequests', `rate limit exceeded; retry after ${r.retryAfterSeconds}s`, [], { 'Retry-After': String(r.retryAfterSeconds) });
+  return new ApiError('TooManyRequests', `rate limit exceeded; retry after ${r.retryAfterSeconds}s`, [], {
+    'Retry-After': String(r.retryAfterSeconds),
+  });
 }

@@ -4,8 +4,10 @@ export const REDACTED = '[REDACTED]';
 
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9\-_.~+/=]+/gi;
-const KEY_VALUE = /\b(password|passwd|secret|token|api[-_]?key|private[-_]?key|client[-_]?secret|authorization)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi;
-const SENSITIVE_KEY = /^(password|passwd|secret|token|apikey|api[-_]key|privatekey|private[-_]key|clientsecret|client[-_]secret|authorization|cookie|set-cookie|stringdata|data|encrypted)$/i;
+const KEY_VALUE =
+  /\b(password|passwd|secret|token|api[-_]?key|private[-_]?key|client[-_]?secret|authorization)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi;
+const SENSITIVE_KEY =
+  /^(password|passwd|secret|token|apikey|api[-_]key|privatekey|private[-_]key|clientsecret|client[-_]secret|authorization|cookie|set-cookie|stringdata|data|encrypted)$/i;
 
 /** Masks JWTs, Authorization header values and "password=…"-style pairs in free text. */
 export function redactText(text: string): string {

@@ -1,6 +1,12 @@
 // ContinuumSecurity: the API's Security port implemented with the security libraries (authn → rate limit → authz → audit).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AuditEntry as PortAuditEntry, Caller, ResourceAttributes, Security, Visibility } from '../api/security.js';
+import type {
+  AuditEntry as PortAuditEntry,
+  Caller,
+  ResourceAttributes,
+  Security,
+  Visibility,
+} from '../api/security.js';
 import { ApiError, SiteKind, type KindDef } from '../model/index.js';
 import { Authenticator } from './authn.js';
 import { loadOrCreateAuditKey, type AuditKeyPair } from './audit/keys.js';
@@ -22,7 +28,13 @@ import { RateLimiter, tooManyRequests } from './ratelimit.js';
 import { SecretCodec, redactSecret } from './secrets/codec.js';
 import { SecretKeyring } from './secrets/keyring.js';
 import { reencryptStoredSecrets, secretKeyUsage } from './secrets/stored.js';
-import { installCodec, securityAdmission, storeTokenRecords, watchBindings, type SecurityStore } from './store-bridge.js';
+import {
+  installCodec,
+  securityAdmission,
+  storeTokenRecords,
+  watchBindings,
+  type SecurityStore,
+} from './store-bridge.js';
 import { TokenKeyring } from './token-keys.js';
 import { revokeTokenRecord, type TokenRecord } from './token-records.js';
 import { TokenService, type IssueRequest, type IssuedToken } from './tokens.js';
@@ -71,11 +83,25 @@ export class ContinuumSecurity implements Security {
   ) {
     const paths = securityPaths(opts.dataDir);
     this.now = opts.now ?? (() => new Date());
-    this.tokens = new TokenService({ keyring: TokenKeyring.loadOrCreate(paths.tokenKeys), issuer: opts.issuer, audience: opts.audience });
+    this.tokens = new TokenService({
+      keyring: TokenKeyring.loadOrCreate(paths.tokenKeys),
+      issuer: opts.issuer,
+      audience: opts.audience,
+    });
     this.records = storeTokenRecords(opts.store);
-    this.authn = new Authenticator({ tokens: this.tokens, lookup: (j) => this.records.get(j), oidc: (opts.oidc ?? []).map((c) => new OidcVerifier(c)), bindings: this.bindings });
+    this.authn = new Authenticator({
+      tokens: this.tokens,
+      lookup: (j) => this.records.get(j),
+      oidc: (opts.oidc ?? []).map((c) => new OidcVerifier(c)),
+      bindings: this.bindings,
+    });
     this.secretCodec = new SecretCodec(secretKeys);
-    this.limiter = new RateLimiter({ ratePerSecond: 50, burst: 100, ...opts.rateLimit, now: () => this.now().getTime() });
+    this.limiter = new RateLimiter({
+      ratePerSecond: 50,
+      burst: 100,
+      ...opts.rateLimit,
+      now: () => this.now().getTime(),
+    });
   }
 
   /** Loads or creates every key in the data dir, installs the Secret codec, opens the audit log and loads bindings. */
@@ -102,8 +128,19 @@ export class ContinuumSecurity implements Security {
     const h = headers.authorization;
     const header = Array.isArray(h) ? h[0] : h;
     const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (m && this.opts.adminToken && !m[1].includes('.') && timingSafeEqual(sha256(m[1]), sha256(this.opts.adminToken))) {
-      return toCaller({ subject: 'admin', kind: 'user', grants: [{ role: 'admin' }], tokenId: 'admin-token', issuer: ADMIN_TOKEN_ISSUER });
+    if (
+      m &&
+      this.opts.adminToken &&
+      !m[1].includes('.') &&
+      timingSafeEqual(sha256(m[1]), sha256(this.opts.adminToken))
+    ) {
+      return toCaller({
+        subject: 'admin',
+        kind: 'user',
+        grants: [{ role: 'admin' }],
+        tokenId: 'admin-token',
+        issuer: ADMIN_TOKEN_ISSUER,
+      });
     }
     return toCaller(await this.authn.authenticate(header, this.now()));
   }
@@ -122,15 +159,30 @@ export class ContinuumSecurity implements Security {
   async authorize(caller: Caller, attrs: ResourceAttributes): Promise<void> {
     const p = principalOf(caller);
     const kind = attrs.kind.kind;
-    if (MUTATING.has(attrs.verb) && this.auditBroken !== undefined) throw new ApiError('Unavailable', 'audit log unavailable; writes are refused');
-    if (kind === TokenKind.kind && attrs.verb === 'create') throw new ApiError('Forbidden', 'tokens are issued with POST /auth/v1/tokens (`continuum token create`), not created as objects');
+    if (MUTATING.has(attrs.verb) && this.auditBroken !== undefined)
+      throw new ApiError('Unavailable', 'audit log unavailable; writes are refused');
+    if (kind === TokenKind.kind && attrs.verb === 'create')
+      throw new ApiError(
+        'Forbidden',
+        'tokens are issued with POST /auth/v1/tokens (`continuum token create`), not created as objects',
+      );
     // A patch whose merged result is not shown (no oldObject) could turn a binding into any grant:
     // only those who may grant anything may do that.
-    if ((GRANTING_KINDS as readonly string[]).includes(kind) && attrs.verb === 'patch' && !attrs.subresource && !attrs.oldObject && !canGrant(p, { role: 'admin' })) {
-      throw new ApiError('Forbidden', `patch and apply of ${kind} need the merged result to be authorized; use update with the full object`);
+    if (
+      (GRANTING_KINDS as readonly string[]).includes(kind) &&
+      attrs.verb === 'patch' &&
+      !attrs.subresource &&
+      !attrs.oldObject &&
+      !canGrant(p, { role: 'admin' })
+    ) {
+      throw new ApiError(
+        'Forbidden',
+        `patch and apply of ${kind} need the merged result to be authorized; use update with the full object`,
+      );
     }
     const d = authorize(p, {
-      verb: attrs.verb, kind,
+      verb: attrs.verb,
+      kind,
       ...(attrs.namespace ? { namespace: attrs.namespace } : {}),
       ...(attrs.name ? { name: attrs.name } : {}),
       ...(attrs.subresource ? { subresource: attrs.subresource } : {}),
@@ -153,7 +205,9 @@ export class ContinuumSecurity implements Security {
   redact(caller: Caller, obj: Record<string, any>): Record<string, any> {
     if (obj?.kind !== 'Secret') return obj;
     if (!canReadSecretValues(principalOf(caller), obj.metadata?.namespace ?? '')) return redactSecret(obj);
-    return obj.spec?.stringData === undefined && obj.spec?.encrypted === undefined ? obj : this.secretCodec.decode(this.secretCodec.encode(obj));
+    return obj.spec?.stringData === undefined && obj.spec?.encrypted === undefined
+      ? obj
+      : this.secretCodec.decode(this.secretCodec.encode(obj));
   }
 
   /**
@@ -162,10 +216,20 @@ export class ContinuumSecurity implements Security {
    */
   audit(entry: PortAuditEntry, caller?: Caller): Promise<unknown> {
     const p = caller?.principal as Principal | undefined;
-    const code = entry.code ?? (entry.status === 401 ? 'Unauthorized' : entry.status === 403 ? 'Forbidden' : entry.status === 429 ? 'TooManyRequests' : undefined);
+    const code =
+      entry.code ??
+      (entry.status === 401
+        ? 'Unauthorized'
+        : entry.status === 403
+          ? 'Forbidden'
+          : entry.status === 429
+            ? 'TooManyRequests'
+            : undefined);
     return this.append({
       requestId: entry.requestId,
-      actor: p ? auditActor(p, entry.ip ? { ip: entry.ip } : {}) : { subject: entry.subject, ...(entry.ip ? { ip: entry.ip } : {}) },
+      actor: p
+        ? auditActor(p, entry.ip ? { ip: entry.ip } : {})
+        : { subject: entry.subject, ...(entry.ip ? { ip: entry.ip } : {}) },
       action: entry.verb,
       ...(entry.resource ? { resource: entry.resource } : {}),
       ...(entry.path ? { path: entry.path } : {}),
@@ -179,7 +243,11 @@ export class ContinuumSecurity implements Security {
   /** What the caller is, for `continuum whoami` (no token material). */
   whoami(caller: Caller): Record<string, unknown> {
     const p = principalOf(caller);
-    return { ...describePrincipal(p), ...(p.issuer ? { issuer: p.issuer } : {}), ...(p.groups?.length ? { groups: p.groups } : {}) };
+    return {
+      ...describePrincipal(p),
+      ...(p.issuer ? { issuer: p.issuer } : {}),
+      ...(p.groups?.length ? { groups: p.groups } : {}),
+    };
   }
 
   /** Appends and waits until durable (for the security operations below and for callers that can await). */
@@ -192,22 +260,42 @@ export class ContinuumSecurity implements Security {
   }
 
   /** `continuum token create`: issues a token if the caller may grant its role, stores its record, audits. */
-  async issueToken(caller: Caller, req: Omit<IssueRequest, 'subject' | 'kind'> & { subject?: string }, requestId: string): Promise<IssuedToken> {
+  async issueToken(
+    caller: Caller,
+    req: Omit<IssueRequest, 'subject' | 'kind'> & { subject?: string },
+    requestId: string,
+  ): Promise<IssuedToken> {
     // Bindings attach to subjects, so choosing a subject could borrow someone else's bindings: only
     // callers who may grant everything choose one; delegated tokens get the role@tenant subject.
     if (req.subject !== undefined && !req.bootstrap && !canGrant(principalOf(caller), { role: 'admin' })) {
       throw new ApiError('Forbidden', 'only an administrator may choose the subject of a token');
     }
     const subject = req.subject ?? `${req.role}${req.tenant ? `@${req.tenant}` : ''}`;
-    if (req.bootstrap && req.site && !(await this.opts.store.get(SiteKind, undefined, req.site))) throw new ApiError('NotFound', `site ${req.site} not found`);
-    const issued = await this.tokens.issue({ ...req, subject, ...(req.bootstrap ? { subject: `agent:${req.site}`, kind: 'agent' } : {}) }, this.now());
+    if (req.bootstrap && req.site && !(await this.opts.store.get(SiteKind, undefined, req.site)))
+      throw new ApiError('NotFound', `site ${req.site} not found`);
+    const issued = await this.tokens.issue(
+      { ...req, subject, ...(req.bootstrap ? { subject: `agent:${req.site}`, kind: 'agent' } : {}) },
+      this.now(),
+    );
     const p = principalOf(caller);
     const d = authorize(p, { verb: 'create', kind: 'Token', name: issued.record.metadata.name, object: issued.record });
     const resource = { kind: 'Token', name: issued.record.metadata.name };
     // Refusals are audited by the caller (the API server records every 403).
-    if (!d.allowed) throw new ApiError('Forbidden', `may not issue a ${req.role} token${req.tenant ? ` for ${req.tenant}` : ''}: ${d.reason}`);
+    if (!d.allowed)
+      throw new ApiError(
+        'Forbidden',
+        `may not issue a ${req.role} token${req.tenant ? ` for ${req.tenant}` : ''}: ${d.reason}`,
+      );
     await this.records.create(issued.record);
-    await this.append({ requestId, actor: auditActor(p), action: 'token:create', resource, outcome: 'allowed', status: 201, reason: `role ${req.role}${req.tenant ? ` in ${req.tenant}` : ''}` });
+    await this.append({
+      requestId,
+      actor: auditActor(p),
+      action: 'token:create',
+      resource,
+      outcome: 'allowed',
+      status: 201,
+      reason: `role ${req.role}${req.tenant ? ` in ${req.tenant}` : ''}`,
+    });
     return issued;
   }
 
@@ -218,8 +306,18 @@ export class ContinuumSecurity implements Security {
     if (!cur) throw new ApiError('NotFound', `token ${jti} not found`);
     const d = authorize(p, { verb: 'update', kind: 'Token', name: jti, object: cur, oldObject: cur });
     if (!d.allowed) throw new ApiError('Forbidden', d.reason);
-    const next = (await this.opts.store.update(TokenKind, revokeTokenRecord(cur, this.now(), reason) as never)) as unknown as TokenRecord;
-    await this.append({ requestId, actor: auditActor(p), action: 'token:revoke', resource: { kind: 'Token', name: jti }, outcome: 'allowed', status: 200 });
+    const next = (await this.opts.store.update(
+      TokenKind,
+      revokeTokenRecord(cur, this.now(), reason) as never,
+    )) as unknown as TokenRecord;
+    await this.append({
+      requestId,
+      actor: auditActor(p),
+      action: 'token:revoke',
+      resource: { kind: 'Token', name: jti },
+      outcome: 'allowed',
+      status: 200,
+    });
     return next;
   }
 
@@ -227,11 +325,26 @@ export class ContinuumSecurity implements Security {
   async exchangeBootstrap(bootstrapToken: string, requestId: string): Promise<ExchangeResult> {
     try {
       const r = await exchangeBootstrap(this.tokens, this.records, bootstrapToken, { now: this.now() });
-      await this.append({ requestId, actor: auditActor(r.principal), action: 'agent:bootstrap', resource: { kind: 'Site', name: r.site }, outcome: 'allowed', status: 201 });
+      await this.append({
+        requestId,
+        actor: auditActor(r.principal),
+        action: 'agent:bootstrap',
+        resource: { kind: 'Site', name: r.site },
+        outcome: 'allowed',
+        status: 201,
+      });
       return r;
     } catch (e) {
       if (e instanceof ApiError) {
-        await this.append({ requestId, actor: { subject: 'anonymous' }, action: 'agent:bootstrap', outcome: 'denied', status: e.status, code: e.code, reason: e.message }).catch(() => undefined);
+        await this.append({
+          requestId,
+          actor: { subject: 'anonymous' },
+          action: 'agent:bootstrap',
+          outcome: 'denied',
+          status: e.status,
+          code: e.code,
+          reason: e.message,
+        }).catch(() => undefined);
       }
       throw e;
     }
@@ -246,7 +359,14 @@ export class ContinuumSecurity implements Security {
     const kid = this.secretKeys.rotate(this.now());
     const reencrypted = await reencryptStoredSecrets(this.opts.store, this.secretKeys);
     const actor = caller ? auditActor(principalOf(caller)) : { subject: 'system', kind: 'service' };
-    await this.append({ requestId, actor, action: 'secrets:rotate-key', outcome: 'allowed', status: 200, reason: `new key ${kid}, ${reencrypted} re-encrypted` });
+    await this.append({
+      requestId,
+      actor,
+      action: 'secrets:rotate-key',
+      outcome: 'allowed',
+      status: 200,
+      reason: `new key ${kid}, ${reencrypted} re-encrypted`,
+    });
     return { kid, reencrypted };
   }
 
@@ -279,7 +399,13 @@ export class ContinuumSecurity implements Security {
 }
 
 function toCaller(p: Principal): Caller {
-  return { subject: p.subject, kind: p.kind, principal: p, ...(p.site ? { site: p.site } : {}), ...(p.tokenId ? { tokenId: p.tokenId } : {}) };
+  return {
+    subject: p.subject,
+    kind: p.kind,
+    principal: p,
+    ...(p.site ? { site: p.site } : {}),
+    ...(p.tokenId ? { tokenId: p.tokenId } : {}),
+  };
 }
 
 /** The principal behind a Caller; callers not made by ContinuumSecurity hold no rights. */

@@ -12,10 +12,23 @@ export interface SecurityStore {
   update(kind: KindDef, input: ResourceInput): Promise<AnyResource>;
   /** Must fail with ApiError Conflict when input.metadata.resourceVersion is stale. */
   updateStatus(kind: KindDef, input: ResourceInput): Promise<AnyResource>;
-  list(kind: KindDef, opts?: { limit?: number; continue?: string }): Promise<{ items: AnyResource[]; resourceVersion: string; continue?: string }>;
-  watch(kind: KindDef, opts?: { resourceVersion?: string }): Promise<AsyncIterable<{ type: string; object?: AnyResource }> & { close(): void }>;
+  list(
+    kind: KindDef,
+    opts?: { limit?: number; continue?: string },
+  ): Promise<{ items: AnyResource[]; resourceVersion: string; continue?: string }>;
+  watch(
+    kind: KindDef,
+    opts?: { resourceVersion?: string },
+  ): Promise<AsyncIterable<{ type: string; object?: AnyResource }> & { close(): void }>;
   setCodec(kind: string, codec: { encode(o: AnyResource): AnyResource; decode(o: AnyResource): AnyResource }): void;
-  addAdmission?(a: (op: 'create' | 'update' | 'delete', kind: KindDef, obj: AnyResource, old: AnyResource | undefined) => void | Promise<void>): void;
+  addAdmission?(
+    a: (
+      op: 'create' | 'update' | 'delete',
+      kind: KindDef,
+      obj: AnyResource,
+      old: AnyResource | undefined,
+    ) => void | Promise<void>,
+  ): void;
 }
 
 /**
@@ -23,13 +36,25 @@ export interface SecurityStore {
  * record's identity fields are immutable and its revocation cannot be undone; a Secret's
  * ciphertext is server-owned and cannot be submitted.
  */
-export function securityAdmission(op: 'create' | 'update' | 'delete', kind: KindDef, obj: AnyResource, old: AnyResource | undefined): void {
-  if (kind.kind === 'Secret' && op !== 'delete' && (obj.spec as { encrypted?: unknown } | undefined)?.encrypted !== undefined) {
-    throw new ApiError('Invalid', 'Secret is invalid: spec.encrypted is server-owned', [{ field: 'spec.encrypted', message: 'is server-owned' }]);
+export function securityAdmission(
+  op: 'create' | 'update' | 'delete',
+  kind: KindDef,
+  obj: AnyResource,
+  old: AnyResource | undefined,
+): void {
+  if (
+    kind.kind === 'Secret' &&
+    op !== 'delete' &&
+    (obj.spec as { encrypted?: unknown } | undefined)?.encrypted !== undefined
+  ) {
+    throw new ApiError('Invalid', 'Secret is invalid: spec.encrypted is server-owned', [
+      { field: 'spec.encrypted', message: 'is server-owned' },
+    ]);
   }
   if (kind.kind !== TokenKind.kind || op !== 'update' || !old) return;
   const errors = validateTokenRecordUpdate(old as unknown as TokenRecord, obj as unknown as TokenRecord);
-  if (errors.length) throw new ApiError('Invalid', `Token is invalid: ${errors[0].field}: ${errors[0].message}`, errors);
+  if (errors.length)
+    throw new ApiError('Invalid', `Token is invalid: ${errors[0].field}: ${errors[0].message}`, errors);
 }
 
 /** Token records kept as Token objects; markUsed is a compare-and-set on resourceVersion. */
@@ -64,7 +89,11 @@ export function installCodec(store: SecurityStore, kind: string, codec: ObjectCo
  * and it is listed again after `retryMs` (fail closed: missing bindings mean fewer rights, never
  * more). Resolves once both kinds are listed; returns a stop function.
  */
-export async function watchBindings(store: SecurityStore, index: BindingIndex, opts: { retryMs?: number; onError?: (e: unknown) => void } = {}): Promise<() => void> {
+export async function watchBindings(
+  store: SecurityStore,
+  index: BindingIndex,
+  opts: { retryMs?: number; onError?: (e: unknown) => void } = {},
+): Promise<() => void> {
   let stopped = false;
   const open = new Set<{ close(): void }>();
   const run = async (kind: KindDef, ready: () => void): Promise<void> => {
@@ -106,7 +135,9 @@ export async function watchBindings(store: SecurityStore, index: BindingIndex, o
       if (!stopped) await new Promise((r) => setTimeout(r, opts.retryMs ?? 1000).unref());
     }
   };
-  await Promise.all([RoleBindingKind, ClusterRoleBindingKind].map((k) => new Promise<void>((ready) => void run(k, ready))));
+  await Promise.all(
+    [RoleBindingKind, ClusterRoleBindingKind].map((k) => new Promise<void>((ready) => void run(k, ready))),
+  );
   return () => {
     stopped = true;
     for (const w of open) w.close();

@@ -21,8 +21,29 @@ const dir = mkdtempSync(join(tmpdir(), 'ctm-tls-'));
 const f = (n: string) => join(dir, n);
 
 function selfSigned(name: string, san: string): void {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
-    '-subj', `/CN=${name}`, '-addext', `subjectAltName=${san}`, '-keyout', f(`${name}.key`), '-out', f(`${name}.crt`)], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      `subjectAltName=${san}`,
+      '-keyout',
+      f(`${name}.key`),
+      '-out',
+      f(`${name}.crt`),
+    ],
+    { stdio: 'ignore' },
+  );
 }
 
 function get(port: number, opts: object): Promise<number> {
@@ -65,7 +86,9 @@ describe.skipIf(!OPENSSL)('TLS (openssl available)', () => {
 
   it('refuses mismatched, expired or malformed material with a clear message', () => {
     expect(() => loadServerTls(f('server.crt'), f('other.key'))).toThrow(/does not match/);
-    expect(() => loadServerTls(f('server.crt'), f('server.key'), new Date(Date.now() + 10 * 86400_000))).toThrow(/expired/);
+    expect(() => loadServerTls(f('server.crt'), f('server.key'), new Date(Date.now() + 10 * 86400_000))).toThrow(
+      /expired/,
+    );
     expect(() => loadServerTls(f('server.key'), f('server.key'))).toThrow(/not a PEM certificate/);
     expect(() => loadServerTls(f('server.crt'), f('server.crt'))).toThrow(/not a PEM private key/);
   });

@@ -34,14 +34,18 @@ export function loadServerTls(certFile: string, keyFile: string, now = new Date(
   } catch {
     throw new Error(`--tls-key ${keyFile} is not a PEM private key`);
   }
-  if (x509.publicKey.export({ format: 'pem', type: 'spki' }).toString() !== pub) throw new Error(`--tls-key ${keyFile} does not match --tls-cert ${certFile}`);
+  if (x509.publicKey.export({ format: 'pem', type: 'spki' }).toString() !== pub)
+    throw new Error(`--tls-key ${keyFile} does not match --tls-cert ${certFile}`);
   if (now < new Date(x509.validFrom)) throw new Error(`--tls-cert ${certFile} is not valid before ${x509.validFrom}`);
   if (now > new Date(x509.validTo)) throw new Error(`--tls-cert ${certFile} expired on ${x509.validTo}`);
   return { cert, key, minVersion: MIN_TLS_VERSION };
 }
 
 /** fastify server options for transport: HTTPS when TLS material is given, and the body size limit. */
-export function serverTransportOptions(o: { tls?: ServerTls; bodyLimit?: number }): { https: ServerTls | null; bodyLimit: number } {
+export function serverTransportOptions(o: { tls?: ServerTls; bodyLimit?: number }): {
+  https: ServerTls | null;
+  bodyLimit: number;
+} {
   return { https: o.tls ?? null, bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT_BYTES };
 }
 
@@ -51,7 +55,9 @@ export function serverTransportOptions(o: { tls?: ServerTls; bodyLimit?: number 
  * self-signed certificate), else against the system trust store. There is no switch to turn
  * verification off here on purpose.
  */
-export function clientTls(o: { caFile?: string; servername?: string } = {}): SecureContextOptions & { rejectUnauthorized: true; servername?: string; minVersion: typeof MIN_TLS_VERSION } {
+export function clientTls(
+  o: { caFile?: string; servername?: string } = {},
+): SecureContextOptions & { rejectUnauthorized: true; servername?: string; minVersion: typeof MIN_TLS_VERSION } {
   return {
     rejectUnauthorized: true,
     minVersion: MIN_TLS_VERSION,

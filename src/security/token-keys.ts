@@ -1,5 +1,12 @@
 // The Ed25519 key ring that signs built-in tokens, persisted as a 0600 JSON file in the data dir.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, type JsonWebKey } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  type JsonWebKey,
+} from 'node:crypto';
 import { loadOrCreateSecretFile, writeSecretFile } from './keyfile.js';
 
 export interface SigningKey {
@@ -46,7 +53,10 @@ export class TokenKeyring {
   private readonly keys = new Map<string, SigningKey>();
   private stored: KeyFileV1;
 
-  private constructor(file: KeyFileV1, private readonly path?: string) {
+  private constructor(
+    file: KeyFileV1,
+    private readonly path?: string,
+  ) {
     this.stored = file;
     for (const k of file.keys) this.keys.set(k.kid, toSigningKey(k));
     if (!this.keys.has(file.primary)) throw new Error('token key file: primary key missing');
@@ -82,7 +92,14 @@ export class TokenKeyring {
 
   /** Public keys as a JWK Set, e.g. for partners that want to verify tokens offline. */
   jwks(): { keys: JsonWebKey[] } {
-    return { keys: [...this.keys.values()].map((k) => ({ ...k.publicKey.export({ format: 'jwk' }), kid: k.kid, alg: 'EdDSA', use: 'sig' })) };
+    return {
+      keys: [...this.keys.values()].map((k) => ({
+        ...k.publicKey.export({ format: 'jwk' }),
+        kid: k.kid,
+        alg: 'EdDSA',
+        use: 'sig',
+      })),
+    };
   }
 
   /** Makes a new key primary and persists the file; returns the new kid. */

@@ -68,11 +68,30 @@ export function newTokenRecord(jti: string, spec: TokenSpec): TokenRecord {
 /** Returns a copy marked revoked (idempotent: the first revocation time and reason are kept). */
 export function revokeTokenRecord(r: TokenRecord, now: Date, reason?: string): TokenRecord {
   if (r.spec.revoked) return r;
-  return { ...r, spec: { ...r.spec, revoked: true, revokedAt: now.toISOString(), ...(reason ? { revokedReason: reason.slice(0, 256) } : {}) } };
+  return {
+    ...r,
+    spec: {
+      ...r.spec,
+      revoked: true,
+      revokedAt: now.toISOString(),
+      ...(reason ? { revokedReason: reason.slice(0, 256) } : {}),
+    },
+  };
 }
 
 const IMMUTABLE: (keyof TokenSpec)[] = [
-  'subject', 'principalKind', 'role', 'tenant', 'site', 'purpose', 'singleUse', 'issuer', 'keyId', 'issuedAt', 'notBefore', 'expiresAt',
+  'subject',
+  'principalKind',
+  'role',
+  'tenant',
+  'site',
+  'purpose',
+  'singleUse',
+  'issuer',
+  'keyId',
+  'issuedAt',
+  'notBefore',
+  'expiresAt',
 ];
 
 /**
@@ -83,10 +102,15 @@ const IMMUTABLE: (keyof TokenSpec)[] = [
 export function validateTokenRecordUpdate(prev: TokenRecord, next: TokenRecord): FieldError[] {
   const errors: FieldError[] = [];
   for (const f of IMMUTABLE) {
-    if (JSON.stringify(prev.spec[f]) !== JSON.stringify(next.spec[f])) errors.push({ field: `spec.${f}`, message: 'is immutable' });
+    if (JSON.stringify(prev.spec[f]) !== JSON.stringify(next.spec[f]))
+      errors.push({ field: `spec.${f}`, message: 'is immutable' });
   }
-  if (prev.spec.revoked && !next.spec.revoked) errors.push({ field: 'spec.revoked', message: 'revocation cannot be undone' });
-  if (prev.spec.revoked && (prev.spec.revokedAt !== next.spec.revokedAt || prev.spec.revokedReason !== next.spec.revokedReason)) {
+  if (prev.spec.revoked && !next.spec.revoked)
+    errors.push({ field: 'spec.revoked', message: 'revocation cannot be undone' });
+  if (
+    prev.spec.revoked &&
+    (prev.spec.revokedAt !== next.spec.revokedAt || prev.spec.revokedReason !== next.spec.revokedReason)
+  ) {
     errors.push({ field: 'spec.revokedAt', message: 'is immutable once revoked' });
   }
   return errors;

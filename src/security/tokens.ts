@@ -168,9 +168,15 @@ export class TokenService {
     if (!matches) throw new ApiError('TokenInvalid', 'token does not match its record');
     const wanted = opts.purpose ?? 'access';
     if (s.purpose !== wanted) {
-      throw new ApiError('TokenInvalid', s.purpose === 'bootstrap' ? 'bootstrap tokens can only be exchanged for an agent credential' : 'not a bootstrap token');
+      throw new ApiError(
+        'TokenInvalid',
+        s.purpose === 'bootstrap'
+          ? 'bootstrap tokens can only be exchanged for an agent credential'
+          : 'not a bootstrap token',
+      );
     }
-    if (s.singleUse && record.status?.usedAt) throw new ApiError('TokenRevoked', `single-use token already used at ${record.status.usedAt}`);
+    if (s.singleUse && record.status?.usedAt)
+      throw new ApiError('TokenRevoked', `single-use token already used at ${record.status.usedAt}`);
     const principal: Principal = {
       subject: s.subject,
       kind: s.principalKind,
@@ -187,7 +193,8 @@ function checkIssueRequest(req: IssueRequest): void {
   const bad = (msg: string) => new ApiError('BadRequest', msg);
   if (!req.subject || req.subject.length > 256) throw bad('subject must be 1..256 characters');
   if (!isRole(req.role)) throw bad(`unknown role ${JSON.stringify(req.role)}`);
-  if (req.tenant !== undefined && !isTenantRole(req.role)) throw bad(`role ${req.role} is cluster-wide and takes no tenant`);
+  if (req.tenant !== undefined && !isTenantRole(req.role))
+    throw bad(`role ${req.role} is cluster-wide and takes no tenant`);
   if (!Number.isInteger(req.ttlSeconds) || req.ttlSeconds <= 0) throw bad('ttl must be a positive number of seconds');
   if (req.ttlSeconds > MAX_TTL_SECONDS) throw bad(`ttl exceeds the maximum of ${MAX_TTL_SECONDS}s`);
   const isAgent = req.role === 'agent';
@@ -195,5 +202,6 @@ function checkIssueRequest(req: IssueRequest): void {
   if (isAgent && req.kind !== undefined && req.kind !== 'agent') throw bad('agent credentials have kind agent');
   if (!isAgent && req.kind === 'agent') throw bad('kind agent requires role agent');
   if (req.bootstrap && !isAgent) throw bad('bootstrap tokens are for agents only');
-  if (req.bootstrap && req.ttlSeconds > MAX_BOOTSTRAP_TTL_SECONDS) throw bad(`bootstrap tokens expire within ${MAX_BOOTSTRAP_TTL_SECONDS}s`);
+  if (req.bootstrap && req.ttlSeconds > MAX_BOOTSTRAP_TTL_SECONDS)
+    throw bad(`bootstrap tokens expire within ${MAX_BOOTSTRAP_TTL_SECONDS}s`);
 }

@@ -11,7 +11,11 @@ const RETRIES = 8;
  * finalizers and ownerReferences it omits are kept). Nothing changes — and no revision is spent — when the
  * stored object already matches. Without a resourceVersion in `input`, lost races are retried.
  */
-export async function applyObject(store: Store, kind: KindDef, input: ResourceInput): Promise<{ object: AnyResource; result: ApplyResult }> {
+export async function applyObject(
+  store: Store,
+  kind: KindDef,
+  input: ResourceInput,
+): Promise<{ object: AnyResource; result: ApplyResult }> {
   for (let i = 0; i < RETRIES; i++) {
     const cur = await store.get(kind, input.metadata.namespace, input.metadata.name);
     if (!cur) {

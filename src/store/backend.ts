@@ -36,14 +36,21 @@ export type Mutation =
 
 /** Why a mutation was refused; the Store maps these to API errors. */
 export class PreconditionFailed extends Error {
-  constructor(readonly reason: 'exists' | 'missing' | 'revision', readonly key: ObjectKey, readonly actual?: number) {
+  constructor(
+    readonly reason: 'exists' | 'missing' | 'revision',
+    readonly key: ObjectKey,
+    readonly actual?: number,
+  ) {
     super(`precondition failed (${reason}) for ${key.resource} ${key.namespace}/${key.name}`);
   }
 }
 
 /** Watching from a revision older than what the engine still keeps. */
 export class RevisionCompacted extends Error {
-  constructor(readonly requested: number, readonly oldest: number) {
+  constructor(
+    readonly requested: number,
+    readonly oldest: number,
+  ) {
     super(`revision ${requested} is compacted; oldest available is ${oldest}`);
   }
 }
@@ -63,7 +70,12 @@ export interface Backend {
    * Objects of `resource` (optionally one namespace) in (namespace, name) order, strictly after `after`,
    * at most `limit`, with the revision they were read at (consistent within the call).
    */
-  scan(resource: string, namespace: string | undefined, after: { namespace: string; name: string } | undefined, limit: number): Promise<Page>;
+  scan(
+    resource: string,
+    namespace: string | undefined,
+    after: { namespace: string; name: string } | undefined,
+    limit: number,
+  ): Promise<Page>;
   /** Highest committed revision. */
   revision(): Promise<number>;
   /**

@@ -37,14 +37,20 @@ function decodeContinue(token: string): ContinueState {
   } catch {
     /* fall through */
   }
-  throw new ApiError('BadRequest', 'invalid continue token', [{ field: 'continue', message: 'not a token this server issued' }]);
+  throw new ApiError('BadRequest', 'invalid continue token', [
+    { field: 'continue', message: 'not a token this server issued' },
+  ]);
 }
 
 /**
  * Pages after the first show current data (not a snapshot at the first page's revision); the list's
  * resourceVersion stays the first page's.
  */
-export async function listObjects(backend: Backend, q: ListQuery, decode: (o: AnyResource) => AnyResource): Promise<ListResult> {
+export async function listObjects(
+  backend: Backend,
+  q: ListQuery,
+  decode: (o: AnyResource) => AnyResource,
+): Promise<ListResult> {
   const limit = q.limit && q.limit > 0 ? q.limit : Infinity;
   const cont = q.continueToken ? decodeContinue(q.continueToken) : undefined;
   let after = cont ? { namespace: cont.ns, name: cont.name } : undefined;
@@ -74,6 +80,8 @@ export async function listObjects(backend: Backend, q: ListQuery, decode: (o: An
   return {
     items,
     resourceVersion: String(revision),
-    ...(more && last ? { continue: encodeContinue({ ns: last.metadata.namespace ?? '', name: last.metadata.name, rv: revision ?? 0 }) } : {}),
+    ...(more && last
+      ? { continue: encodeContinue({ ns: last.metadata.namespace ?? '', name: last.metadata.name, rv: revision ?? 0 }) }
+      : {}),
   };
 }

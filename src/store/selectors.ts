@@ -80,7 +80,8 @@ export function parseFieldSelector(input: string | undefined, allowed: readonly 
   for (const term of input.split(',').map((t) => t.trim())) {
     const m = /^([A-Za-z0-9_.]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m) bad('field', input, `cannot parse ${JSON.stringify(term)}`);
-    if (!allowed.includes(m[1])) bad('field', input, `field ${m[1]} is not selectable (allowed: ${allowed.join(', ')})`);
+    if (!allowed.includes(m[1]))
+      bad('field', input, `field ${m[1]} is not selectable (allowed: ${allowed.join(', ')})`);
     reqs.push({ key: m[1], op: m[2] === '!=' ? 'neq' : 'eq', values: [m[3]] });
   }
   return { requirements: reqs, empty: false };
@@ -90,12 +91,24 @@ function matches(get: (key: string) => string | undefined, sel: Selector): boole
   for (const r of sel.requirements) {
     const v = get(r.key);
     switch (r.op) {
-      case 'eq': if (v !== r.values[0]) return false; break;
-      case 'neq': if (v === r.values[0]) return false; break;
-      case 'in': if (v === undefined || !r.values.includes(v)) return false; break;
-      case 'notin': if (v !== undefined && r.values.includes(v)) return false; break;
-      case 'exists': if (v === undefined) return false; break;
-      case 'notexists': if (v !== undefined) return false; break;
+      case 'eq':
+        if (v !== r.values[0]) return false;
+        break;
+      case 'neq':
+        if (v === r.values[0]) return false;
+        break;
+      case 'in':
+        if (v === undefined || !r.values.includes(v)) return false;
+        break;
+      case 'notin':
+        if (v !== undefined && r.values.includes(v)) return false;
+        break;
+      case 'exists':
+        if (v === undefined) return false;
+        break;
+      case 'notexists':
+        if (v !== undefined) return false;
+        break;
     }
   }
   return true;

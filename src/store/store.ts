@@ -1,8 +1,13 @@
 // The Store: Kubernetes object semantics (metadata, generation, finalizers, preconditions, status) over a Backend.
 import { randomUUID } from 'node:crypto';
 import {
-  ApiError, apiVersionOf, assertValid, resourceKey,
-  type AnyResource, type KindDef, type ResourceInput,
+  ApiError,
+  apiVersionOf,
+  assertValid,
+  resourceKey,
+  type AnyResource,
+  type KindDef,
+  type ResourceInput,
 } from '../model/index.js';
 import { PreconditionFailed, type Backend, type ObjectKey } from './backend.js';
 import { applyObject, type ApplyResult } from './apply.js';
@@ -19,7 +24,13 @@ export interface ObjectCodec {
 
 export type AdmissionOp = 'create' | 'update' | 'delete';
 /** Checks a write before it is committed; throws ApiError to refuse. */
-export type Admission = (op: AdmissionOp, kind: KindDef, obj: AnyResource, old: AnyResource | undefined, store: Store) => Promise<void> | void;
+export type Admission = (
+  op: AdmissionOp,
+  kind: KindDef,
+  obj: AnyResource,
+  old: AnyResource | undefined,
+  store: Store,
+) => Promise<void> | void;
 
 export interface StoreOptions {
   clock?: () => Date;
@@ -53,7 +64,10 @@ const MAX_RETRIES = 8;
 
 function parseRevision(rv: string | undefined, field: string): number | undefined {
   if (rv === undefined || rv === '') return undefined;
-  if (!/^[0-9]{1,15}$/.test(rv)) throw new ApiError('BadRequest', `invalid resourceVersion ${JSON.stringify(rv)}`, [{ field, message: 'must be a decimal revision' }]);
+  if (!/^[0-9]{1,15}$/.test(rv))
+    throw new ApiError('BadRequest', `invalid resourceVersion ${JSON.stringify(rv)}`, [
+      { field, message: 'must be a decimal revision' },
+    ]);
   return Number(rv);
 }
 
@@ -64,7 +78,10 @@ export class Store {
   private readonly codecs: Record<string, ObjectCodec>;
   private readonly admission: Admission[];
 
-  constructor(readonly backend: Backend, opts: StoreOptions = {}) {
+  constructor(
+    readonly backend: Backend,
+    opts: StoreOptions = {},
+  ) {
     this.clock = opts.clock ?? (() => new Date());
     this.uid = opts.uid ?? randomUUID;
     this.codecs = opts.codecs ?? {};
@@ -95,7 +112,10 @@ export class Store {
   }
 
   private key(kind: KindDef, namespace: string | undefined, name: string): ObjectKey {
-    if (kind.namespaced && !namespace) throw new ApiError('BadRequest', `${kind.kind} is namespaced: a namespace is required`, [{ field: 'metadata.namespace', message: 'required for namespaced kinds' }]);
+    if (kind.namespaced && !namespace)
+      throw new ApiError('BadRequest', `${kind.kind} is namespaced: a namespace is required`, [
+        { field: 'metadata.namespace', message: 'required for namespaced kinds' },
+      ]);
     return { resource: resourceKey(kind), namespace: kind.namespaced ? namespace! : '', name };
   }
 
@@ -113,14 +133,34 @@ export class Store {
 
   async create(kind: KindDef, input: ResourceInput): Promise<AnyResource> {
     assertValid(kind, input);
-    if (input.metadata.resourceVersion) throw new ApiError('BadRequest', 'metadata.resourceVersion must not be set on create', [{ field: 'metadata.resourceVersion', message: 'must not be set on create' }]);
-    if (!kind.namespaced && input.metadata.namespace) throw new ApiError('BadRequest', `${kind.kind} is cluster-scoped: metadata.namespace must be empty`, [{ field: 'metadata.namespace', message: 'must be empty for cluster-scoped kinds' }]);
+    if (input.metadata.resourceVersion)
+      throw new ApiError('BadRequest', 'metadata.resourceVersion must not be set on create', [
+        { field: 'metadata.resourceVersion', message: 'must not be set on create' },
+      ]);
+    if (!kind.namespaced && input.metadata.namespace)
+      throw new ApiError('BadRequest', `${kind.kind} is cluster-scoped: metadata.namespace must be empty`, [
+        { field: 'metadata.namespace', message: 'must be empty for cluster-scoped kinds' },
+      ]);
     const key = this.key(kind, input.metadata.namespace, input.metadata.name);
-    const { uid: _u, resourceVersion: _r, generation: _g, creationTimestamp: _c, deletionTimestamp: _d, ...meta } = input.metadata;
+    const {
+      uid: _u,
+      resourceVersion: _r,
+      generation: _g,
+      creationTimestamp: _c,
+      deletionTimestamp: _d,
+      ...meta
+    } = input.metadata;
     const obj: AnyResource = {
       apiVersion: apiVersionOf(kind),
       kind: kind.kind,
-      metadata: { ...meta, ...(kind.namespaced ? { namespace: key.namespace } : {}), uid: this.uid(), resourceVersion: '0', generation: 1, creationTimestamp: this.now() },
+      metadata: {
+        ...meta,
+        ...(kind.namespaced ? { namespace: key.namespace } : {}),
+        uid: this.uid(),
+        resourceVersion: '0',
+        generation: 1,
+        creationTimestamp: this.now(),
+      },
       spec: structuredClone(input.spec ?? {}),
       ...(input.status ? { status: structuredClone(input.status) } : {}),
     };
@@ -128,7 +168,12 @@ export class Store {
     try {
       return await this.commitRaw({ op: 'create', key, object: obj });
     } catch (e) {
-      if (e instanceof PreconditionFailed) throw new ApiError('AlreadyExists', `${kind.kind} ${JSON.stringify(key.name)} already exists${key.namespace ? ` in namespace ${key.namespace}` : ''}`, [{ field: 'metadata.name', message: 'already exists' }]);
+      if (e instanceof PreconditionFailed)
+        throw new ApiError(
+          'AlreadyExists',
+          `${kind.kind} ${JSON.stringify(key.name)} already exists${key.namespace ? ` in namespace ${key.namespace}` : ''}`,
+          [{ field: 'metadata.name', message: 'already exists' }],
+        );
       throw e;
     }
   }
@@ -140,20 +185,32 @@ export class Store {
 
   async mustGet(kind: KindDef, namespace: string | undefined, name: string): Promise<AnyResource> {
     const obj = await this.get(kind, namespace, name);
-    if (!obj) throw new ApiError('NotFound', `${kind.kind} ${JSON.stringify(name)} not found${kind.namespaced && namespace ? ` in namespace ${namespace}` : ''}`);
+    if (!obj)
+      throw new ApiError(
+        'NotFound',
+        `${kind.kind} ${JSON.stringify(name)} not found${kind.namespaced && namespace ? ` in namespace ${namespace}` : ''}`,
+      );
     return obj;
   }
 
   async list(kind: KindDef, opts: ListOptions = {}): Promise<ListResult> {
-    return listObjects(this.backend, {
-      resource: resourceKey(kind),
-      namespace: kind.namespaced ? opts.namespace : undefined,
-      labels: parseLabelSelector(opts.labelSelector),
-      fields: parseFieldSelector(opts.fieldSelector, ['metadata.name', 'metadata.namespace', ...kind.selectableFields]),
-      limit: opts.limit,
-      continueToken: opts.continue,
-      filter: opts.filter,
-    }, this.decode);
+    return listObjects(
+      this.backend,
+      {
+        resource: resourceKey(kind),
+        namespace: kind.namespaced ? opts.namespace : undefined,
+        labels: parseLabelSelector(opts.labelSelector),
+        fields: parseFieldSelector(opts.fieldSelector, [
+          'metadata.name',
+          'metadata.namespace',
+          ...kind.selectableFields,
+        ]),
+        limit: opts.limit,
+        continueToken: opts.continue,
+        filter: opts.filter,
+      },
+      this.decode,
+    );
   }
 
   /**
@@ -161,52 +218,89 @@ export class Store {
    * metadata.resourceVersion set, fails with Conflict unless it is current; without, last write wins.
    */
   async update(kind: KindDef, input: ResourceInput): Promise<AnyResource> {
-    return this.mutate(kind, input.metadata.namespace, input.metadata.name, input.metadata.resourceVersion, input.metadata.uid, (cur) => {
-      const next = structuredClone(cur);
-      next.spec = structuredClone(input.spec ?? {});
-      const m = input.metadata;
-      for (const f of ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const) {
-        if (m[f] === undefined) delete next.metadata[f];
-        else (next.metadata as any)[f] = structuredClone(m[f]);
-      }
-      return next;
-    }, input);
+    return this.mutate(
+      kind,
+      input.metadata.namespace,
+      input.metadata.name,
+      input.metadata.resourceVersion,
+      input.metadata.uid,
+      (cur) => {
+        const next = structuredClone(cur);
+        next.spec = structuredClone(input.spec ?? {});
+        const m = input.metadata;
+        for (const f of ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const) {
+          if (m[f] === undefined) delete next.metadata[f];
+          else (next.metadata as any)[f] = structuredClone(m[f]);
+        }
+        return next;
+      },
+      input,
+    );
   }
 
   /** Replaces status only; spec and metadata are untouched. */
   async updateStatus(kind: KindDef, input: ResourceInput): Promise<AnyResource> {
-    return this.mutate(kind, input.metadata.namespace, input.metadata.name, input.metadata.resourceVersion, input.metadata.uid, (cur) => {
-      const next = structuredClone(cur);
-      if (input.status === undefined) delete next.status;
-      else next.status = structuredClone(input.status);
-      return next;
-    }, input);
+    return this.mutate(
+      kind,
+      input.metadata.namespace,
+      input.metadata.name,
+      input.metadata.resourceVersion,
+      input.metadata.uid,
+      (cur) => {
+        const next = structuredClone(cur);
+        if (input.status === undefined) delete next.status;
+        else next.status = structuredClone(input.status);
+        return next;
+      },
+      input,
+    );
   }
 
   /** JSON merge patch of the object (or of its status with subresource 'status'). */
-  async patch(kind: KindDef, namespace: string | undefined, name: string, patch: unknown, subresource?: 'status'): Promise<AnyResource> {
-    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new ApiError('BadRequest', 'a merge patch must be a JSON object', [{ field: '(root)', message: 'must be an object' }]);
+  async patch(
+    kind: KindDef,
+    namespace: string | undefined,
+    name: string,
+    patch: unknown,
+    subresource?: 'status',
+  ): Promise<AnyResource> {
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
+      throw new ApiError('BadRequest', 'a merge patch must be a JSON object', [
+        { field: '(root)', message: 'must be an object' },
+      ]);
     const p = patch as Record<string, any>;
     const rv = typeof p.metadata?.resourceVersion === 'string' ? p.metadata.resourceVersion : undefined;
-    return this.mutate(kind, namespace, name, rv, undefined, (cur) => {
-      const merged = mergePatch(cur, p) as AnyResource;
-      const next = structuredClone(cur);
-      if (subresource === 'status') next.status = merged.status;
-      else {
-        next.spec = merged.spec;
-        for (const f of ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const) {
-          if (merged.metadata?.[f] === undefined) delete next.metadata[f];
-          else (next.metadata as any)[f] = merged.metadata[f];
+    return this.mutate(
+      kind,
+      namespace,
+      name,
+      rv,
+      undefined,
+      (cur) => {
+        const merged = mergePatch(cur, p) as AnyResource;
+        const next = structuredClone(cur);
+        if (subresource === 'status') next.status = merged.status;
+        else {
+          next.spec = merged.spec;
+          for (const f of ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const) {
+            if (merged.metadata?.[f] === undefined) delete next.metadata[f];
+            else (next.metadata as any)[f] = merged.metadata[f];
+          }
         }
-      }
-      for (const f of ['apiVersion', 'kind'] as const) {
-        if (merged[f] !== cur[f]) throw new ApiError('Invalid', `${f} cannot be changed`, [{ field: f, message: 'immutable' }]);
-      }
-      for (const f of ['name', 'namespace', 'uid', 'creationTimestamp'] as const) {
-        if (p.metadata?.[f] !== undefined && p.metadata[f] !== (cur.metadata as any)[f]) throw new ApiError('Invalid', `metadata.${f} cannot be changed`, [{ field: `metadata.${f}`, message: 'immutable' }]);
-      }
-      return next;
-    }, { apiVersion: p.apiVersion });
+        for (const f of ['apiVersion', 'kind'] as const) {
+          if (merged[f] !== cur[f])
+            throw new ApiError('Invalid', `${f} cannot be changed`, [{ field: f, message: 'immutable' }]);
+        }
+        for (const f of ['name', 'namespace', 'uid', 'creationTimestamp'] as const) {
+          if (p.metadata?.[f] !== undefined && p.metadata[f] !== (cur.metadata as any)[f])
+            throw new ApiError('Invalid', `metadata.${f} cannot be changed`, [
+              { field: `metadata.${f}`, message: 'immutable' },
+            ]);
+        }
+        return next;
+      },
+      { apiVersion: p.apiVersion },
+    );
   }
 
   /** Create-or-update of spec and user metadata; idempotent (no new revision when nothing changes). */
@@ -218,13 +312,26 @@ export class Store {
    * Deletes, or with finalizers pending marks the object with deletionTimestamp (it disappears when the
    * last finalizer is removed). Returns the object's last state.
    */
-  async delete(kind: KindDef, namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<AnyResource> {
+  async delete(
+    kind: KindDef,
+    namespace: string | undefined,
+    name: string,
+    opts: DeleteOptions = {},
+  ): Promise<AnyResource> {
     const key = this.key(kind, namespace, name);
     for (let i = 0; i < MAX_RETRIES; i++) {
       const cur = await this.mustGet(kind, namespace, name);
       const pre = opts.preconditions;
-      if (pre?.uid && pre.uid !== cur.metadata.uid) throw new ApiError('Conflict', `precondition failed: uid is ${cur.metadata.uid}, not ${pre.uid}`, [{ field: 'preconditions.uid', message: 'does not match' }]);
-      if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion) throw new ApiError('Conflict', `precondition failed: resourceVersion is ${cur.metadata.resourceVersion}, not ${pre.resourceVersion}`, [{ field: 'preconditions.resourceVersion', message: 'does not match' }]);
+      if (pre?.uid && pre.uid !== cur.metadata.uid)
+        throw new ApiError('Conflict', `precondition failed: uid is ${cur.metadata.uid}, not ${pre.uid}`, [
+          { field: 'preconditions.uid', message: 'does not match' },
+        ]);
+      if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion)
+        throw new ApiError(
+          'Conflict',
+          `precondition failed: resourceVersion is ${cur.metadata.resourceVersion}, not ${pre.resourceVersion}`,
+          [{ field: 'preconditions.resourceVersion', message: 'does not match' }],
+        );
       const expected = Number(cur.metadata.resourceVersion);
       try {
         if (cur.metadata.finalizers?.length) {
@@ -250,23 +357,46 @@ export class Store {
   }
 
   /** Read-modify-write with optimistic concurrency. `rv` given → one attempt, Conflict on mismatch. */
-  private async mutate(kind: KindDef, namespace: string | undefined, name: string, rv: string | undefined, uid: string | undefined, change: (cur: AnyResource) => AnyResource, input: ResourceInput | Record<string, any>): Promise<AnyResource> {
+  private async mutate(
+    kind: KindDef,
+    namespace: string | undefined,
+    name: string,
+    rv: string | undefined,
+    uid: string | undefined,
+    change: (cur: AnyResource) => AnyResource,
+    input: ResourceInput | Record<string, any>,
+  ): Promise<AnyResource> {
     const want = parseRevision(rv, 'metadata.resourceVersion');
-    if ((input as ResourceInput).apiVersion !== undefined && (input as ResourceInput).apiVersion !== apiVersionOf(kind)) {
-      throw new ApiError('Invalid', `apiVersion must be ${apiVersionOf(kind)}`, [{ field: 'apiVersion', message: `must be ${JSON.stringify(apiVersionOf(kind))}` }]);
+    if (
+      (input as ResourceInput).apiVersion !== undefined &&
+      (input as ResourceInput).apiVersion !== apiVersionOf(kind)
+    ) {
+      throw new ApiError('Invalid', `apiVersion must be ${apiVersionOf(kind)}`, [
+        { field: 'apiVersion', message: `must be ${JSON.stringify(apiVersionOf(kind))}` },
+      ]);
     }
     const key = this.key(kind, namespace, name);
     for (let i = 0; i < MAX_RETRIES; i++) {
       const cur = await this.mustGet(kind, namespace, name);
       if (want !== undefined && String(want) !== cur.metadata.resourceVersion) {
-        throw new ApiError('Conflict', `${kind.kind} ${JSON.stringify(name)} has been modified: resourceVersion is ${cur.metadata.resourceVersion}, not ${want}; re-read and retry`, [{ field: 'metadata.resourceVersion', message: 'stale' }]);
+        throw new ApiError(
+          'Conflict',
+          `${kind.kind} ${JSON.stringify(name)} has been modified: resourceVersion is ${cur.metadata.resourceVersion}, not ${want}; re-read and retry`,
+          [{ field: 'metadata.resourceVersion', message: 'stale' }],
+        );
       }
-      if (uid && uid !== cur.metadata.uid) throw new ApiError('Conflict', `uid mismatch: ${kind.kind} ${name} was recreated`, [{ field: 'metadata.uid', message: 'does not match' }]);
+      if (uid && uid !== cur.metadata.uid)
+        throw new ApiError('Conflict', `uid mismatch: ${kind.kind} ${name} was recreated`, [
+          { field: 'metadata.uid', message: 'does not match' },
+        ]);
       const next = change(cur);
       next.metadata.resourceVersion = cur.metadata.resourceVersion;
       if (cur.metadata.deletionTimestamp) {
         const added = (next.metadata.finalizers ?? []).filter((f) => !(cur.metadata.finalizers ?? []).includes(f));
-        if (added.length) throw new ApiError('Invalid', 'finalizers cannot be added to an object being deleted', [{ field: 'metadata.finalizers', message: 'cannot add while deleting' }]);
+        if (added.length)
+          throw new ApiError('Invalid', 'finalizers cannot be added to an object being deleted', [
+            { field: 'metadata.finalizers', message: 'cannot add while deleting' },
+          ]);
       }
       if (!jsonEqual(next.spec, cur.spec)) next.metadata.generation = cur.metadata.generation + 1;
       if (jsonEqual(next, cur)) return cur;
@@ -281,7 +411,12 @@ export class Store {
       } catch (e) {
         if (e instanceof PreconditionFailed) {
           if (e.reason === 'missing') throw new ApiError('NotFound', `${kind.kind} ${JSON.stringify(name)} not found`);
-          if (want !== undefined) throw new ApiError('Conflict', `${kind.kind} ${JSON.stringify(name)} was modified concurrently; re-read and retry`, [{ field: 'metadata.resourceVersion', message: 'stale' }]);
+          if (want !== undefined)
+            throw new ApiError(
+              'Conflict',
+              `${kind.kind} ${JSON.stringify(name)} was modified concurrently; re-read and retry`,
+              [{ field: 'metadata.resourceVersion', message: 'stale' }],
+            );
           continue;
         }
         throw e;
@@ -296,15 +431,29 @@ export class Store {
    */
   async watch(kind: KindDef | undefined, opts: WatchOptions = {}): Promise<Watch> {
     const labels = parseLabelSelector(opts.labelSelector);
-    const fields = parseFieldSelector(opts.fieldSelector, ['metadata.name', 'metadata.namespace', ...(kind?.selectableFields ?? [])]);
-    const filter = { resource: kind ? resourceKey(kind) : undefined, namespace: kind && !kind.namespaced ? undefined : opts.namespace, labels, fields, filter: opts.filter };
+    const fields = parseFieldSelector(opts.fieldSelector, [
+      'metadata.name',
+      'metadata.namespace',
+      ...(kind?.selectableFields ?? []),
+    ]);
+    const filter = {
+      resource: kind ? resourceKey(kind) : undefined,
+      namespace: kind && !kind.namespaced ? undefined : opts.namespace,
+      labels,
+      fields,
+      filter: opts.filter,
+    };
     const from = parseRevision(opts.resourceVersion, 'resourceVersion');
     if (from !== undefined && from > 0) return this.hub.watch(filter, from);
     if (!kind) {
       // Every kind: start at the current revision without replaying state.
       return this.hub.watch(filter, await this.backend.revision());
     }
-    const page = await listObjects(this.backend, { resource: filter.resource!, namespace: filter.namespace, labels, fields, filter: opts.filter }, this.decode);
+    const page = await listObjects(
+      this.backend,
+      { resource: filter.resource!, namespace: filter.namespace, labels, fields, filter: opts.filter },
+      this.decode,
+    );
     const initial: WatchEvent[] = page.items.map((object) => ({ type: 'ADDED', object }));
     return this.hub.watch(filter, Number(page.resourceVersion), initial);
   }

@@ -38,7 +38,12 @@ class Watcher implements Watch {
   private error: Error | undefined;
   private wake: (() => void) | undefined;
 
-  constructor(readonly filter: WatchFilter, public lastRevision: number, private readonly onClose: (w: Watcher) => void, private readonly decode: (o: AnyResource) => AnyResource) {}
+  constructor(
+    readonly filter: WatchFilter,
+    public lastRevision: number,
+    private readonly onClose: (w: Watcher) => void,
+    private readonly decode: (o: AnyResource) => AnyResource,
+  ) {}
 
   matches(ev: StoredEvent): boolean {
     const f = this.filter;
@@ -109,7 +114,11 @@ export class WatchHub {
   private timers: NodeJS.Timeout[] = [];
   private started: Promise<void> | undefined;
 
-  constructor(private readonly backend: Backend, private readonly decode: (o: AnyResource) => AnyResource, private readonly opts: { pollMs?: number; bookmarkMs?: number } = {}) {}
+  constructor(
+    private readonly backend: Backend,
+    private readonly decode: (o: AnyResource) => AnyResource,
+    private readonly opts: { pollMs?: number; bookmarkMs?: number } = {},
+  ) {}
 
   private start(): Promise<void> {
     this.started ??= (async () => {
@@ -135,10 +144,12 @@ export class WatchHub {
       return;
     }
     // A pump that fails outside its own handling is retried by the next kick (the poll at the latest).
-    this.pumping = this.pump().catch(() => undefined).finally(() => {
-      this.pumping = undefined;
-      if (this.again) this.kick();
-    });
+    this.pumping = this.pump()
+      .catch(() => undefined)
+      .finally(() => {
+        this.pumping = undefined;
+        if (this.again) this.kick();
+      });
   }
 
   private async pump(): Promise<void> {
@@ -170,7 +181,14 @@ export class WatchHub {
   private bookmarks(): void {
     for (const w of this.watchers) {
       if (w.catchingUp || w.closed) continue;
-      w.push({ type: 'BOOKMARK', object: { apiVersion: '', kind: '', metadata: { name: '', resourceVersion: String(Math.max(w.lastRevision, this.pumpRevision)) } } as AnyResource });
+      w.push({
+        type: 'BOOKMARK',
+        object: {
+          apiVersion: '',
+          kind: '',
+          metadata: { name: '', resourceVersion: String(Math.max(w.lastRevision, this.pumpRevision)) },
+        } as AnyResource,
+      });
       w.lastRevision = Math.max(w.lastRevision, this.pumpRevision);
     }
   }
@@ -195,7 +213,8 @@ export class WatchHub {
       }
     } catch (e) {
       this.watchers.delete(w);
-      if (e instanceof RevisionCompacted) throw new ApiError('Gone', `too old resource version: ${from} (${e.message})`);
+      if (e instanceof RevisionCompacted)
+        throw new ApiError('Gone', `too old resource version: ${from} (${e.message})`);
       throw e;
     }
     for (const ev of w.buffer) w.deliver(ev);

@@ -1,6 +1,12 @@
 // Tests for the bundled carbon intensity table and its lookup helpers.
 import { describe, expect, it } from 'vitest';
-import { gridIntensityFilePath, loadGridIntensity, parseGridIntensityCsv, siteCarbonIntensity, staticCarbonSource } from './carbon.js';
+import {
+  gridIntensityFilePath,
+  loadGridIntensity,
+  parseGridIntensityCsv,
+  siteCarbonIntensity,
+  staticCarbonSource,
+} from './carbon.js';
 
 describe('carbon intensity table', () => {
   it('loads the bundled file from the package, not ../shared', () => {
@@ -13,18 +19,34 @@ describe('carbon intensity table', () => {
   });
 
   it.each([
-    ['header and rows', 'country,gco2_per_kwh\nAT,83\nse,13\n', [['AT', 83], ['SE', 13]]],
-    ['no header, CRLF, blank lines', 'FR,55\r\n\r\nDE,301', [['FR', 55], ['DE', 301]]],
+    [
+      'header and rows',
+      'country,gco2_per_kwh\nAT,83\nse,13\n',
+      [
+        ['AT', 83],
+        ['SE', 13],
+      ],
+    ],
+    [
+      'no header, CRLF, blank lines',
+      'FR,55\r\n\r\nDE,301',
+      [
+        ['FR', 55],
+        ['DE', 301],
+      ],
+    ],
   ] as const)('parses %s', (_name, text, expected) => {
     expect([...parseGridIntensityCsv(text)]).toEqual(expected);
   });
 
-  it.each([['missing value', 'AT,'], ['negative', 'AT,-1'], ['extra column', 'AT,1,2'], ['not a number', 'AT,x']])(
-    'rejects %s',
-    (_name, text) => {
-      expect(() => parseGridIntensityCsv(text)).toThrow(/malformed/);
-    },
-  );
+  it.each([
+    ['missing value', 'AT,'],
+    ['negative', 'AT,-1'],
+    ['extra column', 'AT,1,2'],
+    ['not a number', 'AT,x'],
+  ])('rejects %s', (_name, text) => {
+    expect(() => parseGridIntensityCsv(text)).toThrow(/malformed/);
+  });
 
   it.each([
     ['known country', 'SE', 1.2, 13 * 1.2],

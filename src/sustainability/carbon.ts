@@ -17,7 +17,10 @@ export type GridIntensityTable = ReadonlyMap<string, number>;
 /** Parses the two-column CSV (`country,gco2_per_kwh`); throws on a malformed row. */
 export function parseGridIntensityCsv(text: string): GridIntensityTable {
   const table = new Map<string, number>();
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   for (const [i, line] of lines.entries()) {
     if (i === 0 && /^country\s*,/i.test(line)) continue;
     const [country, value, ...rest] = line.split(',').map((s) => s.trim());
@@ -69,7 +72,10 @@ export interface CarbonSource {
 }
 
 /** A CarbonSource over a static table; unknown countries take the EU-27 average. */
-export function staticCarbonSource(table: GridIntensityTable = loadGridIntensity(), source = GRID_INTENSITY_SOURCE): CarbonSource {
+export function staticCarbonSource(
+  table: GridIntensityTable = loadGridIntensity(),
+  source = GRID_INTENSITY_SOURCE,
+): CarbonSource {
   const fallback = table.get(EU_AVERAGE_KEY) ?? 300;
   return {
     gridIntensity: (country) => (country === EU_AVERAGE_KEY ? undefined : table.get(country.toUpperCase())),

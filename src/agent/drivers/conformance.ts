@@ -23,7 +23,11 @@ export interface ConformanceOptions {
 export function describeDriverConformance(name: string, makeDriver: MakeDriver, opts: ConformanceOptions): void {
   const hostPids = opts.hostPids ?? true;
   const spec = (n: string, fixture: FixtureName, over: Partial<RunSpec> = {}): RunSpec =>
-    makeSpec(n, opts.artifact(fixture), { runtime: opts.runtime ?? 'process', artifactBaseDir: opts.artifactBaseDir, ...over });
+    makeSpec(n, opts.artifact(fixture), {
+      runtime: opts.runtime ?? 'process',
+      artifactBaseDir: opts.artifactBaseDir,
+      ...over,
+    });
   const setup = async (ctx: TestContext): Promise<{ h: Harness; d: RuntimeDriver; stateDir: string }> => {
     const h = new Harness(makeDriver);
     ctx.onTestFinished(() => h.cleanup());
@@ -68,7 +72,10 @@ export function describeDriverConformance(name: string, makeDriver: MakeDriver, 
 
     test('delivers env, PORT and PORT_<NAME>', async (ctx) => {
       const { h, d } = await setup(ctx);
-      const sp = spec('env', 'http-server', { ports: [{ name: 'http' }, { name: 'metrics-api' }], env: [{ name: 'GREETING', value: 'hello' }] });
+      const sp = spec('env', 'http-server', {
+        ports: [{ name: 'http' }, { name: 'metrics-api' }],
+        env: [{ name: 'GREETING', value: 'hello' }],
+      });
       await d.ensure(sp);
       const s = await ready(d, h, sp.id);
       expect(s.ports.http).not.toBe(s.ports['metrics-api']);
@@ -89,7 +96,10 @@ export function describeDriverConformance(name: string, makeDriver: MakeDriver, 
       }, '3 restarts');
       const evs = h.eventsOf(sp.id);
       expect(evs.some((e) => e.exitCode === 3)).toBe(true);
-      const delays = evs.map((e) => /back-off (\d+) ms/.exec(e.message ?? '')?.[1]).filter((x) => x !== undefined).map(Number);
+      const delays = evs
+        .map((e) => /back-off (\d+) ms/.exec(e.message ?? '')?.[1])
+        .filter((x) => x !== undefined)
+        .map(Number);
       const distinct = [...new Set(delays)];
       expect(distinct.length).toBeGreaterThanOrEqual(2);
       expect(distinct[1]).toBeGreaterThan(distinct[0]);
@@ -100,7 +110,11 @@ export function describeDriverConformance(name: string, makeDriver: MakeDriver, 
 
     test('OnFailure: a clean exit is Terminated and not restarted', async (ctx) => {
       const { h, d } = await setup(ctx);
-      const sp = spec('done', 'crash', { ports: [], restartPolicy: 'OnFailure', env: [{ name: 'EXIT_CODE', value: '0' }] });
+      const sp = spec('done', 'crash', {
+        ports: [],
+        restartPolicy: 'OnFailure',
+        env: [{ name: 'EXIT_CODE', value: '0' }],
+      });
       await d.ensure(sp);
       const s = await waitFor(() => d.get(sp.id)?.phase === 'Terminated' && d.get(sp.id), 'Terminated');
       expect(s.exitCode).toBe(0);
@@ -110,7 +124,11 @@ export function describeDriverConformance(name: string, makeDriver: MakeDriver, 
 
     test('Never: a failing workload ends Failed with its exit code', async (ctx) => {
       const { h, d } = await setup(ctx);
-      const sp = spec('never', 'crash', { ports: [], restartPolicy: 'Never', env: [{ name: 'EXIT_CODE', value: '7' }] });
+      const sp = spec('never', 'crash', {
+        ports: [],
+        restartPolicy: 'Never',
+        env: [{ name: 'EXIT_CODE', value: '7' }],
+      });
       await d.ensure(sp);
       const s = await waitFor(() => d.get(sp.id)?.phase === 'Failed' && d.get(sp.id), 'Failed');
       expect(s.exitCode).toBe(7);
@@ -163,11 +181,20 @@ export function describeDriverConformance(name: string, makeDriver: MakeDriver, 
 
     test('logs: tail and follow', async (ctx) => {
       const { h, d } = await setup(ctx);
-      const sp = spec('logs', 'log-flood', { ports: [], env: [{ name: 'LINES', value: '50' }, { name: 'INTERVAL_MS', value: '25' }] });
+      const sp = spec('logs', 'log-flood', {
+        ports: [],
+        env: [
+          { name: 'LINES', value: '50' },
+          { name: 'INTERVAL_MS', value: '25' },
+        ],
+      });
       await d.ensure(sp);
       await ready(d, h, sp.id);
       const num = (l: string) => Number(/^line (\d+)/.exec(l)?.[1]);
-      await waitFor(async () => (await collect(d.logs(sp.id, { tail: 1 }), () => false)).some((l) => num(l) >= 52), 'line 52');
+      await waitFor(
+        async () => (await collect(d.logs(sp.id, { tail: 1 }), () => false)).some((l) => num(l) >= 52),
+        'line 52',
+      );
       const all = await collect(d.logs(sp.id), () => false);
       expect(all.slice(0, 3)).toEqual(['line 1', 'line 2', 'line 3']);
       const tail = await collect(d.logs(sp.id, { tail: 5 }), () => false);
@@ -175,7 +202,11 @@ export function describeDriverConformance(name: string, makeDriver: MakeDriver, 
       expect(tail.map(num)).toEqual([0, 1, 2, 3, 4].map((i) => num(tail[0]) + i));
       const ac = new AbortController();
       const last = num(tail[4]);
-      const followed = await collect(d.logs(sp.id, { tail: 1, follow: true, signal: ac.signal }), (ls) => num(ls.at(-1) ?? '') >= last + 4, ac);
+      const followed = await collect(
+        d.logs(sp.id, { tail: 1, follow: true, signal: ac.signal }),
+        (ls) => num(ls.at(-1) ?? '') >= last + 4,
+        ac,
+      );
       const nums = followed.map(num);
       expect(nums).toEqual(nums.map((_, i) => nums[0] + i));
       expect(nums.at(-1)).toBeGreaterThanOrEqual(last + 4);
@@ -226,29 +257,32 @@ export function describeDriverConformance(name: string, makeDriver: MakeDriver, 
       expect(h.eventsOf(sp.id).some((e) => /health check failed/.test(e.message ?? ''))).toBe(true);
     });
 
-    test.skipIf(opts.adoption === false)('close({detach: true}) leaves workloads running; a new driver adopts them without duplicates', async (ctx) => {
-      const { h, d: d1, stateDir } = await setup(ctx);
-      const sp = spec('adopt', 'http-server');
-      await d1.ensure(sp);
-      const s1 = await ready(d1, h, sp.id);
-      await d1.close({ detach: true });
-      expect((await getJson(s1)).pid).toBe(s1.pid);
-      const d2 = await h.driver(stateDir);
-      expect(d2.get(sp.id)).toMatchObject({ pid: s1.pid, generation: 1, ports: s1.ports });
-      const s2 = await ready(d2, h, sp.id);
-      expect((await d2.ensure(sp)).pid).toBe(s1.pid);
-      expect(d2.list()).toHaveLength(1);
-      expect((await getJson(s2)).pid).toBe(s1.pid);
-      if (!hostPids || !s1.pid) return;
-      // Edge autonomy: the adopted process still gets restarted locally when it dies.
-      process.kill(s1.pid, 'SIGKILL');
-      const s3 = await waitFor(() => {
-        const x = h.note(d2.get(sp.id));
-        return x && x.pid !== undefined && x.pid !== s1.pid && x.ready && x;
-      }, 'a restarted adopted workload');
-      expect(s3.restarts).toBe(s1.restarts + 1);
-      expect((await getJson(s3)).pid).toBe(s3.pid);
-    });
+    test.skipIf(opts.adoption === false)(
+      'close({detach: true}) leaves workloads running; a new driver adopts them without duplicates',
+      async (ctx) => {
+        const { h, d: d1, stateDir } = await setup(ctx);
+        const sp = spec('adopt', 'http-server');
+        await d1.ensure(sp);
+        const s1 = await ready(d1, h, sp.id);
+        await d1.close({ detach: true });
+        expect((await getJson(s1)).pid).toBe(s1.pid);
+        const d2 = await h.driver(stateDir);
+        expect(d2.get(sp.id)).toMatchObject({ pid: s1.pid, generation: 1, ports: s1.ports });
+        const s2 = await ready(d2, h, sp.id);
+        expect((await d2.ensure(sp)).pid).toBe(s1.pid);
+        expect(d2.list()).toHaveLength(1);
+        expect((await getJson(s2)).pid).toBe(s1.pid);
+        if (!hostPids || !s1.pid) return;
+        // Edge autonomy: the adopted process still gets restarted locally when it dies.
+        process.kill(s1.pid, 'SIGKILL');
+        const s3 = await waitFor(() => {
+          const x = h.note(d2.get(sp.id));
+          return x && x.pid !== undefined && x.pid !== s1.pid && x.ready && x;
+        }, 'a restarted adopted workload');
+        expect(s3.restarts).toBe(s1.restarts + 1);
+        expect((await getJson(s3)).pid).toBe(s3.pid);
+      },
+    );
 
     test('close({detach: false}) stops every workload', async (ctx) => {
       const { h, d, stateDir } = await setup(ctx);

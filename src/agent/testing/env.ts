@@ -21,7 +21,8 @@ export const testSiteSpec = (): SiteSpec => ({
 
 /** Node one-liner that prints `first` numbered lines, then a "tick N" line every `everyMs`, and serves HTTP on $PORT. */
 export function chattyServer(first = 20, everyMs = 100): WorkloadSpec['artifact'] {
-  const src = `const http=require('http');for(let i=1;i<=${first};i++)console.log('line '+i);let n=0;setInterval(()=>console.log('tick '+(++n)),${everyMs});` +
+  const src =
+    `const http=require('http');for(let i=1;i<=${first};i++)console.log('line '+i);let n=0;setInterval(()=>console.log('tick '+(++n)),${everyMs});` +
     `http.createServer((q,r)=>r.end(JSON.stringify({pid:process.pid,site:process.env.CONTINUUM_SITE,workload:process.env.CONTINUUM_WORKLOAD}))).listen(Number(process.env.PORT),'127.0.0.1');` +
     `process.on('SIGTERM',()=>process.exit(0));`;
   return { command: process.execPath, args: ['-e', src] };
@@ -65,7 +66,12 @@ export class AgentEnv {
   /** Starts (or restarts, on the same data dir and port) the control plane with the tunnel hub. */
   async startControlPlane(): Promise<ControlPlane> {
     const hub = createTunnelHub();
-    this.cp = await startControlPlane({ dataDir: this.dataDir, port: this.port, logs: hub.logSource, plugins: [hub.plugin] });
+    this.cp = await startControlPlane({
+      dataDir: this.dataDir,
+      port: this.port,
+      logs: hub.logSource,
+      plugins: [hub.plugin],
+    });
     this.port = Number(new URL(this.cp.url).port);
     return this.cp;
   }
@@ -86,8 +92,14 @@ export class AgentEnv {
   /** Starts an agent with fast test timings; `stateDir` defaults to <dir>/agents/<site>. */
   async agent(site: string, over: Partial<AgentOptions> = {}): Promise<SiteAgent> {
     const a = await SiteAgent.start({
-      server: this.url, token: this.token, site, stateDir: join(this.dir, 'agents', site), heartbeatMs: 300, rttIntervalMs: 0,
-      reconnect: { minMs: 50, maxMs: 300 }, driverOptions: { backoff: { baseMs: 50 }, pollIntervalMs: 50, readyAfterMs: 100, logPollMs: 30 },
+      server: this.url,
+      token: this.token,
+      site,
+      stateDir: join(this.dir, 'agents', site),
+      heartbeatMs: 300,
+      rttIntervalMs: 0,
+      reconnect: { minMs: 50, maxMs: 300 },
+      driverOptions: { backoff: { baseMs: 50 }, pollIntervalMs: 50, readyAfterMs: 100, logPollMs: 30 },
       ...over,
     });
     this.agents.add(a);
@@ -100,8 +112,17 @@ export class AgentEnv {
 
   async workload(name: string, site: string, spec: Partial<WorkloadSpec> = {}): Promise<AnyResource> {
     return this.cp!.store.create(WorkloadKind, {
-      apiVersion: API_VERSION, kind: 'Workload', metadata: { name, namespace: 'default' },
-      spec: { component: name, siteName: site, artifact: chattyServer(), ports: [{ name: 'http', expose: true }], terminationGracePeriodSeconds: 2, ...spec },
+      apiVersion: API_VERSION,
+      kind: 'Workload',
+      metadata: { name, namespace: 'default' },
+      spec: {
+        component: name,
+        siteName: site,
+        artifact: chattyServer(),
+        ports: [{ name: 'http', expose: true }],
+        terminationGracePeriodSeconds: 2,
+        ...spec,
+      },
     });
   }
 

@@ -60,7 +60,8 @@ export class TunnelClient {
         if (this.ac.signal.aborted) break;
         if (!this.o.conn.fail(e)) {
           if (isApiError(e, 'NotFound')) {
-            if (!warnedMissing) this.o.log.warn('the control plane has no agent tunnel: workload logs are not available through it');
+            if (!warnedMissing)
+              this.o.log.warn('the control plane has no agent tunnel: workload logs are not available through it');
             warnedMissing = true;
           } else this.o.log.warn(`agent tunnel: ${(e as Error).message}`);
         }
@@ -83,7 +84,9 @@ export class TunnelClient {
     };
     try {
       pulse();
-      const res = await this.o.stream().http.raw('GET', tunnelStreamPath(this.o.site), undefined, { accept: 'text/event-stream' }, ac.signal);
+      const res = await this.o
+        .stream()
+        .http.raw('GET', tunnelStreamPath(this.o.site), undefined, { accept: 'text/event-stream' }, ac.signal);
       try {
         if (res.status >= 400) throw problemToError(res.status, await readAll(res.body));
         this.open = true;
@@ -126,10 +129,19 @@ export class TunnelClient {
     const path = tunnelAnswerPath(msg.id);
     try {
       if (!this.o.driver.get(id)) {
-        await postError(opts, path, { error: { code: 'NotFound', message: `workload ${id} is not running at site ${this.o.site}` } }, ac.signal);
+        await postError(
+          opts,
+          path,
+          { error: { code: 'NotFound', message: `workload ${id} is not running at site ${this.o.site}` } },
+          ac.signal,
+        );
         return;
       }
-      const lines = this.o.driver.logs(id, { follow: msg.follow, signal: ac.signal, ...(msg.tailLines !== undefined ? { tail: msg.tailLines } : {}) });
+      const lines = this.o.driver.logs(id, {
+        follow: msg.follow,
+        signal: ac.signal,
+        ...(msg.tailLines !== undefined ? { tail: msg.tailLines } : {}),
+      });
       await uploadLines(opts, path, lines, ac);
     } catch (e) {
       if (!ac.signal.aborted) this.o.log.warn(`serving logs of ${id}: ${(e as Error).message}`);

@@ -66,14 +66,18 @@ export function createTunnelHub(opts: TunnelHubOptions = {}): TunnelHub {
     clearInterval(ping);
     if (tunnels.get(site) === t) tunnels.delete(site);
     // Requests still waiting for their first answer cannot get one any more; streaming answers go on.
-    for (const p of t.requests) if (!p.answered) p.fail(new ApiError('Unavailable', `the agent of site ${site} disconnected`));
+    for (const p of t.requests)
+      if (!p.answered) p.fail(new ApiError('Unavailable', `the agent of site ${site} disconnected`));
   }
 
   async function answer(req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<FastifyReply> {
     const p = pendings.get(req.params.id);
     if (!p) {
       if (isStream(req.body)) req.body.resume();
-      throw new ApiError('NotFound', `no open tunnel request ${JSON.stringify(req.params.id)} (finished, cancelled or timed out)`);
+      throw new ApiError(
+        'NotFound',
+        `no open tunnel request ${JSON.stringify(req.params.id)} (finished, cancelled or timed out)`,
+      );
     }
     assertAgentFor(req.continuum?.caller, p.site);
     if (isStream(req.body)) {
@@ -85,11 +89,20 @@ export function createTunnelHub(opts: TunnelHubOptions = {}): TunnelHub {
     const report = req.body as Partial<TunnelErrorReport> | undefined;
     const code = report?.error?.code;
     const known = typeof code === 'string' && code in ERROR_CATALOGUE;
-    p.fail(new ApiError(known ? (code as ErrorCode) : 'Internal', String(report?.error?.message ?? 'the agent could not serve the request')));
+    p.fail(
+      new ApiError(
+        known ? (code as ErrorCode) : 'Internal',
+        String(report?.error?.message ?? 'the agent could not serve the request'),
+      ),
+    );
     return reply.code(204).send();
   }
 
-  async function* stream(t: Tunnel, wl: AnyResource, o: { follow: boolean; tailLines?: number; signal: AbortSignal }): AsyncGenerator<string> {
+  async function* stream(
+    t: Tunnel,
+    wl: AnyResource,
+    o: { follow: boolean; tailLines?: number; signal: AbortSignal },
+  ): AsyncGenerator<string> {
     const id = randomUUID();
     const p = new PendingRequest(id, t.site, maxLines);
     pendings.set(id, p);
@@ -97,10 +110,18 @@ export function createTunnelHub(opts: TunnelHubOptions = {}): TunnelHub {
     const onAbort = (): void => p.close();
     o.signal.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => {
-      if (!p.answered) p.fail(new ApiError('Timeout', `the agent of site ${t.site} did not answer within ${answerTimeoutMs} ms`));
+      if (!p.answered)
+        p.fail(new ApiError('Timeout', `the agent of site ${t.site} did not answer within ${answerTimeoutMs} ms`));
     }, answerTimeoutMs);
     try {
-      t.send({ id, kind: 'logs', namespace: wl.metadata.namespace ?? 'default', name: wl.metadata.name, follow: o.follow, ...(o.tailLines !== undefined ? { tailLines: o.tailLines } : {}) });
+      t.send({
+        id,
+        kind: 'logs',
+        namespace: wl.metadata.namespace ?? 'default',
+        name: wl.metadata.name,
+        follow: o.follow,
+        ...(o.tailLines !== undefined ? { tailLines: o.tailLines } : {}),
+      });
       for (let line = await p.take(o.signal); line !== undefined; line = await p.take(o.signal)) yield line;
     } finally {
       clearTimeout(timer);
@@ -119,7 +140,11 @@ export function createTunnelHub(opts: TunnelHubOptions = {}): TunnelHub {
       const ref = `${workload.metadata.namespace ?? 'default'}/${workload.metadata.name}`;
       if (!site) throw new ApiError('Unavailable', `workload ${ref} is not bound to a site yet, so it has no logs`);
       const t = tunnels.get(site);
-      if (!t) throw new ApiError('Unavailable', `site ${site} has no connected agent; logs of ${ref} are served by that site's agent`);
+      if (!t)
+        throw new ApiError(
+          'Unavailable',
+          `site ${site} has no connected agent; logs of ${ref} are served by that site's agent`,
+        );
       return stream(t, workload, o);
     },
   };

@@ -40,5 +40,6 @@ export interface TunnelErrorReport {
  * (and administrators).
  */
 export function assertAgentFor(caller: Caller | undefined, site: string): void {
-  if (!caller || caller.kind === 'anonymous') throw new ApiError('Unauthorized', `the tunnel of site ${site} needs an authenticated agent`);
+  if (!caller || caller.kind === 'anonymous')
+    throw new ApiError('Unauthorized', `the tunnel of site ${site} needs an authenticated agent`);
 }

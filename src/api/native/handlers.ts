@@ -1,6 +1,14 @@
 // The native KRM REST API: one handler for every kind, in Kubernetes conventions.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { allKinds, ApiError, apiVersionOf, assertValid, type AnyResource, type KindDef, type ResourceInput } from '../../model/index.js';
+import {
+  allKinds,
+  ApiError,
+  apiVersionOf,
+  assertValid,
+  type AnyResource,
+  type KindDef,
+  type ResourceInput,
+} from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import { send } from '../content.js';
 import type { Caller, ResourceAttributes, Security, Verb } from '../security.js';
@@ -11,7 +19,10 @@ import { streamWatch } from './watch-sse.js';
 
 /** Serves workload logs (the agent tunnel implements it). */
 export interface LogSource {
-  logs(workload: AnyResource, opts: { follow: boolean; tailLines?: number; signal: AbortSignal }): AsyncIterable<string>;
+  logs(
+    workload: AnyResource,
+    opts: { follow: boolean; tailLines?: number; signal: AbortSignal },
+  ): AsyncIterable<string>;
 }
 
 export interface NativeDeps {
@@ -42,18 +53,31 @@ declare module 'fastify' {
 
 function verbOf(method: string, t: Target, q: NativeQuery): Verb {
   switch (method) {
-    case 'GET': return t.name ? 'get' : q.watch ? 'watch' : 'list';
-    case 'POST': if (!t.name) return 'create'; break;
-    case 'PUT': if (t.name) return 'update'; break;
-    case 'PATCH': if (t.name) return 'patch'; break;
-    case 'DELETE': if (t.name) return 'delete'; break;
+    case 'GET':
+      return t.name ? 'get' : q.watch ? 'watch' : 'list';
+    case 'POST':
+      if (!t.name) return 'create';
+      break;
+    case 'PUT':
+      if (t.name) return 'update';
+      break;
+    case 'PATCH':
+      if (t.name) return 'patch';
+      break;
+    case 'DELETE':
+      if (t.name) return 'delete';
+      break;
   }
-  throw new ApiError('MethodNotAllowed', `${method} is not supported on this path`, [{ field: 'method', message: `${method} not allowed here` }]);
+  throw new ApiError('MethodNotAllowed', `${method} is not supported on this path`, [
+    { field: 'method', message: `${method} not allowed here` },
+  ]);
 }
 
 function bodyObject(body: unknown): Record<string, any> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ApiError('BadRequest', 'request body must be a single object', [{ field: '(body)', message: 'must be an object' }]);
+    throw new ApiError('BadRequest', 'request body must be a single object', [
+      { field: '(body)', message: 'must be an object' },
+    ]);
   }
   return body as Record<string, any>;
 }
@@ -62,20 +86,43 @@ function bodyObject(body: unknown): Record<string, any> {
 function bodyFor(t: Target, body: unknown, requireName: boolean): ResourceInput {
   const o = bodyObject(body);
   const want = apiVersionOf(t.kind);
-  if (o.apiVersion !== undefined && o.apiVersion !== want) throw new ApiError('BadRequest', `apiVersion ${JSON.stringify(o.apiVersion)} does not match the URL (${want})`, [{ field: 'apiVersion', message: `must be ${want}` }]);
-  if (o.kind !== undefined && o.kind !== t.kind.kind) throw new ApiError('BadRequest', `kind ${JSON.stringify(o.kind)} does not match the URL (${t.kind.kind})`, [{ field: 'kind', message: `must be ${t.kind.kind}` }]);
+  if (o.apiVersion !== undefined && o.apiVersion !== want)
+    throw new ApiError('BadRequest', `apiVersion ${JSON.stringify(o.apiVersion)} does not match the URL (${want})`, [
+      { field: 'apiVersion', message: `must be ${want}` },
+    ]);
+  if (o.kind !== undefined && o.kind !== t.kind.kind)
+    throw new ApiError('BadRequest', `kind ${JSON.stringify(o.kind)} does not match the URL (${t.kind.kind})`, [
+      { field: 'kind', message: `must be ${t.kind.kind}` },
+    ]);
   const meta = o.metadata === undefined ? {} : bodyObject(o.metadata);
   if (t.kind.namespaced) {
-    if (meta.namespace !== undefined && meta.namespace !== t.namespace) throw new ApiError('BadRequest', `metadata.namespace ${JSON.stringify(meta.namespace)} does not match the URL namespace ${JSON.stringify(t.namespace)}`, [{ field: 'metadata.namespace', message: 'does not match the URL' }]);
+    if (meta.namespace !== undefined && meta.namespace !== t.namespace)
+      throw new ApiError(
+        'BadRequest',
+        `metadata.namespace ${JSON.stringify(meta.namespace)} does not match the URL namespace ${JSON.stringify(t.namespace)}`,
+        [{ field: 'metadata.namespace', message: 'does not match the URL' }],
+      );
   }
-  if (t.name !== undefined && meta.name !== undefined && meta.name !== t.name) throw new ApiError('BadRequest', `metadata.name ${JSON.stringify(meta.name)} does not match the URL name ${JSON.stringify(t.name)}`, [{ field: 'metadata.name', message: 'does not match the URL' }]);
+  if (t.name !== undefined && meta.name !== undefined && meta.name !== t.name)
+    throw new ApiError(
+      'BadRequest',
+      `metadata.name ${JSON.stringify(meta.name)} does not match the URL name ${JSON.stringify(t.name)}`,
+      [{ field: 'metadata.name', message: 'does not match the URL' }],
+    );
   const name = meta.name ?? t.name;
-  if (requireName && name === undefined) throw new ApiError('Invalid', 'metadata.name is required', [{ field: 'metadata.name', message: 'required field missing' }]);
+  if (requireName && name === undefined)
+    throw new ApiError('Invalid', 'metadata.name is required', [
+      { field: 'metadata.name', message: 'required field missing' },
+    ]);
   return {
     ...o,
     apiVersion: o.apiVersion ?? want,
     kind: o.kind ?? t.kind.kind,
-    metadata: { ...meta, ...(name !== undefined ? { name } : {}), ...(t.kind.namespaced ? { namespace: t.namespace } : {}) },
+    metadata: {
+      ...meta,
+      ...(name !== undefined ? { name } : {}),
+      ...(t.kind.namespaced ? { namespace: t.namespace } : {}),
+    },
   } as ResourceInput;
 }
 
@@ -95,10 +142,20 @@ export function nativeHandler(deps: NativeDeps) {
     const q = parseQuery(req.query as Record<string, unknown>);
     const verb = verbOf(req.method, t, q);
     if (t.kind.namespaced && !t.namespace && !['list', 'watch'].includes(verb)) {
-      throw new ApiError('NotFound', `${t.kind.kind} is namespaced: use /apis/${t.kind.group}/${t.kind.version}/namespaces/<ns>/${t.kind.plural}`, [{ field: 'path.namespace', message: 'namespace required' }]);
+      throw new ApiError(
+        'NotFound',
+        `${t.kind.kind} is namespaced: use /apis/${t.kind.group}/${t.kind.version}/namespaces/<ns>/${t.kind.plural}`,
+        [{ field: 'path.namespace', message: 'namespace required' }],
+      );
     }
     const caller = req.continuum!.caller!;
-    const attrs: ResourceAttributes = { verb, kind: t.kind, namespace: t.namespace, name: t.name, subresource: t.subresource };
+    const attrs: ResourceAttributes = {
+      verb,
+      kind: t.kind,
+      namespace: t.namespace,
+      name: t.name,
+      subresource: t.subresource,
+    };
     req.continuum!.attrs = attrs;
     const redact = (o: AnyResource): AnyResource => security.redact(caller, o) as AnyResource;
 
@@ -107,14 +164,20 @@ export function nativeHandler(deps: NativeDeps) {
       const vis = await security.visibility(caller, t.kind, verb);
       const allowedNs = vis.namespaces;
       const filter = (o: AnyResource): boolean =>
-        (allowedNs === 'all' || !t.kind.namespaced || allowedNs.includes(o.metadata.namespace ?? '')) && (!vis.filter || vis.filter(o));
+        (allowedNs === 'all' || !t.kind.namespaced || allowedNs.includes(o.metadata.namespace ?? '')) &&
+        (!vis.filter || vis.filter(o));
       const fieldSelector = [q.fieldSelector, vis.requiredFieldSelector].filter(Boolean).join(',') || undefined;
       // A caller who sees exactly one namespace queries only that one (the filter stays authoritative).
-      const namespace = t.namespace ?? (t.kind.namespaced && allowedNs !== 'all' && allowedNs.length === 1 ? allowedNs[0] : undefined);
+      const namespace =
+        t.namespace ?? (t.kind.namespaced && allowedNs !== 'all' && allowedNs.length === 1 ? allowedNs[0] : undefined);
       const opts = { namespace, labelSelector: q.labelSelector, fieldSelector, filter };
       if (verb === 'watch') {
         const w = await store.watch(t.kind, { ...opts, resourceVersion: q.resourceVersion ?? lastEventId(req) });
-        await streamWatch(req, reply, w, { timeoutSeconds: q.timeoutSeconds, transform: (o) => redact(o as AnyResource), bookmarks: q.allowWatchBookmarks });
+        await streamWatch(req, reply, w, {
+          timeoutSeconds: q.timeoutSeconds,
+          transform: (o) => redact(o as AnyResource),
+          bookmarks: q.allowWatchBookmarks,
+        });
         return reply;
       }
       const page = await store.list(t.kind, { ...opts, limit: q.limit, continue: q.continue });
@@ -156,7 +219,12 @@ export function nativeHandler(deps: NativeDeps) {
       return send(req, reply, result === 'created' ? 201 : 200, redact(object));
     }
     await security.authorize(caller, { ...attrs, object: current, oldObject: current });
-    if (!current) throw new ApiError('NotFound', `${t.kind.kind} ${JSON.stringify(name)} not found${t.namespace ? ` in namespace ${t.namespace}` : ''}`, [{ field: 'metadata.name', message: 'not found' }]);
+    if (!current)
+      throw new ApiError(
+        'NotFound',
+        `${t.kind.kind} ${JSON.stringify(name)} not found${t.namespace ? ` in namespace ${t.namespace}` : ''}`,
+        [{ field: 'metadata.name', message: 'not found' }],
+      );
 
     if (verb === 'get') {
       if (t.subresource === 'logs') return streamLogs(deps, req, reply, current, q);
@@ -165,16 +233,27 @@ export function nativeHandler(deps: NativeDeps) {
     if (verb === 'delete') {
       const body = req.body === undefined || req.body === null ? {} : bodyObject(req.body);
       const gone = await store.delete(t.kind, t.namespace, name!, { preconditions: body.preconditions });
-      return send(req, reply, gone.metadata.deletionTimestamp && (gone.metadata.finalizers?.length ?? 0) > 0 ? 202 : 200, redact(gone));
+      return send(
+        req,
+        reply,
+        gone.metadata.deletionTimestamp && (gone.metadata.finalizers?.length ?? 0) > 0 ? 202 : 200,
+        redact(gone),
+      );
     }
     if (t.subresource === 'logs') throw new ApiError('MethodNotAllowed', 'logs are read-only');
     if (verb === 'update') {
       const input = bodyFor(t, req.body, true);
       await security.authorize(caller, { ...attrs, object: input as Record<string, any>, oldObject: current });
-      const out = t.subresource === 'status' ? await store.updateStatus(t.kind, input) : await store.update(t.kind, input);
+      const out =
+        t.subresource === 'status' ? await store.updateStatus(t.kind, input) : await store.update(t.kind, input);
       return send(req, reply, 200, redact(out));
     }
-    return send(req, reply, 200, redact(await mergePatch(store, security, caller, attrs, current, bodyObject(req.body))));
+    return send(
+      req,
+      reply,
+      200,
+      redact(await mergePatch(store, security, caller, attrs, current, bodyObject(req.body))),
+    );
   };
 }
 
@@ -183,15 +262,30 @@ function discovery(segs: string[]): unknown {
   const kinds = allKinds();
   if (segs.length === 0) {
     const groups = [...new Set(kinds.map((k) => k.group))];
-    return { kind: 'APIGroupList', groups: groups.map((g) => ({ name: g, versions: [...new Set(kinds.filter((k) => k.group === g).map((k) => k.version))] })) };
+    return {
+      kind: 'APIGroupList',
+      groups: groups.map((g) => ({
+        name: g,
+        versions: [...new Set(kinds.filter((k) => k.group === g).map((k) => k.version))],
+      })),
+    };
   }
   const [group, version] = segs;
   const list = kinds.filter((k) => k.group === group && (version === undefined || k.version === version));
-  if (!list.length) throw new ApiError('NotFound', `no API group ${segs.join('/')}`, [{ field: 'path', message: 'unknown API group' }]);
+  if (!list.length)
+    throw new ApiError('NotFound', `no API group ${segs.join('/')}`, [{ field: 'path', message: 'unknown API group' }]);
   return {
     kind: 'APIResourceList',
     groupVersion: `${group}/${version ?? list[0].version}`,
-    resources: list.map((k) => ({ name: k.plural, singularName: k.singular, kind: k.kind, namespaced: k.namespaced, shortNames: k.shortNames, verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'], description: k.description })),
+    resources: list.map((k) => ({
+      name: k.plural,
+      singularName: k.singular,
+      kind: k.kind,
+      namespaced: k.namespaced,
+      shortNames: k.shortNames,
+      verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+      description: k.description,
+    })),
   };
 }
 
@@ -200,13 +294,23 @@ function lastEventId(req: FastifyRequest): string | undefined {
   return typeof v === 'string' && v ? v : undefined;
 }
 
-async function streamLogs(deps: NativeDeps, req: FastifyRequest, reply: FastifyReply, wl: AnyResource, q: NativeQuery): Promise<FastifyReply> {
+async function streamLogs(
+  deps: NativeDeps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  wl: AnyResource,
+  q: NativeQuery,
+): Promise<FastifyReply> {
   if (!deps.logs) throw new ApiError('NotImplemented', 'no log source is configured on this server');
   const ac = new AbortController();
   const lines = deps.logs.logs(wl, { follow: !!q.follow, tailLines: q.tailLines, signal: ac.signal });
   reply.hijack();
   const res = reply.raw;
-  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'x-request-id': String(req.id), 'cache-control': 'no-cache' });
+  res.writeHead(200, {
+    'content-type': 'text/plain; charset=utf-8',
+    'x-request-id': String(req.id),
+    'cache-control': 'no-cache',
+  });
   req.raw.on('close', () => ac.abort());
   try {
     for await (const line of lines) {

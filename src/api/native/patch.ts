@@ -26,14 +26,25 @@ export async function mergePatch(
   for (let attempt = 1; ; attempt++) {
     const merged = merge(current, patch) as AnyResource;
     await security.authorize(caller, { ...attrs, object: merged, oldObject: current });
-    const guarded = pinned ? patch : { ...patch, metadata: { ...(patch.metadata ?? {}), resourceVersion: current.metadata.resourceVersion } };
+    const guarded = pinned
+      ? patch
+      : { ...patch, metadata: { ...(patch.metadata ?? {}), resourceVersion: current.metadata.resourceVersion } };
     try {
-      return await store.patch(attrs.kind, attrs.namespace, attrs.name!, guarded, attrs.subresource === 'status' ? 'status' : undefined);
+      return await store.patch(
+        attrs.kind,
+        attrs.namespace,
+        attrs.name!,
+        guarded,
+        attrs.subresource === 'status' ? 'status' : undefined,
+      );
     } catch (e) {
       if (pinned || !isApiError(e, 'Conflict') || attempt >= ATTEMPTS) throw e;
     }
     const next = await store.get(attrs.kind, attrs.namespace, attrs.name!);
-    if (!next) throw new ApiError('NotFound', `${attrs.kind.kind} ${JSON.stringify(attrs.name)} not found`, [{ field: 'metadata.name', message: 'not found' }]);
+    if (!next)
+      throw new ApiError('NotFound', `${attrs.kind.kind} ${JSON.stringify(attrs.name)} not found`, [
+        { field: 'metadata.name', message: 'not found' },
+      ]);
     await security.authorize(caller, { ...attrs, object: next, oldObject: next });
     current = next;
   }

@@ -13,7 +13,12 @@ export interface SseOptions {
   bookmarks?: boolean;
 }
 
-export async function streamWatch(req: FastifyRequest, reply: FastifyReply, watch: Watch, opts: SseOptions = {}): Promise<void> {
+export async function streamWatch(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  watch: Watch,
+  opts: SseOptions = {},
+): Promise<void> {
   const res = openEventStream(req, reply, 'watching');
   const close = (): void => watch.close();
   req.raw.on('close', close);
@@ -23,7 +28,9 @@ export async function streamWatch(req: FastifyRequest, reply: FastifyReply, watc
     for await (const ev of watch) {
       if (ev.type === 'BOOKMARK' && !opts.bookmarks) continue;
       const object = ev.type === 'BOOKMARK' || !opts.transform ? ev.object : opts.transform(ev.object);
-      const ok = res.write(`event: ${ev.type}\nid: ${ev.object.metadata.resourceVersion}\ndata: ${JSON.stringify({ type: ev.type, object })}\n\n`);
+      const ok = res.write(
+        `event: ${ev.type}\nid: ${ev.object.metadata.resourceVersion}\ndata: ${JSON.stringify({ type: ev.type, object })}\n\n`,
+      );
       if (!ok) await new Promise<void>((r) => res.once('drain', r));
     }
   } catch (e) {

@@ -12,7 +12,12 @@ export type Ctx = 'own' | 'other';
 export const SPECS: Record<string, (ctx: Ctx) => Record<string, unknown>> = {
   Namespace: () => ({}),
   Provider: () => ({ legalName: 'P', headquarters: { country: 'DE' } }),
-  Site: () => ({ provider: 'p', category: 'far-edge', location: { country: 'DE', latitude: 50.1, longitude: 8.7 }, capacity: { cpu: 4 } }),
+  Site: () => ({
+    provider: 'p',
+    category: 'far-edge',
+    location: { country: 'DE', latitude: 50.1, longitude: 8.7 },
+    capacity: { cpu: 4 },
+  }),
   UserArea: () => ({ location: { country: 'ES', latitude: 40.4, longitude: -3.7 } }),
   Application: () => ({ components: [{ name: 'web', artifact: { command: 'node', args: ['x.mjs'] } }] }),
   Deployment: () => ({ application: 'x', paused: true }),
@@ -21,7 +26,10 @@ export const SPECS: Record<string, (ctx: Ctx) => Record<string, unknown>> = {
   Event: () => ({ involvedObject: { kind: 'Site', name: 'site-a' }, type: 'Normal', reason: 'Test', message: 'm' }),
   Secret: () => ({ stringData: { password: 'matrix-secret-value' } }),
   RoleBinding: () => ({ role: 'end-user', subjects: [{ kind: 'User', name: 'someone' }] }),
-  ClusterRoleBinding: (ctx) => ({ role: ctx === 'own' ? 'cloud-edge-admin' : 'admin', subjects: [{ kind: 'User', name: 'someone' }] }),
+  ClusterRoleBinding: (ctx) => ({
+    role: ctx === 'own' ? 'cloud-edge-admin' : 'admin',
+    subjects: [{ kind: 'User', name: 'someone' }],
+  }),
   // Token records are issued (POST /auth/v1/tokens), never created from an object.
   Token: () => ({}),
 };
@@ -32,14 +40,20 @@ export function validObject(kind: string, ctx: Ctx): { name: string; namespace?:
   const spec = SPECS[kind](ctx);
   const want = ((f.object as { spec?: Record<string, unknown> }).spec ?? {}) as Record<string, unknown>;
   for (const [k, v] of Object.entries(want)) {
-    if (!Array.isArray(v) && JSON.stringify(spec[k]) !== JSON.stringify(v)) throw new Error(`SPECS.${kind} disagrees with the expectation fixture on spec.${k}`);
+    if (!Array.isArray(v) && JSON.stringify(spec[k]) !== JSON.stringify(v))
+      throw new Error(`SPECS.${kind} disagrees with the expectation fixture on spec.${k}`);
   }
   const metadata = { name: f.name, ...(f.namespace ? { namespace: f.namespace } : {}) };
   return { ...f, object: { apiVersion: API_VERSION, kind, metadata, spec } as unknown as AnyResource };
 }
 
 /** Deletes an object for good (finalizers dropped; nothing cascades while controllers are stopped). */
-export async function forceDelete(store: Store, kind: KindDef, namespace: string | undefined, name: string): Promise<void> {
+export async function forceDelete(
+  store: Store,
+  kind: KindDef,
+  namespace: string | undefined,
+  name: string,
+): Promise<void> {
   for (let i = 0; i < 5; i++) {
     const cur = await store.get(kind, namespace, name);
     if (!cur) return;

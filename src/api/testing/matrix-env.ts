@@ -23,21 +23,34 @@ const ORDER = (k: string) => (k === 'Namespace' ? 0 : k === 'Site' ? 1 : 2);
 
 export async function startMatrixEnv(): Promise<MatrixEnv> {
   // Logs come from a stub source: the matrix checks who may read them, not the agent tunnel.
-  const logs = { logs: async function* () { yield 'a log line'; } };
+  const logs = {
+    logs: async function* () {
+      yield 'a log line';
+    },
+  };
   const env = await startSecureEnv({ runControllers: false, rateLimit: { ratePerSecond: 1e6, burst: 1e6 }, logs });
-  const kinds = allKinds().map((k) => k.kind).filter((k) => k !== 'Token').sort((a, b) => ORDER(a) - ORDER(b));
+  const kinds = allKinds()
+    .map((k) => k.kind)
+    .filter((k) => k !== 'Token')
+    .sort((a, b) => ORDER(a) - ORDER(b));
   for (const k of kinds) for (const ctx of ['own', 'other'] as const) await resetFixture(env.cp.store, k, ctx);
-  const issueFixture = async (ctx: Ctx) => (await env.issue({ role: 'end-user', tenant: TENANT[ctx], ttlSeconds: 3600 })).id;
+  const issueFixture = async (ctx: Ctx) =>
+    (await env.issue({ role: 'end-user', tenant: TENANT[ctx], ttlSeconds: 3600 })).id;
   const tokenNames: Record<Ctx, string> = { own: await issueFixture('own'), other: await issueFixture('other') };
   const tokens = {} as Record<Role, string>;
   for (const role of ROLES) {
     if (role === 'agent') tokens[role] = await env.agentToken(SITE.own);
-    else tokens[role] = (await env.issue({ role, ...(role === 'use-case-admin' || role === 'end-user' ? { tenant: TENANT.own } : {}) })).token;
+    else
+      tokens[role] = (
+        await env.issue({ role, ...(role === 'use-case-admin' || role === 'end-user' ? { tenant: TENANT.own } : {}) })
+      ).token;
   }
   const nameOf = (kind: string, ctx: Ctx) => (kind === 'Token' ? tokenNames[ctx] : validObject(kind, ctx).name);
   const collectionUrl = (kind: string, ctx: Ctx) => {
     const def = kindByName(kind)!;
-    return def.namespaced ? `${BASE}/namespaces/${validObject(kind, ctx).namespace}/${def.plural}` : `${BASE}/${def.plural}`;
+    return def.namespaced
+      ? `${BASE}/namespaces/${validObject(kind, ctx).namespace}/${def.plural}`
+      : `${BASE}/${def.plural}`;
   };
   return {
     ...env,

@@ -22,7 +22,13 @@ export interface SecureEnv {
   dataDir: string;
   /** The admin.token of the data dir (the `continuum up` token). */
   adminToken: string;
-  req(token: string | undefined, method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<HttpAnswer>;
+  req(
+    token: string | undefined,
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<HttpAnswer>;
   /** Issues a built-in token through POST /auth/v1/tokens as admin (or as `by`). */
   issue(body: Record<string, unknown>, by?: string): Promise<{ token: string; id: string }>;
   /** Bootstrap token for `site` exchanged at POST /agent/v1/bootstrap: the agent's credential. */
@@ -30,27 +36,46 @@ export interface SecureEnv {
   stop(): Promise<void>;
 }
 
-export const siteSpec = () => ({ provider: 'p', category: 'far-edge', location: { country: 'DE', latitude: 50.1, longitude: 8.7 }, capacity: { cpu: 4, memory: '8Gi' } });
+export const siteSpec = () => ({
+  provider: 'p',
+  category: 'far-edge',
+  location: { country: 'DE', latitude: 50.1, longitude: 8.7 },
+  capacity: { cpu: 4, memory: '8Gi' },
+});
 
 /**
  * Starts a control plane like `continuum server` (ContinuumSecurity, the agent tunnel plugin) on
  * a fresh data dir, with namespaces `namespaces` and sites `sites` created. Controllers keep
  * running unless `runControllers: false` (matrix tests stop them so nothing races the fixtures).
  */
-export async function startSecureEnv(o: Partial<ControlPlaneOptions> & { namespaces?: string[]; sites?: string[]; runControllers?: boolean } = {}): Promise<SecureEnv> {
+export async function startSecureEnv(
+  o: Partial<ControlPlaneOptions> & { namespaces?: string[]; sites?: string[]; runControllers?: boolean } = {},
+): Promise<SecureEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'ctm-sec-http-'));
   const dataDir = join(dir, 'data');
   const { namespaces = [], sites = [], runControllers = true, ...rest } = o;
-  const cp = await startControlPlane({ dataDir, port: 0, synchronous: 'NORMAL', ...controlPlaneExtras(dataDir), ...rest });
+  const cp = await startControlPlane({
+    dataDir,
+    port: 0,
+    synchronous: 'NORMAL',
+    ...controlPlaneExtras(dataDir),
+    ...rest,
+  });
   if (!runControllers) await cp.manager.stop();
-  for (const name of namespaces) await cp.store.create(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name } });
-  for (const name of sites) await cp.store.create(SiteKind, { apiVersion: API_VERSION, kind: 'Site', metadata: { name }, spec: siteSpec() });
+  for (const name of namespaces)
+    await cp.store.create(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name } });
+  for (const name of sites)
+    await cp.store.create(SiteKind, { apiVersion: API_VERSION, kind: 'Site', metadata: { name }, spec: siteSpec() });
 
   const req: SecureEnv['req'] = async (token, method, url, body, headers = {}) => {
     const r = await cp.app.inject({
       method: method as 'GET',
       url,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
     let parsed: unknown;
@@ -73,7 +98,13 @@ export async function startSecureEnv(o: Partial<ControlPlaneOptions> & { namespa
     return r.body.token as string;
   };
   return {
-    cp, dir, dataDir, adminToken: cp.adminToken, req, issue, agentToken,
+    cp,
+    dir,
+    dataDir,
+    adminToken: cp.adminToken,
+    req,
+    issue,
+    agentToken,
     async stop() {
       await cp.stop();
       rmSync(dir, { recursive: true, force: true });

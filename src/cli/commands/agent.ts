@@ -17,7 +17,8 @@ const SITE_FLAGS = ['provider', 'category', 'country', 'city', 'lat', 'lon', 'cp
 export function siteSpecFromFlags(v: Record<string, string | undefined>): SiteSpec | undefined {
   if (!SITE_FLAGS.some((f) => v[f] !== undefined)) return undefined;
   const missing = (['provider', 'category', 'country', 'lat', 'lon'] as const).filter((f) => v[f] === undefined);
-  if (missing.length) throw new UsageError(`to create the site, also give ${missing.map((f) => `--${f}`).join(', ')}\nusage: ${USAGE}`);
+  if (missing.length)
+    throw new UsageError(`to create the site, also give ${missing.map((f) => `--${f}`).join(', ')}\nusage: ${USAGE}`);
   const category = v.category as Category;
   if (!CATEGORIES.includes(category)) throw new UsageError(`--category must be one of ${CATEGORIES.join(', ')}`);
   const country = v.country!.toUpperCase();
@@ -26,14 +27,19 @@ export function siteSpecFromFlags(v: Record<string, string | undefined>): SiteSp
   return {
     provider: v.provider!,
     category,
-    location: { country, ...(v.city ? { city: v.city } : {}), latitude: numberFlag(v.lat, 'lat', -90, 90)!, longitude: numberFlag(v.lon, 'lon', -180, 180)! },
+    location: {
+      country,
+      ...(v.city ? { city: v.city } : {}),
+      latitude: numberFlag(v.lat, 'lat', -90, 90)!,
+      longitude: numberFlag(v.lon, 'lon', -180, 180)!,
+    },
     capacity: { ...(cpu !== undefined ? { cpu } : {}), ...(v.memory ? { memory: v.memory } : {}) },
   };
 }
 
 export const agentCommand: Command = {
   name: 'agent',
-  summary: 'Run a site agent: heartbeats, capacity, latency, and the site\'s workloads (outbound connection only)',
+  summary: "Run a site agent: heartbeats, capacity, latency, and the site's workloads (outbound connection only)",
   usage: USAGE,
   options: {
     server: { type: 'string', short: 's' },
@@ -60,7 +66,10 @@ export const agentCommand: Command = {
   async run(v, _p, io) {
     const server = v.server ?? process.env.CONTINUUM_SERVER;
     const token = v.token ?? process.env.CONTINUUM_TOKEN;
-    if (!server || !token || !v.site) throw new UsageError(`--server, --token and --site are required (or CONTINUUM_SERVER / CONTINUUM_TOKEN)\nusage: ${USAGE}`);
+    if (!server || !token || !v.site)
+      throw new UsageError(
+        `--server, --token and --site are required (or CONTINUUM_SERVER / CONTINUUM_TOKEN)\nusage: ${USAGE}`,
+      );
     const driver = (v.driver ?? 'process') as DriverName;
     if (!DRIVER_NAMES.includes(driver)) throw new UsageError(`--driver must be one of ${DRIVER_NAMES.join(', ')}`);
     const heartbeat = numberFlag(v.heartbeat, 'heartbeat', 0.1, 3600);
@@ -70,23 +79,40 @@ export const agentCommand: Command = {
     const log = consoleLogger(io, !!v.verbose);
     let announced = false;
     const agent = await startAgent({
-      server, token, site: v.site, driver, stateDir, siteSpec, log,
+      server,
+      token,
+      site: v.site,
+      driver,
+      stateDir,
+      siteSpec,
+      log,
       ...(heartbeat !== undefined ? { heartbeatMs: Math.round(heartbeat * 1000) } : {}),
       ...(v['probe-address'] ? { probeAddress: v['probe-address'] } : {}),
       ...(reconnectMax !== undefined ? { reconnect: { maxMs: Math.round(reconnectMax * 1000) } } : {}),
       ...(v.ca ? { ca: readFileSync(v.ca) } : {}),
       onConnected: ({ created }) => {
-        io.out(`${announced ? 'reconnected' : created ? 'registered new site' : 'registered'} ${v.site} at ${server}\n`);
+        io.out(
+          `${announced ? 'reconnected' : created ? 'registered new site' : 'registered'} ${v.site} at ${server}\n`,
+        );
         announced = true;
       },
     });
-    if (!agent.connected) io.out(`control plane ${server} unreachable: running offline with ${agent.driver.list().length} adopted workload(s), retrying\n`);
-    io.out(`agent for site ${v.site} running (driver ${driver}, state in ${stateDir}, probe ${agent.address}); Ctrl-C to stop\n`);
+    if (!agent.connected)
+      io.out(
+        `control plane ${server} unreachable: running offline with ${agent.driver.list().length} adopted workload(s), retrying\n`,
+      );
+    io.out(
+      `agent for site ${v.site} running (driver ${driver}, state in ${stateDir}, probe ${agent.address}); Ctrl-C to stop\n`,
+    );
     await untilStopped(io);
     // Edge autonomy: by default the workloads outlive the agent and the next agent on this state dir re-adopts them.
     const detach = !v['stop-workloads-on-exit'];
     const running = agent.driver.list().length;
     await agent.stop({ detach });
-    io.err(detach ? `agent stopped; ${running} workload(s) left running for the next agent to adopt\n` : 'agent stopped, workloads stopped\n');
+    io.err(
+      detach
+        ? `agent stopped; ${running} workload(s) left running for the next agent to adopt\n`
+        : 'agent stopped, workloads stopped\n',
+    );
   },
 };

@@ -8,7 +8,11 @@ export const applyCommand: Command = {
   name: 'apply',
   summary: 'Create or update objects from YAML/JSON files (multi-document), directories or stdin',
   usage: 'continuum apply -f FILE|DIR|- [-f ...] [-n NAMESPACE] [-o name]',
-  options: { ...CONNECTION, filename: { type: 'string', short: 'f', multiple: true }, output: { type: 'string', short: 'o' } },
+  options: {
+    ...CONNECTION,
+    filename: { type: 'string', short: 'f', multiple: true },
+    output: { type: 'string', short: 'o' },
+  },
   async run(v, _p, io) {
     if (!v.filename?.length) throw new UsageError(`-f is required\nusage: ${this.usage}`);
     const { client, namespace } = clientFrom(v);

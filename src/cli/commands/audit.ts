@@ -43,7 +43,8 @@ async function verifyDataDir(dataDir: string, io: Io): Promise<number> {
   const results = await verifyAuditChains(dataDir);
   if (!results.length) throw new Error(`no audit log in ${dataDir}/audit`);
   let code = 0;
-  for (const { chain, result } of results) code = Math.max(code, report(result, io, results.length > 1 ? chain : undefined));
+  for (const { chain, result } of results)
+    code = Math.max(code, report(result, io, results.length > 1 ? chain : undefined));
   return code;
 }
 
@@ -91,11 +92,15 @@ export const auditCommand: Command = {
         const chain = auditChains(dataDir).find((c) => c.name === (v.chain ?? 'audit'));
         if (!chain) throw new Error(`no audit chain ${v.chain ?? 'audit'} in ${dataDir}/audit`);
         n = await exportAuditLog(chain.log, (l) => out.write(l), { since, until });
-      }
-      else {
+      } else {
         const { client } = clientFrom(v);
-        const q = new URLSearchParams({ ...(since ? { since: since.toISOString() } : {}), ...(until ? { until: until.toISOString() } : {}) }).toString();
-        const res = await client.http.raw('GET', `/audit/v1/export${q ? `?${q}` : ''}`, undefined, { accept: 'application/x-ndjson' });
+        const q = new URLSearchParams({
+          ...(since ? { since: since.toISOString() } : {}),
+          ...(until ? { until: until.toISOString() } : {}),
+        }).toString();
+        const res = await client.http.raw('GET', `/audit/v1/export${q ? `?${q}` : ''}`, undefined, {
+          accept: 'application/x-ndjson',
+        });
         if (res.status >= 400) throw problemToError(res.status, await readAll(res.body));
         let rest = '';
         for await (const chunk of res.body) {

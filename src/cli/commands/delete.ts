@@ -4,7 +4,14 @@ import { kindOf, type ContinuumClient } from '../../client/index.js';
 import { CONNECTION, UsageError, clientFrom, kindArg, splitKindName, type Command } from '../command.js';
 import { readManifests } from './manifests.js';
 
-async function waitGone(client: ContinuumClient, kind: KindDef, ns: string | undefined, name: string, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+async function waitGone(
+  client: ContinuumClient,
+  kind: KindDef,
+  ns: string | undefined,
+  name: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end && !signal.aborted) {
     if (!(await client.tryGet(kind, ns, name))) return true;
@@ -17,14 +24,24 @@ export const deleteCommand: Command = {
   name: 'delete',
   summary: 'Delete objects by name or from files',
   usage: 'continuum delete (-f FILE | KIND NAME...) [-n NS] [--wait] [--timeout SECONDS] [--ignore-not-found]',
-  options: { ...CONNECTION, filename: { type: 'string', short: 'f', multiple: true }, wait: { type: 'boolean' }, timeout: { type: 'string' }, 'ignore-not-found': { type: 'boolean' } },
+  options: {
+    ...CONNECTION,
+    filename: { type: 'string', short: 'f', multiple: true },
+    wait: { type: 'boolean' },
+    timeout: { type: 'string' },
+    'ignore-not-found': { type: 'boolean' },
+  },
   async run(v, positionals, io) {
     const { client, namespace } = clientFrom(v);
     const targets: Array<{ kind: KindDef; ns: string | undefined; name: string }> = [];
     if (v.filename?.length) {
       for (const m of readManifests(v.filename, v.namespace ?? namespace).reverse()) {
         const kind = kindOf(m.object);
-        targets.push({ kind, ns: kind.namespaced ? m.object.metadata.namespace : undefined, name: m.object.metadata.name });
+        targets.push({
+          kind,
+          ns: kind.namespaced ? m.object.metadata.namespace : undefined,
+          name: m.object.metadata.name,
+        });
       }
     } else {
       const [alias, first] = splitKindName(positionals);

@@ -23,7 +23,11 @@ export const getCommand: Command = {
     const { client, namespace } = clientFrom(v);
     const ns = kind.namespaced && !v['all-namespaces'] ? namespace : undefined;
     const render = (items: AnyResource[], noHeaders = false): string =>
-      renderObjects(kind, items, { output: v.output, showNamespace: !!v['all-namespaces'], noHeaders: noHeaders || v['no-headers'] });
+      renderObjects(kind, items, {
+        output: v.output,
+        showNamespace: !!v['all-namespaces'],
+        noHeaders: noHeaders || v['no-headers'],
+      });
 
     let items: AnyResource[];
     let rv = '';
@@ -31,11 +35,22 @@ export const getCommand: Command = {
       items = [];
       for (const n of names) items.push(await client.get(kind, ns, n));
     } else {
-      const r = await client.list(kind, { namespace: ns, labelSelector: v.selector, fieldSelector: v['field-selector'] });
+      const r = await client.list(kind, {
+        namespace: ns,
+        labelSelector: v.selector,
+        fieldSelector: v['field-selector'],
+      });
       items = r.items;
       rv = r.metadata.resourceVersion;
     }
-    if (v.output === 'json' && !names.length) io.out(JSON.stringify({ apiVersion: 'v1', kind: `${kind.kind}List`, metadata: { resourceVersion: rv }, items }, null, 2) + '\n');
+    if (v.output === 'json' && !names.length)
+      io.out(
+        JSON.stringify(
+          { apiVersion: 'v1', kind: `${kind.kind}List`, metadata: { resourceVersion: rv }, items },
+          null,
+          2,
+        ) + '\n',
+      );
     else if (items.length) io.out(render(items));
     else if (!v.watch && !v.output) io.err(`No ${kind.plural} found${ns ? ` in ${ns} namespace` : ''}.\n`);
     if (!v.watch) return;
@@ -43,7 +58,17 @@ export const getCommand: Command = {
     const fieldSelector = names.length === 1 ? `metadata.name=${names[0]}` : v['field-selector'];
     for (;;) {
       try {
-        for await (const ev of client.watch(kind, { namespace: ns, labelSelector: v.selector, fieldSelector, resourceVersion: rv || undefined, bookmarks: true }, io.signal)) {
+        for await (const ev of client.watch(
+          kind,
+          {
+            namespace: ns,
+            labelSelector: v.selector,
+            fieldSelector,
+            resourceVersion: rv || undefined,
+            bookmarks: true,
+          },
+          io.signal,
+        )) {
           rv = ev.object.metadata.resourceVersion;
           if (ev.type === 'BOOKMARK') continue;
           if (v.output === 'yaml') io.out(`---\n${render([ev.object])}`);

@@ -16,4 +16,20 @@ import { upCommand } from './up.js';
 import { versionCommand } from './version.js';
 import { whoamiCommand } from './whoami.js';
 
-export const commands: Command[] = [upCommand, applyCommand, getCommand, describeCommand, deleteCommand, createCommand, logsCommand, explainCommand, serverCommand, agentCommand, tokenCommand, whoamiCommand, auditCommand, secretsCommand, versionCommand];
+export const commands: Command[] = [
+  upCommand,
+  applyCommand,
+  getCommand,
+  describeCommand,
+  deleteCommand,
+  createCommand,
+  logsCommand,
+  explainCommand,
+  serverCommand,
+  agentCommand,
+  tokenCommand,
+  whoamiCommand,
+  auditCommand,
+  secretsCommand,
+  versionCommand,
+];

@@ -10,10 +10,12 @@ export const logsCommand: Command = {
     const name = positionals[0]?.replace(/^(workload|workloads|wl)\//, '');
     if (!name) throw new UsageError(`a workload name is required\nusage: ${this.usage}`);
     const tail = v.tail !== undefined ? Number(v.tail) : undefined;
-    if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new UsageError('--tail must be a non-negative integer');
+    if (tail !== undefined && (!Number.isInteger(tail) || tail < 0))
+      throw new UsageError('--tail must be a non-negative integer');
     const { client, namespace } = clientFrom(v);
     try {
-      for await (const chunk of client.logs(namespace, name, { follow: v.follow, tailLines: tail }, io.signal)) io.out(chunk);
+      for await (const chunk of client.logs(namespace, name, { follow: v.follow, tailLines: tail }, io.signal))
+        io.out(chunk);
     } catch (e) {
       if (!io.signal.aborted) throw e;
     }

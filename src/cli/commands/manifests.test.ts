@@ -6,14 +6,23 @@ import { describe, expect, it } from 'vitest';
 import { readManifests } from './manifests.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'continuum-manifests-'));
-const doc = (kind: string, name: string, ns?: string): string => `apiVersion: continuum.eu/v1alpha1\nkind: ${kind}\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}spec: {}\n`;
+const doc = (kind: string, name: string, ns?: string): string =>
+  `apiVersion: continuum.eu/v1alpha1\nkind: ${kind}\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}spec: {}\n`;
 
 describe('readManifests', () => {
   it('orders namespaces and infrastructure before the objects that need them, keeping file order otherwise', () => {
     const f = join(dir, 'all.yaml');
-    writeFileSync(f, [doc('Deployment', 'd'), doc('Application', 'a'), doc('Namespace', 'team'), doc('Site', 's'), ''].join('---\n'));
+    writeFileSync(
+      f,
+      [doc('Deployment', 'd'), doc('Application', 'a'), doc('Namespace', 'team'), doc('Site', 's'), ''].join('---\n'),
+    );
     const m = readManifests([f], 'team');
-    expect(m.map((x) => `${x.object.kind}/${x.object.metadata.name}`)).toEqual(['Namespace/team', 'Site/s', 'Application/a', 'Deployment/d']);
+    expect(m.map((x) => `${x.object.kind}/${x.object.metadata.name}`)).toEqual([
+      'Namespace/team',
+      'Site/s',
+      'Application/a',
+      'Deployment/d',
+    ]);
     expect(m.find((x) => x.object.kind === 'Application')!.object.metadata.namespace).toBe('team');
     expect(m.find((x) => x.object.kind === 'Site')!.object.metadata.namespace).toBeUndefined();
   });
@@ -22,7 +31,10 @@ describe('readManifests', () => {
     const d = join(dir, 'd');
     mkdirSync(d);
     writeFileSync(join(d, 'b.yml'), doc('Application', 'b'));
-    writeFileSync(join(d, 'a.json'), JSON.stringify({ apiVersion: 'continuum.eu/v1alpha1', kind: 'Application', metadata: { name: 'a' }, spec: {} }));
+    writeFileSync(
+      join(d, 'a.json'),
+      JSON.stringify({ apiVersion: 'continuum.eu/v1alpha1', kind: 'Application', metadata: { name: 'a' }, spec: {} }),
+    );
     writeFileSync(join(d, 'notes.txt'), 'ignored');
     expect(readManifests([d], 'x').map((x) => x.object.metadata.name)).toEqual(['a', 'b']);
     expect(readManifests(['-'], 'x', () => doc('Application', 'from-stdin'))[0].source).toBe('<stdin>');
@@ -38,5 +50,6 @@ describe('readManifests', () => {
     expect(() => readManifests([f], 'x')).toThrow(re);
   });
 
-  it('fails clearly for a missing path', () => expect(() => readManifests([join(dir, 'nope.yaml')], 'x')).toThrow(/no such file/));
+  it('fails clearly for a missing path', () =>
+    expect(() => readManifests([join(dir, 'nope.yaml')], 'x')).toThrow(/no such file/));
 });

@@ -16,7 +16,17 @@ afterAll(() => env?.stop());
 
 describe('security commands', () => {
   it('creates a token once, lists it, shows whoami with it and revokes it', async () => {
-    const created = await cli('token', 'create', '--role', 'use-case-admin', '--tenant', 'acme', '--ttl', '2h', ...admin);
+    const created = await cli(
+      'token',
+      'create',
+      '--role',
+      'use-case-admin',
+      '--tenant',
+      'acme',
+      '--ttl',
+      '2h',
+      ...admin,
+    );
     expect(created.code, created.err).toBe(0);
     const token = created.out.trim();
     expect(token.split('.')).toHaveLength(3);
@@ -40,7 +50,9 @@ describe('security commands', () => {
     expect([denied.code, denied.err]).toEqual([1, expect.stringMatching(/^Error from server \(Forbidden\): .*admin/)]);
     const rotate = await cli('secrets', 'rotate-key', '--server', env.cp.url, '--token', auditor);
     expect([rotate.code, rotate.err]).toEqual([1, expect.stringContaining('Error from server (Forbidden)')]);
-    expect((await cli('secrets', 'rotate-key', ...admin)).out).toMatch(/^new key-encryption key \S+; 0 Secret\(s\) re-encrypted/);
+    expect((await cli('secrets', 'rotate-key', ...admin)).out).toMatch(
+      /^new key-encryption key \S+; 0 Secret\(s\) re-encrypted/,
+    );
   });
 
   it('reports usage errors with exit code 2', async () => {

@@ -8,7 +8,8 @@ import { consoleLogger } from '../logger.js';
 export const serverCommand: Command = {
   name: 'server',
   summary: 'Run a control-plane replica (use --postgres for several replicas with leader election)',
-  usage: 'continuum server [--data-dir DIR] [--port PORT] [--host HOST] [--postgres URL [--schema S]] [--tls-cert F --tls-key F] [--oidc-config FILE] [--lease-seconds N] [--site-grace-seconds N] [--verbose]',
+  usage:
+    'continuum server [--data-dir DIR] [--port PORT] [--host HOST] [--postgres URL [--schema S]] [--tls-cert F --tls-key F] [--oidc-config FILE] [--lease-seconds N] [--site-grace-seconds N] [--verbose]',
   options: {
     ...SERVE_OPTIONS,
     postgres: { type: 'string' },
@@ -23,12 +24,16 @@ export const serverCommand: Command = {
     if (!!v['tls-cert'] !== !!v['tls-key']) throw new Error('--tls-cert and --tls-key go together');
     const log = consoleLogger(io, !!v.verbose);
     const cp = await startControlPlane({
-      dataDir, port: numberFlag(v.port, 'port', 0, 65535, { integer: true }) ?? 8080, host: v.host ?? '127.0.0.1',
-      postgresUrl: v.postgres ?? process.env.CONTINUUM_POSTGRES_URL, postgresSchema: v.schema,
+      dataDir,
+      port: numberFlag(v.port, 'port', 0, 65535, { integer: true }) ?? 8080,
+      host: v.host ?? '127.0.0.1',
+      postgresUrl: v.postgres ?? process.env.CONTINUUM_POSTGRES_URL,
+      postgresSchema: v.schema,
       leaderElection: !!(v.postgres ?? process.env.CONTINUUM_POSTGRES_URL),
       tls: v['tls-cert'] ? { cert: v['tls-cert'], key: v['tls-key'] } : undefined,
       ...(v['oidc-config'] ? { oidcConfig: resolve(v['oidc-config']) } : {}),
-      log, logRequests: !!v.verbose,
+      log,
+      logRequests: !!v.verbose,
       leaseSeconds: numberFlag(v['lease-seconds'], 'lease-seconds', 1, 3600),
       siteGraceSeconds: numberFlag(v['site-grace-seconds'], 'site-grace-seconds', 0.5, 86_400),
       ...controlPlaneExtras(dataDir),

@@ -31,7 +31,10 @@ async function create(v: Record<string, any>, io: Io): Promise<number> {
     ...(v.description ? { description: v.description } : {}),
   };
   const { client } = clientFrom(v);
-  const r = await client.http.json<{ token: string; record: { metadata: { name: string }; spec: Record<string, string> } }>('POST', '/auth/v1/tokens', body);
+  const r = await client.http.json<{
+    token: string;
+    record: { metadata: { name: string }; spec: Record<string, string> };
+  }>('POST', '/auth/v1/tokens', body);
   const { token, record } = r.body;
   if (v.output === 'json') {
     io.out(JSON.stringify({ token, id: record.metadata.name, ...record.spec }, null, 2) + '\n');
@@ -41,8 +44,10 @@ async function create(v: Record<string, any>, io: Io): Promise<number> {
   // The token alone on stdout (for scripts); what it is on stderr. It is shown this once only.
   io.out(`${token}\n`);
   const s = record.spec;
-  io.err(`${s.purpose === 'bootstrap' ? 'bootstrap token' : 'token'} ${record.metadata.name}: ${s.subject}, role ${s.role}${s.tenant ? ` in ${s.tenant}` : ''}${s.site ? ` for site ${s.site}` : ''}, expires ${s.expiresAt}\n` +
-    `keep it secret: it is not stored and cannot be shown again (revoke with: continuum token revoke ${record.metadata.name})\n`);
+  io.err(
+    `${s.purpose === 'bootstrap' ? 'bootstrap token' : 'token'} ${record.metadata.name}: ${s.subject}, role ${s.role}${s.tenant ? ` in ${s.tenant}` : ''}${s.site ? ` for site ${s.site}` : ''}, expires ${s.expiresAt}\n` +
+      `keep it secret: it is not stored and cannot be shown again (revoke with: continuum token revoke ${record.metadata.name})\n`,
+  );
   return 0;
 }
 
@@ -71,7 +76,11 @@ export const tokenCommand: Command = {
       case 'revoke': {
         if (rest.length !== 1) throw new UsageError(`token revoke takes one token id\nusage: ${USAGE}`);
         const { client } = clientFrom(v);
-        await client.http.json('POST', `/auth/v1/tokens/${encodeURIComponent(rest[0])}/revoke`, v.reason ? { reason: v.reason } : {});
+        await client.http.json(
+          'POST',
+          `/auth/v1/tokens/${encodeURIComponent(rest[0])}/revoke`,
+          v.reason ? { reason: v.reason } : {},
+        );
         io.out(`token ${rest[0]} revoked\n`);
         return 0;
       }

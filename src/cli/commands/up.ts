@@ -7,7 +7,8 @@ import { numberFlag, SERVE_OPTIONS, untilStopped, type Command } from '../comman
 export const upCommand: Command = {
   name: 'up',
   summary: 'Start the embedded continuum (SQLite, bundled European topology, one agent per site)',
-  usage: 'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--stop-workloads-on-exit] [--verbose]',
+  usage:
+    'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--stop-workloads-on-exit] [--verbose]',
   options: {
     ...SERVE_OPTIONS,
     topology: { type: 'string' },
@@ -20,17 +21,26 @@ export const upCommand: Command = {
     const port = numberFlag(v.port, 'port', 0, 65535, { integer: true }) ?? 8080;
     io.err(`starting the embedded continuum in ${dataDir} ...\n`);
     const emb = await startEmbedded({
-      dataDir, port, host: v.host ?? '127.0.0.1', topology: v.topology, agents: !v['no-agents'], verbose: !!v.verbose,
+      dataDir,
+      port,
+      host: v.host ?? '127.0.0.1',
+      topology: v.topology,
+      agents: !v['no-agents'],
+      verbose: !!v.verbose,
       progress: (msg) => io.err(`  ${msg}\n`),
       ...(v['oidc-config'] ? { oidcConfig: resolve(v['oidc-config']) } : {}),
     });
     const cfg = { server: emb.url, token: emb.adminToken, namespace: 'default' };
     writeConfig(`${dataDir}/config.json`, cfg);
     if (!v['no-user-config']) writeConfig(userConfigPath(), cfg);
-    io.out(`Continuum is up.\n  API:         ${emb.url}\n  Admin token: ${emb.adminToken}\n  Token file:  ${dataDir}/admin.token\n  Config:      ${dataDir}/config.json${v['no-user-config'] ? '' : ` and ${userConfigPath()}`}\n  Sites:       ${emb.summary}\nTry: continuum get sites    (Ctrl-C to stop)\n`);
+    io.out(
+      `Continuum is up.\n  API:         ${emb.url}\n  Admin token: ${emb.adminToken}\n  Token file:  ${dataDir}/admin.token\n  Config:      ${dataDir}/config.json${v['no-user-config'] ? '' : ` and ${userConfigPath()}`}\n  Sites:       ${emb.summary}\nTry: continuum get sites    (Ctrl-C to stop)\n`,
+    );
     await untilStopped(io);
     io.err('shutting down ...\n');
     await emb.stop({ stopWorkloads: !!v['stop-workloads-on-exit'] });
-    io.err(`stopped; state kept in ${dataDir}${v['stop-workloads-on-exit'] ? '' : ' (workloads left running for the next `continuum up`; use --stop-workloads-on-exit to stop them)'}\n`);
+    io.err(
+      `stopped; state kept in ${dataDir}${v['stop-workloads-on-exit'] ? '' : ' (workloads left running for the next `continuum up`; use --stop-workloads-on-exit to stop them)'}\n`,
+    );
   },
 };

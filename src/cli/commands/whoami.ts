@@ -14,8 +14,13 @@ export const whoamiCommand: Command = {
       return 0;
     }
     const rows: Array<[string, unknown]> = [
-      ['Subject', who.subject], ['Kind', who.principalKind], ['Roles', (who.roles as string[] | undefined)?.join(', ') || '(none)'],
-      ['Site', who.site], ['Token', who.tokenId], ['Issuer', who.issuer], ['Groups', (who.groups as string[] | undefined)?.join(', ')],
+      ['Subject', who.subject],
+      ['Kind', who.principalKind],
+      ['Roles', (who.roles as string[] | undefined)?.join(', ') || '(none)'],
+      ['Site', who.site],
+      ['Token', who.tokenId],
+      ['Issuer', who.issuer],
+      ['Groups', (who.groups as string[] | undefined)?.join(', ')],
     ];
     for (const [k, val] of rows) if (val !== undefined && val !== '') io.out(`${`${k}:`.padEnd(9)}${String(val)}\n`);
     return 0;

@@ -1,6 +1,15 @@
 // Deployment controller against a real store with a simulated site agent: start order, failover, rolling update.
 import { afterEach, describe, expect, it } from 'vitest';
-import { API_VERSION, ApplicationKind, DeploymentKind, ProviderKind, SiteKind, UserAreaKind, WorkloadKind, type AnyResource } from '../../model/index.js';
+import {
+  API_VERSION,
+  ApplicationKind,
+  DeploymentKind,
+  ProviderKind,
+  SiteKind,
+  UserAreaKind,
+  WorkloadKind,
+  type AnyResource,
+} from '../../model/index.js';
 import { Store, SqliteBackend } from '../../store/index.js';
 import { Manager } from '../runtime/manager.js';
 import { namespaceAdmission } from '../namespace/namespace.js';
@@ -15,20 +24,58 @@ const until = async (what: string, cond: () => Promise<boolean>, ms = 8000): Pro
   }
 };
 
-const SITES: Array<[string, string, number, number]> = [['mad-a', 'ES', 40.42, -3.7], ['mad-b', 'ES', 40.45, -3.69], ['lis', 'PT', 38.72, -9.14], ['par', 'FR', 48.86, 2.35]];
+const SITES: Array<[string, string, number, number]> = [
+  ['mad-a', 'ES', 40.42, -3.7],
+  ['mad-b', 'ES', 40.45, -3.69],
+  ['lis', 'PT', 38.72, -9.14],
+  ['par', 'FR', 48.86, 2.35],
+];
 
 let stop: (() => Promise<void>) | undefined;
 afterEach(async () => stop?.());
 
 async function world(): Promise<Store> {
-  const store = new Store(new SqliteBackend({ path: ':memory:' }), { watchPollMs: 20, admission: [namespaceAdmission] });
-  await store.create((await import('../../model/index.js')).NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name: 'default' } });
-  await store.create(ProviderKind, { apiVersion: API_VERSION, kind: 'Provider', metadata: { name: 'p' }, spec: { legalName: 'P', headquarters: { country: 'ES' } } });
-  await store.create(UserAreaKind, { apiVersion: API_VERSION, kind: 'UserArea', metadata: { name: 'madrid' }, spec: { location: { country: 'ES', latitude: 40.42, longitude: -3.7 } } });
+  const store = new Store(new SqliteBackend({ path: ':memory:' }), {
+    watchPollMs: 20,
+    admission: [namespaceAdmission],
+  });
+  await store.create((await import('../../model/index.js')).NamespaceKind, {
+    apiVersion: API_VERSION,
+    kind: 'Namespace',
+    metadata: { name: 'default' },
+  });
+  await store.create(ProviderKind, {
+    apiVersion: API_VERSION,
+    kind: 'Provider',
+    metadata: { name: 'p' },
+    spec: { legalName: 'P', headquarters: { country: 'ES' } },
+  });
+  await store.create(UserAreaKind, {
+    apiVersion: API_VERSION,
+    kind: 'UserArea',
+    metadata: { name: 'madrid' },
+    spec: { location: { country: 'ES', latitude: 40.42, longitude: -3.7 } },
+  });
   const now = new Date().toISOString();
   for (const [name, country, latitude, longitude] of SITES) {
-    const s = await store.create(SiteKind, { apiVersion: API_VERSION, kind: 'Site', metadata: { name }, spec: { provider: 'p', category: 'metro-edge', location: { country, latitude, longitude }, capacity: { cpu: 8, memory: '16Gi' } } });
-    await store.updateStatus(SiteKind, { ...s, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'AgentHeartbeat', lastTransitionTime: now }], lastHeartbeatTime: now } });
+    const s = await store.create(SiteKind, {
+      apiVersion: API_VERSION,
+      kind: 'Site',
+      metadata: { name },
+      spec: {
+        provider: 'p',
+        category: 'metro-edge',
+        location: { country, latitude, longitude },
+        capacity: { cpu: 8, memory: '16Gi' },
+      },
+    });
+    await store.updateStatus(SiteKind, {
+      ...s,
+      status: {
+        conditions: [{ type: 'Ready', status: 'True', reason: 'AgentHeartbeat', lastTransitionTime: now }],
+        lastHeartbeatTime: now,
+      },
+    });
   }
   const m = new Manager({ store });
   m.add(deploymentController({ progressRequeueMs: 100 }));
@@ -41,7 +88,19 @@ async function world(): Promise<Store> {
       for (const w of (await store.list(WorkloadKind)).items) {
         if (w.status?.phase === 'Running') continue;
         const p = port++;
-        await store.updateStatus(WorkloadKind, { ...w, status: { phase: 'Running', siteName: w.spec.siteName, host: '127.0.0.1', ports: { http: p }, url: `http://127.0.0.1:${p}`, conditions: [{ type: 'Ready', status: 'True', reason: 'HealthCheckPassed' }] } }).catch(() => undefined);
+        await store
+          .updateStatus(WorkloadKind, {
+            ...w,
+            status: {
+              phase: 'Running',
+              siteName: w.spec.siteName,
+              host: '127.0.0.1',
+              ports: { http: p },
+              url: `http://127.0.0.1:${p}`,
+              conditions: [{ type: 'Ready', status: 'True', reason: 'HealthCheckPassed' }],
+            },
+          })
+          .catch(() => undefined);
       }
     })();
   }, 30);
@@ -54,32 +113,54 @@ async function world(): Promise<Store> {
 }
 
 const component = (name: string, to?: string, extra: Record<string, unknown> = {}) => ({
-  name, artifact: { command: 'node', args: [`${name}.mjs`] }, ports: [{ name: 'http', ...(name === 'frontend' ? { expose: true } : {}) }],
-  resources: { cpu: '500m', memory: '256Mi' }, ...(to ? { connections: [{ to }] } : {}), ...extra,
+  name,
+  artifact: { command: 'node', args: [`${name}.mjs`] },
+  ports: [{ name: 'http', ...(name === 'frontend' ? { expose: true } : {}) }],
+  resources: { cpu: '500m', memory: '256Mi' },
+  ...(to ? { connections: [{ to }] } : {}),
+  ...extra,
 });
 
 async function deployShop(store: Store, requirements: Record<string, unknown> = {}): Promise<void> {
-  await store.create(ApplicationKind, { apiVersion: API_VERSION, kind: 'Application', metadata: { name: 'shop', namespace: 'default' }, spec: { components: [component('frontend', 'api'), component('api', 'store'), component('store')], requirements: { jurisdiction: { allowedCountries: ['ES', 'PT'] }, ...requirements } } });
-  await store.create(DeploymentKind, { apiVersion: API_VERSION, kind: 'Deployment', metadata: { name: 'shop', namespace: 'default' }, spec: { application: 'shop', areas: [{ area: 'madrid', replicas: 1 }] } });
+  await store.create(ApplicationKind, {
+    apiVersion: API_VERSION,
+    kind: 'Application',
+    metadata: { name: 'shop', namespace: 'default' },
+    spec: {
+      components: [component('frontend', 'api'), component('api', 'store'), component('store')],
+      requirements: { jurisdiction: { allowedCountries: ['ES', 'PT'] }, ...requirements },
+    },
+  });
+  await store.create(DeploymentKind, {
+    apiVersion: API_VERSION,
+    kind: 'Deployment',
+    metadata: { name: 'shop', namespace: 'default' },
+    spec: { application: 'shop', areas: [{ area: 'madrid', replicas: 1 }] },
+  });
 }
 
 const dep = async (store: Store): Promise<AnyResource> => (await store.get(DeploymentKind, 'default', 'shop'))!;
-const wls = async (store: Store): Promise<AnyResource[]> => (await store.list(WorkloadKind, { namespace: 'default' })).items;
+const wls = async (store: Store): Promise<AnyResource[]> =>
+  (await store.list(WorkloadKind, { namespace: 'default' })).items;
 
 describe('deployment controller', () => {
-  it('creates workloads in connection order with peers\' URLs and reports endpoints', async () => {
+  it("creates workloads in connection order with peers' URLs and reports endpoints", async () => {
     const store = await world();
     await deployShop(store);
     await until('running', async () => (await dep(store)).status?.phase === 'Running');
     const all = await wls(store);
     expect(all).toHaveLength(3);
     const by = (c: string) => all.find((w) => w.spec.component === c)!;
-    expect(Date.parse(by('store').metadata.creationTimestamp)).toBeLessThanOrEqual(Date.parse(by('api').metadata.creationTimestamp));
+    expect(Date.parse(by('store').metadata.creationTimestamp)).toBeLessThanOrEqual(
+      Date.parse(by('api').metadata.creationTimestamp),
+    );
     expect(by('api').spec.env).toContainEqual({ name: 'STORE_URL', value: by('store').status.url });
     expect(by('frontend').spec.env).toContainEqual({ name: 'API_URL', value: by('api').status.url });
     for (const w of all) expect(['ES', 'PT']).toContain(SITES.find((s) => s[0] === w.spec.siteName)![1]);
     const d = await dep(store);
-    expect(d.status.endpoints).toEqual([expect.objectContaining({ component: 'frontend', url: by('frontend').status.url })]);
+    expect(d.status.endpoints).toEqual([
+      expect.objectContaining({ component: 'frontend', url: by('frontend').status.url }),
+    ]);
     expect(d.status.placement.assignments).toHaveLength(3);
     expect(d.status.conditions.find((c: any) => c.type === 'Available').status).toBe('True');
   });
@@ -90,14 +171,30 @@ describe('deployment controller', () => {
     await until('running', async () => (await dep(store)).status?.phase === 'Running');
     const storeWl = (await wls(store)).find((w) => w.spec.component === 'store')!;
     const site = (await store.get(SiteKind, undefined, storeWl.spec.siteName))!;
-    await store.updateStatus(SiteKind, { ...site, status: { ...site.status, conditions: [{ type: 'Ready', status: 'False', reason: 'HeartbeatTimeout', lastTransitionTime: new Date().toISOString() }] } });
+    await store.updateStatus(SiteKind, {
+      ...site,
+      status: {
+        ...site.status,
+        conditions: [
+          { type: 'Ready', status: 'False', reason: 'HeartbeatTimeout', lastTransitionTime: new Date().toISOString() },
+        ],
+      },
+    });
     await until('failed over', async () => {
       const all = await wls(store);
       const d = await dep(store);
-      return d.status?.phase === 'Running' && all.length === 3 && all.every((w) => w.spec.siteName !== site.metadata.name || w.spec.component !== 'store') && !all.some((w) => w.metadata.name === storeWl.metadata.name);
+      return (
+        d.status?.phase === 'Running' &&
+        all.length === 3 &&
+        all.every((w) => w.spec.siteName !== site.metadata.name || w.spec.component !== 'store') &&
+        !all.some((w) => w.metadata.name === storeWl.metadata.name)
+      );
     });
     const after = await wls(store);
-    expect(after.find((w) => w.spec.component === 'api')!.spec.env).toContainEqual({ name: 'STORE_URL', value: after.find((w) => w.spec.component === 'store')!.status.url });
+    expect(after.find((w) => w.spec.component === 'api')!.spec.env).toContainEqual({
+      name: 'STORE_URL',
+      value: after.find((w) => w.spec.component === 'store')!.status.url,
+    });
   });
 
   it('rolls a spec change through one replica at a time and reports unplaceable requirements', async () => {
@@ -106,14 +203,33 @@ describe('deployment controller', () => {
     await until('running', async () => (await dep(store)).status?.phase === 'Running');
     const before = new Set((await wls(store)).map((w) => w.metadata.name));
     const app = (await store.get(ApplicationKind, 'default', 'shop'))!;
-    await store.update(ApplicationKind, { ...app, spec: { ...app.spec, components: app.spec.components.map((c: any) => (c.name === 'store' ? { ...c, env: [{ name: 'MODE', value: 'v2' }] } : c)) } });
+    await store.update(ApplicationKind, {
+      ...app,
+      spec: {
+        ...app.spec,
+        components: app.spec.components.map((c: any) =>
+          c.name === 'store' ? { ...c, env: [{ name: 'MODE', value: 'v2' }] } : c,
+        ),
+      },
+    });
     await until('rolled', async () => {
       const all = await wls(store);
-      return (await dep(store)).status?.phase === 'Running' && all.length === 3 && all.every((w) => !before.has(w.metadata.name));
+      return (
+        (await dep(store)).status?.phase === 'Running' &&
+        all.length === 3 &&
+        all.every((w) => !before.has(w.metadata.name))
+      );
     });
-    await store.patch(ApplicationKind, 'default', 'shop', { spec: { requirements: { jurisdiction: { allowedCountries: ['SE'] } } } });
+    await store.patch(ApplicationKind, 'default', 'shop', {
+      spec: { requirements: { jurisdiction: { allowedCountries: ['SE'] } } },
+    });
     await store.patch(DeploymentKind, 'default', 'shop', { spec: { overrides: { store: { replicas: 2 } } } });
-    await until('unplaceable', async () => (await dep(store)).status?.conditions?.some((c: any) => c.type === 'Placed' && c.reason === 'Unplaceable') === true);
+    await until(
+      'unplaceable',
+      async () =>
+        (await dep(store)).status?.conditions?.some((c: any) => c.type === 'Placed' && c.reason === 'Unplaceable') ===
+        true,
+    );
     const d = await dep(store);
     expect(d.status.placement.explanation.find((e: any) => e.component === 'store').summary).toMatch(/0\/4 sites/);
   });

@@ -14,7 +14,12 @@ export function workloadUrl(w: AnyResource, port?: string): string | undefined {
 }
 
 export function isReady(w: AnyResource): boolean {
-  return w.status?.phase === 'Running' && (w.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+  return (
+    w.status?.phase === 'Running' &&
+    (w.status?.conditions ?? []).some(
+      (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+    )
+  );
 }
 
 type SiteLookup = (name: string) => AnyResource | undefined;
@@ -28,7 +33,13 @@ function siteDistance(a: AnyResource | undefined, b: AnyResource | undefined): n
  * Env vars for the connections of `c`, choosing among `ready[peer]` workloads; returns the missing peers
  * when some connection has no ready workload yet (the component must wait: start order follows connections).
  */
-export function resolveConnections(c: Component, area: string | undefined, fromSite: string | undefined, ready: Map<string, AnyResource[]>, site: SiteLookup): { env: EnvVar[]; missing: string[] } {
+export function resolveConnections(
+  c: Component,
+  area: string | undefined,
+  fromSite: string | undefined,
+  ready: Map<string, AnyResource[]>,
+  site: SiteLookup,
+): { env: EnvVar[]; missing: string[] } {
   const env: EnvVar[] = [];
   const missing: string[] = [];
   for (const conn of c.connections ?? []) {
@@ -38,10 +49,11 @@ export function resolveConnections(c: Component, area: string | undefined, fromS
       continue;
     }
     const from = fromSite ? site(fromSite) : undefined;
-    const best = [...peers].sort((a, b) =>
-      Number(b.spec.area === area) - Number(a.spec.area === area) ||
-      siteDistance(from, site(a.spec.siteName)) - siteDistance(from, site(b.spec.siteName)) ||
-      a.metadata.name.localeCompare(b.metadata.name),
+    const best = [...peers].sort(
+      (a, b) =>
+        Number(b.spec.area === area) - Number(a.spec.area === area) ||
+        siteDistance(from, site(a.spec.siteName)) - siteDistance(from, site(b.spec.siteName)) ||
+        a.metadata.name.localeCompare(b.metadata.name),
     )[0];
     env.push({ name: connectionEnv(conn.to, conn.env), value: workloadUrl(best, conn.port)! });
   }

@@ -42,7 +42,8 @@ export function planRollout(inp: RolloutInput): RolloutPlan {
   const slotIds = new Set(slots.map((s) => s.id));
   const plan: RolloutPlan = { remove: [], place: [], waiting: new Map(), ready: new Map(), serving: new Map(), slots };
   const live = inp.workloads.filter((w) => !w.metadata.deletionTimestamp);
-  for (const w of live) if (!slotIds.has(w.metadata.labels?.[LABEL_SLOT] ?? '')) plan.remove.push({ workload: w, reason: 'ScaledDown' });
+  for (const w of live)
+    if (!slotIds.has(w.metadata.labels?.[LABEL_SLOT] ?? '')) plan.remove.push({ workload: w, reason: 'ScaledDown' });
   const bySlot = new Map<string, AnyResource[]>();
   for (const w of live) {
     const id = w.metadata.labels?.[LABEL_SLOT] ?? '';
@@ -52,7 +53,11 @@ export function planRollout(inp: RolloutInput): RolloutPlan {
     let replacing = 0;
     const readyNow: AnyResource[] = [];
     for (const slot of slots.filter((s) => s.component === c.name)) {
-      const current = (bySlot.get(slot.id) ?? []).sort((a, b) => a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp) || a.metadata.name.localeCompare(b.metadata.name));
+      const current = (bySlot.get(slot.id) ?? []).sort(
+        (a, b) =>
+          a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp) ||
+          a.metadata.name.localeCompare(b.metadata.name),
+      );
       const anchor = current.find((w) => !inp.lost(w))?.spec.siteName;
       const { env, missing } = resolveConnections(c, slot.area, anchor, plan.ready, inp.site);
       if (missing.length) {

@@ -16,14 +16,30 @@ export interface StatusInput {
 export function computeStatus(s: StatusInput): DeploymentStatus {
   const { plan } = s;
   const total = plan.slots.length;
-  const readySlots = plan.slots.filter((sl) => { const w = plan.serving.get(sl.id); return w && isReady(w); }).length;
+  const readySlots = plan.slots.filter((sl) => {
+    const w = plan.serving.get(sl.id);
+    return w && isReady(w);
+  }).length;
   const components = [...new Set(plan.slots.map((sl) => sl.component))].map((name) => {
     const slots = plan.slots.filter((sl) => sl.component === name);
     const serving = slots.map((sl) => plan.serving.get(sl.id)).filter((w): w is AnyResource => !!w);
     const ready = serving.filter(isReady);
     const waiting = plan.waiting.get(name);
-    const phase = ready.length === slots.length ? 'Running' : waiting ? `Waiting (for ${waiting.join(', ')})` : s.unplaced.some((u) => u.startsWith(`${name}/`)) ? 'Unplaceable' : 'Starting';
-    return { name, phase, replicas: slots.length, ready: ready.length, sites: [...new Set(serving.map((w) => w.spec.siteName as string))].sort() };
+    const phase =
+      ready.length === slots.length
+        ? 'Running'
+        : waiting
+          ? `Waiting (for ${waiting.join(', ')})`
+          : s.unplaced.some((u) => u.startsWith(`${name}/`))
+            ? 'Unplaceable'
+            : 'Starting';
+    return {
+      name,
+      phase,
+      replicas: slots.length,
+      ready: ready.length,
+      sites: [...new Set(serving.map((w) => w.spec.siteName as string))].sort(),
+    };
   });
   const endpoints: NonNullable<DeploymentStatus['endpoints']> = [];
   for (const sl of plan.slots) {
@@ -31,22 +47,72 @@ export function computeStatus(s: StatusInput): DeploymentStatus {
     if (!w || !isReady(w)) continue;
     for (const port of s.exposedPorts.get(sl.component) ?? []) {
       const url = workloadUrl(w, port);
-      if (url) endpoints.push({ component: sl.component, port, ...(sl.area ? { area: sl.area } : {}), site: w.spec.siteName, url });
+      if (url)
+        endpoints.push({
+          component: sl.component,
+          port,
+          ...(sl.area ? { area: sl.area } : {}),
+          site: w.spec.siteName,
+          url,
+        });
     }
   }
   const progressing = plan.place.length > 0 || plan.remove.length > 0 || readySlots < total;
-  const phase: DeploymentStatus['phase'] = readySlots === total && !progressing ? 'Running' : s.unplaced.length ? (readySlots > 0 ? 'Degraded' : 'Pending') : 'Deploying';
+  const phase: DeploymentStatus['phase'] =
+    readySlots === total && !progressing
+      ? 'Running'
+      : s.unplaced.length
+        ? readySlots > 0
+          ? 'Degraded'
+          : 'Pending'
+        : 'Deploying';
   let conditions: Condition[] | undefined = s.previous?.conditions;
-  const cond = (c: Condition): void => { conditions = setCondition(conditions, { ...c, observedGeneration: s.generation }, s.now); };
-  cond(s.unplaced.length
-    ? { type: 'Placed', status: 'False', reason: 'Unplaceable', message: (s.placement?.explanation ?? []).filter((e) => e.feasible === 0).map((e) => e.summary).join('; ') || `unplaced: ${s.unplaced.join(', ')}` }
-    : { type: 'Placed', status: 'True', reason: 'AllReplicasPlaced', message: `${total} replica(s) placed` });
-  cond(readySlots === total
-    ? { type: 'Available', status: 'True', reason: 'AllReplicasReady', message: `${readySlots}/${total} replicas ready` }
-    : { type: 'Available', status: 'False', reason: plan.waiting.size ? 'WaitingForDependencies' : 'ReplicasNotReady', message: `${readySlots}/${total} replicas ready` });
-  cond(progressing
-    ? { type: 'Progressing', status: 'True', reason: plan.place.some((p) => p.reason === 'Failover') ? 'Failover' : plan.place.some((p) => p.reason === 'Update') ? 'RollingUpdate' : 'Deploying', message: `${plan.place.length} to place, ${plan.remove.length} to remove` }
-    : { type: 'Progressing', status: 'False', reason: 'Converged', message: 'nothing to do' });
+  const cond = (c: Condition): void => {
+    conditions = setCondition(conditions, { ...c, observedGeneration: s.generation }, s.now);
+  };
+  cond(
+    s.unplaced.length
+      ? {
+          type: 'Placed',
+          status: 'False',
+          reason: 'Unplaceable',
+          message:
+            (s.placement?.explanation ?? [])
+              .filter((e) => e.feasible === 0)
+              .map((e) => e.summary)
+              .join('; ') || `unplaced: ${s.unplaced.join(', ')}`,
+        }
+      : { type: 'Placed', status: 'True', reason: 'AllReplicasPlaced', message: `${total} replica(s) placed` },
+  );
+  cond(
+    readySlots === total
+      ? {
+          type: 'Available',
+          status: 'True',
+          reason: 'AllReplicasReady',
+          message: `${readySlots}/${total} replicas ready`,
+        }
+      : {
+          type: 'Available',
+          status: 'False',
+          reason: plan.waiting.size ? 'WaitingForDependencies' : 'ReplicasNotReady',
+          message: `${readySlots}/${total} replicas ready`,
+        },
+  );
+  cond(
+    progressing
+      ? {
+          type: 'Progressing',
+          status: 'True',
+          reason: plan.place.some((p) => p.reason === 'Failover')
+            ? 'Failover'
+            : plan.place.some((p) => p.reason === 'Update')
+              ? 'RollingUpdate'
+              : 'Deploying',
+          message: `${plan.place.length} to place, ${plan.remove.length} to remove`,
+        }
+      : { type: 'Progressing', status: 'False', reason: 'Converged', message: 'nothing to do' },
+  );
   return {
     observedGeneration: s.generation,
     phase,

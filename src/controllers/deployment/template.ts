@@ -21,9 +21,15 @@ export function desiredSlots(app: ApplicationSpec, dep: DeploymentSpec): Slot[] 
   const slots: Slot[] = [];
   for (const c of app.components) {
     const override = dep.overrides?.[c.name];
-    const groups = dep.areas?.length ? dep.areas.map((a) => ({ area: a.area as string | undefined, replicas: override?.replicas ?? a.replicas ?? c.replicas ?? 1 })) : [{ area: undefined, replicas: override?.replicas ?? c.replicas ?? 1 }];
+    const groups = dep.areas?.length
+      ? dep.areas.map((a) => ({
+          area: a.area as string | undefined,
+          replicas: override?.replicas ?? a.replicas ?? c.replicas ?? 1,
+        }))
+      : [{ area: undefined, replicas: override?.replicas ?? c.replicas ?? 1 }];
     for (const g of groups) {
-      for (let i = 0; i < g.replicas; i++) slots.push({ component: c.name, area: g.area, index: i, id: `${c.name}.${g.area ?? 'any'}.${i}` });
+      for (let i = 0; i < g.replicas; i++)
+        slots.push({ component: c.name, area: g.area, index: i, id: `${c.name}.${g.area ?? 'any'}.${i}` });
     }
   }
   return slots;
@@ -33,7 +39,14 @@ export function desiredSlots(app: ApplicationSpec, dep: DeploymentSpec): Slot[] 
 export const connectionEnv = (to: string, env?: string): string => env ?? `${to.toUpperCase().replace(/-/g, '_')}_URL`;
 
 /** Workload spec for a component (site and resolved connection env supplied by the caller). */
-export function workloadSpec(depName: string, appName: string, c: Component, dep: DeploymentSpec, slot: Slot, connectionEnvs: EnvVar[]): Omit<WorkloadSpec, 'siteName'> {
+export function workloadSpec(
+  depName: string,
+  appName: string,
+  c: Component,
+  dep: DeploymentSpec,
+  slot: Slot,
+  connectionEnvs: EnvVar[],
+): Omit<WorkloadSpec, 'siteName'> {
   const override = dep.overrides?.[c.name];
   const env = new Map<string, EnvVar>();
   for (const e of [...(c.env ?? []), ...(override?.env ?? []), ...connectionEnvs]) env.set(e.name, e);
@@ -63,7 +76,12 @@ export function templateHash(spec: Omit<WorkloadSpec, 'siteName'>): string {
 
 function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().filter((k) => (v as any)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson((v as any)[k])}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as any)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as any)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 

@@ -19,7 +19,10 @@ let stop: (() => Promise<void>) | undefined;
 afterEach(async () => stop?.());
 
 async function setup(): Promise<Store> {
-  const store = new Store(new SqliteBackend({ path: ':memory:' }), { watchPollMs: 20, admission: [namespaceAdmission] });
+  const store = new Store(new SqliteBackend({ path: ':memory:' }), {
+    watchPollMs: 20,
+    admission: [namespaceAdmission],
+  });
   const m = new Manager({ store });
   m.add(garbageCollector);
   m.add(namespaceController);
@@ -37,9 +40,20 @@ describe('garbage collector', () => {
     await store.create(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name: 't1' } });
     const owner = await store.create(SiteKind, site('owner'));
     const other = await store.create(SiteKind, site('other'));
-    const ref = (o: typeof owner) => ({ apiVersion: API_VERSION, kind: 'Site', name: o.metadata.name, uid: o.metadata.uid });
-    await store.create(WorkloadKind, { ...workload('t1', 'dep'), metadata: { name: 'dep', namespace: 't1', ownerReferences: [ref(owner)] } });
-    await store.create(WorkloadKind, { ...workload('t1', 'both'), metadata: { name: 'both', namespace: 't1', ownerReferences: [ref(owner), ref(other)] } });
+    const ref = (o: typeof owner) => ({
+      apiVersion: API_VERSION,
+      kind: 'Site',
+      name: o.metadata.name,
+      uid: o.metadata.uid,
+    });
+    await store.create(WorkloadKind, {
+      ...workload('t1', 'dep'),
+      metadata: { name: 'dep', namespace: 't1', ownerReferences: [ref(owner)] },
+    });
+    await store.create(WorkloadKind, {
+      ...workload('t1', 'both'),
+      metadata: { name: 'both', namespace: 't1', ownerReferences: [ref(owner), ref(other)] },
+    });
     await store.delete(SiteKind, undefined, 'owner');
     await until(async () => !(await store.get(WorkloadKind, 't1', 'dep')));
     expect(await store.get(WorkloadKind, 't1', 'both')).toBeDefined();

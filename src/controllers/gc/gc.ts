@@ -6,7 +6,11 @@ import type { Manager } from '../runtime/manager.js';
 
 const keyOf = (kind: string, o: AnyResource): string => `${kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`;
 
-async function ownerAlive(store: Store, dependent: AnyResource, ref: NonNullable<AnyResource['metadata']['ownerReferences']>[number]): Promise<boolean> {
+async function ownerAlive(
+  store: Store,
+  dependent: AnyResource,
+  ref: NonNullable<AnyResource['metadata']['ownerReferences']>[number],
+): Promise<boolean> {
   const kind = kindByName(ref.kind);
   if (!kind) return false;
   const owner = await store.get(kind, kind.namespaced ? dependent.metadata.namespace : undefined, ref.name);

@@ -17,8 +17,16 @@ export const namespaceAdmission: Admission = async (op, kind: KindDef, obj: AnyR
   }
   if (!kind.namespaced) return;
   const ns = await store.get(NamespaceKind, undefined, obj.metadata.namespace!);
-  if (!ns) throw new ApiError('NotFound', `namespace ${JSON.stringify(obj.metadata.namespace)} not found; create it first (continuum create namespace ${obj.metadata.namespace})`, [{ field: 'metadata.namespace', message: 'namespace does not exist' }]);
-  if (ns.metadata.deletionTimestamp) throw new ApiError('Forbidden', `namespace ${obj.metadata.namespace} is being deleted`, [{ field: 'metadata.namespace', message: 'terminating' }]);
+  if (!ns)
+    throw new ApiError(
+      'NotFound',
+      `namespace ${JSON.stringify(obj.metadata.namespace)} not found; create it first (continuum create namespace ${obj.metadata.namespace})`,
+      [{ field: 'metadata.namespace', message: 'namespace does not exist' }],
+    );
+  if (ns.metadata.deletionTimestamp)
+    throw new ApiError('Forbidden', `namespace ${obj.metadata.namespace} is being deleted`, [
+      { field: 'metadata.namespace', message: 'terminating' },
+    ]);
 };
 
 export function namespaceController(m: Manager): ControllerSpec {
@@ -29,7 +37,8 @@ export function namespaceController(m: Manager): ControllerSpec {
     async reconcile(_ctx, name) {
       const ns = await store.get(NamespaceKind, undefined, name);
       if (!ns?.metadata.deletionTimestamp) return;
-      if (ns.status?.phase !== 'Terminating') await store.updateStatus(NamespaceKind, { ...ns, status: { ...ns.status, phase: 'Terminating' } });
+      if (ns.status?.phase !== 'Terminating')
+        await store.updateStatus(NamespaceKind, { ...ns, status: { ...ns.status, phase: 'Terminating' } });
       let remaining = 0;
       for (const kind of allKinds().filter((k) => k.namespaced)) {
         const { items } = await store.list(kind, { namespace: name });
@@ -44,7 +53,13 @@ export function namespaceController(m: Manager): ControllerSpec {
       if (remaining > 0) return { requeueAfterMs: 500 };
       const fresh = await store.get(NamespaceKind, undefined, name);
       if (!fresh) return;
-      await store.update(NamespaceKind, { ...fresh, metadata: { ...fresh.metadata, finalizers: (fresh.metadata.finalizers ?? []).filter((f) => f !== NAMESPACE_FINALIZER) } });
+      await store.update(NamespaceKind, {
+        ...fresh,
+        metadata: {
+          ...fresh.metadata,
+          finalizers: (fresh.metadata.finalizers ?? []).filter((f) => f !== NAMESPACE_FINALIZER),
+        },
+      });
     },
   };
 }

@@ -43,7 +43,11 @@ describe('controller runtime', () => {
     cleanup.push(() => m.stop());
     await store.create(SiteKind, site('b'));
     await store.patch(SiteKind, undefined, 'a', { spec: { unschedulable: true } });
-    await until(async () => (await store.get(SiteKind, undefined, 'a'))?.status?.workloads === 2 && (await store.get(SiteKind, undefined, 'b'))?.status?.workloads === 1);
+    await until(
+      async () =>
+        (await store.get(SiteKind, undefined, 'a'))?.status?.workloads === 2 &&
+        (await store.get(SiteKind, undefined, 'b'))?.status?.workloads === 1,
+    );
   });
 
   it('retries failures with backoff and gives up on terminal errors', async () => {

@@ -6,7 +6,10 @@ import { WorkQueue, type Backoff } from './queue.js';
 
 /** Thrown by a reconcile that must not be retried (the input is wrong, not the world). */
 export class TerminalError extends Error {
-  constructor(message: string, readonly reason = 'TerminalError') {
+  constructor(
+    message: string,
+    readonly reason = 'TerminalError',
+  ) {
     super(message);
     this.name = 'TerminalError';
   }
@@ -56,7 +59,11 @@ export class Controller {
   reconciles = 0;
   failures = 0;
 
-  constructor(readonly spec: ControllerSpec, private readonly log: Logger = silentLogger, private readonly clock: () => Date = () => new Date()) {
+  constructor(
+    readonly spec: ControllerSpec,
+    private readonly log: Logger = silentLogger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
     this.queue = new WorkQueue(spec.backoff);
     for (const w of spec.watches) {
       w.informer.on((_type, obj, old) => {

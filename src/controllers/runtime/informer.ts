@@ -8,12 +8,16 @@ export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface ListWatcher {
   list(): Promise<{ items: AnyResource[]; resourceVersion: string }>;
   /** Yields events after `resourceVersion`; throws ApiError('Gone') when it is compacted. */
-  watch(resourceVersion: string, signal: AbortSignal): AsyncIterable<{ type: ChangeType | 'BOOKMARK'; object: AnyResource }>;
+  watch(
+    resourceVersion: string,
+    signal: AbortSignal,
+  ): AsyncIterable<{ type: ChangeType | 'BOOKMARK'; object: AnyResource }>;
 }
 
 export type Handler = (type: ChangeType, obj: AnyResource, old: AnyResource | undefined) => void;
 
-export const objectKey = (o: AnyResource): string => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
+export const objectKey = (o: AnyResource): string =>
+  o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
 
 export interface InformerOptions {
   /** Delay before re-listing after an error. */
@@ -30,7 +34,11 @@ export class Informer {
   readonly synced: Promise<void> = new Promise((r) => (this.syncedResolve = r));
   private running: Promise<void> | undefined;
 
-  constructor(readonly name: string, private readonly source: ListWatcher, private readonly opts: InformerOptions = {}) {}
+  constructor(
+    readonly name: string,
+    private readonly source: ListWatcher,
+    private readonly opts: InformerOptions = {},
+  ) {}
 
   on(handler: Handler): void {
     this.handlers.push(handler);

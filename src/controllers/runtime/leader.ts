@@ -31,7 +31,14 @@ export class LeaderElector {
   private readonly o: Required<Omit<LeaderOptions, 'log'>> & { log: Logger };
 
   constructor(opts: LeaderOptions) {
-    this.o = { leaseName: 'continuum-controllers', leaseDurationMs: 15_000, retryMs: 2_000, clock: () => new Date(), log: silentLogger, ...opts };
+    this.o = {
+      leaseName: 'continuum-controllers',
+      leaseDurationMs: 15_000,
+      retryMs: 2_000,
+      clock: () => new Date(),
+      log: silentLogger,
+      ...opts,
+    };
   }
 
   get isLeader(): boolean {
@@ -53,13 +60,25 @@ export class LeaderElector {
     const now = clock();
     try {
       const cur = await store.get(LeaseKind, undefined, leaseName);
-      const spec = { holderIdentity: identity, leaseDurationSeconds: Math.ceil(leaseDurationMs / 1000), renewTime: now.toISOString() };
+      const spec = {
+        holderIdentity: identity,
+        leaseDurationSeconds: Math.ceil(leaseDurationMs / 1000),
+        renewTime: now.toISOString(),
+      };
       if (!cur) {
-        await store.create(LeaseKind, { apiVersion: API_VERSION, kind: 'Lease', metadata: { name: leaseName }, spec: { ...spec, acquireTime: now.toISOString(), leaseTransitions: 0 } });
+        await store.create(LeaseKind, {
+          apiVersion: API_VERSION,
+          kind: 'Lease',
+          metadata: { name: leaseName },
+          spec: { ...spec, acquireTime: now.toISOString(), leaseTransitions: 0 },
+        });
       } else if (cur.spec.holderIdentity === identity) {
         await store.update(LeaseKind, { ...cur, spec: { ...cur.spec, ...spec } });
       } else if (this.expired(cur, now)) {
-        await store.update(LeaseKind, { ...cur, spec: { ...spec, acquireTime: now.toISOString(), leaseTransitions: (cur.spec.leaseTransitions ?? 0) + 1 } });
+        await store.update(LeaseKind, {
+          ...cur,
+          spec: { ...spec, acquireTime: now.toISOString(), leaseTransitions: (cur.spec.leaseTransitions ?? 0) + 1 },
+        });
         this.o.log.info(`leader election: ${identity} took over lease from ${cur.spec.holderIdentity}`);
       } else {
         await this.setLeading(false);
@@ -68,9 +87,11 @@ export class LeaderElector {
       this.lastRenew = now.getTime();
       await this.setLeading(true);
     } catch (e) {
-      if (!(e instanceof ApiError && (e.code === 'Conflict' || e.code === 'AlreadyExists'))) this.o.log.warn(`leader election: ${(e as Error).message}`);
+      if (!(e instanceof ApiError && (e.code === 'Conflict' || e.code === 'AlreadyExists')))
+        this.o.log.warn(`leader election: ${(e as Error).message}`);
       // Could not renew: step down once the lease could have expired for others.
-      if (this.leading && now.getTime() - this.lastRenew > leaseDurationMs - this.o.retryMs) await this.setLeading(false);
+      if (this.leading && now.getTime() - this.lastRenew > leaseDurationMs - this.o.retryMs)
+        await this.setLeading(false);
       if (e instanceof ApiError && e.code === 'Conflict') await this.setLeading(false);
     }
   }

@@ -35,7 +35,9 @@ export class Manager {
     const key = `${kind.kind}|${opts.namespace ?? ''}|${opts.labelSelector ?? ''}|${opts.fieldSelector ?? ''}`;
     let inf = this.informers.get(key);
     if (!inf) {
-      inf = new Informer(key, storeSource(this.opts.store, kind, opts), { onError: (e) => this.log.warn(`informer ${kind.kind}: ${(e as Error).message}`) });
+      inf = new Informer(key, storeSource(this.opts.store, kind, opts), {
+        onError: (e) => this.log.warn(`informer ${kind.kind}: ${(e as Error).message}`),
+      });
       this.informers.set(key, inf);
       if (this.running) void inf.start();
     }
@@ -51,7 +53,12 @@ export class Manager {
   }
 
   get stats(): Array<{ name: string; reconciles: number; failures: number; queued: number }> {
-    return this.controllers.map((c) => ({ name: c.spec.name, reconciles: c.reconciles, failures: c.failures, queued: c.queue.length }));
+    return this.controllers.map((c) => ({
+      name: c.spec.name,
+      reconciles: c.reconciles,
+      failures: c.failures,
+      queued: c.queue.length,
+    }));
   }
 
   private async startControllers(): Promise<void> {
@@ -75,7 +82,12 @@ export class Manager {
     const le = this.opts.leaderElection;
     if (!le) return this.startControllers();
     this.elector = new LeaderElector({
-      store: this.opts.store, identity: le.identity, leaseDurationMs: le.leaseDurationMs, retryMs: le.retryMs, clock: this.clock, log: this.log,
+      store: this.opts.store,
+      identity: le.identity,
+      leaseDurationMs: le.leaseDurationMs,
+      retryMs: le.retryMs,
+      clock: this.clock,
+      log: this.log,
       onStartedLeading: () => this.startControllers(),
       onStoppedLeading: () => this.stopControllers(),
     });

@@ -25,7 +25,9 @@ describe('WorkQueue', () => {
 
   it('backs off exponentially per key and resets on forget', () => {
     const q = new WorkQueue({ baseMs: 10, maxMs: 50 });
-    expect([q.addRateLimited('a'), q.addRateLimited('a'), q.addRateLimited('a'), q.addRateLimited('a')]).toEqual([10, 20, 40, 50]);
+    expect([q.addRateLimited('a'), q.addRateLimited('a'), q.addRateLimited('a'), q.addRateLimited('a')]).toEqual([
+      10, 20, 40, 50,
+    ]);
     q.forget('a');
     expect(q.retries('a')).toBe(0);
     q.shutDown();

@@ -3,7 +3,11 @@ import type { AnyResource, KindDef } from '../../model/index.js';
 import type { ListOptions, Store } from '../../store/index.js';
 import type { ChangeType, ListWatcher } from './informer.js';
 
-export function storeSource(store: Store, kind: KindDef, opts: Pick<ListOptions, 'namespace' | 'labelSelector' | 'fieldSelector'> = {}): ListWatcher {
+export function storeSource(
+  store: Store,
+  kind: KindDef,
+  opts: Pick<ListOptions, 'namespace' | 'labelSelector' | 'fieldSelector'> = {},
+): ListWatcher {
   return {
     async list() {
       const r = await store.list(kind, opts);

@@ -29,7 +29,11 @@ export function siteHealthController(opts: SiteHealthOptions = {}) {
         const age = ctx.now().getTime() - Math.max(beat, startedAt);
         if (age < graceMs) return { requeueAfterMs: graceMs - age + 50 };
         const message = `no heartbeat from the site agent for ${Math.round((ctx.now().getTime() - beat) / 1000)} s (grace ${graceMs / 1000} s)`;
-        const conditions = setCondition(site.status?.conditions, { type: 'Ready', status: 'False', reason: 'HeartbeatTimeout', message }, ctx.now().toISOString());
+        const conditions = setCondition(
+          site.status?.conditions,
+          { type: 'Ready', status: 'False', reason: 'HeartbeatTimeout', message },
+          ctx.now().toISOString(),
+        );
         // Conditional on the version we read: a heartbeat that lands meanwhile wins.
         await store.updateStatus(SiteKind, { ...site, status: { ...site.status, conditions } });
         ctx.log.warn(`site ${name} is NotReady: ${message}`);

@@ -19,11 +19,17 @@ export type Port = Static<typeof Port>;
 export const HealthCheck = Type.Object(
   {
     http: Type.Optional(
-      Type.Object({ path: Type.String({ pattern: '^/', maxLength: 1024 }), port: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      Type.Object(
+        { path: Type.String({ pattern: '^/', maxLength: 1024 }), port: Type.Optional(Type.String()) },
+        { additionalProperties: false },
+      ),
     ),
     tcp: Type.Optional(Type.Object({ port: Type.Optional(Type.String()) }, { additionalProperties: false })),
     exec: Type.Optional(
-      Type.Object({ command: Type.Array(Type.String(), { minItems: 1, maxItems: 64 }) }, { additionalProperties: false }),
+      Type.Object(
+        { command: Type.Array(Type.String(), { minItems: 1, maxItems: 64 }) },
+        { additionalProperties: false },
+      ),
     ),
     initialDelaySeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 3600 })),
     periodSeconds: Type.Optional(Type.Number({ minimum: 0.05, maximum: 3600 })),
@@ -153,7 +159,9 @@ export const Component = Type.Object(
     connections: Type.Optional(Type.Array(Connection, { maxItems: 32 })),
     /** Replicas per area of service (default 1). */
     replicas: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
-    restartPolicy: Type.Optional(Type.Union([Type.Literal('Always'), Type.Literal('OnFailure'), Type.Literal('Never')])),
+    restartPolicy: Type.Optional(
+      Type.Union([Type.Literal('Always'), Type.Literal('OnFailure'), Type.Literal('Never')]),
+    ),
     /** Component-specific requirements, merged over the application's. */
     requirements: Type.Optional(Requirements),
   },

@@ -21,11 +21,22 @@ export type Location = Static<typeof Location>;
 /** Continuum categories (seed "Definition Types of Infrastructures"). */
 export const CATEGORIES = ['cloud', 'metro-edge', 'near-edge', 'far-edge', 'near-premise'] as const;
 export type Category = (typeof CATEGORIES)[number];
-export const CategorySchema = Type.Union([Type.Literal('cloud'), Type.Literal('metro-edge'), Type.Literal('near-edge'), Type.Literal('far-edge'), Type.Literal('near-premise')]);
+export const CategorySchema = Type.Union([
+  Type.Literal('cloud'),
+  Type.Literal('metro-edge'),
+  Type.Literal('near-edge'),
+  Type.Literal('far-edge'),
+  Type.Literal('near-premise'),
+]);
 
 export const RUNTIMES = ['process', 'function', 'kubernetes', 'container'] as const;
 export type RuntimeKind = (typeof RUNTIMES)[number];
-export const RuntimeSchema = Type.Union([Type.Literal('process'), Type.Literal('function'), Type.Literal('kubernetes'), Type.Literal('container')]);
+export const RuntimeSchema = Type.Union([
+  Type.Literal('process'),
+  Type.Literal('function'),
+  Type.Literal('kubernetes'),
+  Type.Literal('container'),
+]);
 
 /** Amounts of compute: cpu in cores ("500m" ok), memory/storage in bytes ("2Gi" ok), gpu as a count. */
 export const Resources = Type.Object(
@@ -54,7 +65,9 @@ export const Toleration = Type.Object(
     key: Type.Optional(Type.String({ maxLength: 253 })),
     operator: Type.Optional(Type.Union([Type.Literal('Equal'), Type.Literal('Exists')])),
     value: Type.Optional(Type.String({ maxLength: 63 })),
-    effect: Type.Optional(Type.Union([Type.Literal('NoSchedule'), Type.Literal('PreferNoSchedule'), Type.Literal('NoExecute')])),
+    effect: Type.Optional(
+      Type.Union([Type.Literal('NoSchedule'), Type.Literal('PreferNoSchedule'), Type.Literal('NoExecute')]),
+    ),
     tolerationSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },
@@ -67,7 +80,12 @@ export const EnvVar = Type.Object(
     value: Type.Optional(Type.String({ maxLength: 32768 })),
     valueFrom: Type.Optional(
       Type.Object(
-        { secretKeyRef: Type.Object({ name: Type.String({ minLength: 1 }), key: Type.String({ minLength: 1 }) }, { additionalProperties: false }) },
+        {
+          secretKeyRef: Type.Object(
+            { name: Type.String({ minLength: 1 }), key: Type.String({ minLength: 1 }) },
+            { additionalProperties: false },
+          ),
+        },
         { additionalProperties: false },
       ),
     ),

@@ -32,7 +32,10 @@ export const DeploymentSpec = Type.Object(
     requirements: Type.Optional(Requirements),
     placement: Type.Optional(
       Type.Object(
-        { seed: Type.Optional(Type.Integer({ minimum: 0 })), pinned: Type.Optional(Type.Record(Type.String(), Type.String())) },
+        {
+          seed: Type.Optional(Type.Integer({ minimum: 0 })),
+          pinned: Type.Optional(Type.Record(Type.String(), Type.String())),
+        },
         { additionalProperties: false },
       ),
     ),
@@ -79,7 +82,15 @@ export const DeploymentStatus = Type.Object(
   {
     observedGeneration: Type.Optional(Type.Integer()),
     phase: Type.Optional(
-      Type.Union([Type.Literal('Pending'), Type.Literal('Placing'), Type.Literal('Deploying'), Type.Literal('Running'), Type.Literal('Degraded'), Type.Literal('Failed'), Type.Literal('Terminating')]),
+      Type.Union([
+        Type.Literal('Pending'),
+        Type.Literal('Placing'),
+        Type.Literal('Deploying'),
+        Type.Literal('Running'),
+        Type.Literal('Degraded'),
+        Type.Literal('Failed'),
+        Type.Literal('Terminating'),
+      ]),
     ),
     placement: Type.Optional(
       Type.Object(
@@ -110,7 +121,13 @@ export const DeploymentStatus = Type.Object(
     endpoints: Type.Optional(
       Type.Array(
         Type.Object(
-          { component: Type.String(), port: Type.Optional(Type.String()), area: Type.Optional(Type.String()), site: Type.Optional(Type.String()), url: Type.String() },
+          {
+            component: Type.String(),
+            port: Type.Optional(Type.String()),
+            area: Type.Optional(Type.String()),
+            site: Type.Optional(Type.String()),
+            url: Type.String(),
+          },
           { additionalProperties: false },
         ),
       ),

@@ -13,6 +13,9 @@ export const NamespaceSpec = Type.Object(
 );
 export type NamespaceSpec = Static<typeof NamespaceSpec>;
 export const NamespaceStatus = Type.Object(
-  { phase: Type.Optional(Type.Union([Type.Literal('Active'), Type.Literal('Terminating')])), conditions: Type.Optional(Conditions) },
+  {
+    phase: Type.Optional(Type.Union([Type.Literal('Active'), Type.Literal('Terminating')])),
+    conditions: Type.Optional(Conditions),
+  },
   { additionalProperties: false },
 );

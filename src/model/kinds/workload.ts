@@ -4,7 +4,15 @@ import { Conditions, Name } from '../meta.js';
 import { EnvVar, Resources, RuntimeSchema, Toleration } from './common.js';
 import { Artifact, HealthCheck, Port } from './application.js';
 
-export const WORKLOAD_PHASES = ['Pending', 'Scheduled', 'Starting', 'Running', 'Failed', 'Terminating', 'Terminated'] as const;
+export const WORKLOAD_PHASES = [
+  'Pending',
+  'Scheduled',
+  'Starting',
+  'Running',
+  'Failed',
+  'Terminating',
+  'Terminated',
+] as const;
 export type WorkloadPhase = (typeof WORKLOAD_PHASES)[number];
 
 export const WorkloadSpec = Type.Object(
@@ -22,7 +30,9 @@ export const WorkloadSpec = Type.Object(
     resources: Type.Optional(Resources),
     env: Type.Optional(Type.Array(EnvVar, { maxItems: 512 })),
     healthCheck: Type.Optional(HealthCheck),
-    restartPolicy: Type.Optional(Type.Union([Type.Literal('Always'), Type.Literal('OnFailure'), Type.Literal('Never')])),
+    restartPolicy: Type.Optional(
+      Type.Union([Type.Literal('Always'), Type.Literal('OnFailure'), Type.Literal('Never')]),
+    ),
     tolerations: Type.Optional(Type.Array(Toleration, { maxItems: 32 })),
     terminationGracePeriodSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 3600 })),
   },
@@ -32,7 +42,17 @@ export type WorkloadSpec = Static<typeof WorkloadSpec>;
 
 export const WorkloadStatus = Type.Object(
   {
-    phase: Type.Optional(Type.Union([Type.Literal('Pending'), Type.Literal('Scheduled'), Type.Literal('Starting'), Type.Literal('Running'), Type.Literal('Failed'), Type.Literal('Terminating'), Type.Literal('Terminated')])),
+    phase: Type.Optional(
+      Type.Union([
+        Type.Literal('Pending'),
+        Type.Literal('Scheduled'),
+        Type.Literal('Starting'),
+        Type.Literal('Running'),
+        Type.Literal('Failed'),
+        Type.Literal('Terminating'),
+        Type.Literal('Terminated'),
+      ]),
+    ),
     observedGeneration: Type.Optional(Type.Integer()),
     conditions: Type.Optional(Conditions),
     siteName: Type.Optional(Type.String()),
@@ -47,7 +67,10 @@ export const WorkloadStatus = Type.Object(
     exitCode: Type.Optional(Type.Integer()),
     /** Whether cgroup limits are really enforced on this host. */
     limits: Type.Optional(
-      Type.Object({ cpu: Type.Boolean(), memory: Type.Boolean(), reason: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      Type.Object(
+        { cpu: Type.Boolean(), memory: Type.Boolean(), reason: Type.Optional(Type.String()) },
+        { additionalProperties: false },
+      ),
     ),
   },
   { additionalProperties: false },

@@ -32,5 +32,9 @@ export const jurisdictionFilter: Filter<State> = {
   // A root of the index holds one country only, so every cell is homogeneous.
   node: (node, s, ctx) => check(ctx.snapshot.index.roots[node.root].country, s) || NODE_PASS,
   describe: (code, n) =>
-    code === NOT_ALLOWED ? `${n} outside allowed countries` : code === DENIED ? `${n} in denied countries` : `${n} outside the EU`,
+    code === NOT_ALLOWED
+      ? `${n} outside allowed countries`
+      : code === DENIED
+        ? `${n} in denied countries`
+        : `${n} outside the EU`,
 };

@@ -25,6 +25,8 @@ export const latencyFilter: Filter<readonly ResolvedBound[]> = {
   },
   describe: (code, n, bounds) => {
     const b = bounds[code - 1];
-    return b.area ? `${n} over ${b.maxMs} ms from ${b.area.label}` : `${n} rejected: user area ${b.areaName} is unknown`;
+    return b.area
+      ? `${n} over ${b.maxMs} ms from ${b.area.label}`
+      : `${n} rejected: user area ${b.areaName} is unknown`;
   },
 };

@@ -17,7 +17,13 @@ describe('max price filter', () => {
     ['cap 0.1', 0.1, { cheap: 0, dear: 1, default: 0 }, ['1 charge more than 0.1/h for one replica']],
     ['cap 0.05', 0.05, { cheap: 0, dear: 1, default: 1 }, ['2 charge more than 0.05/h for one replica']],
   ] as const)('%s', (_name, cap, expected, why) => {
-    const h = harness(sites, comp('api', { resources: { cpu: 2000, memory: 4096, gpu: 0, storage: 0 }, requirements: cap === undefined ? {} : { maxPricePerHour: cap } }));
+    const h = harness(
+      sites,
+      comp('api', {
+        resources: { cpu: 2000, memory: 4096, gpu: 0, storage: 0 },
+        requirements: cap === undefined ? {} : { maxPricePerHour: cap },
+      }),
+    );
     expect(verdicts(maxPriceFilter, h)).toEqual(expected);
     expect(reasons(maxPriceFilter, h)).toEqual(why);
     expect(nodeContradictions(maxPriceFilter, h)).toEqual([]);

@@ -18,7 +18,13 @@ export const maxPriceFilter: Filter<State> = {
   site: (site, s) => (pricePerHour(site.pricing, s.req) > s.max ? 1 : 0),
   node: (node, s) => {
     const floor = pricePerHour(
-      { currency: '', cpuHour: node.minCpuHour, memoryGiBHour: node.minMemoryGiBHour, gpuHour: node.minGpuHour, storageGiBHour: node.minStorageGiBHour },
+      {
+        currency: '',
+        cpuHour: node.minCpuHour,
+        memoryGiBHour: node.minMemoryGiBHour,
+        gpuHour: node.minGpuHour,
+        storageGiBHour: node.minStorageGiBHour,
+      },
       s.req,
     );
     return floor > s.max ? 1 : NODE_MIXED;

@@ -22,5 +22,6 @@ export const pinnedFilter: Filter<State> = {
     if (pos < node.start || pos >= node.end) return 1;
     return node.count === 1 ? NODE_PASS : NODE_MIXED;
   },
-  describe: (_code, n, s) => (s.index < 0 ? `${n} rejected: pinned site ${s.name} does not exist` : `${n} are not the pinned site ${s.name}`),
+  describe: (_code, n, s) =>
+    s.index < 0 ? `${n} rejected: pinned site ${s.name} does not exist` : `${n} are not the pinned site ${s.name}`,
 };

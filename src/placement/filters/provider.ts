@@ -79,7 +79,9 @@ export const providerFilter: Filter<State> = {
       case CERTIFICATION:
         return `${n} run by providers without ${(s.req.certifications ?? []).join(' + ')}`;
       case ATTRIBUTE:
-        return `${n} run by providers without ${Object.entries(s.req.attributes ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}`;
+        return `${n} run by providers without ${Object.entries(s.req.attributes ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}`;
       default:
         return `${n} have no known provider`;
     }

@@ -9,7 +9,11 @@ const sites = [site('a'), site('b', { category: 'cloud' })];
 /** At most 1 core for the tenant, and no cloud. */
 const quota: QuotaHook = {
   check: ({ component, site, placed }) =>
-    placed.cpu + component.resources.cpu > 1000 ? 'exceed the tenant cpu quota' : site.category === 'cloud' ? 'are cloud sites the tenant may not use' : undefined,
+    placed.cpu + component.resources.cpu > 1000
+      ? 'exceed the tenant cpu quota'
+      : site.category === 'cloud'
+        ? 'are cloud sites the tenant may not use'
+        : undefined,
 };
 
 describe('quota hook filter', () => {

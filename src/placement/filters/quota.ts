@@ -12,7 +12,12 @@ export const quotaFilter: Filter<State> = {
   name: 'quota',
   prepare: (ctx) => (ctx.hooks.quota ? { hook: ctx.hooks.quota, reasons: new ReasonTable() } : null),
   site: (site, s, ctx, plan) => {
-    const reason = s.hook.check({ namespace: ctx.request.namespace, component: plan.component, site, placed: { ...ctx.placed } });
+    const reason = s.hook.check({
+      namespace: ctx.request.namespace,
+      component: plan.component,
+      site,
+      placed: { ...ctx.placed },
+    });
     return reason === undefined ? 0 : s.reasons.code(reason);
   },
   describe: (code, n, s) => `${n} ${s.reasons.text(code)}`,

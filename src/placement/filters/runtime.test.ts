@@ -6,7 +6,10 @@ import { harness, nodeContradictions, reasons, verdicts } from '../testing/harne
 import { runtimeFilter } from './runtime.js';
 
 const sites = [
-  site('proc'), site('k8s', { runtimes: ['kubernetes'] }), site('both', { runtimes: ['process', 'kubernetes'] }), site('fn', { runtimes: ['function', 'container'] }),
+  site('proc'),
+  site('k8s', { runtimes: ['kubernetes'] }),
+  site('both', { runtimes: ['process', 'kubernetes'] }),
+  site('fn', { runtimes: ['function', 'container'] }),
 ];
 
 describe('runtime filter', () => {

@@ -10,8 +10,18 @@ describe('spread filter', () => {
   it.each([
     ['no spread: inactive', {}, null, []],
     ['sites', { sites: true }, { a: 1, b: 0, c: 0 }, ['1 already host a replica of api']],
-    ['providers', { providers: true }, { a: 2, b: 2, c: 0 }, ['2 belong to providers already hosting a replica of api']],
-    ['both', { sites: true, providers: true }, { a: 1, b: 2, c: 0 }, ['1 already host a replica of api', '1 belong to providers already hosting a replica of api']],
+    [
+      'providers',
+      { providers: true },
+      { a: 2, b: 2, c: 0 },
+      ['2 belong to providers already hosting a replica of api'],
+    ],
+    [
+      'both',
+      { sites: true, providers: true },
+      { a: 1, b: 2, c: 0 },
+      ['1 already host a replica of api', '1 belong to providers already hosting a replica of api'],
+    ],
   ] as const)('%s after one replica on a', (_name, spread, expected, why) => {
     const h = harness(sites, comp('api', { requirements: { spread } }));
     h.ctx.use(h.snapshot.siteByName('a')!, h.plan.component);

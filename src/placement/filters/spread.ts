@@ -23,5 +23,7 @@ export const spreadFilter: Filter<State> = {
     return 0;
   },
   describe: (code, n, s) =>
-    code === SAME_SITE ? `${n} already host a replica of ${s.component}` : `${n} belong to providers already hosting a replica of ${s.component}`,
+    code === SAME_SITE
+      ? `${n} already host a replica of ${s.component}`
+      : `${n} belong to providers already hosting a replica of ${s.component}`,
 };

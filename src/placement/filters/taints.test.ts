@@ -6,20 +6,39 @@ import { harness, nodeContradictions, reasons, verdicts } from '../testing/harne
 import { taintsFilter, tolerates } from './taints.js';
 
 const sites = [
-  site('ok'), site('down', { ready: false }), site('maint', { unschedulable: true }),
+  site('ok'),
+  site('down', { ready: false }),
+  site('maint', { unschedulable: true }),
   site('gpu-only', { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] }),
   site('soft', { taints: [{ key: 'noisy', effect: 'PreferNoSchedule' }] }),
 ];
 
 describe('taints filter', () => {
   it.each<[string, Toleration[], Record<string, number>, string[]]>([
-    ['no tolerations', [], { ok: 0, down: 1, maint: 2, 'gpu-only': 3, soft: 0 }, ['1 not ready', '1 in maintenance', '1 have taints the component does not tolerate']],
-    ['tolerates dedicated=gpu', [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }], { ok: 0, down: 1, maint: 2, 'gpu-only': 0, soft: 0 },
-      ['1 not ready', '1 in maintenance']],
-    ['wrong value does not tolerate', [{ key: 'dedicated', value: 'telco' }], { ok: 0, down: 1, maint: 2, 'gpu-only': 3, soft: 0 },
-      ['1 not ready', '1 in maintenance', '1 have taints the component does not tolerate']],
-    ['tolerates maintenance explicitly', [{ key: 'continuum.io/unschedulable', operator: 'Exists' }], { ok: 0, down: 1, maint: 0, 'gpu-only': 3, soft: 0 },
-      ['1 not ready', '1 have taints the component does not tolerate']],
+    [
+      'no tolerations',
+      [],
+      { ok: 0, down: 1, maint: 2, 'gpu-only': 3, soft: 0 },
+      ['1 not ready', '1 in maintenance', '1 have taints the component does not tolerate'],
+    ],
+    [
+      'tolerates dedicated=gpu',
+      [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }],
+      { ok: 0, down: 1, maint: 2, 'gpu-only': 0, soft: 0 },
+      ['1 not ready', '1 in maintenance'],
+    ],
+    [
+      'wrong value does not tolerate',
+      [{ key: 'dedicated', value: 'telco' }],
+      { ok: 0, down: 1, maint: 2, 'gpu-only': 3, soft: 0 },
+      ['1 not ready', '1 in maintenance', '1 have taints the component does not tolerate'],
+    ],
+    [
+      'tolerates maintenance explicitly',
+      [{ key: 'continuum.io/unschedulable', operator: 'Exists' }],
+      { ok: 0, down: 1, maint: 0, 'gpu-only': 3, soft: 0 },
+      ['1 not ready', '1 have taints the component does not tolerate'],
+    ],
     ['tolerates everything', [{ operator: 'Exists' }], { ok: 0, down: 0, maint: 0, 'gpu-only': 0, soft: 0 }, []],
   ])('%s', (_name, tolerations, expected, why) => {
     const h = harness(sites, comp('api', { tolerations }));

@@ -32,5 +32,10 @@ export const taintsFilter: Filter<readonly Toleration[]> = {
     return 0;
   },
   node: (node) => (node.allClean ? NODE_PASS : NODE_MIXED),
-  describe: (code, n) => (code === NOT_READY ? `${n} not ready` : code === MAINTENANCE ? `${n} in maintenance` : `${n} have taints the component does not tolerate`),
+  describe: (code, n) =>
+    code === NOT_READY
+      ? `${n} not ready`
+      : code === MAINTENANCE
+        ? `${n} in maintenance`
+        : `${n} have taints the component does not tolerate`,
 };

@@ -23,9 +23,22 @@ describe('bin-packing scorer', () => {
 
   it.each([
     ['off by default: balance spreads to the idle site', undefined, ['idle', 'idle']],
-    ['bin-packing alone fills the busy site first', { binpack: 100, balance: 0, price: 0, carbon: 0, latency: 0 }, ['busy', 'busy']],
+    [
+      'bin-packing alone fills the busy site first',
+      { binpack: 100, balance: 0, price: 0, carbon: 0, latency: 0 },
+      ['busy', 'busy'],
+    ],
   ] as const)('%s', (_name, weights, expected) => {
-    const d = place(snap(sites), req([comp('api', { replicas: 2, resources: { cpu: 1000, memory: 2048, gpu: 0, storage: 0 }, requirements: weights ? { weights } : {} })]));
+    const d = place(
+      snap(sites),
+      req([
+        comp('api', {
+          replicas: 2,
+          resources: { cpu: 1000, memory: 2048, gpu: 0, storage: 0 },
+          requirements: weights ? { weights } : {},
+        }),
+      ]),
+    );
     expect(d.assignments.map((a) => a.site)).toEqual(expected);
   });
 });

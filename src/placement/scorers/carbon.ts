@@ -4,7 +4,8 @@ import type { Scorer } from '../context.js';
 /** Effective intensity (gCO2/kWh) that scores 50. */
 export const CARBON_HALF_SCORE = 200;
 
-export const carbonScore = (intensity: number): number => (100 * CARBON_HALF_SCORE) / (CARBON_HALF_SCORE + Math.max(0, intensity));
+export const carbonScore = (intensity: number): number =>
+  (100 * CARBON_HALF_SCORE) / (CARBON_HALF_SCORE + Math.max(0, intensity));
 
 export const carbonScorer: Scorer<true> = {
   name: 'carbon',

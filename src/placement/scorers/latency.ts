@@ -6,7 +6,8 @@ import type { SnapshotArea } from '../types.js';
 /** Round-trip time that scores 50. */
 export const LATENCY_HALF_SCORE_MS = 20;
 
-export const latencyScore = (ms: number): number => (100 * LATENCY_HALF_SCORE_MS) / (LATENCY_HALF_SCORE_MS + Math.max(0, ms));
+export const latencyScore = (ms: number): number =>
+  (100 * LATENCY_HALF_SCORE_MS) / (LATENCY_HALF_SCORE_MS + Math.max(0, ms));
 
 export const latencyScorer: Scorer<readonly SnapshotArea[]> = {
   name: 'latency',

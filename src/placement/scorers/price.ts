@@ -9,7 +9,8 @@ interface State {
   reference: number;
 }
 
-export const priceScore = (price: number, reference: number): number => (100 * reference) / (reference + Math.max(0, price));
+export const priceScore = (price: number, reference: number): number =>
+  (100 * reference) / (reference + Math.max(0, price));
 
 export const priceScorer: Scorer<State> = {
   name: 'price',
@@ -21,7 +22,13 @@ export const priceScorer: Scorer<State> = {
   bound: (node, s) =>
     priceScore(
       pricePerHour(
-        { currency: '', cpuHour: node.minCpuHour, memoryGiBHour: node.minMemoryGiBHour, gpuHour: node.minGpuHour, storageGiBHour: node.minStorageGiBHour },
+        {
+          currency: '',
+          cpuHour: node.minCpuHour,
+          memoryGiBHour: node.minMemoryGiBHour,
+          gpuHour: node.minGpuHour,
+          storageGiBHour: node.minStorageGiBHour,
+        },
         s.req,
       ),
       s.reference,

@@ -1,6 +1,15 @@
 // Test helpers: compact builders for snapshots, components and requests.
 import { createSnapshot } from '../snapshot.js';
-import type { AreaInput, ProviderInput, RequestComponent, PlacementRequest, SiteInput, Snapshot, SnapshotInput, ReplicaGroup } from '../types.js';
+import type {
+  AreaInput,
+  ProviderInput,
+  RequestComponent,
+  PlacementRequest,
+  SiteInput,
+  Snapshot,
+  SnapshotInput,
+  ReplicaGroup,
+} from '../types.js';
 
 export const AREAS: Record<string, AreaInput> = {
   berlin: { name: 'berlin', latitude: 52.52, longitude: 13.405, country: 'DE', displayName: 'Berlin' },
@@ -11,7 +20,12 @@ export const AREAS: Record<string, AreaInput> = {
 };
 
 export const PROVIDERS: ProviderInput[] = [
-  { name: 'eu-cloud', headquartersCountry: 'DE', certifications: ['ISO27001', 'EUCS-high'], attributes: { tier: 'gold' } },
+  {
+    name: 'eu-cloud',
+    headquartersCountry: 'DE',
+    certifications: ['ISO27001', 'EUCS-high'],
+    attributes: { tier: 'gold' },
+  },
   { name: 'edge-telco', headquartersCountry: 'ES', certifications: ['ISO27001'] },
   { name: 'us-hyper', headquartersCountry: 'US', certifications: ['ISO27001', 'SOC2'] },
 ];
@@ -32,7 +46,15 @@ export function site(name: string, over: Partial<SiteInput> & { near?: keyof typ
   };
 }
 
-export function snap(sites: SiteInput[], opts: { providers?: ProviderInput[]; areas?: AreaInput[]; leafSize?: number; latency?: SnapshotInput['latency'] } = {}): Snapshot {
+export function snap(
+  sites: SiteInput[],
+  opts: {
+    providers?: ProviderInput[];
+    areas?: AreaInput[];
+    leafSize?: number;
+    latency?: SnapshotInput['latency'];
+  } = {},
+): Snapshot {
   return createSnapshot({
     sites,
     providers: opts.providers ?? PROVIDERS,

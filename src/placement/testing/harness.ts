@@ -4,7 +4,15 @@ import type { Filter, Scorer } from '../context.js';
 import { planGroup } from '../plan.js';
 import type { Plan } from '../plan.js';
 import type { IndexNode } from '../site-index.js';
-import type { AreaInput, PlacementHooks, ProviderInput, RequestComponent, SiteInput, Snapshot, SnapshotInput } from '../types.js';
+import type {
+  AreaInput,
+  PlacementHooks,
+  ProviderInput,
+  RequestComponent,
+  SiteInput,
+  Snapshot,
+  SnapshotInput,
+} from '../types.js';
 import { req, snap } from './fixtures.js';
 
 export interface Harness {
@@ -14,11 +22,21 @@ export interface Harness {
 }
 
 export function harness(
-  sites: SiteInput[], component: RequestComponent,
-  opts: { hooks?: PlacementHooks; providers?: ProviderInput[]; areas?: AreaInput[]; leafSize?: number; latency?: SnapshotInput['latency'] } = {},
+  sites: SiteInput[],
+  component: RequestComponent,
+  opts: {
+    hooks?: PlacementHooks;
+    providers?: ProviderInput[];
+    areas?: AreaInput[];
+    leafSize?: number;
+    latency?: SnapshotInput['latency'];
+  } = {},
 ): Harness {
   const snapshot = snap(sites, { ...opts, leafSize: opts.leafSize ?? 2 });
-  const ctx = new PlacementContext(snapshot, req([component]), { seed: 0, ...(opts.hooks ? { hooks: opts.hooks } : {}) });
+  const ctx = new PlacementContext(snapshot, req([component]), {
+    seed: 0,
+    ...(opts.hooks ? { hooks: opts.hooks } : {}),
+  });
   return { snapshot, ctx, plan: planGroup(ctx, component, component.groups[0]) };
 }
 
@@ -53,7 +71,8 @@ export function allNodes(h: Harness): IndexNode[] {
   return out;
 }
 
-const sitesOf = (h: Harness, n: IndexNode) => Array.from(h.snapshot.index.order.subarray(n.start, n.end), (i) => h.snapshot.sites[i]);
+const sitesOf = (h: Harness, n: IndexNode) =>
+  Array.from(h.snapshot.index.order.subarray(n.start, n.end), (i) => h.snapshot.sites[i]);
 
 /** Cell claims that contradict site verdicts: PASS with a failing site, or a code with a passing site. */
 export function nodeContradictions(filter: Filter, h: Harness): string[] {

@@ -31,7 +31,11 @@ const entry = (i: number): AuditEntry => ({
 
 async function writeLog(n: number): Promise<void> {
   let t = T0;
-  const log = await AuditLog.open(await FileAuditSink.open(paths.auditLog, paths.auditHead), loadOrCreateAuditKey(paths.auditKey), { now: () => new Date((t += 1000)) });
+  const log = await AuditLog.open(
+    await FileAuditSink.open(paths.auditLog, paths.auditHead),
+    loadOrCreateAuditKey(paths.auditKey),
+    { now: () => new Date((t += 1000)) },
+  );
   for (let i = 0; i < n; i++) await log.append(entry(i));
   await log.close();
 }
@@ -41,24 +45,43 @@ const verify = () => verifyAuditLog(paths.auditLog, readAuditPublicKey(paths.aud
 
 const N = 6;
 type Tamper = (lines: string[], k: number) => string[];
-const edit = (f: (r: AuditRecord) => AuditRecord): Tamper => (ls, k) => ls.map((l, i) => (i === k ? JSON.stringify(f(JSON.parse(l) as AuditRecord)) : l));
+const edit =
+  (f: (r: AuditRecord) => AuditRecord): Tamper =>
+  (ls, k) =>
+    ls.map((l, i) => (i === k ? JSON.stringify(f(JSON.parse(l) as AuditRecord)) : l));
 const forgedKey = generateKeyPairSync('ed25519').privateKey;
 
 const tampers: Array<[string, Tamper, (k: number) => boolean]> = [
   ['edit a field', edit((r) => ({ ...r, outcome: r.outcome === 'allowed' ? 'denied' : 'allowed' })), () => true],
-  ['edit and recompute the hash', edit((r) => {
-    const x = { ...r, actor: { ...r.actor, subject: 'mallory' } };
-    return { ...x, hash: hashRecord(x) };
-  }), () => true],
-  ['re-sign with another key', edit((r) => {
-    const x = { ...r, status: 200 };
-    const hash = hashRecord(x);
-    return { ...x, hash, sig: signWith(hash) };
-  }), () => true],
+  [
+    'edit and recompute the hash',
+    edit((r) => {
+      const x = { ...r, actor: { ...r.actor, subject: 'mallory' } };
+      return { ...x, hash: hashRecord(x) };
+    }),
+    () => true,
+  ],
+  [
+    're-sign with another key',
+    edit((r) => {
+      const x = { ...r, status: 200 };
+      const hash = hashRecord(x);
+      return { ...x, hash, sig: signWith(hash) };
+    }),
+    () => true,
+  ],
   ['delete', (ls, k) => ls.filter((_, i) => i !== k), () => true],
   ['insert a forged record before', (ls, k) => [...ls.slice(0, k), forge(ls, k), ...ls.slice(k)], () => true],
-  ['insert a copy of another record before', (ls, k) => [...ls.slice(0, k), ls[(k + 2) % ls.length], ...ls.slice(k)], () => true],
-  ['swap with the next record', (ls, k) => ls.map((l, i) => (i === k ? ls[k + 1] : i === k + 1 ? ls[k] : l)), (k) => k < N - 1],
+  [
+    'insert a copy of another record before',
+    (ls, k) => [...ls.slice(0, k), ls[(k + 2) % ls.length], ...ls.slice(k)],
+    () => true,
+  ],
+  [
+    'swap with the next record',
+    (ls, k) => ls.map((l, i) => (i === k ? ls[k + 1] : i === k + 1 ? ls[k] : l)),
+    (k) => k < N - 1,
+  ],
   ['blank it', (ls, k) => ls.map((l, i) => (i === k ? '' : l)), () => true],
   ['truncate its JSON', (ls, k) => ls.map((l, i) => (i === k ? l.slice(0, 20) : l)), () => true],
 ];
@@ -173,8 +196,17 @@ describe('AuditLog', () => {
   });
 
   it('describes actors, including unauthenticated ones', () => {
-    expect(auditActor(undefined, { claimedSubject: 'eve', ip: '10.0.0.1' })).toEqual({ subject: 'unauthenticated:eve', ip: '10.0.0.1' });
-    expect(auditActor({ subject: 'a', kind: 'agent', grants: [{ role: 'agent' }], site: 's', tokenId: 't' })).toEqual({ subject: 'a', kind: 'agent', roles: ['agent'], site: 's', tokenId: 't' });
+    expect(auditActor(undefined, { claimedSubject: 'eve', ip: '10.0.0.1' })).toEqual({
+      subject: 'unauthenticated:eve',
+      ip: '10.0.0.1',
+    });
+    expect(auditActor({ subject: 'a', kind: 'agent', grants: [{ role: 'agent' }], site: 's', tokenId: 't' })).toEqual({
+      subject: 'a',
+      kind: 'agent',
+      roles: ['agent'],
+      site: 's',
+      tokenId: 't',
+    });
   });
 });
 
@@ -184,7 +216,10 @@ describe('audit export', () => {
     const out: string[] = [];
     expect(await exportAuditLog(paths.auditLog, (l) => void out.push(l))).toBe(5);
     expect(out.every((l) => l.endsWith('\n') && (JSON.parse(l) as AuditRecord).hash.length === 64)).toBe(true);
-    const window = await exportAuditLog(paths.auditLog, () => {}, { since: new Date(T0 + 2000), until: new Date(T0 + 4000) });
+    const window = await exportAuditLog(paths.auditLog, () => {}, {
+      since: new Date(T0 + 2000),
+      until: new Date(T0 + 4000),
+    });
     expect(window).toBe(2);
   });
 });

@@ -14,7 +14,11 @@ export interface AuditChain {
 }
 
 const MAX_CHAINS = 64;
-const chainOf = (dir: string, name: string): AuditChain => ({ name, log: join(dir, `${name}.jsonl`), head: join(dir, `${name}.head.json`) });
+const chainOf = (dir: string, name: string): AuditChain => ({
+  name,
+  log: join(dir, `${name}.jsonl`),
+  head: join(dir, `${name}.head.json`),
+});
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -63,7 +67,8 @@ export function claimAuditChain(dataDir: string): AuditChain & { release(): void
       } catch {
         /* torn lock file: treat as stale */
       }
-      const stale = owner.host === undefined || (owner.host === hostname() && (typeof owner.pid !== 'number' || !alive(owner.pid)));
+      const stale =
+        owner.host === undefined || (owner.host === hostname() && (typeof owner.pid !== 'number' || !alive(owner.pid)));
       if (!stale) break;
       try {
         unlinkSync(lock);
@@ -79,8 +84,12 @@ export function claimAuditChain(dataDir: string): AuditChain & { release(): void
 export function auditChains(dataDir: string): AuditChain[] {
   const dir = join(dataDir, 'audit');
   if (!existsSync(dir)) return [];
-  const names = readdirSync(dir).filter((f) => /^audit(-[0-9]+)?\.jsonl$/.test(f)).map((f) => f.slice(0, -'.jsonl'.length));
-  return names.sort((a, b) => (a === 'audit' ? -1 : b === 'audit' ? 1 : Number(a.slice(6)) - Number(b.slice(6)))).map((n) => chainOf(dir, n));
+  const names = readdirSync(dir)
+    .filter((f) => /^audit(-[0-9]+)?\.jsonl$/.test(f))
+    .map((f) => f.slice(0, -'.jsonl'.length));
+  return names
+    .sort((a, b) => (a === 'audit' ? -1 : b === 'audit' ? 1 : Number(a.slice(6)) - Number(b.slice(6))))
+    .map((n) => chainOf(dir, n));
 }
 
 /** `continuum audit verify --data-dir`: every chain of the data dir, each checked in full with the key kept there. */

@@ -10,7 +10,9 @@ export interface AuditKeyPair {
 
 /** Loads the audit key from `path`, creating it on first use. */
 export function loadOrCreateAuditKey(path: string): AuditKeyPair {
-  const pem = loadOrCreateSecretFile(path, () => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+  const pem = loadOrCreateSecretFile(path, () =>
+    generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  );
   const privateKey = createPrivateKey(pem);
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`audit key ${path} is not an Ed25519 key`);
   return { privateKey, publicKey: createPublicKey(privateKey) };

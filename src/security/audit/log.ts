@@ -2,7 +2,16 @@
 import type { KeyObject } from 'node:crypto';
 import type { Principal } from '../principal.js';
 import { describePrincipal } from '../principal.js';
-import { GENESIS, hashRecord, sanitizeEntry, signHash, signHead, verifyHash, type AuditEntry, type AuditRecord } from './record.js';
+import {
+  GENESIS,
+  hashRecord,
+  sanitizeEntry,
+  signHash,
+  signHead,
+  verifyHash,
+  type AuditEntry,
+  type AuditRecord,
+} from './record.js';
 import type { AuditSink } from './sink.js';
 
 export interface AuditLogOptions {
@@ -16,7 +25,12 @@ export interface AuditLogOptions {
  * rejects, so callers fail closed (the API answers 503 to mutating requests). One writer per sink.
  */
 export class AuditLog {
-  private queue: Array<{ line: string; rec: AuditRecord; resolve: (r: AuditRecord) => void; reject: (e: unknown) => void }> = [];
+  private queue: Array<{
+    line: string;
+    rec: AuditRecord;
+    resolve: (r: AuditRecord) => void;
+    reject: (e: unknown) => void;
+  }> = [];
   private flushing: Promise<void> | undefined;
   private broken: unknown;
 
@@ -33,7 +47,11 @@ export class AuditLog {
    * intact or the signed head points beyond the tail (records were cut off while we were down):
    * appending would paper over the gap. Move the file aside to start a new chain.
    */
-  static async open(sink: AuditSink, key: { privateKey: KeyObject; publicKey: KeyObject }, opts: AuditLogOptions = {}): Promise<AuditLog> {
+  static async open(
+    sink: AuditSink,
+    key: { privateKey: KeyObject; publicKey: KeyObject },
+    opts: AuditLogOptions = {},
+  ): Promise<AuditLog> {
     const now = opts.now ?? (() => new Date());
     const tail = await sink.tail();
     let seq = 0;
@@ -46,7 +64,9 @@ export class AuditLog {
         throw new Error('audit log: last record is not valid JSON; run `continuum audit verify`');
       }
       if (hashRecord(rec) !== rec.hash || !verifyHash(rec.hash, rec.sig, key.publicKey)) {
-        throw new Error(`audit log: last record (seq ${String(rec.seq)}) fails its hash or signature; run \`continuum audit verify\``);
+        throw new Error(
+          `audit log: last record (seq ${String(rec.seq)}) fails its hash or signature; run \`continuum audit verify\``,
+        );
       }
       seq = rec.seq + 1;
       prev = rec.hash;
@@ -55,7 +75,9 @@ export class AuditLog {
     if (headText) {
       const head = JSON.parse(headText) as { seq: number; hash: string };
       if (head.seq >= seq || (head.seq === seq - 1 && head.hash !== prev)) {
-        throw new Error(`audit log: head names record ${head.seq} but the log ends at ${seq - 1}; records were removed; run \`continuum audit verify\``);
+        throw new Error(
+          `audit log: head names record ${head.seq} but the log ends at ${seq - 1}; records were removed; run \`continuum audit verify\``,
+        );
       }
     }
     return new AuditLog(sink, key, seq, prev, now);
@@ -100,7 +122,14 @@ export class AuditLog {
 }
 
 /** The `actor` of an audit entry for an authenticated principal (or the claimed subject of a rejected one). */
-export function auditActor(p: Principal | undefined, extra: { ip?: string; claimedSubject?: string } = {}): AuditEntry['actor'] {
-  if (!p) return { subject: extra.claimedSubject ? `unauthenticated:${extra.claimedSubject}` : 'anonymous', ...(extra.ip ? { ip: extra.ip } : {}) };
+export function auditActor(
+  p: Principal | undefined,
+  extra: { ip?: string; claimedSubject?: string } = {},
+): AuditEntry['actor'] {
+  if (!p)
+    return {
+      subject: extra.claimedSubject ? `unauthenticated:${extra.claimedSubject}` : 'anonymous',
+      ...(extra.ip ? { ip: extra.ip } : {}),
+    };
   return { ...describePrincipal(p), ...(extra.ip ? { ip: extra.ip } : {}) };
 }

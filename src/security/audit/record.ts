@@ -42,16 +42,21 @@ export const GENESIS = '0'.repeat(64);
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+  const keys = Object.keys(value)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
-export function hashRecord(rec: Omit<AuditRecord, 'hash' | 'sig'> & Partial<Pick<AuditRecord, 'hash' | 'sig'>>): string {
+export function hashRecord(
+  rec: Omit<AuditRecord, 'hash' | 'sig'> & Partial<Pick<AuditRecord, 'hash' | 'sig'>>,
+): string {
   const { hash: _h, sig: _s, ...body } = rec;
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }
 
-export const signHash = (hash: string, key: KeyObject): string => sign(null, Buffer.from(hash, 'hex'), key).toString('base64url');
+export const signHash = (hash: string, key: KeyObject): string =>
+  sign(null, Buffer.from(hash, 'hex'), key).toString('base64url');
 export const verifyHash = (hash: string, sig: string, key: KeyObject): boolean => {
   try {
     return verify(null, Buffer.from(hash, 'hex'), key, Buffer.from(sig, 'base64url'));
@@ -109,12 +114,19 @@ export interface AuditHead {
 }
 
 const headDigest = (h: Omit<AuditHead, 'sig'>): string =>
-  createHash('sha256').update(canonicalJson({ type: 'continuum-audit-head', seq: h.seq, hash: h.hash, time: h.time })).digest('hex');
+  createHash('sha256')
+    .update(canonicalJson({ type: 'continuum-audit-head', seq: h.seq, hash: h.hash, time: h.time }))
+    .digest('hex');
 
 export function signHead(seq: number, hash: string, time: string, key: KeyObject): AuditHead {
   return { seq, hash, time, sig: signHash(headDigest({ seq, hash, time }), key) };
 }
 
 export function verifyHeadSig(h: AuditHead, key: KeyObject): boolean {
-  return Number.isInteger(h.seq) && typeof h.hash === 'string' && typeof h.sig === 'string' && verifyHash(headDigest(h), h.sig, key);
+  return (
+    Number.isInteger(h.seq) &&
+    typeof h.hash === 'string' &&
+    typeof h.sig === 'string' &&
+    verifyHash(headDigest(h), h.sig, key)
+  );
 }

@@ -1,5 +1,17 @@
 // Where audit lines live: the AuditSink interface, a durable JSON-lines file implementation and an in-memory one.
-import { createReadStream, existsSync, mkdirSync, openSync, closeSync, fstatSync, readSync, ftruncateSync, fsyncSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  fstatSync,
+  readSync,
+  ftruncateSync,
+  fsyncSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -75,7 +87,11 @@ function repairTornTail(path: string): void {
  * and power loss; AuditLog batches concurrent appends into one such write (group commit).
  */
 export class FileAuditSink implements AuditSink {
-  private constructor(readonly path: string, readonly headPath: string, private fh: FileHandle) {}
+  private constructor(
+    readonly path: string,
+    readonly headPath: string,
+    private fh: FileHandle,
+  ) {}
 
   static async open(path: string, headPath: string): Promise<FileAuditSink> {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });

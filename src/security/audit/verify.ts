@@ -8,7 +8,12 @@ import { readLines, type AuditSink } from './sink.js';
 
 export type VerifyResult =
   | { ok: true; records: number; warnings: string[] }
-  | { ok: false; records: number; /** 0-based position of the first bad record (= its expected seq). */ index: number; reason: string };
+  | {
+      ok: false;
+      records: number;
+      /** 0-based position of the first bad record (= its expected seq). */ index: number;
+      reason: string;
+    };
 
 export interface VerifySource {
   lines(): AsyncIterable<string>;
@@ -30,7 +35,11 @@ export function fileSource(path: string, headPath?: string): VerifySource {
  * head: a head beyond the last record means records were cut off the end. A missing head is only
  * a warning. Returns the first failure.
  */
-export async function verifyAuditLog(source: VerifySource | AuditSink | string, publicKey: KeyObject, headPath?: string): Promise<VerifyResult> {
+export async function verifyAuditLog(
+  source: VerifySource | AuditSink | string,
+  publicKey: KeyObject,
+  headPath?: string,
+): Promise<VerifyResult> {
   const src = typeof source === 'string' ? fileSource(source, headPath) : source;
   let index = 0;
   let prev = GENESIS;
@@ -52,14 +61,23 @@ export async function verifyAuditLog(source: VerifySource | AuditSink | string, 
     } catch {
       return fail(`record ${index}: not valid JSON`);
     }
-    if (rec === null || typeof rec !== 'object' || typeof rec.hash !== 'string' || typeof rec.sig !== 'string' || typeof rec.prev !== 'string') {
+    if (
+      rec === null ||
+      typeof rec !== 'object' ||
+      typeof rec.hash !== 'string' ||
+      typeof rec.sig !== 'string' ||
+      typeof rec.prev !== 'string'
+    ) {
       return fail(`record ${index}: missing seq/prev/hash/sig`);
     }
-    if (rec.seq !== index) return fail(`record ${index}: has seq ${String(rec.seq)} (a record was deleted, inserted or moved here)`);
+    if (rec.seq !== index)
+      return fail(`record ${index}: has seq ${String(rec.seq)} (a record was deleted, inserted or moved here)`);
     if (rec.prev !== prev) return fail(`record ${index}: does not chain to the previous record (prev hash mismatch)`);
     if (hashRecord(rec) !== rec.hash) return fail(`record ${index}: content was altered (hash mismatch)`);
-    if (!verifyHash(rec.hash, rec.sig, publicKey)) return fail(`record ${index}: signature invalid (forged or signed with another key)`);
-    if (head && head.seq === index && head.hash !== rec.hash) return fail(`record ${index}: differs from the record the head names`);
+    if (!verifyHash(rec.hash, rec.sig, publicKey))
+      return fail(`record ${index}: signature invalid (forged or signed with another key)`);
+    if (head && head.seq === index && head.hash !== rec.hash)
+      return fail(`record ${index}: differs from the record the head names`);
     prev = rec.hash;
     index += 1;
   }
@@ -69,7 +87,8 @@ export async function verifyAuditLog(source: VerifySource | AuditSink | string, 
     return { ok: true, records: index, warnings };
   }
   if (head.seq >= index) return fail(`record ${index}: missing (head names record ${head.seq}; the log ends early)`);
-  if (head.seq < index - 1) warnings.push(`head names record ${head.seq} of ${index - 1}: it lags (normal after a crash)`);
+  if (head.seq < index - 1)
+    warnings.push(`head names record ${head.seq} of ${index - 1}: it lags (normal after a crash)`);
   return { ok: true, records: index, warnings };
 }
 
@@ -103,6 +122,10 @@ export function verifyAuditInDataDir(dataDir: string): Promise<VerifyResult> {
 }
 
 /** `continuum audit export` offline: writes the records of `dataDir` as JSON lines. */
-export function exportAuditFromDataDir(dataDir: string, write: (line: string) => void | Promise<void>, filter?: { since?: Date; until?: Date }): Promise<number> {
+export function exportAuditFromDataDir(
+  dataDir: string,
+  write: (line: string) => void | Promise<void>,
+  filter?: { since?: Date; until?: Date },
+): Promise<number> {
   return exportAuditLog(securityPaths(dataDir).auditLog, write, filter);
 }

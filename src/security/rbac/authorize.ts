@@ -3,7 +3,17 @@ import { kindByName } from '../../model/index.js';
 import { GRANTING_KINDS } from '../kinds.js';
 import type { Grant, Principal } from '../principal.js';
 import { canGrant, effectiveGrants, grantOf } from './grants.js';
-import { NON_RESOURCE_POLICY, POLICY, WRITE_VERBS, actionsOf, type Action, type NonResourcePermission, type Scope, type Subresource, type Verb } from './policy.js';
+import {
+  NON_RESOURCE_POLICY,
+  POLICY,
+  WRITE_VERBS,
+  actionsOf,
+  type Action,
+  type NonResourcePermission,
+  type Scope,
+  type Subresource,
+  type Verb,
+} from './policy.js';
 
 /** What is being done. Pass `object` whenever you have it (the body on create, the stored object otherwise). */
 export interface RequestAttributes {
@@ -60,7 +70,8 @@ function matchScope(p: Principal, g: Grant, scope: Scope, attrs: RequestAttribut
       return 'yes';
     case 'tenant': {
       if (g.namespace === undefined) return 'yes';
-      const isTenanted = attrs.kind === 'Namespace' || attrs.kind === 'Token' || kindByName(attrs.kind)?.namespaced === true;
+      const isTenanted =
+        attrs.kind === 'Namespace' || attrs.kind === 'Token' || kindByName(attrs.kind)?.namespaced === true;
       if (!isTenanted) return 'no';
       const t = tenantOf(attrs);
       if (t === undefined) return attrs.kind === 'Token' || collection ? unknown : 'no';
@@ -82,16 +93,27 @@ function matchScope(p: Principal, g: Grant, scope: Scope, attrs: RequestAttribut
 
 /** Checks the extra rule for kinds that hand out permissions: every write must stay within what the caller may grant. */
 function checkDelegation(p: Principal, attrs: RequestAttributes): Decision | undefined {
-  if (!(GRANTING_KINDS as readonly string[]).includes(attrs.kind) || attrs.subresource || !WRITE_VERBS.includes(attrs.verb)) return undefined;
-  for (const [label, obj] of [['object', attrs.object], ['previous object', attrs.oldObject]] as const) {
+  if (
+    !(GRANTING_KINDS as readonly string[]).includes(attrs.kind) ||
+    attrs.subresource ||
+    !WRITE_VERBS.includes(attrs.verb)
+  )
+    return undefined;
+  for (const [label, obj] of [
+    ['object', attrs.object],
+    ['previous object', attrs.oldObject],
+  ] as const) {
     if (obj === undefined) {
-      if (label === 'object') return deny(`${attrs.verb} ${attrs.kind} needs the object to check what it grants`, { needsObject: true });
-      if (attrs.verb === 'update' || attrs.verb === 'patch') return deny(`${attrs.verb} ${attrs.kind} needs the stored object too`, { needsObject: true });
+      if (label === 'object')
+        return deny(`${attrs.verb} ${attrs.kind} needs the object to check what it grants`, { needsObject: true });
+      if (attrs.verb === 'update' || attrs.verb === 'patch')
+        return deny(`${attrs.verb} ${attrs.kind} needs the stored object too`, { needsObject: true });
       continue;
     }
     const grant = grantOf(attrs.kind, obj, attrs.namespace);
     if (!grant) return deny(`${attrs.kind} ${label} names no valid role`);
-    if (!canGrant(p, grant)) return deny(`may not grant ${grant.role}${grant.namespace ? ` in ${grant.namespace}` : ' cluster-wide'}`);
+    if (!canGrant(p, grant))
+      return deny(`may not grant ${grant.role}${grant.namespace ? ` in ${grant.namespace}` : ' cluster-wide'}`);
   }
   return undefined;
 }
@@ -131,7 +153,8 @@ export function authorize(p: Principal, attrs: RequestAttributes): Decision {
   }
   const what = `${action} ${attrs.kind}${attrs.namespace ? ` in ${attrs.namespace}` : ''}${attrs.name ? ` ${attrs.name}` : ''}`;
   if (best === 'no') return deny(`no role of ${p.subject} allows ${what}`);
-  if (best === 'needsObject') return deny(`${what} depends on the object; load it and authorize again`, { needsObject: true });
+  if (best === 'needsObject')
+    return deny(`${what} depends on the object; load it and authorize again`, { needsObject: true });
   const delegation = checkDelegation(p, attrs);
   if (delegation) return delegation;
   return best === 'narrowed'
@@ -142,7 +165,9 @@ export function authorize(p: Principal, attrs: RequestAttributes): Decision {
 /** Checks a permission outside the object API (e.g. `audit:read` for `audit export`). */
 export function authorizeNonResource(p: Principal, permission: NonResourcePermission): Decision {
   const g = effectiveGrants(p).find((x) => NON_RESOURCE_POLICY[x.role].includes(permission));
-  return g ? { allowed: true, reason: `${permission} allowed by ${g.role}` } : deny(`no role of ${p.subject} allows ${permission}`);
+  return g
+    ? { allowed: true, reason: `${permission} allowed by ${g.role}` }
+    : deny(`no role of ${p.subject} allows ${permission}`);
 }
 
 export interface ListScope {
@@ -165,11 +190,22 @@ export function listScope(p: Principal, kind: string, verb: 'list' | 'watch', na
     const o = obj as Meta;
     const ns = o?.metadata?.namespace;
     if (namespace !== undefined && ns !== namespace) return false;
-    return authorize(p, { verb, kind, ...(ns ? { namespace: ns } : {}), ...(o?.metadata?.name ? { name: o.metadata.name } : {}), object: obj }).allowed;
+    return authorize(p, {
+      verb,
+      kind,
+      ...(ns ? { namespace: ns } : {}),
+      ...(o?.metadata?.name ? { name: o.metadata.name } : {}),
+      object: obj,
+    }).allowed;
   };
   if (!d.allowed) return { allowed: false, reason: d.reason, visible: () => false };
   if (namespace !== undefined || !kindByName(kind)?.namespaced || !d.narrowed) {
-    return { allowed: true, reason: d.reason, ...(namespace !== undefined ? { namespaces: [namespace] } : {}), visible };
+    return {
+      allowed: true,
+      reason: d.reason,
+      ...(namespace !== undefined ? { namespaces: [namespace] } : {}),
+      visible,
+    };
   }
   const namespaces = new Set<string>();
   for (const g of effectiveGrants(p)) {

@@ -24,7 +24,10 @@ export class BindingIndex {
   upsert(obj: RoleBindingObject | ClusterRoleBindingObject): void {
     const k = key(obj.kind, obj.metadata.namespace, obj.metadata.name);
     if (obj.kind === 'RoleBinding' && obj.metadata.namespace) {
-      this.bindings.set(k, { subjects: obj.spec.subjects, grant: { role: obj.spec.role, namespace: obj.metadata.namespace } });
+      this.bindings.set(k, {
+        subjects: obj.spec.subjects,
+        grant: { role: obj.spec.role, namespace: obj.metadata.namespace },
+      });
     } else if (obj.kind === 'ClusterRoleBinding') {
       this.bindings.set(k, { subjects: obj.spec.subjects, grant: { role: obj.spec.role } });
     }

@@ -15,7 +15,8 @@ export function effectiveGrants(p: Principal): Grant[] {
 /** Does a rule held through `held` include everything a rule `want` of `grant` includes? */
 function scopeCovers(held: Grant, heldScope: Scope, grant: Grant, want: Scope): boolean {
   if (heldScope === 'cluster') return true;
-  if (heldScope === 'tenant') return held.namespace === undefined || (want === 'tenant' && grant.namespace === held.namespace);
+  if (heldScope === 'tenant')
+    return held.namespace === undefined || (want === 'tenant' && grant.namespace === held.namespace);
   // A delegable rule only reaches what its holder may grant, which is a superset of the grantee's.
   if (heldScope === 'delegable') return want === 'delegable';
   return false;
@@ -47,7 +48,8 @@ export function canGrant(p: Principal, grant: Grant): boolean {
   if (p.kind === 'agent') return false;
   for (const h of effectiveGrants(p)) {
     const d = DELEGATION[h.role];
-    if (h.namespace === undefined && d?.roles.includes(grant.role) && d.namespaced === (grant.namespace !== undefined)) return true;
+    if (h.namespace === undefined && d?.roles.includes(grant.role) && d.namespaced === (grant.namespace !== undefined))
+      return true;
   }
   return coversGrant(p, grant);
 }

@@ -15,12 +15,22 @@ function actual(p: Principal, kind: string, action: Action, ctx: 'own' | 'other'
     return scope.allowed && scope.visible(f.object);
   }
   const old = verb === 'update' || verb === 'patch' ? { oldObject: f.object } : {};
-  return authorize(p, { verb, kind, ...ns, name: f.name, ...(subresource ? { subresource } : {}), object: f.object, ...old }).allowed;
+  return authorize(p, {
+    verb,
+    kind,
+    ...ns,
+    name: f.name,
+    ...(subresource ? { subresource } : {}),
+    object: f.object,
+    ...old,
+  }).allowed;
 }
 
 describe('RBAC matrix', () => {
   it('has an expectation and a policy entry for every role × registered kind (and nothing stale)', () => {
-    const kinds = allKinds().map((k) => k.kind).sort();
+    const kinds = allKinds()
+      .map((k) => k.kind)
+      .sort();
     for (const role of ROLES) {
       expect(Object.keys(EXPECT[role]).sort(), `EXPECT[${role}]`).toEqual(kinds);
       expect(Object.keys(POLICY[role]).sort(), `POLICY[${role}]`).toEqual(kinds);
@@ -28,7 +38,9 @@ describe('RBAC matrix', () => {
   });
 
   const rows: Array<[Role, string, Action, 'own' | 'other']> = [];
-  for (const role of ROLES) for (const k of Object.keys(EXPECT.admin)) for (const a of actionsOf(k)) for (const c of ['own', 'other'] as const) rows.push([role, k, a, c]);
+  for (const role of ROLES)
+    for (const k of Object.keys(EXPECT.admin))
+      for (const a of actionsOf(k)) for (const c of ['own', 'other'] as const) rows.push([role, k, a, c]);
 
   it(`gives exactly the expected decision in all ${rows.length} cells (0 unexpected allows)`, () => {
     const unexpectedAllows: string[] = [];
@@ -44,16 +56,25 @@ describe('RBAC matrix', () => {
   });
 
   it('never lets anyone but admin and the tenant use-case-admin read secret values', () => {
-    for (const role of ROLES) for (const ctx of ['own', 'other'] as const) {
-      const allowed = actual(principal(role), 'Secret', 'get/data', ctx);
-      expect(allowed, `${role} ${ctx}`).toBe(role === 'admin' || (role === 'use-case-admin' && ctx === 'own'));
-    }
+    for (const role of ROLES)
+      for (const ctx of ['own', 'other'] as const) {
+        const allowed = actual(principal(role), 'Secret', 'get/data', ctx);
+        expect(allowed, `${role} ${ctx}`).toBe(role === 'admin' || (role === 'use-case-admin' && ctx === 'own'));
+      }
   });
 
   it('serves no subresource a kind does not have, even to admin', () => {
     const admin = principal('admin');
-    expect(authorize(admin, { verb: 'get', kind: 'Site', name: 'x', subresource: 'logs' })).toMatchObject({ allowed: false, reason: expect.stringMatching(/does not serve/) });
-    expect(authorize(admin, { verb: 'get', kind: 'Workload', namespace: 'a', name: 'x', subresource: 'data' }).allowed).toBe(false);
-    expect(authorize(admin, { verb: 'get', kind: 'NoSuchKind', name: 'x' })).toMatchObject({ allowed: false, reason: 'unknown kind NoSuchKind' });
+    expect(authorize(admin, { verb: 'get', kind: 'Site', name: 'x', subresource: 'logs' })).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(/does not serve/),
+    });
+    expect(
+      authorize(admin, { verb: 'get', kind: 'Workload', namespace: 'a', name: 'x', subresource: 'data' }).allowed,
+    ).toBe(false);
+    expect(authorize(admin, { verb: 'get', kind: 'NoSuchKind', name: 'x' })).toMatchObject({
+      allowed: false,
+      reason: 'unknown kind NoSuchKind',
+    });
   });
 });

@@ -8,7 +8,14 @@ export type Subresource = (typeof SUBRESOURCES)[number];
 
 /** A verb on the object itself, or on one of its subresources ("update/status", "get/logs"). */
 export type Action = Verb | 'get/status' | 'update/status' | 'patch/status' | 'get/logs' | 'get/data';
-export const ACTIONS: readonly Action[] = [...VERBS, 'get/status', 'update/status', 'patch/status', 'get/logs', 'get/data'];
+export const ACTIONS: readonly Action[] = [
+  ...VERBS,
+  'get/status',
+  'update/status',
+  'patch/status',
+  'get/logs',
+  'get/data',
+];
 export const WRITE_VERBS: readonly Verb[] = ['create', 'update', 'patch', 'delete'];
 
 /**
@@ -55,53 +62,126 @@ const FULL = on('cluster', R, W, SR, SW);
  */
 export const POLICY: Record<Role, Record<string, KindRules>> = {
   admin: {
-    Namespace: FULL, Provider: FULL, Site: FULL, UserArea: FULL, Application: FULL,
-    Deployment: on('cluster', R, W, SR, SW, LOGS), Workload: on('cluster', R, W, SR, SW, LOGS),
-    Lease: FULL, Event: FULL, Secret: on('cluster', R, W, SR, SW, DATA),
-    RoleBinding: FULL, ClusterRoleBinding: FULL, Token: FULL,
+    Namespace: FULL,
+    Provider: FULL,
+    Site: FULL,
+    UserArea: FULL,
+    Application: FULL,
+    Deployment: on('cluster', R, W, SR, SW, LOGS),
+    Workload: on('cluster', R, W, SR, SW, LOGS),
+    Lease: FULL,
+    Event: FULL,
+    Secret: on('cluster', R, W, SR, SW, DATA),
+    RoleBinding: FULL,
+    ClusterRoleBinding: FULL,
+    Token: FULL,
   },
   // Providers' sites, hosts and agents. One control plane per provider, so "cluster" = own estate.
   'infrastructure-admin': {
-    Namespace: NONE, Provider: on('cluster', R, W, SR, SW), Site: on('cluster', R, W, SR, SW), UserArea: on('cluster', R, SR),
-    Application: NONE, Deployment: NONE, Workload: on('cluster', R, SR), Lease: NONE, Event: on('cluster', R),
-    Secret: NONE, RoleBinding: NONE, ClusterRoleBinding: NONE, Token: on('delegable', R, W),
+    Namespace: NONE,
+    Provider: on('cluster', R, W, SR, SW),
+    Site: on('cluster', R, W, SR, SW),
+    UserArea: on('cluster', R, SR),
+    Application: NONE,
+    Deployment: NONE,
+    Workload: on('cluster', R, SR),
+    Lease: NONE,
+    Event: on('cluster', R),
+    Secret: NONE,
+    RoleBinding: NONE,
+    ClusterRoleBinding: NONE,
+    Token: on('delegable', R, W),
   },
   // Control plane, runtimes, price lists (Site pricing), tenants; oversight of tenant objects without secret values or logs.
   'cloud-edge-admin': {
-    Namespace: on('cluster', R, W, SR, SW), Provider: on('cluster', R, SR), Site: on('cluster', R, SR, ['update', 'patch']),
-    UserArea: on('cluster', R, W, SR, SW), Application: on('cluster', R, SR), Deployment: on('cluster', R, SR),
-    Workload: on('cluster', R, SR), Lease: on('cluster', R, W), Event: on('cluster', R), Secret: on('cluster', R),
-    RoleBinding: on('cluster', R, W), ClusterRoleBinding: on('cluster', R, W), Token: on('delegable', R, W),
+    Namespace: on('cluster', R, W, SR, SW),
+    Provider: on('cluster', R, SR),
+    Site: on('cluster', R, SR, ['update', 'patch']),
+    UserArea: on('cluster', R, W, SR, SW),
+    Application: on('cluster', R, SR),
+    Deployment: on('cluster', R, SR),
+    Workload: on('cluster', R, SR),
+    Lease: on('cluster', R, W),
+    Event: on('cluster', R),
+    Secret: on('cluster', R),
+    RoleBinding: on('cluster', R, W),
+    ClusterRoleBinding: on('cluster', R, W),
+    Token: on('delegable', R, W),
   },
   // Applications and deployments in the own tenant; reads the site catalogue.
   'use-case-admin': {
-    Namespace: on('tenant', R), Provider: on('cluster', R), Site: on('cluster', R, SR), UserArea: on('cluster', R),
-    Application: on('tenant', R, W, SR), Deployment: on('tenant', R, W, SR, LOGS), Workload: on('tenant', R, SR, LOGS),
-    Lease: NONE, Event: on('tenant', R), Secret: on('tenant', R, W, DATA), RoleBinding: on('tenant', R, W),
-    ClusterRoleBinding: NONE, Token: on('delegable', R, W),
+    Namespace: on('tenant', R),
+    Provider: on('cluster', R),
+    Site: on('cluster', R, SR),
+    UserArea: on('cluster', R),
+    Application: on('tenant', R, W, SR),
+    Deployment: on('tenant', R, W, SR, LOGS),
+    Workload: on('tenant', R, SR, LOGS),
+    Lease: NONE,
+    Event: on('tenant', R),
+    Secret: on('tenant', R, W, DATA),
+    RoleBinding: on('tenant', R, W),
+    ClusterRoleBinding: NONE,
+    Token: on('delegable', R, W),
   },
   // Reads the own tenant's deployments, their workloads (endpoints) and logs.
   'end-user': {
-    Namespace: on('tenant', R), Provider: NONE, Site: NONE, UserArea: NONE, Application: NONE,
-    Deployment: on('tenant', R, SR, LOGS), Workload: on('tenant', R, SR, LOGS), Lease: NONE, Event: NONE,
-    Secret: NONE, RoleBinding: NONE, ClusterRoleBinding: NONE, Token: NONE,
+    Namespace: on('tenant', R),
+    Provider: NONE,
+    Site: NONE,
+    UserArea: NONE,
+    Application: NONE,
+    Deployment: on('tenant', R, SR, LOGS),
+    Workload: on('tenant', R, SR, LOGS),
+    Lease: NONE,
+    Event: NONE,
+    Secret: NONE,
+    RoleBinding: NONE,
+    ClusterRoleBinding: NONE,
+    Token: NONE,
   },
   // Read-only everything, never secret values.
   auditor: {
-    Namespace: on('cluster', R, SR), Provider: on('cluster', R, SR), Site: on('cluster', R, SR), UserArea: on('cluster', R, SR),
-    Application: on('cluster', R, SR), Deployment: on('cluster', R, SR, LOGS), Workload: on('cluster', R, SR, LOGS),
-    Lease: on('cluster', R, SR), Event: on('cluster', R, SR), Secret: on('cluster', R, SR), RoleBinding: on('cluster', R, SR),
-    ClusterRoleBinding: on('cluster', R, SR), Token: on('cluster', R, SR),
+    Namespace: on('cluster', R, SR),
+    Provider: on('cluster', R, SR),
+    Site: on('cluster', R, SR),
+    UserArea: on('cluster', R, SR),
+    Application: on('cluster', R, SR),
+    Deployment: on('cluster', R, SR, LOGS),
+    Workload: on('cluster', R, SR, LOGS),
+    Lease: on('cluster', R, SR),
+    Event: on('cluster', R, SR),
+    Secret: on('cluster', R, SR),
+    RoleBinding: on('cluster', R, SR),
+    ClusterRoleBinding: on('cluster', R, SR),
+    Token: on('cluster', R, SR),
   },
   // Own site's workloads (read, write status) and own site (read, write status); nothing else.
   agent: {
-    Namespace: NONE, Provider: NONE, Site: on('site', R, SR, SW), UserArea: NONE, Application: NONE, Deployment: NONE,
-    Workload: on('site', R, SR, SW), Lease: NONE, Event: NONE, Secret: NONE, RoleBinding: NONE, ClusterRoleBinding: NONE, Token: NONE,
+    Namespace: NONE,
+    Provider: NONE,
+    Site: on('site', R, SR, SW),
+    UserArea: NONE,
+    Application: NONE,
+    Deployment: NONE,
+    Workload: on('site', R, SR, SW),
+    Lease: NONE,
+    Event: NONE,
+    Secret: NONE,
+    RoleBinding: NONE,
+    ClusterRoleBinding: NONE,
+    Token: NONE,
   },
 };
 
 /** Permissions on things that are not objects (routes outside the KRM API). */
-export const NON_RESOURCE_PERMISSIONS = ['audit:read', 'metrics:read', 'openapi:read', 'discovery:read', 'whoami'] as const;
+export const NON_RESOURCE_PERMISSIONS = [
+  'audit:read',
+  'metrics:read',
+  'openapi:read',
+  'discovery:read',
+  'whoami',
+] as const;
 export type NonResourcePermission = (typeof NON_RESOURCE_PERMISSIONS)[number];
 
 const HUMAN = ['openapi:read', 'discovery:read', 'whoami'] as const;

@@ -2,14 +2,30 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ROLES, type Grant, type Principal, type Role } from '../principal.js';
-import { authorize, authorizeNonResource, canReadSecretValues, listScope, visibleNamespaces, type RequestAttributes } from './authorize.js';
+import {
+  authorize,
+  authorizeNonResource,
+  canReadSecretValues,
+  listScope,
+  visibleNamespaces,
+  type RequestAttributes,
+} from './authorize.js';
 import { BindingIndex } from './bindings.js';
 import { canGrant } from './grants.js';
 import { ACTIONS, actionsOf, NON_RESOURCE_PERMISSIONS, type Subresource, type Verb } from './policy.js';
 
 const user = (...grants: Grant[]): Principal => ({ subject: 'u', kind: 'user', grants });
-const agent = (site?: string, grants: Grant[] = [{ role: 'agent' }]): Principal => ({ subject: `agent:${site}`, kind: 'agent', grants, ...(site ? { site } : {}) });
-const wl = (namespace: string, siteName: string) => ({ kind: 'Workload', metadata: { name: `w-${namespace}-${siteName}`, namespace }, spec: { siteName } });
+const agent = (site?: string, grants: Grant[] = [{ role: 'agent' }]): Principal => ({
+  subject: `agent:${site}`,
+  kind: 'agent',
+  grants,
+  ...(site ? { site } : {}),
+});
+const wl = (namespace: string, siteName: string) => ({
+  kind: 'Workload',
+  metadata: { name: `w-${namespace}-${siteName}`, namespace },
+  spec: { siteName },
+});
 const dep = (namespace: string) => ({ kind: 'Deployment', metadata: { name: 'd', namespace }, spec: {} });
 
 describe('list and watch narrowing', () => {
@@ -73,46 +89,84 @@ describe('agents', () => {
   });
 
   it('asks for the object when a workload decision depends on its site', () => {
-    expect(authorize(a, { verb: 'get', kind: 'Workload', namespace: 't1', name: 'w' })).toMatchObject({ allowed: false, needsObject: true });
+    expect(authorize(a, { verb: 'get', kind: 'Workload', namespace: 't1', name: 'w' })).toMatchObject({
+      allowed: false,
+      needsObject: true,
+    });
   });
 
   it('ignore any extra grants, and have no rights without a site', () => {
-    expect(authorize(agent('site-a', [{ role: 'agent' }, { role: 'admin' }]), { verb: 'list', kind: 'Secret' }).allowed).toBe(false);
+    expect(
+      authorize(agent('site-a', [{ role: 'agent' }, { role: 'admin' }]), { verb: 'list', kind: 'Secret' }).allowed,
+    ).toBe(false);
     expect(authorize(agent(undefined), { verb: 'get', kind: 'Site', name: 'site-a' }).allowed).toBe(false);
     expect(authorizeNonResource(a, 'whoami').allowed).toBe(true);
     expect(authorizeNonResource(a, 'openapi:read').allowed).toBe(false);
   });
 
   it('is not available to users: the agent role on a user grants nothing', () => {
-    expect(authorize({ ...user({ role: 'agent' }), site: 'site-a' }, { verb: 'get', kind: 'Site', name: 'site-a' }).allowed).toBe(false);
+    expect(
+      authorize({ ...user({ role: 'agent' }), site: 'site-a' }, { verb: 'get', kind: 'Site', name: 'site-a' }).allowed,
+    ).toBe(false);
   });
 });
 
 describe('grant hygiene', () => {
   it('ignores cluster roles bound to a namespace', () => {
     const p = user({ role: 'cloud-edge-admin', namespace: 'a' }, { role: 'admin', namespace: 'a' });
-    for (const verb of ['get', 'list', 'create'] as const) expect(authorize(p, { verb, kind: 'Deployment', namespace: 'a', name: 'x' }).allowed).toBe(false);
+    for (const verb of ['get', 'list', 'create'] as const)
+      expect(authorize(p, { verb, kind: 'Deployment', namespace: 'a', name: 'x' }).allowed).toBe(false);
   });
 
   it('rejects an object whose namespace differs from the request namespace', () => {
     const p = user({ role: 'use-case-admin', namespace: 'a' });
-    expect(authorize(p, { verb: 'create', kind: 'Deployment', namespace: 'a', object: dep('b') })).toMatchObject({ allowed: false, reason: expect.stringMatching(/differs/) });
+    expect(authorize(p, { verb: 'create', kind: 'Deployment', namespace: 'a', object: dep('b') })).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(/differs/),
+    });
   });
 
   it('is monotone: adding grants never removes a permission', () => {
     const role = fc.constantFrom<Role>(...ROLES);
-    const grant = fc.record({ role, namespace: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }) }).map((g) => (g.namespace ? g : { role: g.role }) as Grant);
-    const kind = fc.constantFrom('Deployment', 'Workload', 'Secret', 'Namespace', 'Site', 'Token', 'RoleBinding', 'ClusterRoleBinding');
+    const grant = fc
+      .record({ role, namespace: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }) })
+      .map((g) => (g.namespace ? g : { role: g.role }) as Grant);
+    const kind = fc.constantFrom(
+      'Deployment',
+      'Workload',
+      'Secret',
+      'Namespace',
+      'Site',
+      'Token',
+      'RoleBinding',
+      'ClusterRoleBinding',
+    );
     const ns = fc.constantFrom('a', 'b');
     const objRole = fc.constantFrom<Role>(...ROLES);
     fc.assert(
-      fc.property(fc.array(grant, { maxLength: 3 }), fc.array(grant, { maxLength: 2 }), kind, fc.constantFrom(...ACTIONS), ns, objRole, (g1, g2, k, action, n, r) => {
-        if (!actionsOf(k).includes(action)) return;
-        const [verb, subresource] = action.split('/') as [Verb, Subresource | undefined];
-        const object = { metadata: { name: n, namespace: n }, spec: { role: r, tenant: n, siteName: 'site-a' } };
-        const attrs: RequestAttributes = { verb, kind: k, namespace: n, name: n, object, oldObject: object, ...(subresource ? { subresource } : {}) };
-        if (authorize(user(...g1), attrs).allowed) expect(authorize(user(...g1, ...g2), attrs).allowed).toBe(true);
-      }),
+      fc.property(
+        fc.array(grant, { maxLength: 3 }),
+        fc.array(grant, { maxLength: 2 }),
+        kind,
+        fc.constantFrom(...ACTIONS),
+        ns,
+        objRole,
+        (g1, g2, k, action, n, r) => {
+          if (!actionsOf(k).includes(action)) return;
+          const [verb, subresource] = action.split('/') as [Verb, Subresource | undefined];
+          const object = { metadata: { name: n, namespace: n }, spec: { role: r, tenant: n, siteName: 'site-a' } };
+          const attrs: RequestAttributes = {
+            verb,
+            kind: k,
+            namespace: n,
+            name: n,
+            object,
+            oldObject: object,
+            ...(subresource ? { subresource } : {}),
+          };
+          if (authorize(user(...g1), attrs).allowed) expect(authorize(user(...g1, ...g2), attrs).allowed).toBe(true);
+        },
+      ),
       { numRuns: 2000, seed: 42 },
     );
   });
@@ -120,20 +174,60 @@ describe('grant hygiene', () => {
 
 describe('delegation (no privilege escalation)', () => {
   const cases: Array<[string, Principal, Grant, boolean]> = [
-    ['tenant admin → end-user in own tenant', user({ role: 'use-case-admin', namespace: 'a' }), { role: 'end-user', namespace: 'a' }, true],
-    ['tenant admin → tenant admin in own tenant', user({ role: 'use-case-admin', namespace: 'a' }), { role: 'use-case-admin', namespace: 'a' }, true],
-    ['tenant admin → end-user elsewhere', user({ role: 'use-case-admin', namespace: 'a' }), { role: 'end-user', namespace: 'b' }, false],
-    ['tenant admin → tenant admin everywhere', user({ role: 'use-case-admin', namespace: 'a' }), { role: 'use-case-admin' }, false],
+    [
+      'tenant admin → end-user in own tenant',
+      user({ role: 'use-case-admin', namespace: 'a' }),
+      { role: 'end-user', namespace: 'a' },
+      true,
+    ],
+    [
+      'tenant admin → tenant admin in own tenant',
+      user({ role: 'use-case-admin', namespace: 'a' }),
+      { role: 'use-case-admin', namespace: 'a' },
+      true,
+    ],
+    [
+      'tenant admin → end-user elsewhere',
+      user({ role: 'use-case-admin', namespace: 'a' }),
+      { role: 'end-user', namespace: 'b' },
+      false,
+    ],
+    [
+      'tenant admin → tenant admin everywhere',
+      user({ role: 'use-case-admin', namespace: 'a' }),
+      { role: 'use-case-admin' },
+      false,
+    ],
     ['tenant admin → auditor', user({ role: 'use-case-admin', namespace: 'a' }), { role: 'auditor' }, false],
-    ['end-user → use-case-admin', user({ role: 'end-user', namespace: 'a' }), { role: 'use-case-admin', namespace: 'a' }, false],
-    ['cloud-edge admin → tenant admin (onboarding)', user({ role: 'cloud-edge-admin' }), { role: 'use-case-admin', namespace: 'x' }, true],
-    ['cloud-edge admin → tenant admin everywhere', user({ role: 'cloud-edge-admin' }), { role: 'use-case-admin' }, false],
+    [
+      'end-user → use-case-admin',
+      user({ role: 'end-user', namespace: 'a' }),
+      { role: 'use-case-admin', namespace: 'a' },
+      false,
+    ],
+    [
+      'cloud-edge admin → tenant admin (onboarding)',
+      user({ role: 'cloud-edge-admin' }),
+      { role: 'use-case-admin', namespace: 'x' },
+      true,
+    ],
+    [
+      'cloud-edge admin → tenant admin everywhere',
+      user({ role: 'cloud-edge-admin' }),
+      { role: 'use-case-admin' },
+      false,
+    ],
     ['cloud-edge admin → itself', user({ role: 'cloud-edge-admin' }), { role: 'cloud-edge-admin' }, true],
     ['cloud-edge admin → auditor', user({ role: 'cloud-edge-admin' }), { role: 'auditor' }, false],
     ['cloud-edge admin → admin', user({ role: 'cloud-edge-admin' }), { role: 'admin' }, false],
     ['cloud-edge admin → agent', user({ role: 'cloud-edge-admin' }), { role: 'agent' }, false],
     ['infrastructure admin → agent', user({ role: 'infrastructure-admin' }), { role: 'agent' }, true],
-    ['infrastructure admin → end-user', user({ role: 'infrastructure-admin' }), { role: 'end-user', namespace: 'a' }, false],
+    [
+      'infrastructure admin → end-user',
+      user({ role: 'infrastructure-admin' }),
+      { role: 'end-user', namespace: 'a' },
+      false,
+    ],
     ['auditor → auditor', user({ role: 'auditor' }), { role: 'auditor' }, true],
     ['admin → agent', user({ role: 'admin' }), { role: 'agent' }, true],
     ['admin → admin', user({ role: 'admin' }), { role: 'admin' }, true],
@@ -144,19 +238,59 @@ describe('delegation (no privilege escalation)', () => {
 
   const bootstrap = { kind: 'Token', metadata: { name: 't' }, spec: { role: 'agent', site: 'site-a' } };
   it('lets the infrastructure admin issue agent bootstrap tokens and nobody below', () => {
-    expect(authorize(user({ role: 'infrastructure-admin' }), { verb: 'create', kind: 'Token', object: bootstrap }).allowed).toBe(true);
-    expect(authorize(user({ role: 'cloud-edge-admin' }), { verb: 'create', kind: 'Token', object: bootstrap }).allowed).toBe(false);
-    expect(authorize(user({ role: 'use-case-admin', namespace: 'a' }), { verb: 'create', kind: 'Token', object: bootstrap }).allowed).toBe(false);
+    expect(
+      authorize(user({ role: 'infrastructure-admin' }), { verb: 'create', kind: 'Token', object: bootstrap }).allowed,
+    ).toBe(true);
+    expect(
+      authorize(user({ role: 'cloud-edge-admin' }), { verb: 'create', kind: 'Token', object: bootstrap }).allowed,
+    ).toBe(false);
+    expect(
+      authorize(user({ role: 'use-case-admin', namespace: 'a' }), { verb: 'create', kind: 'Token', object: bootstrap })
+        .allowed,
+    ).toBe(false);
   });
 
   it('checks both the old and the new object on update of a binding', () => {
-    const crb = (role: string) => ({ kind: 'ClusterRoleBinding', metadata: { name: 'b' }, spec: { role, subjects: [] } });
+    const crb = (role: string) => ({
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'b' },
+      spec: { role, subjects: [] },
+    });
     const cea = user({ role: 'cloud-edge-admin' });
-    expect(authorize(cea, { verb: 'update', kind: 'ClusterRoleBinding', name: 'b', object: crb('cloud-edge-admin'), oldObject: crb('cloud-edge-admin') }).allowed).toBe(true);
-    expect(authorize(cea, { verb: 'update', kind: 'ClusterRoleBinding', name: 'b', object: crb('cloud-edge-admin'), oldObject: crb('admin') }).allowed).toBe(false);
-    expect(authorize(cea, { verb: 'update', kind: 'ClusterRoleBinding', name: 'b', object: crb('admin'), oldObject: crb('cloud-edge-admin') }).allowed).toBe(false);
-    expect(authorize(cea, { verb: 'update', kind: 'ClusterRoleBinding', name: 'b', object: crb('cloud-edge-admin') })).toMatchObject({ allowed: false, needsObject: true });
-    expect(authorize(cea, { verb: 'create', kind: 'ClusterRoleBinding', name: 'b' })).toMatchObject({ allowed: false, needsObject: true });
+    expect(
+      authorize(cea, {
+        verb: 'update',
+        kind: 'ClusterRoleBinding',
+        name: 'b',
+        object: crb('cloud-edge-admin'),
+        oldObject: crb('cloud-edge-admin'),
+      }).allowed,
+    ).toBe(true);
+    expect(
+      authorize(cea, {
+        verb: 'update',
+        kind: 'ClusterRoleBinding',
+        name: 'b',
+        object: crb('cloud-edge-admin'),
+        oldObject: crb('admin'),
+      }).allowed,
+    ).toBe(false);
+    expect(
+      authorize(cea, {
+        verb: 'update',
+        kind: 'ClusterRoleBinding',
+        name: 'b',
+        object: crb('admin'),
+        oldObject: crb('cloud-edge-admin'),
+      }).allowed,
+    ).toBe(false);
+    expect(
+      authorize(cea, { verb: 'update', kind: 'ClusterRoleBinding', name: 'b', object: crb('cloud-edge-admin') }),
+    ).toMatchObject({ allowed: false, needsObject: true });
+    expect(authorize(cea, { verb: 'create', kind: 'ClusterRoleBinding', name: 'b' })).toMatchObject({
+      allowed: false,
+      needsObject: true,
+    });
   });
 });
 
@@ -170,17 +304,29 @@ describe('secret values and non-resource permissions', () => {
   ])('secret values: %s', (_n, p, ns, want) => expect(canReadSecretValues(p, ns)).toBe(want));
 
   it('gives audit:read to auditor and admin only', () => {
-    const holders = ROLES.filter((r) => authorizeNonResource(r === 'agent' ? agent('s') : user({ role: r }), 'audit:read').allowed);
+    const holders = ROLES.filter(
+      (r) => authorizeNonResource(r === 'agent' ? agent('s') : user({ role: r }), 'audit:read').allowed,
+    );
     expect(holders.sort()).toEqual(['admin', 'auditor']);
-    expect(NON_RESOURCE_PERMISSIONS.every((perm) => authorizeNonResource(user({ role: 'admin' }), perm).allowed)).toBe(true);
+    expect(NON_RESOURCE_PERMISSIONS.every((perm) => authorizeNonResource(user({ role: 'admin' }), perm).allowed)).toBe(
+      true,
+    );
   });
 });
 
 describe('BindingIndex', () => {
   const idx = new BindingIndex();
   idx.replaceAll([
-    { kind: 'RoleBinding', metadata: { name: 'devs', namespace: 'a' }, spec: { role: 'use-case-admin', subjects: [{ kind: 'Group', name: 'dev' }] } },
-    { kind: 'ClusterRoleBinding', metadata: { name: 'audit' }, spec: { role: 'auditor', subjects: [{ kind: 'User', name: 'corp:carol' }] } },
+    {
+      kind: 'RoleBinding',
+      metadata: { name: 'devs', namespace: 'a' },
+      spec: { role: 'use-case-admin', subjects: [{ kind: 'Group', name: 'dev' }] },
+    },
+    {
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'audit' },
+      spec: { role: 'auditor', subjects: [{ kind: 'User', name: 'corp:carol' }] },
+    },
   ]);
 
   it('adds grants from matching user and group subjects', () => {
@@ -190,8 +336,16 @@ describe('BindingIndex', () => {
   });
 
   it('deduplicates, never expands agents, and forgets removed bindings', () => {
-    expect(idx.expand({ subject: 'corp:carol', kind: 'user', grants: [{ role: 'auditor' }] }).grants).toEqual([{ role: 'auditor' }]);
-    const ag: Principal = { subject: 'corp:carol', kind: 'agent', grants: [{ role: 'agent' }], site: 's', groups: ['dev'] };
+    expect(idx.expand({ subject: 'corp:carol', kind: 'user', grants: [{ role: 'auditor' }] }).grants).toEqual([
+      { role: 'auditor' },
+    ]);
+    const ag: Principal = {
+      subject: 'corp:carol',
+      kind: 'agent',
+      grants: [{ role: 'agent' }],
+      site: 's',
+      groups: ['dev'],
+    };
     expect(idx.expand(ag)).toBe(ag);
     idx.remove('ClusterRoleBinding', undefined, 'audit');
     expect(idx.grantsFor('corp:carol')).toEqual([]);

@@ -62,8 +62,14 @@ export class SecretCodec implements ObjectCodec {
       if (typeof v !== 'string' || !BASE64.test(v)) bad.push(k);
       else data[k] = v;
     }
-    if (bad.length) throw new ApiError('Invalid', 'Secret is invalid: spec.data values must be base64', bad.map((k) => ({ field: `spec.data.${k}`, message: 'must be base64' })));
-    for (const [k, v] of Object.entries(spec.stringData ?? {})) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+    if (bad.length)
+      throw new ApiError(
+        'Invalid',
+        'Secret is invalid: spec.data values must be base64',
+        bad.map((k) => ({ field: `spec.data.${k}`, message: 'must be base64' })),
+      );
+    for (const [k, v] of Object.entries(spec.stringData ?? {}))
+      data[k] = Buffer.from(String(v), 'utf8').toString('base64');
     const kid = this.keyring.primaryKid;
     const kek = this.keyring.key(kid) as Buffer;
     const dek = randomBytes(32);
@@ -71,7 +77,14 @@ export class SecretCodec implements ObjectCodec {
     const wrapped = gcmEncrypt(kek, dek, `continuum.eu/kek/${kid}`);
     dek.fill(0);
     const encrypted: EncryptedPayload = {
-      alg: 'A256GCM', kid, wrappedKey: wrapped.ct, wrapIv: wrapped.iv, wrapTag: wrapped.tag, iv: payload.iv, tag: payload.tag, ciphertext: payload.ct,
+      alg: 'A256GCM',
+      kid,
+      wrappedKey: wrapped.ct,
+      wrapIv: wrapped.iv,
+      wrapTag: wrapped.tag,
+      iv: payload.iv,
+      tag: payload.tag,
+      ciphertext: payload.ct,
     };
     const { keyId: _k, ...status } = o.status ?? {};
     return {
@@ -91,13 +104,20 @@ export class SecretCodec implements ObjectCodec {
     let data: Record<string, string>;
     try {
       const dek = gcmDecrypt(kek, e.wrapIv, e.wrapTag, e.wrappedKey, `continuum.eu/kek/${e.kid}`);
-      data = JSON.parse(gcmDecrypt(dek, e.iv, e.tag, e.ciphertext, aadOf(o)).toString('utf8')) as Record<string, string>;
+      data = JSON.parse(gcmDecrypt(dek, e.iv, e.tag, e.ciphertext, aadOf(o)).toString('utf8')) as Record<
+        string,
+        string
+      >;
       dek.fill(0);
     } catch {
       throw new ApiError('Internal', `${where} cannot be decrypted (tampered, moved, or wrong key)`);
     }
     const { encrypted: _e, ...rest } = o.spec as SecretSpec;
-    return { ...o, spec: { ...rest, keys: Object.keys(data).sort(), data }, status: { ...o.status, keyId: e.kid } } as T;
+    return {
+      ...o,
+      spec: { ...rest, keys: Object.keys(data).sort(), data },
+      status: { ...o.status, keyId: e.kid },
+    } as T;
   }
 
   /** True when an object (stored form, or decoded with status.keyId) is not under the primary KEK. */

@@ -16,7 +16,11 @@ interface KekFileV1 {
 
 function newKek(now: Date): StoredKek {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return { kid: `kek-${stamp}-${randomBytes(4).toString('hex')}`, createdAt: now.toISOString(), key: randomBytes(32).toString('base64') };
+  return {
+    kid: `kek-${stamp}-${randomBytes(4).toString('hex')}`,
+    createdAt: now.toISOString(),
+    key: randomBytes(32).toString('base64'),
+  };
 }
 
 /**
@@ -28,10 +32,14 @@ export class SecretKeyring {
   private file: KekFileV1;
   private readonly keys = new Map<string, Buffer>();
 
-  private constructor(file: KekFileV1, private readonly path?: string) {
+  private constructor(
+    file: KekFileV1,
+    private readonly path?: string,
+  ) {
     this.file = file;
     for (const k of file.keys) this.keys.set(k.kid, Buffer.from(k.key, 'base64'));
-    if (!this.keys.has(file.primary) || this.keys.get(file.primary)?.length !== 32) throw new Error('secret key file: primary key missing or not 256 bits');
+    if (!this.keys.has(file.primary) || this.keys.get(file.primary)?.length !== 32)
+      throw new Error('secret key file: primary key missing or not 256 bits');
   }
 
   static loadOrCreate(path: string, now = new Date()): SecretKeyring {

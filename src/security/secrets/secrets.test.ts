@@ -28,7 +28,8 @@ beforeEach(() => void (dir = mkdtempSync(join(tmpdir(), 'ctm-sec-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function noPlaintext(text: string): void {
-  for (const needle of [PLAIN, PLAIN_B64, 's3cr3t-api-key-value', Buffer.from(PLAIN).toString('base64')]) expect(text).not.toContain(needle);
+  for (const needle of [PLAIN, PLAIN_B64, 's3cr3t-api-key-value', Buffer.from(PLAIN).toString('base64')])
+    expect(text).not.toContain(needle);
 }
 
 describe('SecretCodec', () => {
@@ -36,7 +37,11 @@ describe('SecretCodec', () => {
     const codec = new SecretCodec(SecretKeyring.ephemeral());
     const stored = codec.encode(secret());
     noPlaintext(JSON.stringify(stored));
-    expect(stored.spec).toEqual({ type: 'Opaque', keys: ['apiKey', 'password'], encrypted: expect.objectContaining({ alg: 'A256GCM' }) });
+    expect(stored.spec).toEqual({
+      type: 'Opaque',
+      keys: ['apiKey', 'password'],
+      encrypted: expect.objectContaining({ alg: 'A256GCM' }),
+    });
     expect(validateObject(SecretKind, stored)).toEqual([]);
     expect(validateObject(SecretKind, secret())).toEqual([]);
     const back = codec.decode(stored) as Obj;
@@ -58,13 +63,25 @@ describe('SecretCodec', () => {
   it.each<[string, (o: Obj) => Obj]>([
     ['moved to another name', (o) => ({ ...o, metadata: { ...o.metadata, name: 'other' } })],
     ['moved to another namespace', (o) => ({ ...o, metadata: { ...o.metadata, namespace: 'evil' } })],
-    ['ciphertext flipped', (o) => {
-      const e = o.spec.encrypted as Record<string, string>;
-      const ct = Buffer.from(e.ciphertext, 'base64');
-      ct[0] ^= 1;
-      return { ...o, spec: { ...o.spec, encrypted: { ...e, ciphertext: ct.toString('base64') } } };
-    }],
-    ['wrapped key swapped', (o) => ({ ...o, spec: { ...o.spec, encrypted: { ...(o.spec.encrypted as object), wrappedKey: Buffer.alloc(32).toString('base64') } } })],
+    [
+      'ciphertext flipped',
+      (o) => {
+        const e = o.spec.encrypted as Record<string, string>;
+        const ct = Buffer.from(e.ciphertext, 'base64');
+        ct[0] ^= 1;
+        return { ...o, spec: { ...o.spec, encrypted: { ...e, ciphertext: ct.toString('base64') } } };
+      },
+    ],
+    [
+      'wrapped key swapped',
+      (o) => ({
+        ...o,
+        spec: {
+          ...o.spec,
+          encrypted: { ...(o.spec.encrypted as object), wrappedKey: Buffer.alloc(32).toString('base64') },
+        },
+      }),
+    ],
   ])('refuses to decrypt when %s', (_n, tamper) => {
     const codec = new SecretCodec(SecretKeyring.ephemeral());
     expect(() => codec.decode(tamper(codec.encode(secret()) as Obj))).toThrow(/cannot be decrypted/);
@@ -86,14 +103,21 @@ describe('SecretCodec', () => {
     const ring = SecretKeyring.loadOrCreate(path, new Date('2026-01-01T00:00:00Z'));
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const codec = new SecretCodec(ring);
-    const db = new Map<string, unknown>([['a', codec.encode(secret('a'))], ['b', codec.encode(secret('b'))]]);
+    const db = new Map<string, unknown>([
+      ['a', codec.encode(secret('a'))],
+      ['b', codec.encode(secret('b'))],
+    ]);
     const oldKid = ring.primaryKid;
     const newKid = ring.rotate(new Date('2026-02-01T00:00:00Z'));
     // A fresh process reading the file sees the rotation and can still read old objects.
     const reloaded = new SecretCodec(SecretKeyring.loadOrCreate(path));
     expect((reloaded.decode(db.get('a')) as Obj).spec.data).toHaveProperty('password');
     db.set('c', codec.encode(secret('c')));
-    const result = await rotateSecrets(codec, [...db.entries()].map(([, v]) => v), (o) => void db.set((o as Obj).metadata.name, o));
+    const result = await rotateSecrets(
+      codec,
+      [...db.entries()].map(([, v]) => v),
+      (o) => void db.set((o as Obj).metadata.name, o),
+    );
     expect(result).toEqual({ reencrypted: 2, unchanged: 1 });
     for (const v of db.values()) expect(((v as Obj).spec.encrypted as { kid: string }).kid).toBe(newKid);
     ring.retire(oldKid);
@@ -118,28 +142,40 @@ describe('no secret plaintext on disk or in logs', () => {
     const file = join(dir, 'continuum.db');
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
-    db.exec('CREATE TABLE objects (kind TEXT, namespace TEXT, name TEXT, body TEXT, PRIMARY KEY (kind, namespace, name))');
+    db.exec(
+      'CREATE TABLE objects (kind TEXT, namespace TEXT, name TEXT, body TEXT, PRIMARY KEY (kind, namespace, name))',
+    );
     const put = db.prepare('INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?)');
     for (let i = 0; i < 20; i++) put.run('Secret', 'acme', `s${i}`, JSON.stringify(codec.encode(secret(`s${i}`))));
     // Updates too: the old row versions must not carry plaintext either.
     for (let i = 0; i < 20; i++) put.run('Secret', 'acme', `s${i}`, JSON.stringify(codec.encode(secret(`s${i}`))));
     const rows = db.prepare('SELECT body FROM objects').all() as Array<{ body: string }>;
     expect((codec.decode(JSON.parse(rows[0].body)) as Obj).spec.data).toHaveProperty('password');
-    const bytes = readdirSync(dir).filter((f) => f.startsWith('continuum.db')).map((f) => readFileSync(join(dir, f)).toString('latin1')).join('');
+    const bytes = readdirSync(dir)
+      .filter((f) => f.startsWith('continuum.db'))
+      .map((f) => readFileSync(join(dir, f)).toString('latin1'))
+      .join('');
     db.close();
     expect(bytes.length).toBeGreaterThan(0);
     noPlaintext(bytes);
   });
 
   it('keeps plaintext out of redacted log lines and audit records about Secret writes', async () => {
-    const line = JSON.stringify(redact({ msg: 'create', body: secret(), headers: { authorization: 'Bearer eyJabc.eyJdef.sig' } }));
+    const line = JSON.stringify(
+      redact({ msg: 'create', body: secret(), headers: { authorization: 'Bearer eyJabc.eyJdef.sig' } }),
+    );
     noPlaintext(line);
     expect(line).not.toContain('eyJabc');
     const sink = new MemoryAuditSink();
     const log = await AuditLog.open(sink, generateKeyPairSync('ed25519'));
     await log.append({
-      requestId: 'r1', actor: { subject: 'alice' }, action: 'create', resource: { kind: 'Secret', namespace: 'acme', name: 'db' },
-      outcome: 'error', status: 422, reason: `spec.stringData.password: password=${PLAIN} too long`,
+      requestId: 'r1',
+      actor: { subject: 'alice' },
+      action: 'create',
+      resource: { kind: 'Secret', namespace: 'acme', name: 'db' },
+      outcome: 'error',
+      status: 422,
+      reason: `spec.stringData.password: password=${PLAIN} too long`,
     });
     noPlaintext(sink.data.join('\n'));
   });

@@ -2,8 +2,15 @@
 import pg from 'pg';
 import type { AnyResource } from '../../model/index.js';
 import {
-  PreconditionFailed, RevisionCompacted,
-  type Backend, type EventType, type Mutation, type ObjectKey, type Page, type StoredEvent, type StoredObject,
+  PreconditionFailed,
+  RevisionCompacted,
+  type Backend,
+  type EventType,
+  type Mutation,
+  type ObjectKey,
+  type Page,
+  type StoredEvent,
+  type StoredObject,
 } from '../backend.js';
 import { ChangeListener } from './listener.js';
 import { sqlFor, type Sql } from './sql.js';
@@ -99,14 +106,19 @@ export class PostgresBackend implements Backend {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     this.ready ??= this.migrate().catch((e: unknown) => {
       this.ready = undefined;
-      throw new Error(`PostgreSQL store (${redact(this.opts.connectionString)}, schema ${this.schema}): ${(e as Error).message}`, { cause: e });
+      throw new Error(
+        `PostgreSQL store (${redact(this.opts.connectionString)}, schema ${this.schema}): ${(e as Error).message}`,
+        { cause: e },
+      );
     });
     return this.ready;
   }
 
   /** Idempotent, and safe when several replicas start at once: DDL runs under a per-schema advisory lock. */
   private async migrate(): Promise<void> {
-    const { sc, ok } = (await this.pool.query<Row>(`SELECT current_setting('synchronous_commit') AS sc, (${this.sql.migrated}) AS ok`)).rows[0];
+    const { sc, ok } = (
+      await this.pool.query<Row>(`SELECT current_setting('synchronous_commit') AS sc, (${this.sql.migrated}) AS ok`)
+    ).rows[0];
     // 'off' acknowledges commits before they are flushed; writes then opt back in per transaction.
     if (sc === 'off') this.begin = `${WRITE_TX}; SET LOCAL synchronous_commit = on`;
     if (ok === true) return;
@@ -182,13 +194,26 @@ export class PostgresBackend implements Backend {
     return row ? { revision: num(row.revision), object: parse(row.data) } : undefined;
   }
 
-  async scan(resource: string, namespace: string | undefined, after: { namespace: string; name: string } | undefined, limit: number): Promise<Page> {
+  async scan(
+    resource: string,
+    namespace: string | undefined,
+    after: { namespace: string; name: string } | undefined,
+    limit: number,
+  ): Promise<Page> {
     await this.use();
     // (namespace, name) > ('', '') skips cluster-scoped objects named ''; names are never empty.
-    const { rows } = namespace !== undefined
-      ? await this.pool.query<Row>(this.sql.scanNs, [resource, namespace, after?.namespace === namespace ? after.name : '', limit])
-      : await this.pool.query<Row>(this.sql.scanAll, [resource, after?.namespace ?? '', after?.name ?? '', limit]);
-    const items = rows.filter((r) => r.data !== null).map((r) => ({ revision: num(r.revision), object: parse(r.data) }));
+    const { rows } =
+      namespace !== undefined
+        ? await this.pool.query<Row>(this.sql.scanNs, [
+            resource,
+            namespace,
+            after?.namespace === namespace ? after.name : '',
+            limit,
+          ])
+        : await this.pool.query<Row>(this.sql.scanAll, [resource, after?.namespace ?? '', after?.name ?? '', limit]);
+    const items = rows
+      .filter((r) => r.data !== null)
+      .map((r) => ({ revision: num(r.revision), object: parse(r.data) }));
     return { revision: num(rows[0].rev), items };
   }
 
@@ -202,12 +227,14 @@ export class PostgresBackend implements Backend {
     const { rows } = await this.pool.query<Row>(this.sql.events, [after, limit]);
     const compacted = num(rows[0].compacted);
     if (after < compacted) throw new RevisionCompacted(after, compacted + 1);
-    return rows.filter((r) => r.revision !== null).map((r) => ({
-      revision: num(r.revision),
-      type: r.type as EventType,
-      key: { resource: r.resource as string, namespace: r.namespace as string, name: r.name as string },
-      object: parse(r.data),
-    }));
+    return rows
+      .filter((r) => r.revision !== null)
+      .map((r) => ({
+        revision: num(r.revision),
+        type: r.type as EventType,
+        key: { resource: r.resource as string, namespace: r.namespace as string, name: r.name as string },
+        object: parse(r.data),
+      }));
   }
 
   async compact(upTo: number): Promise<void> {

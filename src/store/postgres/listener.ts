@@ -109,10 +109,12 @@ export class ChangeListener {
     }
     if (this.probing || Date.now() - this.lastHeard < HEARTBEAT_MS) return;
     this.probing = true;
-    c.query('SELECT 1').then(
-      () => (this.lastHeard = Date.now()),
-      () => this.lost(c),
-    ).finally(() => (this.probing = false));
+    c.query('SELECT 1')
+      .then(
+        () => (this.lastHeard = Date.now()),
+        () => this.lost(c),
+      )
+      .finally(() => (this.probing = false));
   }
 
   async stop(): Promise<void> {

@@ -20,7 +20,10 @@ async function collect(w: Watch, n: number, quietMs = 300, ms = 10_000): Promise
     const wait = out.length < n ? deadline - Date.now() : quietMs;
     if (wait <= 0) break;
     let timer: NodeJS.Timeout | undefined;
-    const r = await Promise.race([it.next(), new Promise<'timeout'>((res) => (timer = setTimeout(() => res('timeout'), wait)))]);
+    const r = await Promise.race([
+      it.next(),
+      new Promise<'timeout'>((res) => (timer = setTimeout(() => res('timeout'), wait))),
+    ]);
     clearTimeout(timer);
     if (r === 'timeout' || r.done) break;
     if (r.value.type !== 'BOOKMARK') out.push(r.value);
@@ -52,7 +55,9 @@ describe.skipIf(SKIP_PG)('postgres engine', () => {
     const opened: Backend[] = [];
     const replicas = async (n: number, opts: { quiet?: boolean } = {}): Promise<Store[]> => {
       const s = db.freshSchema();
-      const backends = await Promise.all(Array.from({ length: n }, () => db.open(s, opts.quiet ? { pollMs: 60_000 } : {})));
+      const backends = await Promise.all(
+        Array.from({ length: n }, () => db.open(s, opts.quiet ? { pollMs: 60_000 } : {})),
+      );
       opened.push(...backends);
       return backends.map((b) => new Store(b, { watchPollMs: opts.quiet ? 60_000 : 200 }));
     };
@@ -83,21 +88,33 @@ describe.skipIf(SKIP_PG)('postgres engine', () => {
         for (let i = 0; i < 20; i++) {
           const o = await s.create(SiteKind, site(`${id}-${i}`));
           revs.push(Number(o.metadata.resourceVersion));
-          if (i % 4 === 0) revs.push(Number((await s.patch(SiteKind, undefined, `${id}-${i}`, { spec: { unschedulable: true } })).metadata.resourceVersion));
+          if (i % 4 === 0)
+            revs.push(
+              Number(
+                (await s.patch(SiteKind, undefined, `${id}-${i}`, { spec: { unschedulable: true } })).metadata
+                  .resourceVersion,
+              ),
+            );
         }
       };
-      await Promise.all(['a', 'b'].flatMap((side) => [0, 1, 2, 3].map((n) => writer(side === 'a' ? a : b, `${side}${n}`)())));
+      await Promise.all(
+        ['a', 'b'].flatMap((side) => [0, 1, 2, 3].map((n) => writer(side === 'a' ? a : b, `${side}${n}`)())),
+      );
       const total = 8 * 25;
       expect(revs).toHaveLength(total);
       expect([...revs].sort((x, y) => x - y)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
-      const seen = await Promise.all(watches.map(async (w) => (await collect(w, total)).map((e) => Number(e.object.metadata.resourceVersion))));
+      const seen = await Promise.all(
+        watches.map(async (w) => (await collect(w, total)).map((e) => Number(e.object.metadata.resourceVersion))),
+      );
       expect(seen[0]).toEqual(Array.from({ length: total }, (_, i) => i + 1));
       expect(seen[1]).toEqual(seen[0]);
     });
 
     it('several replicas starting at once on an empty schema all come up and share one revision sequence', async () => {
       const stores = await replicas(8);
-      const revs = await Promise.all(stores.map(async (s, i) => Number((await s.create(SiteKind, site(`r${i}`))).metadata.resourceVersion)));
+      const revs = await Promise.all(
+        stores.map(async (s, i) => Number((await s.create(SiteKind, site(`r${i}`))).metadata.resourceVersion)),
+      );
       expect(revs.sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     });
 
@@ -105,7 +122,11 @@ describe.skipIf(SKIP_PG)('postgres engine', () => {
       const [a, b] = await replicas(2, { quiet: true });
       const w = await b.watch(SiteKind);
       const listenerPids = async (): Promise<number[]> =>
-        (await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 ORDER BY pid`, [`continuum-listen:${(b.backend as PostgresBackend).schema}`])).map((r) => r.pid);
+        (
+          await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 ORDER BY pid`, [
+            `continuum-listen:${(b.backend as PostgresBackend).schema}`,
+          ])
+        ).map((r) => r.pid);
       let before: number[] = [];
       for (let i = 0; i < 100 && before.length === 0; i++) {
         before = await listenerPids();
@@ -138,11 +159,23 @@ describe.skipIf(SKIP_PG)('postgres engine', () => {
         const key = { resource: 'sites.continuum.eu', namespace: '', name: 'x' };
         const obj = (): AnyResource => ({ ...site('x'), metadata: { name: 'x' } }) as AnyResource;
         const r1 = await b.commit({ op: 'create', key, object: obj() });
-        const fail = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as PreconditionFailed);
-        expect(await fail(b.commit({ op: 'create', key, object: obj() }))).toMatchObject({ reason: 'exists', actual: r1 });
-        expect(await fail(b.commit({ op: 'update', key, expectedRevision: r1 + 5, object: obj() }))).toMatchObject({ reason: 'revision', actual: r1 });
+        const fail = (p: Promise<unknown>) =>
+          p.then(
+            () => undefined,
+            (e: unknown) => e as PreconditionFailed,
+          );
+        expect(await fail(b.commit({ op: 'create', key, object: obj() }))).toMatchObject({
+          reason: 'exists',
+          actual: r1,
+        });
+        expect(await fail(b.commit({ op: 'update', key, expectedRevision: r1 + 5, object: obj() }))).toMatchObject({
+          reason: 'revision',
+          actual: r1,
+        });
         const other = { ...key, name: 'y' };
-        expect(await fail(b.commit({ op: 'delete', key: other, expectedRevision: 1, object: obj() }))).toMatchObject({ reason: 'missing' });
+        expect(await fail(b.commit({ op: 'delete', key: other, expectedRevision: 1, object: obj() }))).toMatchObject({
+          reason: 'missing',
+        });
         const written = obj();
         const r2 = await b.commit({ op: 'update', key, expectedRevision: r1, object: written });
         expect(r2).toBe(r1 + 1);
@@ -159,10 +192,15 @@ describe.skipIf(SKIP_PG)('postgres engine', () => {
 
     it('reports an unreachable server clearly, without a password or hanging handles', async () => {
       const url = 'postgres://someone:s3cret@127.0.0.1:1/nowhere';
-      const err = await PostgresBackend.open({ connectionString: url, schema: 'x' }).then(() => undefined, (e: unknown) => e as Error);
+      const err = await PostgresBackend.open({ connectionString: url, schema: 'x' }).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
       expect(err?.message).toMatch(/PostgreSQL store .*127\.0\.0\.1:1.*schema x/);
       expect(err?.message).not.toContain('s3cret');
-      expect(() => new PostgresBackend({ connectionString: PG_URL, schema: 'Bad-Name' })).toThrow(/invalid PostgreSQL schema name/);
+      expect(() => new PostgresBackend({ connectionString: PG_URL, schema: 'Bad-Name' })).toThrow(
+        /invalid PostgreSQL schema name/,
+      );
     });
   });
 });
@@ -209,7 +247,11 @@ describe.skipIf(SKIP_PG)('watch hub over a flaky connection', () => {
       const w = await store.watch(SiteKind);
       // Another replica writes and compacts while this hub is between pumps.
       const other = await db.open(b.schema);
-      const last = await other.commit({ op: 'create', key: { resource: 'sites.continuum.eu', namespace: '', name: 'gone' }, object: { ...site('gone'), metadata: { name: 'gone' } } as AnyResource });
+      const last = await other.commit({
+        op: 'create',
+        key: { resource: 'sites.continuum.eu', namespace: '', name: 'gone' },
+        object: { ...site('gone'), metadata: { name: 'gone' } } as AnyResource,
+      });
       await other.compact(last);
       await other.close();
       f.failNext(1);

@@ -41,7 +41,9 @@ function channelFor(schema: string): string {
 
 export function sqlFor(schemaName: string): Sql {
   if (!SCHEMA_NAME.test(schemaName)) {
-    throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schemaName)}: use lower-case letters, digits and '_' (at most 63, not starting with a digit)`);
+    throw new Error(
+      `invalid PostgreSQL schema name ${JSON.stringify(schemaName)}: use lower-case letters, digits and '_' (at most 63, not starting with a digit)`,
+    );
   }
   const s = ident(schemaName);
   const o = `${s}.objects`;

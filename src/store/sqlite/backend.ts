@@ -4,8 +4,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AnyResource } from '../../model/index.js';
 import {
-  PreconditionFailed, RevisionCompacted,
-  type Backend, type Mutation, type ObjectKey, type Page, type StoredEvent, type StoredObject,
+  PreconditionFailed,
+  RevisionCompacted,
+  type Backend,
+  type Mutation,
+  type ObjectKey,
+  type Page,
+  type StoredEvent,
+  type StoredObject,
 } from '../backend.js';
 
 export interface SqliteOptions {
@@ -56,10 +62,16 @@ export class SqliteBackend implements Backend {
       update: s(`UPDATE objects SET revision = ?, data = ? WHERE resource = ? AND namespace = ? AND name = ?`),
       remove: s(`DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?`),
       event: s(`INSERT INTO events (revision, type, resource, namespace, name, data) VALUES (?, ?, ?, ?, ?, ?)`),
-      events: s(`SELECT revision, type, resource, namespace, name, data FROM events WHERE revision > ? ORDER BY revision LIMIT ?`),
+      events: s(
+        `SELECT revision, type, resource, namespace, name, data FROM events WHERE revision > ? ORDER BY revision LIMIT ?`,
+      ),
       dropEvents: s(`DELETE FROM events WHERE revision <= ?`),
-      scanAll: s(`SELECT revision, data FROM objects WHERE resource = ? AND (namespace, name) > (?, ?) ORDER BY namespace, name LIMIT ?`),
-      scanNs: s(`SELECT revision, data FROM objects WHERE resource = ? AND namespace = ? AND name > ? ORDER BY name LIMIT ?`),
+      scanAll: s(
+        `SELECT revision, data FROM objects WHERE resource = ? AND (namespace, name) > (?, ?) ORDER BY namespace, name LIMIT ?`,
+      ),
+      scanNs: s(
+        `SELECT revision, data FROM objects WHERE resource = ? AND namespace = ? AND name > ? ORDER BY name LIMIT ?`,
+      ),
     };
     this.commitTx = this.db.transaction((m: Mutation): number => {
       const k = m.key;
@@ -94,16 +106,24 @@ export class SqliteBackend implements Backend {
 
   async get(key: ObjectKey): Promise<StoredObject | undefined> {
     this.assertOpen();
-    const row = this.stmt.get.get(key.resource, key.namespace, key.name) as { revision: number; data: string } | undefined;
+    const row = this.stmt.get.get(key.resource, key.namespace, key.name) as
+      { revision: number; data: string } | undefined;
     return row ? { revision: row.revision, object: JSON.parse(row.data) as AnyResource } : undefined;
   }
 
-  async scan(resource: string, namespace: string | undefined, after: { namespace: string; name: string } | undefined, limit: number): Promise<Page> {
+  async scan(
+    resource: string,
+    namespace: string | undefined,
+    after: { namespace: string; name: string } | undefined,
+    limit: number,
+  ): Promise<Page> {
     this.assertOpen();
     const revision = (this.stmt.rev.get() as { value: number }).value;
-    const rows = (namespace !== undefined
-      ? this.stmt.scanNs.all(resource, namespace, after?.namespace === namespace ? after.name : '', limit)
-      : this.stmt.scanAll.all(resource, after?.namespace ?? '', after?.name ?? '', limit)) as Array<{ revision: number; data: string }>;
+    const rows = (
+      namespace !== undefined
+        ? this.stmt.scanNs.all(resource, namespace, after?.namespace === namespace ? after.name : '', limit)
+        : this.stmt.scanAll.all(resource, after?.namespace ?? '', after?.name ?? '', limit)
+    ) as Array<{ revision: number; data: string }>;
     // (namespace, name) > ('', '') skips cluster-scoped objects named ''; names are never empty.
     return { revision, items: rows.map((r) => ({ revision: r.revision, object: JSON.parse(r.data) as AnyResource })) };
   }
@@ -117,16 +137,30 @@ export class SqliteBackend implements Backend {
     this.assertOpen();
     const compacted = (this.stmt.compacted.get() as { value: number }).value;
     if (after < compacted) throw new RevisionCompacted(after, compacted + 1);
-    const rows = this.stmt.events.all(after, limit) as Array<{ revision: number; type: StoredEvent['type']; resource: string; namespace: string; name: string; data: string }>;
-    return rows.map((r) => ({ revision: r.revision, type: r.type, key: { resource: r.resource, namespace: r.namespace, name: r.name }, object: JSON.parse(r.data) as AnyResource }));
+    const rows = this.stmt.events.all(after, limit) as Array<{
+      revision: number;
+      type: StoredEvent['type'];
+      resource: string;
+      namespace: string;
+      name: string;
+      data: string;
+    }>;
+    return rows.map((r) => ({
+      revision: r.revision,
+      type: r.type,
+      key: { resource: r.resource, namespace: r.namespace, name: r.name },
+      object: JSON.parse(r.data) as AnyResource,
+    }));
   }
 
   async compact(upTo: number): Promise<void> {
     this.assertOpen();
-    this.db.transaction(() => {
-      this.stmt.dropEvents.run(upTo);
-      this.stmt.setCompacted.run(upTo, upTo);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.stmt.dropEvents.run(upTo);
+        this.stmt.setCompacted.run(upTo, upTo);
+      })
+      .immediate();
   }
 
   onChange(listener: () => void): () => void {

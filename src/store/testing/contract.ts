@@ -14,7 +14,10 @@ export interface EngineHarness {
 }
 
 async function expectCode(p: Promise<unknown>, code: string, field?: string): Promise<ApiError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err, `expected ApiError ${code}`).toBeInstanceOf(ApiError);
   const api = err as ApiError;
   expect(api.code).toBe(code);
@@ -73,7 +76,10 @@ export function describeStoreContract(engine: string, harness: EngineHarness): v
     ])('rejects invalid objects: %s', async (_n, mutate, field) => {
       const o = site('bad');
       mutate(o);
-      const err = await store.create(SiteKind, o).then(() => undefined, (e: unknown) => e);
+      const err = await store.create(SiteKind, o).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ApiError);
       expect((err as ApiError).status).toBeGreaterThanOrEqual(400);
       expect((err as ApiError).status).toBeLessThan(500);
@@ -85,7 +91,11 @@ export function describeStoreContract(engine: string, harness: EngineHarness): v
       const a = await store.create(SiteKind, site('s'));
       const b = await store.update(SiteKind, { ...a, spec: { ...a.spec, unschedulable: true } });
       expect(b.metadata.generation).toBe(2);
-      await expectCode(store.update(SiteKind, { ...a, spec: { ...a.spec, unschedulable: false } }), 'Conflict', 'metadata.resourceVersion');
+      await expectCode(
+        store.update(SiteKind, { ...a, spec: { ...a.spec, unschedulable: false } }),
+        'Conflict',
+        'metadata.resourceVersion',
+      );
       const c = await store.update(SiteKind, { ...b, metadata: { ...b.metadata, labels: { tier: 'gold' } } });
       expect(c.metadata.generation).toBe(2);
       expect(Number(c.metadata.resourceVersion)).toBeGreaterThan(Number(b.metadata.resourceVersion));
@@ -99,23 +109,49 @@ export function describeStoreContract(engine: string, harness: EngineHarness): v
       const withStatus = await store.updateStatus(SiteKind, { ...a, status: { workloads: 3 } });
       expect(withStatus.status).toEqual({ workloads: 3 });
       expect(withStatus.metadata.generation).toBe(1);
-      const specOnly = await store.update(SiteKind, { ...withStatus, spec: { ...a.spec, unschedulable: true }, status: { workloads: 99 } });
+      const specOnly = await store.update(SiteKind, {
+        ...withStatus,
+        spec: { ...a.spec, unschedulable: true },
+        status: { workloads: 99 },
+      });
       expect(specOnly.status).toEqual({ workloads: 3 });
-      const statusOnly = await store.updateStatus(SiteKind, { ...specOnly, spec: { ...a.spec }, status: { workloads: 4 } });
+      const statusOnly = await store.updateStatus(SiteKind, {
+        ...specOnly,
+        spec: { ...a.spec },
+        status: { workloads: 4 },
+      });
       expect(statusOnly.spec.unschedulable).toBe(true);
-      await expectCode(store.updateStatus(SiteKind, { ...statusOnly, status: { workloads: -1 } }), 'Invalid', 'status.workloads');
+      await expectCode(
+        store.updateStatus(SiteKind, { ...statusOnly, status: { workloads: -1 } }),
+        'Invalid',
+        'status.workloads',
+      );
     });
 
     it('applies merge patches, null deleting keys', async () => {
       await store.create(SiteKind, site('s', { labels: { a: '1', b: '2' } }));
-      const p = await store.patch(SiteKind, undefined, 's', { metadata: { labels: { a: null, c: '3' } }, spec: { capacity: { gpu: 2 } } });
+      const p = await store.patch(SiteKind, undefined, 's', {
+        metadata: { labels: { a: null, c: '3' } },
+        spec: { capacity: { gpu: 2 } },
+      });
       expect(p.metadata.labels).toEqual({ b: '2', c: '3' });
       expect(p.spec.capacity).toEqual({ cpu: 64, memory: '256Gi', gpu: 2 });
       const st = await store.patch(SiteKind, undefined, 's', { status: { workloads: 1 } }, 'status');
       expect(st.status).toEqual({ workloads: 1 });
-      await expectCode(store.patch(SiteKind, undefined, 's', { spec: { category: 'nope' } }), 'Invalid', 'spec.category');
-      await expectCode(store.patch(SiteKind, undefined, 's', { metadata: { resourceVersion: '1' }, spec: { unschedulable: true } }), 'Conflict');
-      await expectCode(store.patch(SiteKind, undefined, 's', { metadata: { uid: 'other' } }), 'Invalid', 'metadata.uid');
+      await expectCode(
+        store.patch(SiteKind, undefined, 's', { spec: { category: 'nope' } }),
+        'Invalid',
+        'spec.category',
+      );
+      await expectCode(
+        store.patch(SiteKind, undefined, 's', { metadata: { resourceVersion: '1' }, spec: { unschedulable: true } }),
+        'Conflict',
+      );
+      await expectCode(
+        store.patch(SiteKind, undefined, 's', { metadata: { uid: 'other' } }),
+        'Invalid',
+        'metadata.uid',
+      );
     });
 
     it('apply is an idempotent create-or-update', async () => {
@@ -129,16 +165,31 @@ export function describeStoreContract(engine: string, harness: EngineHarness): v
 
     it('lists with namespaces, selectors and pagination', async () => {
       for (let i = 0; i < 25; i++) {
-        await store.create(WorkloadKind, workload(i % 2 ? 'team-a' : 'team-b', `w-${String(i).padStart(2, '0')}`, { labels: { tier: i % 3 === 0 ? 'web' : 'db', idx: String(i) }, siteName: i < 5 ? 'edge-1' : 'edge-2' }));
+        await store.create(
+          WorkloadKind,
+          workload(i % 2 ? 'team-a' : 'team-b', `w-${String(i).padStart(2, '0')}`, {
+            labels: { tier: i % 3 === 0 ? 'web' : 'db', idx: String(i) },
+            siteName: i < 5 ? 'edge-1' : 'edge-2',
+          }),
+        );
       }
       expect((await store.list(WorkloadKind)).items).toHaveLength(25);
       expect((await store.list(WorkloadKind, { namespace: 'team-a' })).items).toHaveLength(12);
       const cases: Array<[string, number]> = [
-        ['tier=web', 9], ['tier!=web', 16], ['tier in (web,db)', 25], ['tier notin (web)', 16], ['idx', 25], ['!idx', 0], ['tier=web,idx=3', 1],
+        ['tier=web', 9],
+        ['tier!=web', 16],
+        ['tier in (web,db)', 25],
+        ['tier notin (web)', 16],
+        ['idx', 25],
+        ['!idx', 0],
+        ['tier=web,idx=3', 1],
       ];
-      for (const [sel, n] of cases) expect((await store.list(WorkloadKind, { labelSelector: sel })).items.length, sel).toBe(n);
+      for (const [sel, n] of cases)
+        expect((await store.list(WorkloadKind, { labelSelector: sel })).items.length, sel).toBe(n);
       expect((await store.list(WorkloadKind, { fieldSelector: 'spec.siteName=edge-1' })).items).toHaveLength(5);
-      expect((await store.list(WorkloadKind, { fieldSelector: 'metadata.name=w-07,metadata.namespace=team-a' })).items).toHaveLength(1);
+      expect(
+        (await store.list(WorkloadKind, { fieldSelector: 'metadata.name=w-07,metadata.namespace=team-a' })).items,
+      ).toHaveLength(1);
       const seen: string[] = [];
       let cont: string | undefined;
       let pages = 0;
@@ -153,17 +204,31 @@ export function describeStoreContract(engine: string, harness: EngineHarness): v
       expect(new Set(seen).size).toBe(16);
       expect([...seen]).toEqual([...seen].sort());
       await expectCode(store.list(WorkloadKind, { labelSelector: 'tier in (web' }), 'InvalidSelector', 'labelSelector');
-      await expectCode(store.list(WorkloadKind, { fieldSelector: 'spec.secret=1' }), 'InvalidSelector', 'fieldSelector');
+      await expectCode(
+        store.list(WorkloadKind, { fieldSelector: 'spec.secret=1' }),
+        'InvalidSelector',
+        'fieldSelector',
+      );
       await expectCode(store.list(WorkloadKind, { continue: 'garbage!' }), 'BadRequest', 'continue');
     });
 
     it('honours finalizers and delete preconditions', async () => {
-      const a = await store.create(SiteKind, { ...site('s'), metadata: { name: 's', finalizers: ['continuum.eu/drain'] } });
+      const a = await store.create(SiteKind, {
+        ...site('s'),
+        metadata: { name: 's', finalizers: ['continuum.eu/drain'] },
+      });
       await expectCode(store.delete(SiteKind, undefined, 's', { preconditions: { uid: 'x' } }), 'Conflict');
       const marked = await store.delete(SiteKind, undefined, 's');
       expect(marked.metadata.deletionTimestamp).toBeDefined();
       expect(await store.get(SiteKind, undefined, 's')).toBeDefined();
-      await expectCode(store.update(SiteKind, { ...marked, metadata: { ...marked.metadata, finalizers: ['continuum.eu/drain', 'more'] } }), 'Invalid', 'metadata.finalizers');
+      await expectCode(
+        store.update(SiteKind, {
+          ...marked,
+          metadata: { ...marked.metadata, finalizers: ['continuum.eu/drain', 'more'] },
+        }),
+        'Invalid',
+        'metadata.finalizers',
+      );
       await store.update(SiteKind, { ...marked, metadata: { ...marked.metadata, finalizers: [] } });
       expect(await store.get(SiteKind, undefined, 's')).toBeUndefined();
       await expectCode(store.delete(SiteKind, undefined, 's'), 'NotFound');
@@ -182,7 +247,9 @@ export function describeStoreContract(engine: string, harness: EngineHarness): v
       await store.delete(WorkloadKind, 'ns1', 'a');
       const evs = await take(w, 2);
       expect(evs.map((e) => e.type)).toEqual(['MODIFIED', 'DELETED']);
-      expect(Number(evs[1].object.metadata.resourceVersion)).toBeGreaterThan(Number(evs[0].object.metadata.resourceVersion));
+      expect(Number(evs[1].object.metadata.resourceVersion)).toBeGreaterThan(
+        Number(evs[0].object.metadata.resourceVersion),
+      );
       w.close();
     });
 
@@ -193,7 +260,10 @@ export function describeStoreContract(engine: string, harness: EngineHarness): v
       let last = first.metadata.resourceVersion;
       const writer = (async () => {
         for (let i = 1; i <= 60; i++) {
-          const o = i % 3 === 0 ? await store.patch(SiteKind, undefined, 's0', { spec: { capacity: { gpu: i } } }) : await store.create(SiteKind, site(`s${i}`));
+          const o =
+            i % 3 === 0
+              ? await store.patch(SiteKind, undefined, 's0', { spec: { capacity: { gpu: i } } })
+              : await store.create(SiteKind, site(`s${i}`));
           expected.push(`${o.metadata.name}@${o.metadata.resourceVersion}`);
         }
       })();
@@ -225,12 +295,16 @@ export function describeStoreContract(engine: string, harness: EngineHarness): v
     it('concurrent conditional updates: exactly one wins', async () => {
       const a = await store.create(SiteKind, site('s'));
       const results = await Promise.allSettled(
-        Array.from({ length: 8 }, (_, i) => store.update(SiteKind, { ...a, spec: { ...a.spec, capacity: { cpu: i + 1 } } })),
+        Array.from({ length: 8 }, (_, i) =>
+          store.update(SiteKind, { ...a, spec: { ...a.spec, capacity: { cpu: i + 1 } } }),
+        ),
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       for (const r of results) if (r.status === 'rejected') expect((r.reason as ApiError).code).toBe('Conflict');
       const unconditional = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => store.patch(SiteKind, undefined, 's', { metadata: { labels: { [`k${i}`]: 'v' } } })),
+        Array.from({ length: 8 }, (_, i) =>
+          store.patch(SiteKind, undefined, 's', { metadata: { labels: { [`k${i}`]: 'v' } } }),
+        ),
       );
       expect(unconditional).toHaveLength(8);
       expect(Object.keys((await store.get(SiteKind, undefined, 's'))!.metadata.labels ?? {})).toHaveLength(8);

@@ -1,7 +1,10 @@
 // Valid sample objects for store and API tests.
 import { API_VERSION, type ResourceInput } from '../../model/index.js';
 
-export function site(name: string, extra: { labels?: Record<string, string>; country?: string; provider?: string } = {}): ResourceInput {
+export function site(
+  name: string,
+  extra: { labels?: Record<string, string>; country?: string; provider?: string } = {},
+): ResourceInput {
   return {
     apiVersion: API_VERSION,
     kind: 'Site',
@@ -15,7 +18,11 @@ export function site(name: string, extra: { labels?: Record<string, string>; cou
   };
 }
 
-export function workload(namespace: string, name: string, extra: { labels?: Record<string, string>; siteName?: string } = {}): ResourceInput {
+export function workload(
+  namespace: string,
+  name: string,
+  extra: { labels?: Record<string, string>; siteName?: string } = {},
+): ResourceInput {
   return {
     apiVersion: API_VERSION,
     kind: 'Workload',

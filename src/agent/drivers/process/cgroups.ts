@@ -80,7 +80,10 @@ export function detectCgroups(scope: string, enabled = true): CgroupHost {
     const ms = mounts();
     if (existsSync('/sys/fs/cgroup/cgroup.controllers')) return detectV2(host, own, ms, scope);
     host.version = 1;
-    for (const [ctl, file] of [['memory', 'memory.limit_in_bytes'], ['cpu', 'cpu.cfs_quota_us']] as const) {
+    for (const [ctl, file] of [
+      ['memory', 'memory.limit_in_bytes'],
+      ['cpu', 'cpu.cfs_quota_us'],
+    ] as const) {
       const m = ms.find((x) => x.fstype === 'cgroup' && x.superOpts.includes(ctl));
       const path = own.get(ctl);
       if (!m || path === undefined) {
@@ -132,7 +135,12 @@ function detectV2(host: CgroupHost, own: Map<string, string>, ms: Mount[], scope
 
 /** The limits this host could enforce at all (no workload yet). */
 export function hostLimits(host: CgroupHost): Limits {
-  const reason = [host.reasons.cpu && `cpu: ${host.reasons.cpu}`, host.reasons.memory && `memory: ${host.reasons.memory}`].filter(Boolean).join('; ');
+  const reason = [
+    host.reasons.cpu && `cpu: ${host.reasons.cpu}`,
+    host.reasons.memory && `memory: ${host.reasons.memory}`,
+  ]
+    .filter(Boolean)
+    .join('; ');
   return { cpu: !!host.parents.cpu, memory: !!host.parents.memory, ...(reason ? { reason } : {}) };
 }
 

@@ -136,7 +136,8 @@ export class ProcessDriver implements RuntimeDriver {
     if (this.closed) throw new ApiError('Unavailable', 'process driver is closed');
     if (spec.runtime !== 'process') throw new ApiError('Invalid', `process driver cannot run runtime ${spec.runtime}`);
     const names = spec.ports.map((p) => p.name);
-    if (new Set(names).size !== names.length) throw new ApiError('Invalid', `workload ${spec.id}: duplicate port names`);
+    if (new Set(names).size !== names.length)
+      throw new ApiError('Invalid', `workload ${spec.id}: duplicate port names`);
     // Resolves command and args now, so an unusable artifact is rejected before an old generation is stopped.
     planLaunch(spec, Object.fromEntries(names.map((n) => [n, 0])), workloadPaths(this.stateDir, spec.id).work);
   }
@@ -148,12 +149,18 @@ export class ProcessDriver implements RuntimeDriver {
   ensure(spec: RunSpec): Promise<RunState> {
     return this.withLock(spec.id, async () => {
       const existing = this.sups.get(spec.id);
-      if (existing && existing.spec.uid === spec.uid && existing.spec.generation === spec.generation) return existing.snapshot();
+      if (existing && existing.spec.uid === spec.uid && existing.spec.generation === spec.generation)
+        return existing.snapshot();
       this.validate(spec);
       let previousPorts: Record<string, number> = {};
       if (existing) {
         previousPorts = existing.ports;
-        this.emit(await existing.stop(existing.spec.terminationGracePeriodSeconds * 1000, `replaced by generation ${spec.generation}`));
+        this.emit(
+          await existing.stop(
+            existing.spec.terminationGracePeriodSeconds * 1000,
+            `replaced by generation ${spec.generation}`,
+          ),
+        );
         this.releasePorts(existing);
       }
       const ports = await allocatePorts(this.host, spec.ports, this.takenPorts, previousPorts);
@@ -205,7 +212,8 @@ export class ProcessDriver implements RuntimeDriver {
       try {
         rotateIfNeeded(sup.paths.logs, this.logMaxBytes, this.logFiles);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(`log rotation for ${sup.spec.id}: ${(e as Error).message}`);
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+          this.warn(`log rotation for ${sup.spec.id}: ${(e as Error).message}`);
       }
     }
   }
@@ -218,7 +226,9 @@ export class ProcessDriver implements RuntimeDriver {
     const sups = [...this.sups.values()];
     if (opts.detach) for (const s of sups) s.detach();
     else {
-      const finals = await Promise.all(sups.map((s) => s.stop(s.spec.terminationGracePeriodSeconds * 1000, 'agent shut down')));
+      const finals = await Promise.all(
+        sups.map((s) => s.stop(s.spec.terminationGracePeriodSeconds * 1000, 'agent shut down')),
+      );
       for (const s of sups) dropState(s.paths);
       for (const f of finals) this.emit(f);
       releaseCgroups(Object.values(this.cgroups.parents));

@@ -67,7 +67,9 @@ function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeR
       sock.destroy();
       resolve(r);
     };
-    sock.setTimeout(timeoutMs, () => done({ ok: false, message: `TCP connect ${port}: timed out after ${timeoutMs} ms` }));
+    sock.setTimeout(timeoutMs, () =>
+      done({ ok: false, message: `TCP connect ${port}: timed out after ${timeoutMs} ms` }),
+    );
     sock.once('connect', () => done({ ok: true }));
     sock.once('error', (e) => done({ ok: false, message: `TCP connect ${port}: ${e.message}` }));
   });
@@ -83,10 +85,20 @@ function execProbe(command: string[], ctx: ProbeContext, timeoutMs: number): Pro
       return;
     }
     const args = command.slice(1).map((a) => expandVars(a, ctx.env));
-    execFile(file, args, { cwd: ctx.cwd, env: ctx.env, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 }, (err, _out, stderr) => {
-      if (!err) resolve({ ok: true });
-      else resolve({ ok: false, message: `exec ${command[0]}: ${err.killed ? 'timed out' : `exit ${String(err.code)}`} ${String(stderr).trim().slice(0, 200)}`.trim() });
-    });
+    execFile(
+      file,
+      args,
+      { cwd: ctx.cwd, env: ctx.env, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 },
+      (err, _out, stderr) => {
+        if (!err) resolve({ ok: true });
+        else
+          resolve({
+            ok: false,
+            message:
+              `exec ${command[0]}: ${err.killed ? 'timed out' : `exit ${String(err.code)}`} ${String(stderr).trim().slice(0, 200)}`.trim(),
+          });
+      },
+    );
   });
 }
 

@@ -78,7 +78,8 @@ export interface LaunchPlan {
 
 /** Resolves command, args and env of one run; throws ApiError Invalid on an unusable artifact. */
 export function planLaunch(spec: RunSpec, ports: Record<string, number>, workDir: string): LaunchPlan {
-  if (!spec.artifact.command) throw new ApiError('Invalid', `workload ${spec.id}: the process runtime needs artifact.command`);
+  if (!spec.artifact.command)
+    throw new ApiError('Invalid', `workload ${spec.id}: the process runtime needs artifact.command`);
   const env = workloadEnv(spec, ports, workDir);
   const file = resolveCommand(expandVars(spec.artifact.command, env), spec.artifactBaseDir, env.PATH ?? '');
   const args = (spec.artifact.args ?? []).map((a) => expandVars(a, env));
@@ -92,5 +93,8 @@ export const CGROUP_JOIN_SCRIPT =
 /** Wraps a plan so the process enters its cgroups before its own code runs (no allocation escapes the limit). */
 export function withCgroupJoin(plan: LaunchPlan, procsFiles: string[]): { file: string; args: string[] } {
   if (procsFiles.length === 0) return { file: plan.file, args: plan.args };
-  return { file: '/bin/sh', args: ['-c', CGROUP_JOIN_SCRIPT, 'sh', String(procsFiles.length), ...procsFiles, plan.file, ...plan.args] };
+  return {
+    file: '/bin/sh',
+    args: ['-c', CGROUP_JOIN_SCRIPT, 'sh', String(procsFiles.length), ...procsFiles, plan.file, ...plan.args],
+  };
 }

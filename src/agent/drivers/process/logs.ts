@@ -46,7 +46,7 @@ async function* chunks(path: string, start: number, end: number): AsyncGenerator
   }
   try {
     const buf = Buffer.alloc(64 * 1024);
-    for (let pos = start; pos < end; ) {
+    for (let pos = start; pos < end;) {
       const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - pos), pos);
       if (bytesRead === 0) break;
       pos += bytesRead;

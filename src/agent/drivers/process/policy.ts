@@ -21,7 +21,11 @@ export function restartDelay(crashLoop: number, cfg: BackoffConfig): number {
  * Back-off after a run that lasted `upMs`: a long enough run resets the crash loop. Returns the delay before
  * the next start and the crash-loop counter to keep.
  */
-export function backoffAfterExit(crashLoop: number, upMs: number, cfg: BackoffConfig): { delayMs: number; crashLoop: number } {
+export function backoffAfterExit(
+  crashLoop: number,
+  upMs: number,
+  cfg: BackoffConfig,
+): { delayMs: number; crashLoop: number } {
   const n = upMs >= cfg.resetAfterMs ? 0 : crashLoop;
   return { delayMs: restartDelay(n, cfg), crashLoop: n + 1 };
 }
@@ -30,7 +34,11 @@ export function backoffAfterExit(crashLoop: number, upMs: number, cfg: BackoffCo
  * Whether an ended run is started again. `exitCode` is undefined when unknown (an adopted process is not
  * our child); unknown and liveness-killed runs count as failures.
  */
-export function shouldRestart(policy: RunSpec['restartPolicy'], exitCode: number | undefined, unhealthy: boolean): boolean {
+export function shouldRestart(
+  policy: RunSpec['restartPolicy'],
+  exitCode: number | undefined,
+  unhealthy: boolean,
+): boolean {
   if (policy === 'Always') return true;
   if (policy === 'Never') return false;
   return unhealthy || exitCode !== 0;

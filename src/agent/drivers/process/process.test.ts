@@ -12,9 +12,16 @@ import { collect, getJson, Harness, makeSpec, pidGone, waitFor } from '../testin
 import { createProcessDriver, type ProcessDriverOptions } from './driver.js';
 import { workloadPaths } from './state.js';
 
-const fast = { backoff: { baseMs: 20, maxMs: 1000, resetAfterMs: 5000 }, pollIntervalMs: 50, readyAfterMs: 150, logPollMs: 25 };
+const fast = {
+  backoff: { baseMs: 20, maxMs: 1000, resetAfterMs: 5000 },
+  pollIntervalMs: 50,
+  readyAfterMs: 150,
+  logPollMs: 25,
+};
 
-describeDriverConformance('process', (stateDir) => createProcessDriver({ stateDir, ...fast }), { artifact: (f) => nodeFixture(f) });
+describeDriverConformance('process', (stateDir) => createProcessDriver({ stateDir, ...fast }), {
+  artifact: (f) => nodeFixture(f),
+});
 
 describe('process driver', () => {
   const setup = (ctx: TestContext, extra: Partial<ProcessDriverOptions> = {}) => {
@@ -22,7 +29,13 @@ describe('process driver', () => {
     ctx.onTestFinished(() => h.cleanup());
     return h;
   };
-  const until = (d: { get(id: string): RunState | undefined }, h: Harness, id: string, ok: (s: RunState) => boolean, what: string) =>
+  const until = (
+    d: { get(id: string): RunState | undefined },
+    h: Harness,
+    id: string,
+    ok: (s: RunState) => boolean,
+    what: string,
+  ) =>
     waitFor(() => {
       const s = h.note(d.get(id));
       return s && ok(s) && s;
@@ -34,10 +47,25 @@ describe('process driver', () => {
     const stateDir = h.newStateDir();
     const d = await h.driver(stateDir);
     const base = dirname(dirname(process.execPath));
-    const sp = makeSpec('args', { command: `${basename(dirname(process.execPath))}/${basename(process.execPath)}`, args: [fixturePath('http-server'), '--greeting=$(GREETING)', '$$(GREETING)', '--port=$(PORT)', '$(WORKDIR)', '$(ARTIFACTS)', '$(UNDEFINED)'] }, {
-      artifactBaseDir: base,
-      env: [{ name: 'GREETING', value: 'hi' }],
-    });
+    const sp = makeSpec(
+      'args',
+      {
+        command: `${basename(dirname(process.execPath))}/${basename(process.execPath)}`,
+        args: [
+          fixturePath('http-server'),
+          '--greeting=$(GREETING)',
+          '$$(GREETING)',
+          '--port=$(PORT)',
+          '$(WORKDIR)',
+          '$(ARTIFACTS)',
+          '$(UNDEFINED)',
+        ],
+      },
+      {
+        artifactBaseDir: base,
+        env: [{ name: 'GREETING', value: 'hi' }],
+      },
+    );
     await d.ensure(sp);
     const s = await until(d, h, sp.id, isReady, 'ready');
     const body = await getJson(s);
@@ -127,7 +155,14 @@ describe('process driver', () => {
     const h = setup(ctx, { logMaxBytes: 2048, logFiles: 2, logCheckIntervalMs: 20 });
     const stateDir = h.newStateDir();
     const d = await h.driver(stateDir);
-    const sp = makeSpec('rotate', nodeFixture('log-flood'), { ports: [], env: [{ name: 'LINES', value: '0' }, { name: 'PAD', value: '60' }, { name: 'INTERVAL_MS', value: '2' }] });
+    const sp = makeSpec('rotate', nodeFixture('log-flood'), {
+      ports: [],
+      env: [
+        { name: 'LINES', value: '0' },
+        { name: 'PAD', value: '60' },
+        { name: 'INTERVAL_MS', value: '2' },
+      ],
+    });
     await d.ensure(sp);
     const logs = workloadPaths(stateDir, sp.id).logs;
     await waitFor(() => existsSync(join(logs, 'current.log.2')), 'two rotated files', 8000);
@@ -137,7 +172,8 @@ describe('process driver', () => {
     const nums = followed.map(num);
     expect(nums.every((n, i) => i === 0 || n > nums[i - 1])).toBe(true); // copy-truncate may drop lines, never reorder
     expect(existsSync(join(logs, 'current.log.3'))).toBe(false);
-    for (const f of ['current.log', 'current.log.1', 'current.log.2']) expect(statSync(join(logs, f)).size).toBeLessThan(2048 + 8192);
+    for (const f of ['current.log', 'current.log.1', 'current.log.2'])
+      expect(statSync(join(logs, f)).size).toBeLessThan(2048 + 8192);
   });
 
   test('after the agent was away: a dead Always workload restarts, a dead Never workload is Failed', async (ctx) => {
@@ -145,7 +181,11 @@ describe('process driver', () => {
     const stateDir = h.newStateDir();
     const d1 = await h.driver(stateDir);
     const always = makeSpec('always', nodeFixture('http-server'));
-    const never = makeSpec('never', nodeFixture('ignore-sigterm'), { ports: [], restartPolicy: 'Never', terminationGracePeriodSeconds: 0.2 });
+    const never = makeSpec('never', nodeFixture('ignore-sigterm'), {
+      ports: [],
+      restartPolicy: 'Never',
+      terminationGracePeriodSeconds: 0.2,
+    });
     await d1.ensure(always);
     await d1.ensure(never);
     const [a, n] = [await until(d1, h, always.id, isReady, 'ready'), await until(d1, h, never.id, isReady, 'ready')];
@@ -182,11 +222,17 @@ describe('process driver', () => {
     const h = setup(ctx);
     const stateDir = h.newStateDir();
     const sp = makeSpec('survivor', nodeFixture('http-server'));
-    const agent = spawn(process.execPath, ['--import', REGISTER_TS, AGENT_CHILD, stateDir, JSON.stringify(sp)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const agent = spawn(process.execPath, ['--import', REGISTER_TS, AGENT_CHILD, stateDir, JSON.stringify(sp)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     ctx.onTestFinished(() => void agent.kill('SIGKILL'));
     let out = '';
     agent.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    const pid = await waitFor(() => Number(/ready (\d+)/.exec(out)?.[1]), 'the child agent to start the workload', 10_000);
+    const pid = await waitFor(
+      () => Number(/ready (\d+)/.exec(out)?.[1]),
+      'the child agent to start the workload',
+      10_000,
+    );
     h.notePid(pid);
     agent.kill('SIGKILL');
     await once(agent, 'exit');

@@ -71,7 +71,13 @@ export function dropState(paths: WorkloadPaths): void {
 
 function isPersisted(x: unknown): x is PersistedWorkload {
   const o = x as Partial<PersistedWorkload> | null;
-  return !!o && o.version === 1 && typeof o.spec?.id === 'string' && typeof o.phase === 'string' && typeof o.ports === 'object';
+  return (
+    !!o &&
+    o.version === 1 &&
+    typeof o.spec?.id === 'string' &&
+    typeof o.phase === 'string' &&
+    typeof o.ports === 'object'
+  );
 }
 
 /** Every readable state.json under stateDir; unreadable ones are reported through `warn` and skipped. */

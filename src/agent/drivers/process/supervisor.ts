@@ -57,13 +57,22 @@ export class Supervisor {
 
   /** Takes over a persisted workload: supervises its live process, or handles its end if it died meanwhile. */
   adopt(p: PersistedWorkload): void {
-    Object.assign(this, { restarts: p.restarts, phase: p.phase, ready: p.ready, startedAt: p.startedAt, exitCode: p.exitCode, message: p.message, limits: p.limits });
+    Object.assign(this, {
+      restarts: p.restarts,
+      phase: p.phase,
+      ready: p.ready,
+      startedAt: p.startedAt,
+      exitCode: p.exitCode,
+      message: p.message,
+      limits: p.limits,
+    });
     this.cgroupDirs = p.cgroupDirs;
     this.crashLoop = p.crashLoop;
     const startedMs = p.startedAt ? Date.parse(p.startedAt) : this.ctx.nowMs();
     if (p.pid !== undefined && isAlive(p.pid, p.startTime)) {
       const run = (this.run = Run.adopt(p.pid, p.startTime, startedMs, this.ctx.pollIntervalMs, this.onRunEnded));
-      if (this.cgroupDirs.length && !isMember(p.pid, this.cgroupDirs)) this.limits = { cpu: false, memory: false, reason: 'adopted process is not in its cgroup' };
+      if (this.cgroupDirs.length && !isMember(p.pid, this.cgroupDirs))
+        this.limits = { cpu: false, memory: false, reason: 'adopted process is not in its cgroup' };
       this.watchHealth(run, true);
       this.emit();
     } else if (p.pid !== undefined) {
@@ -100,9 +109,20 @@ export class Supervisor {
   private persisted(): PersistedWorkload {
     const run = this.run && !this.run.ended ? this.run : undefined;
     return {
-      version: 1, spec: this.spec, ports: this.ports, restarts: this.restarts, phase: this.phase, ready: this.ready,
-      pid: run?.pid, startTime: run?.startTime, startedAt: this.startedAt, exitCode: this.exitCode, message: this.message,
-      limits: this.limits, cgroupDirs: this.cgroupDirs, crashLoop: this.crashLoop,
+      version: 1,
+      spec: this.spec,
+      ports: this.ports,
+      restarts: this.restarts,
+      phase: this.phase,
+      ready: this.ready,
+      pid: run?.pid,
+      startTime: run?.startTime,
+      startedAt: this.startedAt,
+      exitCode: this.exitCode,
+      message: this.message,
+      limits: this.limits,
+      cgroupDirs: this.cgroupDirs,
+      crashLoop: this.crashLoop,
     };
   }
 
@@ -156,9 +176,16 @@ export class Supervisor {
       mkdirSync(this.paths.work, { recursive: true });
       mkdirSync(this.paths.logs, { recursive: true });
       const plan = planLaunch(this.spec, this.ports, this.paths.work);
-      const { file, args } = withCgroupJoin(plan, this.cgroupDirs.map((d) => join(d, 'cgroup.procs')));
+      const { file, args } = withCgroupJoin(
+        plan,
+        this.cgroupDirs.map((d) => join(d, 'cgroup.procs')),
+      );
       const logFile = join(this.paths.logs, CURRENT_LOG);
-      run = this.run = Run.spawn({ file, args, env: plan.env, cwd: this.paths.work, logFile }, this.ctx.nowMs(), this.onRunEnded);
+      run = this.run = Run.spawn(
+        { file, args, env: plan.env, cwd: this.paths.work, logFile },
+        this.ctx.nowMs(),
+        this.onRunEnded,
+      );
     } catch (e) {
       this.afterEnd(this.ctx.nowMs(), 127, undefined, `cannot start: ${(e as Error).message}`);
       return;
@@ -169,7 +196,13 @@ export class Supervisor {
 
   private probeContext(): ProbeContext {
     const env = workloadEnv(this.spec, this.ports, this.paths.work);
-    return { host: this.ctx.host, ports: this.ports, env, cwd: this.paths.work, artifactBaseDir: this.spec.artifactBaseDir };
+    return {
+      host: this.ctx.host,
+      ports: this.ports,
+      env,
+      cwd: this.paths.work,
+      artifactBaseDir: this.spec.artifactBaseDir,
+    };
   }
 
   private becameReady(run: Run): void {
@@ -228,7 +261,12 @@ export class Supervisor {
   };
 
   /** Decides between restart (with back-off) and a terminal phase once a run has ended. */
-  private afterEnd(startedMs: number, exitCode: number | undefined, unhealthy: string | undefined, message: string): void {
+  private afterEnd(
+    startedMs: number,
+    exitCode: number | undefined,
+    unhealthy: string | undefined,
+    message: string,
+  ): void {
     this.run = undefined;
     this.ready = false;
     this.exitCode = exitCode;

@@ -1,5 +1,14 @@
 // Unit tests of the process driver's pure parts: expansion, command resolution, back-off, ids, /proc parsing, rotation.
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, basename } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -25,7 +34,12 @@ describe('$(VAR) expansion', () => {
     expect(expandVars('cost: 5$$', vars)).toBe('cost: 5$');
   });
   test('text without $( is unchanged', () => {
-    fc.assert(fc.property(fc.string().filter((s) => !s.includes('$(') && !s.includes('$$')), (s) => expandVars(s, vars) === s));
+    fc.assert(
+      fc.property(
+        fc.string().filter((s) => !s.includes('$(') && !s.includes('$$')),
+        (s) => expandVars(s, vars) === s,
+      ),
+    );
   });
 });
 
@@ -39,7 +53,13 @@ describe('command resolution', () => {
   test('unusable commands are Invalid', () => {
     const plain = join(tmp, 'not-executable');
     writeFileSync(plain, 'data', { mode: 0o644 });
-    for (const [cmd, base] of [['no-such-binary-xyz', undefined], ['bin/x', undefined], [plain, undefined], ['/', undefined], ['x/y', tmp]] as const) {
+    for (const [cmd, base] of [
+      ['no-such-binary-xyz', undefined],
+      ['bin/x', undefined],
+      [plain, undefined],
+      ['/', undefined],
+      ['x/y', tmp],
+    ] as const) {
       let err: unknown;
       try {
         resolveCommand(cmd, base, '/usr/bin:/bin');
@@ -61,14 +81,20 @@ describe('command resolution', () => {
 describe('ports', () => {
   test('PORT is the first declared port; names are upper-cased with - → _', () => {
     expect(portEnvName('metrics-api')).toBe('PORT_METRICS_API');
-    expect(portEnv([{ name: 'web' }, { name: 'admin-ui' }], { web: 1000, 'admin-ui': 2000 })).toEqual({ PORT: '1000', PORT_WEB: '1000', PORT_ADMIN_UI: '2000' });
+    expect(portEnv([{ name: 'web' }, { name: 'admin-ui' }], { web: 1000, 'admin-ui': 2000 })).toEqual({
+      PORT: '1000',
+      PORT_WEB: '1000',
+      PORT_ADMIN_UI: '2000',
+    });
   });
 });
 
 describe('restart policy and back-off', () => {
   const cfg = { baseMs: 100, maxMs: 10_000, resetAfterMs: 10_000 };
   test('doubles from the base to the cap', () => {
-    expect([0, 1, 2, 3, 6, 7, 8, 60].map((n) => restartDelay(n, cfg))).toEqual([100, 200, 400, 800, 6400, 10_000, 10_000, 10_000]);
+    expect([0, 1, 2, 3, 6, 7, 8, 60].map((n) => restartDelay(n, cfg))).toEqual([
+      100, 200, 400, 800, 6400, 10_000, 10_000, 10_000,
+    ]);
     expect(DEFAULT_BACKOFF).toEqual(cfg);
   });
   test('a run that stayed up long enough resets the crash loop', () => {

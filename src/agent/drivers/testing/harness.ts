@@ -6,13 +6,19 @@ import type { RunSpec, RunState, RuntimeDriver } from '../driver.js';
 
 /** Polls `probe` until it returns a truthy value; throws with `what` (and the last value seen) on timeout. */
 type Falsy = false | undefined | null | '' | 0;
-export async function waitFor<T>(probe: () => T | Falsy | Promise<T | Falsy>, what: string, timeoutMs = 5000, everyMs = 20): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | Falsy | Promise<T | Falsy>,
+  what: string,
+  timeoutMs = 5000,
+  everyMs = 20,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | Falsy;
   for (;;) {
     last = await probe();
     if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -128,7 +134,11 @@ export async function getJson(state: RunState, port = 'http', path = '/'): Promi
 }
 
 /** Collects lines of an async iterable until `enough` says so, then aborts `ac`. */
-export async function collect(lines: AsyncIterable<string>, enough: (ls: string[]) => boolean, ac?: AbortController): Promise<string[]> {
+export async function collect(
+  lines: AsyncIterable<string>,
+  enough: (ls: string[]) => boolean,
+  ac?: AbortController,
+): Promise<string[]> {
   const out: string[] = [];
   for await (const l of lines) {
     out.push(l);

@@ -9,7 +9,8 @@ export async function resolve(specifier, context, next) {
   if (context.parentURL && /^(\.|\/|file:)/.test(specifier) && specifier.endsWith('.js')) {
     const url = new URL(specifier, context.parentURL);
     const tsUrl = new URL(url.href.replace(/\.js$/, '.ts'));
-    if (!existsSync(fileURLToPath(url)) && existsSync(fileURLToPath(tsUrl))) return { url: tsUrl.href, format: 'module', shortCircuit: true };
+    if (!existsSync(fileURLToPath(url)) && existsSync(fileURLToPath(tsUrl)))
+      return { url: tsUrl.href, format: 'module', shortCircuit: true };
   }
   return next(specifier, context);
 }

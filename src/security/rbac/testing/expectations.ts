@@ -14,43 +14,129 @@ import { actionsOf } from '../policy.js';
  */
 export const EXPECT: Record<Role, Record<string, string>> = {
   admin: {
-    Namespace: '*', Provider: '*', Site: '*', UserArea: '*', Application: '*', Deployment: '*', Workload: '*', Lease: '*',
-    Event: '*', Secret: '*', RoleBinding: '*', ClusterRoleBinding: '*', Token: '*',
+    Namespace: '*',
+    Provider: '*',
+    Site: '*',
+    UserArea: '*',
+    Application: '*',
+    Deployment: '*',
+    Workload: '*',
+    Lease: '*',
+    Event: '*',
+    Secret: '*',
+    RoleBinding: '*',
+    ClusterRoleBinding: '*',
+    Token: '*',
   },
   'infrastructure-admin': {
-    Namespace: '-', Provider: 'r w s S', Site: 'r w s S', UserArea: 'r s', Application: '-', Deployment: '-', Workload: 'r s',
-    Lease: '-', Event: 'r', Secret: '-', RoleBinding: '-', ClusterRoleBinding: '-', Token: '-',
+    Namespace: '-',
+    Provider: 'r w s S',
+    Site: 'r w s S',
+    UserArea: 'r s',
+    Application: '-',
+    Deployment: '-',
+    Workload: 'r s',
+    Lease: '-',
+    Event: 'r',
+    Secret: '-',
+    RoleBinding: '-',
+    ClusterRoleBinding: '-',
+    Token: '-',
   },
   'cloud-edge-admin': {
-    Namespace: 'r w s S', Provider: 'r s', Site: 'r s update patch', UserArea: 'r w s S', Application: 'r s', Deployment: 'r s',
-    Workload: 'r s', Lease: 'r w', Event: 'r', Secret: 'r', RoleBinding: 'r w', ClusterRoleBinding: 'r w | r', Token: 'r w',
+    Namespace: 'r w s S',
+    Provider: 'r s',
+    Site: 'r s update patch',
+    UserArea: 'r w s S',
+    Application: 'r s',
+    Deployment: 'r s',
+    Workload: 'r s',
+    Lease: 'r w',
+    Event: 'r',
+    Secret: 'r',
+    RoleBinding: 'r w',
+    ClusterRoleBinding: 'r w | r',
+    Token: 'r w',
   },
   'use-case-admin': {
-    Namespace: 'r | -', Provider: 'r', Site: 'r s', UserArea: 'r', Application: 'r w s | -', Deployment: 'r w s l | -',
-    Workload: 'r s l | -', Lease: '-', Event: 'r | -', Secret: 'r w d | -', RoleBinding: 'r w | -', ClusterRoleBinding: '-',
+    Namespace: 'r | -',
+    Provider: 'r',
+    Site: 'r s',
+    UserArea: 'r',
+    Application: 'r w s | -',
+    Deployment: 'r w s l | -',
+    Workload: 'r s l | -',
+    Lease: '-',
+    Event: 'r | -',
+    Secret: 'r w d | -',
+    RoleBinding: 'r w | -',
+    ClusterRoleBinding: '-',
     Token: 'r w | -',
   },
   'end-user': {
-    Namespace: 'r | -', Provider: '-', Site: '-', UserArea: '-', Application: '-', Deployment: 'r s l | -', Workload: 'r s l | -',
-    Lease: '-', Event: '-', Secret: '-', RoleBinding: '-', ClusterRoleBinding: '-', Token: '-',
+    Namespace: 'r | -',
+    Provider: '-',
+    Site: '-',
+    UserArea: '-',
+    Application: '-',
+    Deployment: 'r s l | -',
+    Workload: 'r s l | -',
+    Lease: '-',
+    Event: '-',
+    Secret: '-',
+    RoleBinding: '-',
+    ClusterRoleBinding: '-',
+    Token: '-',
   },
   auditor: {
-    Namespace: 'r s', Provider: 'r s', Site: 'r s', UserArea: 'r s', Application: 'r s', Deployment: 'r s l', Workload: 'r s l',
-    Lease: 'r s', Event: 'r s', Secret: 'r s', RoleBinding: 'r s', ClusterRoleBinding: 'r s', Token: 'r s',
+    Namespace: 'r s',
+    Provider: 'r s',
+    Site: 'r s',
+    UserArea: 'r s',
+    Application: 'r s',
+    Deployment: 'r s l',
+    Workload: 'r s l',
+    Lease: 'r s',
+    Event: 'r s',
+    Secret: 'r s',
+    RoleBinding: 'r s',
+    ClusterRoleBinding: 'r s',
+    Token: 'r s',
   },
   agent: {
-    Namespace: '-', Provider: '-', Site: 'r s S | -', UserArea: '-', Application: '-', Deployment: '-', Workload: 'r s S | -',
-    Lease: '-', Event: '-', Secret: '-', RoleBinding: '-', ClusterRoleBinding: '-', Token: '-',
+    Namespace: '-',
+    Provider: '-',
+    Site: 'r s S | -',
+    UserArea: '-',
+    Application: '-',
+    Deployment: '-',
+    Workload: 'r s S | -',
+    Lease: '-',
+    Event: '-',
+    Secret: '-',
+    RoleBinding: '-',
+    ClusterRoleBinding: '-',
+    Token: '-',
   },
 };
 
 export const SHORT: Record<string, string[]> = {
-  r: ['get', 'list', 'watch'], w: ['create', 'update', 'patch', 'delete'], s: ['get/status'],
-  S: ['update/status', 'patch/status'], l: ['get/logs'], d: ['get/data'], '-': [],
+  r: ['get', 'list', 'watch'],
+  w: ['create', 'update', 'patch', 'delete'],
+  s: ['get/status'],
+  S: ['update/status', 'patch/status'],
+  l: ['get/logs'],
+  d: ['get/data'],
+  '-': [],
 };
 export function expand(kind: string, words: string): Set<string> {
   if (words.trim() === '*') return new Set(actionsOf(kind));
-  return new Set(words.trim().split(/\s+/).flatMap((w) => SHORT[w] ?? [w]));
+  return new Set(
+    words
+      .trim()
+      .split(/\s+/)
+      .flatMap((w) => SHORT[w] ?? [w]),
+  );
 }
 export function expected(role: Role, kind: string, ctx: 'own' | 'other'): Set<string> {
   const entry = EXPECT[role][kind];
@@ -64,7 +150,11 @@ export const SITE = { own: 'site-a', other: 'site-b' } as const;
 export const principal = (role: Role): Principal =>
   role === 'agent'
     ? { subject: 'agent:site-a', kind: 'agent', grants: [{ role }], site: SITE.own }
-    : { subject: `${role}-user`, kind: 'user', grants: [{ role, ...(role === 'use-case-admin' || role === 'end-user' ? { namespace: TENANT.own } : {}) }] };
+    : {
+        subject: `${role}-user`,
+        kind: 'user',
+        grants: [{ role, ...(role === 'use-case-admin' || role === 'end-user' ? { namespace: TENANT.own } : {}) }],
+      };
 
 export function fixture(kind: string, ctx: 'own' | 'other'): { name: string; namespace?: string; object: unknown } {
   const tenant = TENANT[ctx];
@@ -76,11 +166,22 @@ export function fixture(kind: string, ctx: 'own' | 'other'): { name: string; nam
     case 'Site':
       return { name: site, object: { ...base, metadata: { name: site }, spec: {} } };
     case 'Token':
-      return { name: `tok-${ctx}`, object: { ...base, metadata: { name: `tok-${ctx}` }, spec: { role: 'end-user', tenant } } };
+      return {
+        name: `tok-${ctx}`,
+        object: { ...base, metadata: { name: `tok-${ctx}` }, spec: { role: 'end-user', tenant } },
+      };
     case 'ClusterRoleBinding':
-      return { name: `crb-${ctx}`, object: { ...base, metadata: { name: `crb-${ctx}` }, spec: { role: ctx === 'own' ? 'cloud-edge-admin' : 'admin', subjects: [] } } };
+      return {
+        name: `crb-${ctx}`,
+        object: {
+          ...base,
+          metadata: { name: `crb-${ctx}` },
+          spec: { role: ctx === 'own' ? 'cloud-edge-admin' : 'admin', subjects: [] },
+        },
+      };
   }
   if (!kindByName(kind)?.namespaced) return { name: 'x', object: { ...base, metadata: { name: 'x' }, spec: {} } };
-  const spec = kind === 'Workload' ? { siteName: site } : kind === 'RoleBinding' ? { role: 'end-user', subjects: [] } : {};
+  const spec =
+    kind === 'Workload' ? { siteName: site } : kind === 'RoleBinding' ? { role: 'end-user', subjects: [] } : {};
   return { name: 'x', namespace: tenant, object: { ...base, metadata: { name: 'x', namespace: tenant }, spec } };
 }

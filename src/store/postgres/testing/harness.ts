@@ -19,7 +19,7 @@ export class PgTestDatabase {
     } catch (e) {
       throw new Error(
         `PostgreSQL tests need a server at ${PG_URL} (${(e as Error).message}). ` +
-        'Start one, point CONTINUUM_TEST_PG_URL at another, or set CONTINUUM_SKIP_PG=1 to skip them.',
+          'Start one, point CONTINUUM_TEST_PG_URL at another, or set CONTINUUM_SKIP_PG=1 to skip them.',
       );
     } finally {
       await c.end().catch(() => undefined);
@@ -49,7 +49,8 @@ export class PgTestDatabase {
   }
 
   async dropAll(): Promise<void> {
-    if (this.schemas.size > 0) await this.query(`DROP SCHEMA IF EXISTS ${[...this.schemas].map((s) => `"${s}"`).join(', ')} CASCADE`);
+    if (this.schemas.size > 0)
+      await this.query(`DROP SCHEMA IF EXISTS ${[...this.schemas].map((s) => `"${s}"`).join(', ')} CASCADE`);
     this.schemas.clear();
   }
 }
