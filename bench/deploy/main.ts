@@ -9,7 +9,8 @@ import { startEmbeddedAgents } from '../../src/agent/index.js';
 import { ContinuumClient } from '../../src/client/index.js';
 import { startControlPlane } from '../../src/controlplane/index.js';
 import { DeploymentKind, kindByName, WorkloadKind, type ResourceInput } from '../../src/model/index.js';
-import { loadTopology, packageRoot } from '../../src/topology/index.js';
+import { packageRoot } from '../../src/lib/index.js';
+import { loadTopology } from '../../src/topology/index.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const ROOT = packageRoot();

@@ -2,12 +2,12 @@
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ContinuumClient } from '../client/index.js';
-import { Informer } from '../controllers/runtime/index.js';
-import { VERSION } from '../controlplane/version.js';
+import { Informer } from '../runtime/index.js';
+import { VERSION } from '../lib/index.js';
 import { WorkloadKind, type AnyResource, type Resources } from '../model/index.js';
-import { Connection, type OfflineWindow } from './connection.js';
+import { Connection, type OfflineWindow } from '../runtime/index.js';
 import { obtainCredential, savedCredential } from './credential.js';
-import { fetchWorkloadEnv } from '../security/agent-client.js';
+import { fetchWorkloadEnv } from './credential-client.js';
 import { createDriver } from './driver-factory.js';
 import type { RunState, RuntimeDriver } from './drivers/driver.js';
 import { measureSiteLatencies, sendHeartbeat } from './heartbeat.js';
@@ -16,7 +16,7 @@ import { startEchoServer, type EchoServer } from './probe.js';
 import { Reconciler } from './reconciler.js';
 import { registerSite } from './registration.js';
 import { allocatableOf, OfflineJournal, sumResources } from './site-status.js';
-import { httpSource, type HttpSource } from './source.js';
+import { httpSource, type HttpSource } from '../runtime/listwatch-http.js';
 import { StatusWriter } from './status-writer.js';
 import { TunnelClient } from './tunnel/index.js';
 
@@ -173,7 +173,7 @@ export class SiteAgent {
       conn: this.conn,
     });
     this.informer = new Informer(`agent:${this.site}:workloads`, this.source, {
-      retryMs: 1000,
+      backoff: { baseMs: 500, maxMs: 10_000 },
       onError: (e) => {
         if (!this.conn.fail(e) && !this.stopped) this.o.log.warn(`watching workloads: ${(e as Error).message}`);
       },

@@ -1,7 +1,7 @@
 // The one place where the agent turns the token it was given into the credential it calls the control plane with.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exchangeBootstrap, tokenPurpose, type AgentCredential } from '../security/agent-client.js';
+import { exchangeBootstrap, tokenPurpose, type AgentCredential } from './credential-client.js';
 
 export interface CredentialRequest {
   server: string;

@@ -1,6 +1,6 @@
 // Embedded agents: one SiteAgent per site inside the `continuum up` process — the same code as a standalone agent.
 import { join } from 'node:path';
-import type { Logger } from '../controllers/runtime/index.js';
+import type { Logger } from '../lib/index.js';
 import { SiteAgent } from './agent.js';
 import type { AgentOptions } from './options.js';
 

@@ -1,5 +1,5 @@
 // Writing the heartbeat into the Site's status, and finding the peers whose round-trip time the agent measures.
-import type { ContinuumClient } from '../client/index.js';
+import { PEERS_PATH, type ContinuumClient, type PeersAnswer } from '../client/index.js';
 import { isApiError, SiteKind, type AnyResource, type SiteSpec, type SiteStatus } from '../model/index.js';
 import { mergeDiff } from './merge-diff.js';
 import { measurePeers } from './probe.js';
@@ -40,7 +40,7 @@ export async function sendHeartbeat(
 
 /** RTT in ms to every other site whose agent advertises an address (unreachable ones left out). */
 export async function measureSiteLatencies(api: ContinuumClient, self: string): Promise<Record<string, number>> {
-  const { body } = await api.http.json<{ peers?: Array<{ site: string; address: string }> }>('GET', '/agent/v1/peers');
+  const { body } = await api.http.json<Partial<PeersAnswer>>('GET', PEERS_PATH);
   const peers = new Map<string, string>();
   for (const p of body.peers ?? []) if (p.site !== self) peers.set(p.site, p.address);
   return measurePeers(peers, 4);

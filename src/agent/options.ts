@@ -1,10 +1,10 @@
 // Options of a site agent, with their defaults in one place.
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Logger } from '../controllers/runtime/index.js';
+import type { Logger } from '../lib/index.js';
 import type { SiteSpec } from '../model/index.js';
-import { packageRoot } from '../topology/index.js';
-import type { BackoffConfig } from './backoff.js';
+import { packageRoot } from '../lib/index.js';
+import type { BackoffConfig } from '../lib/index.js';
 import type { DriverName } from './driver-factory.js';
 import type { RuntimeDriver } from './drivers/driver.js';
 import type { ProcessDriverOptions } from './drivers/process/driver.js';

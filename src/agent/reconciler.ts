@@ -1,5 +1,5 @@
 // Level-triggered reconciliation of the workloads bound to this site against what the driver runs.
-import type { Logger } from '../controllers/runtime/index.js';
+import type { Logger } from '../lib/index.js';
 import type { AnyResource } from '../model/index.js';
 import type { RunState, RuntimeDriver } from './drivers/driver.js';
 import type { StatusItem } from './status-writer.js';

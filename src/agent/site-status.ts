@@ -10,7 +10,7 @@ import {
   type SiteSpec,
   type SiteStatus,
 } from '../model/index.js';
-import type { OfflineWindow } from './connection.js';
+import type { OfflineWindow } from '../runtime/connection.js';
 import type { RunState } from './drivers/driver.js';
 
 /** This host's CPU count and memory, as quantities. */

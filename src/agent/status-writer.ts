@@ -1,9 +1,9 @@
 // Writes workload statuses: coalesced per workload (latest wins), diffed against the stored object, retried, held while offline.
 import type { ContinuumClient } from '../client/index.js';
-import type { Logger } from '../controllers/runtime/index.js';
+import type { Logger } from '../lib/index.js';
 import { isApiError, WorkloadKind, type AnyResource } from '../model/index.js';
-import { Backoff, sleep, type BackoffConfig } from './backoff.js';
-import type { Connection } from './connection.js';
+import { Backoff, sleep, type BackoffConfig } from '../lib/index.js';
+import type { Connection } from '../runtime/index.js';
 import type { RunState } from './drivers/driver.js';
 import { mergeDiff } from './merge-diff.js';
 import { workloadStatus } from './workload-spec.js';

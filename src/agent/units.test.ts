@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { TransportError } from '../client/index.js';
 import { ApiError, type AnyResource } from '../model/index.js';
 import { siteSpecFromFlags } from '../cli/commands/agent.js';
-import { Connection, isConnectionError } from './connection.js';
+import { isConnectionError } from '../client/index.js';
+import { Connection } from '../runtime/index.js';
 import type { RunState } from './drivers/driver.js';
 import { deepEqual, mergeDiff } from './merge-diff.js';
 import { silentLogger } from './options.js';
@@ -205,7 +206,7 @@ describe('connection', () => {
       connect: async () => {
         if (!up) throw new TransportError('down');
       },
-      backoff: { minMs: 5, maxMs: 20 },
+      backoff: { baseMs: 5, maxMs: 20 },
       clock: () => new Date(),
       log: silentLogger,
       onOnline: (w) => windows.push(w),

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContinuumClient } from '../client/index.js';
 import { API_VERSION, ApiError, WorkloadKind } from '../model/index.js';
-import { exchangeBootstrap, fetchWorkloadEnv, tokenPurpose, type AgentCredential } from '../security/agent-client.js';
+import { exchangeBootstrap, fetchWorkloadEnv, tokenPurpose, type AgentCredential } from '../agent/credential-client.js';
 import { SecretKind } from '../security/index.js';
 import { BASE, siteSpec, startSecureEnv, type SecureEnv } from './testing/secure-env.js';
 

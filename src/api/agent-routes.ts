@@ -4,34 +4,14 @@ import { ApiError, NAME_PATTERN, kindByName, type AnyResource, type EnvVar, type
 import type { Store } from '../store/index.js';
 import { send } from './content.js';
 import { auditedBy, operation } from './security-routes.js';
-import type { Caller, Security } from './security.js';
-
-export const BOOTSTRAP_PATH = '/agent/v1/bootstrap';
-export const PEERS_PATH = '/agent/v1/peers';
-
-/** Answer of the peers route: other sites' agents and the probe address each advertises (for RTT). */
-export interface PeersAnswer {
-  kind: 'AgentPeers';
-  peers: Array<{ site: string; address: string }>;
-}
-export const workloadEnvPath = (namespace: string, name: string): string =>
-  `/agent/v1/workloads/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/env`;
-
-/** Answer of the bootstrap exchange: the agent's credential (shown once) and the site it is bound to. */
-export interface AgentCredentialAnswer {
-  kind: 'AgentCredential';
-  token: string;
-  site: string;
-  tokenId: string;
-  expiresAt: string;
-}
-
-/** Answer of the env route: every env entry of the workload with literal values, secret references resolved. */
-export interface WorkloadEnvAnswer {
-  kind: 'WorkloadEnv';
-  metadata: { namespace: string; name: string; uid: string; generation: number; resourceVersion: string };
-  env: Array<{ name: string; value: string }>;
-}
+import type { Caller, Security } from '../security/port.js';
+import {
+  BOOTSTRAP_PATH,
+  PEERS_PATH,
+  type AgentCredentialAnswer,
+  type PeersAnswer,
+  type WorkloadEnvAnswer,
+} from '../client/index.js';
 
 const NAME = new RegExp(NAME_PATTERN);
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store, SqliteBackend } from '../store/index.js';
 import { site, workload } from '../store/testing/fixtures.js';
 import { createApiServer } from './server.js';
-import { StaticTokenSecurity } from './security.js';
+import { StaticTokenSecurity } from './testing/static-security.js';
 
 const TOKEN = 'test-token';
 const auth = { authorization: `Bearer ${TOKEN}` };

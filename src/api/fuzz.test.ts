@@ -6,7 +6,7 @@ import { API_VERSION } from '../model/index.js';
 import { Store, SqliteBackend } from '../store/index.js';
 import { namespaceAdmission } from '../controllers/index.js';
 import { createApiServer } from './server.js';
-import { StaticTokenSecurity } from './security.js';
+import { StaticTokenSecurity } from './testing/static-security.js';
 
 const auth = { authorization: 'Bearer t' };
 const BASE = `/apis/${API_VERSION}`;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_VERSION, DeploymentKind, NamespaceKind } from '../model/index.js';
 import { Store, SqliteBackend } from '../store/index.js';
 import { createApiServer } from './server.js';
-import { StaticTokenSecurity } from './security.js';
+import { StaticTokenSecurity } from './testing/static-security.js';
 
 const auth = { authorization: 'Bearer t' };
 let app: FastifyInstance;

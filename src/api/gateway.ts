@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, NAME_PATTERN, kindByName, type AnyResource } from '../model/index.js';
 import type { Store } from '../store/index.js';
-import type { Security } from './security.js';
+import type { Security } from '../security/port.js';
 
 export const GATEWAY_PREFIX = '/gw';
 const NAME = new RegExp(NAME_PATTERN);

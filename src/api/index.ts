@@ -1,10 +1,8 @@
 // Public surface of the HTTP API layer.
 export * from './server.js';
-export * from './security.js';
 export * from './openapi.js';
 export { objectPath, resolvePath } from './native/paths.js';
 export type { LogSource } from './native/handlers.js';
 export { parseYamlBody } from './content.js';
 export * from './route-access.js';
 export type { SecurityOperations, TokenIssueBody } from './security-routes.js';
-export type { AgentCredentialAnswer, WorkloadEnvAnswer } from './agent-routes.js';

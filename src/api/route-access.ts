@@ -1,7 +1,7 @@
 // Who may reach each HTTP route: one access rule per registered route, enforced by the server before any handler runs.
 import type { FastifyRequest } from 'fastify';
 import { ApiError, SiteKind } from '../model/index.js';
-import type { Caller, Security } from './security.js';
+import type { Caller, Security } from '../security/port.js';
 
 /**
  * The access rule of a route. Invariant: every route the server registers has exactly one rule

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, kindByName } from '../model/index.js';
 import { send } from './content.js';
-import type { Caller, Security } from './security.js';
+import type { Caller, Security } from '../security/port.js';
 
 /** What a token issue request asks for (POST /auth/v1/tokens). */
 export interface TokenIssueBody {

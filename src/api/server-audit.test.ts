@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store, SqliteBackend } from '../store/index.js';
 import { site } from '../store/testing/fixtures.js';
 import { createApiServer } from './server.js';
-import { StaticTokenSecurity, type AuditEntry } from './security.js';
+import type { AuditEntry } from '../security/port.js';
+import { StaticTokenSecurity } from './testing/static-security.js';
 
 class RecordingSecurity extends StaticTokenSecurity {
   entries: AuditEntry[] = [];

@@ -16,7 +16,7 @@ import { openApiDocument } from './openapi.js';
 import { sendProblem, toApiError } from './problem.js';
 import { accessOf, accessRule, checkAccess, type RouteAccess } from './route-access.js';
 import { securityRoutes } from './security-routes.js';
-import type { Security } from './security.js';
+import type { Security } from '../security/port.js';
 
 export interface ApiServerOptions {
   store: Store;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../cli/main.js';
 import { runCli } from '../cli/testing/run.js';
 import { TransportError } from '../client/index.js';
-import { exchangeBootstrap } from '../security/agent-client.js';
+import { exchangeBootstrap } from '../agent/credential-client.js';
 
 const hasOpenssl = (() => {
   try {

@@ -1,5 +1,5 @@
 // A line logger on stderr for long-running commands.
-import type { Logger } from '../controllers/index.js';
+import type { Logger } from '../lib/index.js';
 import type { Io } from './command.js';
 
 export function consoleLogger(io: Io, verbose: boolean): Logger {

@@ -1,5 +1,4 @@
-// Public surface of the controllers: the runtime and the built-in controllers.
-export * from './runtime/index.js';
+// Public surface of the controllers: the built-in controllers (their machinery lives in src/runtime).
 export { garbageCollector } from './gc/gc.js';
 export { namespaceAdmission, namespaceController, NAMESPACE_FINALIZER } from './namespace/namespace.js';
 export * from './deployment/index.js';

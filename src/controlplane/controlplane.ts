@@ -4,22 +4,28 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createApiServer, type LogSource, type Security } from '../api/index.js';
+import { createApiServer, type LogSource } from '../api/index.js';
+import { createTunnelHub } from '../api/tunnel/index.js';
 import {
   deploymentController,
   garbageCollector,
-  Manager,
   namespaceAdmission,
   namespaceController,
   siteHealthController,
-  type ControllerFactory,
-  type Logger,
 } from '../controllers/index.js';
+import type { Logger } from '../lib/index.js';
+import { Manager, type ControllerFactory } from '../runtime/index.js';
 import { API_VERSION, NamespaceKind } from '../model/index.js';
 // Importing the security layer also registers its kinds (Secret, RoleBinding, ClusterRoleBinding, Token).
-import { ContinuumSecurity, loadOidcConfig, loadServerTls, type OidcIssuerConfig } from '../security/index.js';
+import {
+  ContinuumSecurity,
+  loadOidcConfig,
+  loadServerTls,
+  type OidcIssuerConfig,
+  type Security,
+} from '../security/index.js';
 import { PostgresBackend, SqliteBackend, Store, type Backend } from '../store/index.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../lib/index.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -50,6 +56,10 @@ export interface ControlPlaneOptions {
   rateLimit?: { ratePerSecond: number; burst: number };
   /** Maximum request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /**
+   * Where workload logs come from. Default: the tunnel hub every control plane serves, which site agents
+   * connect to (they dial out, so they may sit behind NAT); set it to serve logs from elsewhere (tests).
+   */
   logs?: LogSource;
   plugins?: Array<(app: FastifyInstance, cp: { store: Store }) => void | Promise<void>>;
   /** Event retention in revisions before compaction (default 50 000). */
@@ -133,19 +143,21 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   manager.add(deploymentController({ defaultTolerationSeconds: o.tolerationSeconds }));
   for (const c of o.controllers ?? []) manager.add(c);
 
+  const hub = createTunnelHub();
+  const plugins = [hub.plugin, ...(o.plugins ?? [])];
   let app: FastifyInstance | undefined;
   let url: string;
   try {
     app = await createApiServer({
       store,
       security,
-      logs: o.logs,
+      logs: o.logs ?? hub.logSource,
       version: VERSION,
       identity: () => ({ identity, controllers: manager.leading ? 'leader' : 'standby' }),
       logger: o.logRequests ? { level: 'info', ...(o.logStream ? { stream: o.logStream } : {}) } : false,
       https: tls ?? null,
       bodyLimit: o.bodyLimit,
-      plugins: (o.plugins ?? []).map((p) => (a: FastifyInstance) => p(a, { store })),
+      plugins: plugins.map((p) => (a: FastifyInstance) => p(a, { store })),
     });
     url = (await app.listen({ port: o.port ?? 8080, host: o.host ?? '127.0.0.1' })).replace('[::1]', 'localhost');
   } catch (e) {

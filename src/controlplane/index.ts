@@ -1,3 +1,3 @@
 // Public surface of the control-plane assembly.
 export * from './controlplane.js';
-export * from './version.js';
+export { VERSION, packageRoot } from '../lib/index.js';

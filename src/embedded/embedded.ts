@@ -1,11 +1,11 @@
 // The embedded continuum behind `continuum up`: one process with control plane, topology and site agents.
 import { join } from 'node:path';
-import { createTunnelHub, savedCredential, startEmbeddedAgents, type EmbeddedAgents } from '../agent/index.js';
+import { savedCredential, startEmbeddedAgents, type EmbeddedAgents } from '../agent/index.js';
 import { ContinuumClient } from '../client/index.js';
-import { startControlPlane, type ControlPlaneOptions } from '../controlplane/index.js';
+import { startControlPlane } from '../controlplane/index.js';
 import { kindByName } from '../model/index.js';
 import { loadTopology } from '../topology/index.js';
-import type { Logger } from '../controllers/index.js';
+import type { Logger } from '../lib/index.js';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -28,13 +28,6 @@ export interface Embedded {
   stop(opts?: { stopWorkloads?: boolean }): Promise<void>;
 }
 
-/** Controllers, security and adapters every full control plane runs (`up` and `server`). */
-export function controlPlaneExtras(_dataDir: string): Partial<ControlPlaneOptions> {
-  // Agent tunnel: workload logs come from the site agents over connections they open (they may be behind NAT).
-  const hub = createTunnelHub();
-  return { logs: hub.logSource, plugins: [hub.plugin] };
-}
-
 export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   const progress = o.progress ?? (() => undefined);
   const topo = loadTopology(o.topology);
@@ -45,7 +38,6 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     log: o.log,
     siteGraceSeconds: 5,
     ...(o.oidcConfig ? { oidcConfig: o.oidcConfig } : {}),
-    ...controlPlaneExtras(o.dataDir),
   });
   let changed = 0;
   for (const obj of [...topo.providers, ...topo.areas, ...topo.sites]) {

@@ -27,3 +27,4 @@ export * from './ratelimit.js';
 export * from './tls.js';
 export * from './store-bridge.js';
 export * from './service.js';
+export type { Caller, ResourceAttributes, Security, Visibility } from './port.js';

@@ -1,12 +1,6 @@
 // ContinuumSecurity: the API's Security port implemented with the security libraries (authn → rate limit → authz → audit).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type {
-  AuditEntry as PortAuditEntry,
-  Caller,
-  ResourceAttributes,
-  Security,
-  Visibility,
-} from '../api/security.js';
+import type { AuditEntry as PortAuditEntry, Caller, ResourceAttributes, Security, Visibility } from './port.js';
 import { ApiError, SiteKind, type KindDef } from '../model/index.js';
 import { Authenticator } from './authn.js';
 import { loadOrCreateAuditKey, type AuditKeyPair } from './audit/keys.js';

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES, milliCpu, SiteKind, UserAreaKind, ProviderKind, validateObject, type Category } from '../model/index.js';
-import { defaultTopologyPath, loadTopology, packageRoot, type SiteObject } from './bundled.js';
+import { packageRoot } from '../lib/index.js';
+import { defaultTopologyPath, loadTopology, type SiteObject } from './bundled.js';
 import { greatCircleKm, modelRttMs } from './latency.js';
 
 const topo = loadTopology();

@@ -1,7 +1,7 @@
 // Loads the bundled European topology (or another file) into validated Provider, Site and UserArea objects.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { packageRoot } from '../lib/index.js';
 import { isNode, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import {
   API_VERSION,
@@ -55,17 +55,6 @@ export class TopologyError extends ApiError {
 
 /** Kinds a topology file may contain. */
 const TOPOLOGY_KINDS: Record<string, KindDef> = { Provider: ProviderKind, Site: SiteKind, UserArea: UserAreaKind };
-
-/** The package root: the nearest directory above `from` holding a package.json (works from src/ and dist/src/). */
-export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = from;
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no package.json found above ${from}`);
-    dir = up;
-  }
-}
 
 /** Absolute path of the bundled topology, topology/europe.yaml at the package root. */
 export const defaultTopologyPath = (): string => join(packageRoot(), 'topology', 'europe.yaml');

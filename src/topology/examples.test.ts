@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { kindByName, validateObject, type ApplicationSpec, type Category, type Component } from '../model/index.js';
-import { loadTopology, packageRoot } from './bundled.js';
+import { packageRoot } from '../lib/index.js';
+import { loadTopology } from './bundled.js';
 import { modelRttMs } from './latency.js';
 
 const root = packageRoot();

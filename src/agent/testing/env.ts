@@ -7,7 +7,7 @@ import { startControlPlane, type ControlPlane } from '../../controlplane/index.j
 import { API_VERSION, WorkloadKind, type AnyResource, type SiteSpec, type WorkloadSpec } from '../../model/index.js';
 import { SiteAgent } from '../agent.js';
 import type { AgentOptions } from '../options.js';
-import { createTunnelHub } from '../tunnel/index.js';
+import { createTunnelHub } from '../../api/tunnel/index.js';
 
 export { waitFor, sleep, pidGone } from '../drivers/testing/harness.js';
 
@@ -98,7 +98,7 @@ export class AgentEnv {
       stateDir: join(this.dir, 'agents', site),
       heartbeatMs: 300,
       rttIntervalMs: 0,
-      reconnect: { minMs: 50, maxMs: 300 },
+      reconnect: { baseMs: 50, maxMs: 300 },
       driverOptions: { backoff: { baseMs: 50 }, pollIntervalMs: 50, readyAfterMs: 100, logPollMs: 30 },
       ...over,
     });

@@ -1,11 +1,11 @@
 // Agent side of the tunnel: keeps the outbound SSE stream to the hub open and serves its requests from the driver.
 import { parseSse, problemToError, readAll, type ContinuumClient } from '../../client/index.js';
-import type { Logger } from '../../controllers/runtime/index.js';
+import type { Logger } from '../../lib/index.js';
 import { isApiError } from '../../model/index.js';
-import { Backoff, sleep, type BackoffConfig } from '../backoff.js';
-import type { Connection } from '../connection.js';
+import { Backoff, sleep, type BackoffConfig } from '../../lib/index.js';
+import type { Connection } from '../../runtime/index.js';
 import type { RuntimeDriver } from '../drivers/driver.js';
-import { tunnelAnswerPath, tunnelStreamPath, type LogsRequest, type TunnelMessage } from './protocol.js';
+import { tunnelAnswerPath, tunnelStreamPath, type LogsRequest, type TunnelMessage } from '../../client/index.js';
 import { postError, uploadLines } from './upload.js';
 
 export interface TunnelClientOptions {
@@ -46,7 +46,7 @@ export class TunnelClient {
   }
 
   private async run(): Promise<void> {
-    const backoff = new Backoff(this.o.backoff);
+    const backoff = new Backoff({ jitter: 0.3, ...this.o.backoff });
     let warnedMissing = false;
     while (!this.ac.signal.aborted) {
       try {

@@ -1,4 +1,2 @@
-// Public surface of the agent tunnel: the hub (control plane side), the client (agent side) and the protocol.
-export * from './protocol.js';
-export { createTunnelHub, type TunnelHub, type TunnelHubOptions } from './hub.js';
+// Public surface of the agent's end of the tunnel: the client that serves log requests over a connection it opens.
 export { TunnelClient, type TunnelClientOptions } from './client.js';

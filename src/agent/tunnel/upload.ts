@@ -2,7 +2,7 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { problemToError, readAll, type ClientOptions } from '../../client/index.js';
-import type { TunnelErrorReport } from './protocol.js';
+import type { TunnelErrorReport } from '../../client/index.js';
 
 function open(
   opts: ClientOptions,

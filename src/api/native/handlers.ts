@@ -11,7 +11,7 @@ import {
 } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import { send } from '../content.js';
-import type { Caller, ResourceAttributes, Security, Verb } from '../security.js';
+import type { Caller, ResourceAttributes, Security, Verb } from '../../security/port.js';
 import { mergePatch } from './patch.js';
 import { resolvePath, type Target } from './paths.js';
 import { parseQuery, type NativeQuery } from './query.js';

@@ -1,7 +1,7 @@
 // JSON merge patch through the API: the merged result is authorized, and written only if the object is unchanged since.
 import { ApiError, isApiError, type AnyResource } from '../../model/index.js';
 import { mergePatch as merge, type Store } from '../../store/index.js';
-import type { Caller, ResourceAttributes, Security } from '../security.js';
+import type { Caller, ResourceAttributes, Security } from '../../security/port.js';
 
 const ATTEMPTS = 5;
 

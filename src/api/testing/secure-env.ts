@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '../../controlplane/index.js';
-import { controlPlaneExtras } from '../../embedded/index.js';
 import { API_VERSION, NamespaceKind, SiteKind } from '../../model/index.js';
 
 export const BASE = `/apis/${API_VERSION}`;
@@ -58,7 +57,6 @@ export async function startSecureEnv(
     dataDir,
     port: 0,
     synchronous: 'NORMAL',
-    ...controlPlaneExtras(dataDir),
     ...rest,
   });
   if (!runControllers) await cp.manager.stop();

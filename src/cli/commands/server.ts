@@ -1,7 +1,6 @@
 // `continuum server`: one control-plane replica for distributed setups (SQLite or PostgreSQL, TLS).
 import { resolve } from 'node:path';
 import { startControlPlane } from '../../controlplane/index.js';
-import { controlPlaneExtras } from '../../embedded/index.js';
 import { numberFlag, SERVE_OPTIONS, untilStopped, type Command } from '../command.js';
 import { consoleLogger } from '../logger.js';
 
@@ -36,7 +35,6 @@ export const serverCommand: Command = {
       logRequests: !!v.verbose,
       leaseSeconds: numberFlag(v['lease-seconds'], 'lease-seconds', 1, 3600),
       siteGraceSeconds: numberFlag(v['site-grace-seconds'], 'site-grace-seconds', 0.5, 86_400),
-      ...controlPlaneExtras(dataDir),
     });
     io.out(`listening on ${cp.url} (store: ${cp.store.backend.engine})\nadmin token in ${dataDir}/admin.token\n`);
     await untilStopped(io);

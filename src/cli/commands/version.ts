@@ -1,5 +1,5 @@
 // `continuum version`: client and server versions.
-import { VERSION } from '../../controlplane/version.js';
+import { VERSION } from '../../lib/index.js';
 import { CONNECTION, clientFrom, type Command } from '../command.js';
 
 export const versionCommand: Command = {

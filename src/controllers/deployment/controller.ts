@@ -16,9 +16,9 @@ import {
 import { buildRequest, buildSnapshot, place, type PlacementRequest } from '../../placement/index.js';
 import { jsonEqual } from '../../store/index.js';
 import { eventRecorder } from '../events/recorder.js';
-import { TerminalError, type ControllerSpec } from '../runtime/controller.js';
-import { objectKey } from '../runtime/informer.js';
-import type { Manager } from '../runtime/manager.js';
+import { TerminalError, type ControllerSpec } from '../../runtime/controller.js';
+import { objectKey } from '../../runtime/informer.js';
+import type { Manager } from '../../runtime/manager.js';
 import { exposedPortsOf } from './ports.js';
 import { planRollout, type SlotNeed } from './rollout.js';
 import { computeStatus } from './status.js';

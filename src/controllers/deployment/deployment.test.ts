@@ -11,7 +11,7 @@ import {
   type AnyResource,
 } from '../../model/index.js';
 import { Store, SqliteBackend } from '../../store/index.js';
-import { Manager } from '../runtime/manager.js';
+import { Manager } from '../../runtime/manager.js';
 import { namespaceAdmission } from '../namespace/namespace.js';
 import { garbageCollector } from '../gc/gc.js';
 import { deploymentController } from './controller.js';

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { API_VERSION, NamespaceKind, SiteKind, WorkloadKind } from '../../model/index.js';
 import { Store, SqliteBackend } from '../../store/index.js';
 import { site, workload } from '../../store/testing/fixtures.js';
-import { Manager } from '../runtime/manager.js';
+import { Manager } from '../../runtime/manager.js';
 import { namespaceAdmission, namespaceController } from '../namespace/namespace.js';
 import { garbageCollector } from './gc.js';
 

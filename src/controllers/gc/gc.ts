@@ -1,8 +1,8 @@
 // Garbage collector: deletes objects whose every owner (ownerReferences) is gone (background cascading).
 import { allKinds, kindByName, type AnyResource, type KindDef } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
-import type { ControllerSpec } from '../runtime/controller.js';
-import type { Manager } from '../runtime/manager.js';
+import type { ControllerSpec } from '../../runtime/controller.js';
+import type { Manager } from '../../runtime/manager.js';
 
 const keyOf = (kind: string, o: AnyResource): string => `${kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`;
 

@@ -1,8 +1,8 @@
 // Namespaces (tenants): creation admission, and a controller that empties a namespace before it goes.
 import { ApiError, allKinds, NamespaceKind, type AnyResource, type KindDef } from '../../model/index.js';
 import type { Admission, Store } from '../../store/index.js';
-import type { ControllerSpec } from '../runtime/controller.js';
-import type { Manager } from '../runtime/manager.js';
+import type { ControllerSpec } from '../../runtime/controller.js';
+import type { Manager } from '../../runtime/manager.js';
 
 export const NAMESPACE_FINALIZER = 'continuum.eu/namespace';
 

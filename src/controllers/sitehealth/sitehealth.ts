@@ -1,7 +1,7 @@
 // Site health: a site whose agent stopped heartbeating turns Ready=False after a grace period.
 import { getCondition, setCondition, SiteKind } from '../../model/index.js';
-import type { ControllerSpec } from '../runtime/controller.js';
-import type { Manager } from '../runtime/manager.js';
+import type { ControllerSpec } from '../../runtime/controller.js';
+import type { Manager } from '../../runtime/manager.js';
 import { eventRecorder } from '../events/recorder.js';
 
 export interface SiteHealthOptions {

@@ -1,5 +1,6 @@
 // Cross-replica change wake-ups: one dedicated LISTEN connection per backend, reconnected with backoff.
 import pg from 'pg';
+import { backoffDelay, type BackoffConfig } from '../../lib/index.js';
 
 export interface ChangeListenerOptions {
   connectionString: string;
@@ -14,7 +15,7 @@ export interface ChangeListenerOptions {
 /** A listener connection silent for this long is probed with a query; a failed probe reconnects. */
 const HEARTBEAT_MS = 10_000;
 const TIMEOUT_MS = 5_000;
-const MAX_BACKOFF_MS = 5_000;
+const RECONNECT: BackoffConfig = { baseMs: 100, maxMs: 5_000, jitter: 0.5 };
 
 /**
  * Invariant: after any gap in listening (start, reconnect) `onWake` fires once LISTEN is active again,
@@ -91,7 +92,7 @@ export class ChangeListener {
 
   private scheduleRetry(): void {
     if (this.stopped || this.retry) return;
-    const delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** this.attempts) * (0.5 + Math.random() / 2);
+    const delay = backoffDelay(this.attempts, RECONNECT);
     this.attempts = Math.min(this.attempts + 1, 16);
     this.retry = setTimeout(() => {
       this.retry = undefined;

@@ -1,6 +1,8 @@
 // Restart policy and exponential back-off: pure decisions, so the timing rules are testable without processes.
+import { backoffDelay } from '../../../lib/index.js';
 import type { RunSpec } from '../driver.js';
 
+/** Restart back-off: the shared policy (lib/backoff) plus when a run counts as healthy again. */
 export interface BackoffConfig {
   /** First restart delay. */
   baseMs: number;
@@ -14,7 +16,7 @@ export const DEFAULT_BACKOFF: BackoffConfig = { baseMs: 100, maxMs: 10_000, rese
 
 /** Delay before the next start after `crashLoop` consecutive quick failures: base·2^crashLoop, capped. */
 export function restartDelay(crashLoop: number, cfg: BackoffConfig): number {
-  return Math.min(cfg.maxMs, cfg.baseMs * 2 ** Math.min(crashLoop, 30));
+  return backoffDelay(crashLoop, cfg);
 }
 
 /**

@@ -1,6 +1,6 @@
 // ListWatcher over the in-process Store (control-plane controllers read their own store directly).
-import type { AnyResource, KindDef } from '../../model/index.js';
-import type { ListOptions, Store } from '../../store/index.js';
+import type { AnyResource, KindDef } from '../model/index.js';
+import type { ListOptions, Store } from '../store/index.js';
 import type { ChangeType, ListWatcher } from './informer.js';
 
 export function storeSource(

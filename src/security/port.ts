@@ -1,6 +1,5 @@
-// The security port of the HTTP layer: who is calling, may they do this, and what gets audited.
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { ApiError, type KindDef } from '../model/index.js';
+// The security port the HTTP layer calls (implemented by ContinuumSecurity): who is calling, may they do this, and what gets audited.
+import type { KindDef } from '../model/index.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
 
@@ -74,31 +73,4 @@ export interface Security {
   audit(entry: AuditEntry, caller?: Caller): void | Promise<unknown>;
   /** Removes what this caller may not see from an object (e.g. secret values). */
   redact(caller: Caller, obj: Record<string, any>): Record<string, any>;
-}
-
-const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
-
-/** Minimal security: one static admin bearer token, everything allowed for it, nothing for others. */
-export class StaticTokenSecurity implements Security {
-  private readonly digest: Buffer;
-  constructor(adminToken: string) {
-    this.digest = sha256(adminToken);
-  }
-  async authenticate(headers: Record<string, string | string[] | undefined>): Promise<Caller> {
-    const h = headers.authorization;
-    const m = typeof h === 'string' ? /^Bearer\s+(\S+)$/i.exec(h) : null;
-    if (!m) throw new ApiError('Unauthorized', 'missing bearer token (Authorization: Bearer <token>)');
-    if (!timingSafeEqual(sha256(m[1]), this.digest)) throw new ApiError('TokenInvalid', 'token not recognised');
-    return { subject: 'admin', kind: 'user' };
-  }
-  async authorize(): Promise<void> {}
-  async authorizeNonResource(): Promise<void> {}
-  async visibility(): Promise<Visibility> {
-    return { namespaces: 'all' };
-  }
-  rateLimit(): void {}
-  audit(_entry: AuditEntry, _caller?: Caller): void | Promise<unknown> {}
-  redact(_c: Caller, obj: Record<string, any>): Record<string, any> {
-    return obj;
-  }
 }

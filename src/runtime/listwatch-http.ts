@@ -6,10 +6,11 @@ import {
   readAll,
   TransportError,
   type ContinuumClient,
+  isConnectionError,
 } from '../client/index.js';
-import type { ChangeType, ListWatcher } from '../controllers/runtime/index.js';
+import type { ChangeType, ListWatcher } from './index.js';
 import { ApiError, type AnyResource, type KindDef } from '../model/index.js';
-import { isConnectionError, type Connection } from './connection.js';
+import type { Connection } from './connection.js';
 
 export interface HttpSourceOptions {
   kind: KindDef;

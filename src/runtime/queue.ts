@@ -1,9 +1,7 @@
 // A de-duplicating work queue with per-key exponential backoff (Kubernetes client-go semantics).
+import { backoffDelay, type BackoffConfig } from '../lib/index.js';
 
-export interface Backoff {
-  baseMs: number;
-  maxMs: number;
-}
+const DEFAULT_BACKOFF: BackoffConfig = { baseMs: 50, maxMs: 60_000, jitter: 0.1 };
 
 /**
  * Invariants: a key is never processed by two workers at once; a key added while being processed is
@@ -14,11 +12,12 @@ export class WorkQueue {
   private dirty = new Set<string>();
   private processing = new Set<string>();
   private failures = new Map<string, number>();
-  private timers = new Map<string, NodeJS.Timeout>();
+  /** Pending delayed adds: the timer and the absolute time it fires. */
+  private timers = new Map<string, { timer: NodeJS.Timeout; at: number }>();
   private waiters: Array<(k: string | undefined) => void> = [];
   private shuttingDown = false;
 
-  constructor(private readonly backoff: Backoff = { baseMs: 50, maxMs: 60_000 }) {}
+  constructor(private readonly backoff: BackoffConfig = DEFAULT_BACKOFF) {}
 
   add(key: string): void {
     if (this.shuttingDown || this.dirty.has(key)) return;
@@ -32,25 +31,44 @@ export class WorkQueue {
     } else this.queue.push(key);
   }
 
-  /** Adds after a delay; an earlier pending delay for the key wins. */
+  /**
+   * Adds after a delay. A key has at most one pending delayed add, and it is the earliest one asked for: a
+   * shorter delay replaces a later pending one, a longer one is dropped.
+   */
   addAfter(key: string, ms: number): void {
     if (this.shuttingDown) return;
-    if (ms <= 0) return this.add(key);
+    if (ms <= 0) {
+      this.cancelDelayed(key);
+      return this.add(key);
+    }
+    const at = Date.now() + ms;
     const existing = this.timers.get(key);
-    if (existing) return;
-    const t = setTimeout(() => {
+    if (existing && existing.at <= at) return;
+    if (existing) clearTimeout(existing.timer);
+    const timer = setTimeout(() => {
       this.timers.delete(key);
       this.add(key);
     }, ms);
-    t.unref();
-    this.timers.set(key, t);
+    timer.unref();
+    this.timers.set(key, { timer, at });
+  }
+
+  private cancelDelayed(key: string): void {
+    const existing = this.timers.get(key);
+    if (existing) clearTimeout(existing.timer);
+    this.timers.delete(key);
+  }
+
+  /** Whether a delayed add is pending for the key. */
+  hasDelayed(key: string): boolean {
+    return this.timers.has(key);
   }
 
   /** Re-adds after the key's next backoff step. */
   addRateLimited(key: string): number {
     const n = this.failures.get(key) ?? 0;
     this.failures.set(key, n + 1);
-    const delay = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** n);
+    const delay = backoffDelay(n, this.backoff);
     this.addAfter(key, delay);
     return delay;
   }
@@ -94,7 +112,7 @@ export class WorkQueue {
 
   shutDown(): void {
     this.shuttingDown = true;
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.timers.values()) clearTimeout(t.timer);
     this.timers.clear();
     for (const w of this.waiters.splice(0)) w(undefined);
   }

@@ -1,10 +1,11 @@
 // Runs shared informers and controllers, optionally only while this replica holds the leader lease.
-import type { KindDef } from '../../model/index.js';
-import type { ListOptions, Store } from '../../store/index.js';
-import { Controller, silentLogger, type ControllerSpec, type Logger } from './controller.js';
+import type { KindDef } from '../model/index.js';
+import type { ListOptions, Store } from '../store/index.js';
+import { silentLogger, type Logger } from '../lib/index.js';
+import { Controller, type ControllerSpec } from './controller.js';
 import { Informer } from './informer.js';
 import { LeaderElector } from './leader.js';
-import { storeSource } from './sources.js';
+import { storeSource } from './listwatch-store.js';
 
 export interface ManagerOptions {
   store: Store;

@@ -1,12 +1,7 @@
 // The agent side of onboarding and secret delivery: exchange a bootstrap token once, fetch a workload's resolved env.
 import { decodeJwt } from 'jose';
 import { ApiError } from '../model/index.js';
-import { HttpClient, type ContinuumClient } from '../client/index.js';
-
-/** Server routes these helpers call (served by src/api/agent-routes.ts). */
-export const AGENT_BOOTSTRAP_PATH = '/agent/v1/bootstrap';
-export const agentWorkloadEnvPath = (namespace: string, name: string): string =>
-  `/agent/v1/workloads/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/env`;
+import { BOOTSTRAP_PATH, HttpClient, workloadEnvPath, type ContinuumClient } from '../client/index.js';
 
 export interface AgentCredential {
   /** Bearer token of the agent; bound to `site`; keep it private (0600) and reuse it across restarts. */
@@ -56,7 +51,7 @@ export async function exchangeBootstrap(
     timeoutMs: opts.timeoutMs ?? 15_000,
     userAgent: 'continuum-agent',
   });
-  const r = await http.json<Partial<AgentCredential>>('POST', AGENT_BOOTSTRAP_PATH);
+  const r = await http.json<Partial<AgentCredential>>('POST', BOOTSTRAP_PATH);
   const b = r.body;
   if (
     typeof b?.token !== 'string' ||
@@ -84,7 +79,7 @@ export async function fetchWorkloadEnv(client: ContinuumClient, namespace: strin
   const r = await client.http.json<{
     metadata?: { generation?: number };
     env?: Array<{ name: string; value: string }>;
-  }>('GET', agentWorkloadEnvPath(namespace, name));
+  }>('GET', workloadEnvPath(namespace, name));
   if (!Array.isArray(r.body?.env)) throw new ApiError('Internal', 'the env route returned an unexpected answer');
   return { generation: r.body.metadata?.generation ?? 0, env: r.body.env };
 }

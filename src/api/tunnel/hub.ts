@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { LogSource } from '../../api/index.js';
+import type { LogSource } from '../native/handlers.js';
 import { ApiError, ERROR_CATALOGUE, type AnyResource, type ErrorCode } from '../../model/index.js';
 import { PendingRequest } from './pending.js';
-import { assertAgentFor, TUNNEL_BASE, type TunnelErrorReport, type TunnelMessage } from './protocol.js';
-import { openEventStream } from '../../api/sse.js';
+import { TUNNEL_BASE, type TunnelErrorReport, type TunnelMessage } from '../../client/index.js';
+import type { Caller } from '../../security/port.js';
+import { openEventStream } from '../sse.js';
 
 export interface TunnelHubOptions {
   /** Comment lines on idle tunnels (default 15 s); agents treat a long silence as a broken tunnel. */
@@ -165,4 +166,14 @@ export function createTunnelHub(opts: TunnelHubOptions = {}): TunnelHub {
       });
     },
   };
+}
+
+/**
+ * Throws unless `caller` may act as the agent of `site` (open its tunnel, answer its requests). For now
+ * every authenticated caller may; the security wiring tightens this to agent credentials bound to `site`
+ * (and administrators).
+ */
+export function assertAgentFor(caller: Caller | undefined, site: string): void {
+  if (!caller || caller.kind === 'anonymous')
+    throw new ApiError('Unauthorized', `the tunnel of site ${site} needs an authenticated agent`);
 }

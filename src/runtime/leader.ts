@@ -1,8 +1,7 @@
 // Leader election over a Lease object: exactly one control-plane replica runs the controllers.
-import { ApiError, LeaseKind, API_VERSION, type AnyResource } from '../../model/index.js';
-import type { Store } from '../../store/index.js';
-import type { Logger } from './controller.js';
-import { silentLogger } from './controller.js';
+import { ApiError, LeaseKind, API_VERSION, type AnyResource } from '../model/index.js';
+import type { Store } from '../store/index.js';
+import { silentLogger, type Logger } from '../lib/index.js';
 
 export interface LeaderOptions {
   store: Store;

@@ -1,37 +1,6 @@
-// The agent's link to the control plane: online/offline state, a gate for callers, and reconnection with back-off.
-import { TransportError } from '../client/index.js';
-import { ApiError } from '../model/index.js';
-import type { Logger } from '../controllers/runtime/index.js';
-import { Backoff, sleep, type BackoffConfig } from './backoff.js';
-
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ECONNABORTED',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ERR_STREAM_PREMATURE_CLOSE',
-  'UND_ERR_SOCKET',
-]);
-
-/** True for failures meaning "the control plane cannot be used right now": transport errors, 5xx answers, dropped streams. */
-export function isConnectionError(e: unknown): boolean {
-  if (e instanceof TransportError) return true;
-  if (e instanceof ApiError) return e.status >= 500 && e.code !== 'NotImplemented';
-  const err = e as NodeJS.ErrnoException | undefined;
-  if (!err || typeof err !== 'object') return false;
-  if (err.code && NETWORK_CODES.has(err.code)) return true;
-  return err.message === 'aborted' || err.message === 'socket hang up';
-}
-
-/** Failures worth retrying later rather than giving up on: connection failures and rate limiting (429). */
-export function isRetryableError(e: unknown): boolean {
-  return isConnectionError(e) || (e instanceof ApiError && e.code === 'TooManyRequests');
-}
+// A client's link to a control plane (an agent's, a federation peer's): online/offline state, a gate for callers, and reconnection with back-off.
+import { isConnectionError, isRetryableError } from '../client/index.js';
+import { Backoff, sleep, type BackoffConfig, type Logger } from '../lib/index.js';
 
 /** An offline period, as reported when the agent is back. */
 export interface OfflineWindow {
@@ -76,7 +45,7 @@ export class Connection {
 
   constructor(private readonly o: ConnectionOptions) {
     this.offlineSince = o.clock();
-    this.backoff = new Backoff(o.backoff);
+    this.backoff = new Backoff({ jitter: 0.3, ...o.backoff });
   }
 
   get online(): boolean {

@@ -1,6 +1,7 @@
 // Keeps a local cache of one kind in sync through list + watch and tells handlers what changed.
-import type { AnyResource } from '../../model/index.js';
-import { ApiError } from '../../model/index.js';
+import type { AnyResource } from '../model/index.js';
+import { Backoff, sleep, type BackoffConfig } from '../lib/index.js';
+import { ApiError } from '../model/index.js';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -20,8 +21,8 @@ export const objectKey = (o: AnyResource): string =>
   o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
 
 export interface InformerOptions {
-  /** Delay before re-listing after an error. */
-  retryMs?: number;
+  /** Back-off between attempts after an error (default 200 ms doubling to 30 s, with jitter). */
+  backoff?: BackoffConfig;
   onError?: (err: unknown) => void;
 }
 
@@ -94,13 +95,20 @@ export class Informer {
     this.syncedResolve();
   }
 
+  /**
+   * List once, then watch from the listed revision; a 410 Gone relists at once, any other failure waits
+   * for the next back-off step (reset by every event received), so a broken source is not hammered.
+   */
   private async run(): Promise<void> {
     let needList = true;
+    const backoff = new Backoff({ baseMs: 200, maxMs: 30_000, jitter: 0.3, ...this.opts.backoff });
     while (!this.ac.signal.aborted) {
+      let failed = false;
       try {
         if (needList) await this.relist();
         needList = false;
         for await (const ev of this.source.watch(this.revision, this.ac.signal)) {
+          backoff.reset();
           if (ev.type === 'BOOKMARK') {
             this.revision = ev.object.metadata.resourceVersion;
             continue;
@@ -116,10 +124,13 @@ export class Informer {
       } catch (e) {
         if (this.ac.signal.aborted) break;
         if (e instanceof ApiError && e.code === 'Gone') needList = true;
-        else this.opts.onError?.(e);
+        else {
+          failed = true;
+          this.opts.onError?.(e);
+        }
       }
       if (this.ac.signal.aborted) break;
-      await new Promise((r) => setTimeout(r, needList ? 0 : (this.opts.retryMs ?? 500)).unref());
+      await sleep(failed ? backoff.next() : 0, this.ac.signal);
     }
   }
 

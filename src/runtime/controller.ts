@@ -1,8 +1,9 @@
 // A controller: watches feed keys into a rate-limited queue; workers run a level-triggered reconcile per key.
-import type { AnyResource } from '../../model/index.js';
+import { silentLogger, type BackoffConfig, type Logger } from '../lib/index.js';
+import type { AnyResource } from '../model/index.js';
 import type { Informer } from './informer.js';
 import { objectKey } from './informer.js';
-import { WorkQueue, type Backoff } from './queue.js';
+import { WorkQueue } from './queue.js';
 
 /** Thrown by a reconcile that must not be retried (the input is wrong, not the world). */
 export class TerminalError extends Error {
@@ -18,12 +19,6 @@ export class TerminalError extends Error {
 export interface ReconcileResult {
   /** Reconcile this key again after this many ms even without a change (e.g. to re-check a timeout). */
   requeueAfterMs?: number;
-}
-
-export interface Logger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
 }
 
 export interface ReconcileContext {
@@ -44,12 +39,10 @@ export interface ControllerSpec {
   /** Level-triggered: re-read state for `key` and converge; never depend on which event caused it. */
   reconcile(ctx: ReconcileContext, key: string): Promise<ReconcileResult | void>;
   workers?: number;
-  backoff?: Backoff;
+  backoff?: BackoffConfig;
   /** Periodic full resync of every key (ms). */
   resyncMs?: number;
 }
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 export class Controller {
   readonly queue: WorkQueue;
