@@ -8,11 +8,14 @@ export const upCommand: Command = {
   name: 'up',
   summary: 'Start the embedded continuum (SQLite, bundled European topology, one agent per site)',
   usage:
-    'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--stop-workloads-on-exit] [--verbose]',
+    'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--user-config] [--stop-workloads-on-exit] [--verbose]',
   options: {
     ...SERVE_OPTIONS,
     topology: { type: 'string' },
     'no-agents': { type: 'boolean' },
+    /** Also write ~/.continuum/config.json (off by default: another user's or another continuum's config stays). */
+    'user-config': { type: 'boolean' },
+    /** Accepted for compatibility: the user-level config is only written with --user-config. */
     'no-user-config': { type: 'boolean' },
     'stop-workloads-on-exit': { type: 'boolean' },
   },
@@ -32,9 +35,10 @@ export const upCommand: Command = {
     });
     const cfg = { server: emb.url, token: emb.adminToken, namespace: 'default' };
     writeConfig(`${dataDir}/config.json`, cfg);
-    if (!v['no-user-config']) writeConfig(userConfigPath(), cfg);
+    const userConfig = !!v['user-config'] && !v['no-user-config'];
+    if (userConfig) writeConfig(userConfigPath(), cfg);
     io.out(
-      `Continuum is up.\n  API:         ${emb.url}\n  Admin token: ${emb.adminToken}\n  Token file:  ${dataDir}/admin.token\n  Config:      ${dataDir}/config.json${v['no-user-config'] ? '' : ` and ${userConfigPath()}`}\n  Sites:       ${emb.summary}\nTry: continuum get sites    (Ctrl-C to stop)\n`,
+      `Continuum is up.\n  API:         ${emb.url}\n  Admin token: ${emb.adminToken}\n  Token file:  ${dataDir}/admin.token\n  Config:      ${dataDir}/config.json${userConfig ? ` and ${userConfigPath()}` : ''}\n  Sites:       ${emb.summary}\nTry: continuum get sites    (Ctrl-C to stop)\n`,
     );
     await untilStopped(io);
     io.err('shutting down ...\n');
