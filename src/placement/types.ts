@@ -6,6 +6,7 @@ import type {
   DeploymentStatus,
   Requirements,
   RuntimeKind,
+  ScorerWeightName,
   Taint,
   Toleration,
 } from '../model/index.js';
@@ -202,7 +203,8 @@ export interface PlacementRequest {
   readonly seed?: number;
 }
 
-export type ScorerName = 'latency' | 'price' | 'carbon' | 'balance' | 'binpack';
+/** A weighted scorer's name: the Application schema's list, which the scorer registry is held to. */
+export type ScorerName = ScorerWeightName;
 export type Weights = Readonly<Record<ScorerName, number>>;
 
 /** Checks a site against data-location policy for a component; a string is the rejection reason. */
