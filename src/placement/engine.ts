@@ -98,7 +98,7 @@ export const placeExhaustive = (
   opts: Omit<PlaceOptions, 'strategy'> = {},
 ): Decision => place(snapshot, request, { ...opts, strategy: 'exhaustive' });
 
-/** The Assignment record of a candidate, with the score breakdown (scorers, then penalties) as it stood when it was chosen. */
+/** The Assignment record of a candidate, with the score breakdown as it stood when it was chosen (penalties negative). */
 export function makeAssignment(ctx: PlacementContext, plan: Plan, c: Candidate, replica: number): Assignment {
   const scores: Record<string, number> = {};
   for (const a of plan.scorers) scores[a.scorer.name] = round(a.scorer.score(c.site, a.state, ctx, plan), 2);

@@ -33,10 +33,9 @@ export function collectStages<K extends Stage['stage']>(exports: object, stage: 
 
 /**
  * Filters in the order they run. Order matters twice: explanations count each site under the first
- * filter it fails, and the index prunes whole cells on the filters that can judge a cell (pinned,
- * category, jurisdiction, carbon, provider, latency, runtime, taints, resources, price), so those
- * come first. Filters whose verdict changes within a decision (resources, spread, quota) are
- * re-checked for every replica.
+ * filter it fails, and the index prunes whole cells on the filters that can judge a cell (those with
+ * `node`), so cheap ones of those come first. Filters that read `load` or `placed replicas` may judge
+ * a site differently for each replica and are re-checked for every one.
  */
 export const FILTERS: readonly Filter[] = collectStages(filterExports, 'filter');
 if (FILTERS.length > MAX_FILTERS) throw new Error(`placement pipeline supports at most ${MAX_FILTERS} filters`);

@@ -1,4 +1,4 @@
-// Builds a GroupPlan: resolves areas, category tiers and weights, and prepares the active filters and scorers.
+// Builds a GroupPlan: resolves areas, category tiers and weights, and prepares the active filters, scorers and penalties.
 import { CATEGORIES } from '../model/index.js';
 import { categoryBit } from './context.js';
 import type { ActiveFilter, ActivePenalty, ActiveScorer, GroupPlan, PlacementContext } from './context.js';

@@ -244,7 +244,7 @@ export interface Decision {
   readonly unplaced: string[];
   /** Sum of the assignments' hourly prices (in the sites' currency; mixed currencies are not converted). */
   readonly totalPricePerHour: number;
-  /** Σ (100 − score + TIER_PENALTY × preference tier) over assignments + UNPLACED_PENALTY per unplaced replica; lower is better. */
+  /** Σ (100 − score + TIER_PENALTY × preference tier) over assignments + UNPLACED_PENALTY per unplaced replica; lower is better (score includes penalties). */
   readonly objective: number;
   /** Per-site totals this decision takes, for reservations. */
   readonly usage: SiteUsage[];
