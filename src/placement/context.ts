@@ -1,7 +1,7 @@
 // The one context object passed through a decision: snapshot, extra load, spread state, and per-group plans.
 import { CATEGORIES } from '../model/index.js';
 import type { Category } from '../model/index.js';
-import { addInto, DEFAULT_WEIGHTS, SCORER_NAMES } from './defaults.js';
+import { addInto } from './defaults.js';
 import type { MutableAmounts } from './defaults.js';
 import { mix32 } from './prng.js';
 import type { Reservations } from './reservations.js';
@@ -16,34 +16,7 @@ import type {
   SnapshotSite,
   Weights,
 } from './types.js';
-import type { IndexNode } from './site-index.js';
-
-/** Node-level verdicts: every site passes / cannot tell; a positive number is a code every site fails with. */
-export const NODE_PASS = -1;
-export const NODE_MIXED = 0;
-
-/**
- * A hard constraint. `site` returns 0 to pass or a positive reason code; `node`, when present, must only
- * return NODE_PASS if every site in the cell passes and a code only if every site fails.
- */
-export interface Filter<S = any> {
-  readonly name: string;
-  /** Per-group state; null when the filter has nothing to check for this group. */
-  prepare(ctx: PlacementContext, plan: GroupPlan): S | null;
-  site(site: SnapshotSite, state: S, ctx: PlacementContext, plan: GroupPlan): number;
-  node?(node: IndexNode, state: S, ctx: PlacementContext, plan: GroupPlan): number;
-  /** Plain words for `count` sites rejected with `code`, e.g. "5 over 10 ms from Madrid". */
-  describe(code: number, count: number, state: S, plan: GroupPlan): string;
-}
-
-/** A soft preference scoring a feasible site 0..100; `bound` must be ≥ the score of every site in the cell. */
-export interface Scorer<S = any> {
-  readonly name: keyof Weights;
-  /** Per-group state; null when the scorer does not apply to this group. */
-  prepare(ctx: PlacementContext, plan: GroupPlan): S | null;
-  score(site: SnapshotSite, state: S, ctx: PlacementContext, plan: GroupPlan): number;
-  bound(node: IndexNode, state: S, ctx: PlacementContext, plan: GroupPlan): number;
-}
+import type { Filter, Penalty, Scorer } from './stage.js';
 
 export interface ActiveFilter {
   readonly filter: Filter;
@@ -54,6 +27,11 @@ export interface ActiveScorer {
   readonly scorer: Scorer;
   readonly state: unknown;
   readonly weight: number;
+}
+
+export interface ActivePenalty {
+  readonly penalty: Penalty;
+  readonly state: unknown;
 }
 
 /** A latency bound with its area resolved against the snapshot (undefined: unknown area, nothing passes). */
@@ -76,6 +54,7 @@ export interface GroupPlan {
   readonly weights: Weights;
   readonly filters: readonly ActiveFilter[];
   readonly scorers: readonly ActiveScorer[];
+  readonly penalties: readonly ActivePenalty[];
   readonly weightSum: number;
 }
 
@@ -160,11 +139,4 @@ function bump<K>(m: Map<string, Map<K, number>>, component: string, key: K, delt
   const n = (counts.get(key) ?? 0) + delta;
   if (n > 0) counts.set(key, n);
   else counts.delete(key);
-}
-
-/** Request weights over the defaults. */
-export function resolveWeights(w: Partial<Weights> | undefined): Weights {
-  const out = { ...DEFAULT_WEIGHTS };
-  for (const k of SCORER_NAMES) if (w?.[k] !== undefined) out[k] = w[k];
-  return out;
 }

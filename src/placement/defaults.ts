@@ -1,6 +1,6 @@
-// Defaults and shared arithmetic of placement: reference prices, PUE per category, weights, EU membership.
+// Defaults and shared arithmetic of placement: reference prices, PUE per category, EU membership.
 import type { Category } from '../model/index.js';
-import type { Amounts, Pricing, ScorerName, Weights } from './types.js';
+import type { Amounts, Pricing } from './types.js';
 
 /**
  * Prices assumed where a site's price list is silent, and the yardstick of the price score:
@@ -23,11 +23,7 @@ export const DEFAULT_PUE: Readonly<Record<Category, number>> = Object.freeze({
   'near-premise': 1.8,
 });
 
-/** Scorer weights when the request gives none; bin-packing is opt-in. */
-export const DEFAULT_WEIGHTS: Weights = Object.freeze({ latency: 40, price: 30, carbon: 15, balance: 15, binpack: 0 });
-export const SCORER_NAMES: readonly ScorerName[] = ['latency', 'price', 'carbon', 'balance', 'binpack'];
-
-/** Objective cost of a replica that found no site (a placed replica costs at most 100 + tier penalties). */
+/** Objective cost of a replica that found no site (a placed replica costs at most 100 + tier and score penalties). */
 export const UNPLACED_PENALTY = 1000;
 /** Objective cost per step down the category preference list; above the score range, so tiers dominate. */
 export const TIER_PENALTY = 101;

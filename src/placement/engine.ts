@@ -98,10 +98,15 @@ export const placeExhaustive = (
   opts: Omit<PlaceOptions, 'strategy'> = {},
 ): Decision => place(snapshot, request, { ...opts, strategy: 'exhaustive' });
 
-/** The Assignment record of a candidate, with the score breakdown as it stood when it was chosen. */
+/** The Assignment record of a candidate, with the score breakdown as it stood when it was chosen (penalties negative). */
 export function makeAssignment(ctx: PlacementContext, plan: Plan, c: Candidate, replica: number): Assignment {
   const scores: Record<string, number> = {};
   for (const a of plan.scorers) scores[a.scorer.name] = round(a.scorer.score(c.site, a.state, ctx, plan), 2);
+  // A penalty shows as a negative entry, only where it applied.
+  for (const p of plan.penalties) {
+    const v = p.penalty.penalty(c.site, p.state, ctx, plan);
+    if (v > 0) scores[p.penalty.name] = -round(v, 2);
+  }
   const areas = plan.area ? [plan.area] : plan.latencyBounds.flatMap((b) => (b.area ? [b.area] : []));
   const latency = areas.length > 0 ? Math.max(...areas.map((a) => ctx.snapshot.latencyMs(a, c.site))) : undefined;
   return {

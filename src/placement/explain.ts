@@ -40,6 +40,10 @@ export function buildExplanation(
   if (stats.notExamined > 0)
     summary += `; ${stats.notExamined} not examined (could not outscore the chosen site${wanted > 1 ? 's' : ''})`;
   if (stats.deferred > 0) summary += `; ${stats.deferred} in fallback categories not needed`;
+  plan.penalties.forEach((p, i) => {
+    const n = stats.penalized[i];
+    if (n > 0) summary += `; ${p.penalty.describe(n, p.state, plan)}`;
+  });
   const unique = [...new Set(sites)];
   summary += `; placed ${placed}/${wanted} replica${wanted === 1 ? '' : 's'}${unique.length > 0 ? ` on ${unique.join(', ')}` : ''}`;
   if (placed > 0) {

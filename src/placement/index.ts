@@ -18,7 +18,6 @@ export type { CommitConflict, CommitResult } from './reservations.js';
 export { formatExplanation, formatAssignment } from './explain.js';
 export type { PlacementRecord } from './explain.js';
 export {
-  DEFAULT_WEIGHTS,
   DEFAULT_PUE,
   REFERENCE_PRICING,
   EU_COUNTRIES,
@@ -26,12 +25,16 @@ export {
   TIER_PENALTY,
   pricePerHour,
 } from './defaults.js';
-export { FILTERS, SCORERS } from './pipeline.js';
+export { DEFAULT_WEIGHTS, FILTERS, PENALTIES, SCORER_NAMES, SCORERS } from './pipeline.js';
+export { describePipeline, pipelineMarkdown } from './pipeline-doc.js';
+export type { PipelineDescription } from './pipeline-doc.js';
 export * from './filters/index.js';
 export * from './scorers/index.js';
 export { buildSiteIndex } from './site-index.js';
 export type { SiteIndex, IndexNode, IndexRoot } from './site-index.js';
-export type { Filter, Scorer, GroupPlan } from './context.js';
+export type { GroupPlan } from './context.js';
+export { NODE_MIXED, NODE_PASS } from './stage.js';
+export type { Filter, Penalty, Reads, Scorer, Stage } from './stage.js';
 export { placeBatch } from './batch.js';
 export type { BatchOptions, BatchResult } from './batch.js';
 export { buildBatchModel } from './batch-model.js';

@@ -1,9 +1,16 @@
-// Builds a GroupPlan: resolves areas, category tiers and weights, and prepares the active filters and scorers.
+// Builds a GroupPlan: resolves areas, category tiers and weights, and prepares the active filters, scorers and penalties.
 import { CATEGORIES } from '../model/index.js';
-import { categoryBit, resolveWeights } from './context.js';
-import type { ActiveFilter, ActiveScorer, GroupPlan, PlacementContext } from './context.js';
-import { FILTERS, SCORERS } from './pipeline.js';
-import type { ReplicaGroup, RequestComponent } from './types.js';
+import { categoryBit } from './context.js';
+import type { ActiveFilter, ActivePenalty, ActiveScorer, GroupPlan, PlacementContext } from './context.js';
+import { DEFAULT_WEIGHTS, FILTERS, PENALTIES, SCORER_NAMES, SCORERS } from './pipeline.js';
+import type { ReplicaGroup, RequestComponent, Weights } from './types.js';
+
+/** Request weights over the scorers' defaults. */
+export function resolveWeights(w: Partial<Weights> | undefined): Weights {
+  const out = { ...DEFAULT_WEIGHTS };
+  for (const k of SCORER_NAMES) if (w?.[k] !== undefined) out[k] = w[k];
+  return out;
+}
 
 /** Sites' tier by category index: position in the preference order, -1 when the category is not allowed. */
 export function tierOfCategory(plan: GroupPlan): Int8Array {
@@ -29,6 +36,7 @@ export function planGroup(ctx: PlacementContext, component: RequestComponent, gr
   if (rest.length > 0) tiers.push(rest.reduce((m, c) => m | categoryBit(c), 0));
   const filters: ActiveFilter[] = [];
   const scorers: ActiveScorer[] = [];
+  const penalties: ActivePenalty[] = [];
   const plan = {
     component,
     group,
@@ -39,6 +47,7 @@ export function planGroup(ctx: PlacementContext, component: RequestComponent, gr
     weights: resolveWeights(component.requirements.weights),
     filters,
     scorers,
+    penalties,
     weightSum: 0,
     tierOf: new Int8Array(0) as Int8Array,
   };
@@ -53,7 +62,10 @@ export function planGroup(ctx: PlacementContext, component: RequestComponent, gr
     const state: unknown = scorer.prepare(ctx, plan);
     if (state !== null) scorers.push({ scorer, state, weight });
   }
+  for (const penalty of PENALTIES) {
+    const state: unknown = penalty.prepare(ctx, plan);
+    if (state !== null) penalties.push({ penalty, state });
+  }
   plan.weightSum = scorers.reduce((s, a) => s + a.weight, 0);
-  if (filters.length > 31) throw new Error('placement pipeline supports at most 31 filters');
   return plan;
 }

@@ -1,7 +1,7 @@
 // Finds the best sites for one replica: best-first branch-and-bound over the index, or an exhaustive scan as the baseline.
 import { CATEGORIES } from '../model/index.js';
 import type { PlacementContext } from './context.js';
-import { NODE_PASS } from './context.js';
+import { NODE_PASS } from './stage.js';
 import { BoundHeap } from './heap.js';
 import type { Plan } from './plan.js';
 import type { IndexNode } from './site-index.js';
@@ -29,6 +29,8 @@ export interface SearchStats {
   notExamined: number;
   /** Sites in fallback category tiers that were not needed. */
   deferred: number;
+  /** Per active penalty (index into plan.penalties): feasible examined sites it penalised. */
+  readonly penalized: number[];
 }
 
 export interface SearchResult {
@@ -47,17 +49,32 @@ export function better(a: Candidate, b: Candidate): boolean {
   return a.site.index < b.site.index;
 }
 
-/** Weighted mean of the active scorers (0..100); 0 when no scorer applies. */
-export function scoreSite(site: SnapshotSite, ctx: PlacementContext, plan: Plan): number {
+/**
+ * Weighted mean of the active scorers (0..100; 0 when no scorer applies) minus the active penalties.
+ * Penalised sites are counted in `stats` when given.
+ */
+export function scoreSite(site: SnapshotSite, ctx: PlacementContext, plan: Plan, stats?: SearchStats): number {
   let s = 0;
   for (const a of plan.scorers) s += a.weight * a.scorer.score(site, a.state, ctx, plan);
-  return plan.weightSum > 0 ? s / plan.weightSum : 0;
+  let score = plan.weightSum > 0 ? s / plan.weightSum : 0;
+  const penalties = plan.penalties;
+  for (let i = 0; i < penalties.length; i++) {
+    const p = penalties[i].penalty.penalty(site, penalties[i].state, ctx, plan);
+    if (p > 0) {
+      score -= p;
+      if (stats) stats.penalized[i]++;
+    }
+  }
+  return score;
 }
 
+/** ≥ scoreSite of every site in the cell: scorer bounds less penalty floors. */
 function boundNode(node: IndexNode, ctx: PlacementContext, plan: Plan): number {
   let s = 0;
   for (const a of plan.scorers) s += a.weight * a.scorer.bound(node, a.state, ctx, plan);
-  return plan.weightSum > 0 ? s / plan.weightSum : 0;
+  let bound = plan.weightSum > 0 ? s / plan.weightSum : 0;
+  for (const p of plan.penalties) bound -= p.penalty.floor(node, p.state, ctx, plan);
+  return bound;
 }
 
 class TopK {
@@ -89,6 +106,7 @@ function newStats(plan: Plan): SearchStats {
     examined: 0,
     notExamined: 0,
     deferred: 0,
+    penalized: plan.penalties.map(() => 0),
   };
 }
 
@@ -186,7 +204,7 @@ export const searchIndexed: SearchFn = (ctx, plan, k) => {
         stats.examined++;
         if (!evaluate(site, e.passMask, ctx, plan, stats)) continue;
         stats.feasible++;
-        top.offer({ site, score: scoreSite(site, ctx, plan), tie: ctx.tie(site), tier: t });
+        top.offer({ site, score: scoreSite(site, ctx, plan, stats), tie: ctx.tie(site), tier: t });
       }
     }
   }
@@ -204,7 +222,7 @@ export const searchExhaustive: SearchFn = (ctx, plan, k) => {
     const tier = plan.tierOf[CATEGORIES.indexOf(site.category)];
     if (tier < 0) continue;
     stats.feasible++;
-    top.offer({ site, score: scoreSite(site, ctx, plan), tie: ctx.tie(site), tier });
+    top.offer({ site, score: scoreSite(site, ctx, plan, stats), tie: ctx.tie(site), tier });
   }
   return { found: top.items, stats };
 };

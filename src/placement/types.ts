@@ -6,6 +6,7 @@ import type {
   DeploymentStatus,
   Requirements,
   RuntimeKind,
+  ScorerWeightName,
   Taint,
   Toleration,
 } from '../model/index.js';
@@ -202,7 +203,8 @@ export interface PlacementRequest {
   readonly seed?: number;
 }
 
-export type ScorerName = 'latency' | 'price' | 'carbon' | 'balance' | 'binpack';
+/** A weighted scorer's name: the Application schema's list, which the scorer registry is held to. */
+export type ScorerName = ScorerWeightName;
 export type Weights = Readonly<Record<ScorerName, number>>;
 
 /** Checks a site against data-location policy for a component; a string is the rejection reason. */
@@ -242,7 +244,7 @@ export interface Decision {
   readonly unplaced: string[];
   /** Sum of the assignments' hourly prices (in the sites' currency; mixed currencies are not converted). */
   readonly totalPricePerHour: number;
-  /** Σ (100 − score + TIER_PENALTY × preference tier) over assignments + UNPLACED_PENALTY per unplaced replica; lower is better. */
+  /** Σ (100 − score + TIER_PENALTY × preference tier) over assignments + UNPLACED_PENALTY per unplaced replica; lower is better (score includes penalties). */
   readonly objective: number;
   /** Per-site totals this decision takes, for reservations. */
   readonly usage: SiteUsage[];

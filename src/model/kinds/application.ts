@@ -1,5 +1,5 @@
 // Application: a catalog entry describing components, how they connect, and what they require.
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TNumber, type TOptional } from 'typebox';
 import { Conditions, Name } from '../meta.js';
 import { CategorySchema, Country, EnvVar, Resources, RuntimeSchema, Toleration } from './common.js';
 
@@ -78,6 +78,26 @@ export const LatencyRequirement = Type.Object(
 );
 export type LatencyRequirement = Static<typeof LatencyRequirement>;
 
+/**
+ * Names of the placement scorers a request may weight: the weights part of the API, and the only
+ * place a scorer is named outside src/placement. The scorers live in src/placement, a layer this
+ * module must not import, so the list is declared here and the placement registry is held to it
+ * both ways: a scorer's `name` has this type (a scorer not listed here does not compile) and
+ * src/placement/pipeline.test.ts fails when a name listed here has no registered scorer.
+ * Defaults, descriptions and order are the scorers' own (see docs/placement-pipeline.md).
+ */
+export const SCORER_WEIGHT_NAMES = ['latency', 'price', 'carbon', 'balance', 'binpack'] as const;
+export type ScorerWeightName = (typeof SCORER_WEIGHT_NAMES)[number];
+
+/** One optional weight 0..100 per scorer name; unknown names are rejected with their field path. */
+export const ScorerWeights = Type.Object(
+  Object.fromEntries(
+    SCORER_WEIGHT_NAMES.map((name) => [name, Type.Optional(Type.Number({ minimum: 0, maximum: 100 }))]),
+  ) as { [K in ScorerWeightName]: TOptional<TNumber> },
+  { additionalProperties: false },
+);
+export type ScorerWeights = Static<typeof ScorerWeights>;
+
 export const Requirements = Type.Object(
   {
     latency: Type.Optional(Type.Array(LatencyRequirement, { maxItems: 64 })),
@@ -128,18 +148,7 @@ export const Requirements = Type.Object(
     ),
     tolerations: Type.Optional(Type.Array(Toleration, { maxItems: 32 })),
     /** Scorer weights 0..100; missing ones take defaults. */
-    weights: Type.Optional(
-      Type.Object(
-        {
-          latency: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
-          price: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
-          carbon: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
-          balance: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
-          binpack: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
-        },
-        { additionalProperties: false },
-      ),
-    ),
+    weights: Type.Optional(ScorerWeights),
     /** Hard upper bound on grid carbon intensity (gCO2e/kWh × PUE) of the chosen site. */
     maxCarbonIntensity: Type.Optional(Type.Number({ minimum: 0 })),
   },

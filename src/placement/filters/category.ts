@@ -1,8 +1,9 @@
 // Filter: the site's continuum category must be among the allowed ones (default: all).
 import { CATEGORIES } from '../../model/index.js';
 import type { Category } from '../../model/index.js';
-import { categoryBit, NODE_PASS } from '../context.js';
-import type { Filter } from '../context.js';
+import { categoryBit } from '../context.js';
+import { NODE_PASS } from '../stage.js';
+import type { Filter } from '../stage.js';
 
 interface State {
   allowed: readonly Category[];
@@ -10,7 +11,11 @@ interface State {
 }
 
 export const categoryFilter: Filter<State> = {
+  stage: 'filter',
   name: 'category',
+  order: 20,
+  description: "The site's continuum category must be among the allowed ones (default: all).",
+  reads: { request: ['requirements.categories'], site: ['category'] },
   prepare: (_ctx, plan) => {
     const allowed = plan.component.requirements.categories?.allowed;
     if (!allowed || allowed.length === CATEGORIES.length) return null;

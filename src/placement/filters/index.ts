@@ -1,4 +1,6 @@
 // Public surface of the filters: every hard constraint of the pipeline, one per file.
+// Registration: every Filter exported here is in the pipeline (pipeline.ts collects them by `stage`
+// and sorts them by `order`), so one export line registers one.
 export { carbonCapFilter } from './carbon-cap.js';
 export { categoryFilter } from './category.js';
 export { dataLocalityFilter } from './data-locality.js';

@@ -1,6 +1,6 @@
 // Filter: the site's country must satisfy allowed countries, denied countries and EU-only.
-import { NODE_PASS } from '../context.js';
-import type { Filter } from '../context.js';
+import { NODE_PASS } from '../stage.js';
+import type { Filter } from '../stage.js';
 import { EU_COUNTRIES } from '../defaults.js';
 
 const NOT_ALLOWED = 1;
@@ -21,7 +21,11 @@ function check(country: string, s: State): number {
 }
 
 export const jurisdictionFilter: Filter<State> = {
+  stage: 'filter',
   name: 'jurisdiction',
+  order: 30,
+  description: "The site's country must be allowed, not denied, and in the EU when EU-only is asked.",
+  reads: { request: ['requirements.jurisdiction'], site: ['country'] },
   prepare: (_ctx, plan) => {
     const j = plan.component.requirements.jurisdiction;
     if (!j || (!j.allowedCountries && !j.deniedCountries?.length && !j.euOnly)) return null;

@@ -1,11 +1,16 @@
 // Filter: every latency bound of the group (from each user area its replicas serve) must hold at the site.
-import { NODE_MIXED, NODE_PASS } from '../context.js';
-import type { Filter, ResolvedBound } from '../context.js';
+import { NODE_MIXED, NODE_PASS } from '../stage.js';
+import type { ResolvedBound } from '../context.js';
+import type { Filter } from '../stage.js';
 import { latencyLowerBound, latencyUpperBound } from '../geo-bounds.js';
 
 /** Reason code i+1 means bound i of the group failed. */
 export const latencyFilter: Filter<readonly ResolvedBound[]> = {
+  stage: 'filter',
   name: 'latency',
+  order: 60,
+  description: "Every latency bound of the replica's group must hold from its user area to the site.",
+  reads: { request: ['groups'], site: [], context: ['latency'] },
   prepare: (_ctx, plan) => (plan.latencyBounds.length > 0 ? plan.latencyBounds : null),
   site: (site, bounds, ctx) => {
     for (let i = 0; i < bounds.length; i++) {

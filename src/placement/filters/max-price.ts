@@ -1,6 +1,6 @@
 // Filter: one replica's hourly price at the site must not exceed the request's maxPricePerHour.
-import { NODE_MIXED } from '../context.js';
-import type { Filter } from '../context.js';
+import { NODE_MIXED } from '../stage.js';
+import type { Filter } from '../stage.js';
 import { pricePerHour, round } from '../defaults.js';
 import type { Amounts } from '../types.js';
 
@@ -10,7 +10,11 @@ interface State {
 }
 
 export const maxPriceFilter: Filter<State> = {
+  stage: 'filter',
   name: 'price',
+  order: 100,
+  description: "One replica's hourly price at the site must not exceed maxPricePerHour.",
+  reads: { request: ['resources', 'requirements.maxPricePerHour'], site: ['pricing'] },
   prepare: (_ctx, plan) => {
     const max = plan.component.requirements.maxPricePerHour;
     return max === undefined ? null : { max, req: plan.req };

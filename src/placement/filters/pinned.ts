@@ -1,6 +1,6 @@
 // Filter: a component pinned by the deployment to one named site may only go there.
-import { NODE_MIXED, NODE_PASS } from '../context.js';
-import type { Filter } from '../context.js';
+import { NODE_MIXED, NODE_PASS } from '../stage.js';
+import type { Filter } from '../stage.js';
 
 interface State {
   name: string;
@@ -9,7 +9,11 @@ interface State {
 }
 
 export const pinnedFilter: Filter<State> = {
+  stage: 'filter',
   name: 'pinned',
+  order: 10,
+  description: 'A component pinned by the deployment to one named site may only go there.',
+  reads: { request: ['pinnedSite'], site: ['index', 'name'], context: ['snapshot index'] },
   prepare: (ctx, plan) => {
     const name = plan.component.pinnedSite;
     if (name === undefined) return null;

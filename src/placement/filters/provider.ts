@@ -1,6 +1,6 @@
 // Filter: the site's provider must have the required headquarters, certifications and attributes.
-import { NODE_MIXED, NODE_PASS } from '../context.js';
-import type { Filter } from '../context.js';
+import { NODE_MIXED, NODE_PASS } from '../stage.js';
+import type { Filter } from '../stage.js';
 import { EU_COUNTRIES } from '../defaults.js';
 import type { SnapshotProvider } from '../types.js';
 import type { Requirements } from '../../model/index.js';
@@ -31,7 +31,11 @@ export function providerVerdict(p: SnapshotProvider, req: ProviderRequirements):
 }
 
 export const providerFilter: Filter<State> = {
+  stage: 'filter',
   name: 'provider',
+  order: 50,
+  description: "The site's provider must have the required headquarters, certifications and attributes.",
+  reads: { request: ['requirements.providerAttributes'], site: ['providerIndex'], context: ['providers'] },
   prepare: (ctx, plan) => {
     const req = plan.component.requirements.providerAttributes;
     if (!req) return null;

@@ -1,7 +1,7 @@
 // Filter: the site's free capacity (allocatable − allocated − reserved − this decision) must fit the replica.
 import { formatMiB, formatMilliCpu } from '../../model/index.js';
-import { NODE_MIXED } from '../context.js';
-import type { Filter } from '../context.js';
+import { NODE_MIXED } from '../stage.js';
+import type { Filter } from '../stage.js';
 import type { Amounts, SnapshotSite } from '../types.js';
 import type { PlacementContext } from '../context.js';
 
@@ -31,7 +31,11 @@ export function freeOn(site: SnapshotSite, ctx: PlacementContext): Amounts {
 
 /** Dimensions are checked gpu first (the scarcest), then cpu, memory, storage; only requested ones count. */
 export const resourcesFilter: Filter<State> = {
+  stage: 'filter',
   name: 'resources',
+  order: 90,
+  description: 'Free cpu, memory, gpu (and gpu model) and storage must fit one more replica.',
+  reads: { request: ['resources', 'gpuModel'], site: ['allocatable', 'allocated', 'gpuModel'], context: ['load'] },
   prepare: (_ctx, plan) => ({ req: plan.req, gpuModel: plan.req.gpu > 0 ? plan.component.gpuModel : undefined }),
   site: (site, s, ctx) => {
     const r = s.req;

@@ -1,5 +1,5 @@
 // Filter: with spread requested, replicas of a component go to distinct sites and/or distinct providers.
-import type { Filter } from '../context.js';
+import type { Filter } from '../stage.js';
 
 interface State {
   sites: boolean;
@@ -11,7 +11,11 @@ const SAME_SITE = 1;
 const SAME_PROVIDER = 2;
 
 export const spreadFilter: Filter<State> = {
+  stage: 'filter',
   name: 'spread',
+  order: 110,
+  description: 'With spread asked, replicas of a component go to distinct sites and/or providers.',
+  reads: { request: ['requirements.spread'], site: ['index', 'provider'], context: ['placed replicas'] },
   prepare: (_ctx, plan) => {
     const sp = plan.component.requirements.spread;
     if (!sp?.sites && !sp?.providers) return null;

@@ -1,7 +1,7 @@
 // Filter: the site must be ready and schedulable, and every NoSchedule/NoExecute taint must be tolerated.
 import type { Taint, Toleration } from '../../model/index.js';
-import { NODE_MIXED, NODE_PASS } from '../context.js';
-import type { Filter } from '../context.js';
+import { NODE_MIXED, NODE_PASS } from '../stage.js';
+import type { Filter } from '../stage.js';
 
 /** Implicit taints, tolerable like Kubernetes' node.kubernetes.io/not-ready and /unschedulable. */
 export const NOT_READY_TAINT: Taint = Object.freeze({ key: 'continuum.io/not-ready', effect: 'NoSchedule' });
@@ -22,7 +22,11 @@ export function tolerates(tolerations: readonly Toleration[], taint: Taint): boo
 }
 
 export const taintsFilter: Filter<readonly Toleration[]> = {
+  stage: 'filter',
   name: 'taints',
+  order: 80,
+  description: 'The site must be ready and schedulable, and every NoSchedule/NoExecute taint must be tolerated.',
+  reads: { request: ['tolerations'], site: ['ready', 'unschedulable', 'taints', 'clean'] },
   prepare: (_ctx, plan) => plan.component.tolerations,
   site: (site, tol) => {
     if (site.clean) return 0;

@@ -11,6 +11,7 @@ import type {
   SiteInput,
   SnapshotInput,
 } from '../types.js';
+import { SCORER_NAMES } from '../pipeline.js';
 
 const COUNTRIES = ['DE', 'FR', 'ES', 'PL', 'CH', 'SE'];
 const PROVIDERS: ProviderInput[] = [
@@ -78,7 +79,12 @@ const siteArb = (i: number): fc.Arbitrary<SiteInput> =>
       runtimes: r.runtimes,
       ready: r.notReady !== 0,
       unschedulable: r.maintenance === 0,
-      taints: r.tainted === 0 ? [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' as const }] : [],
+      taints:
+        r.tainted === 0
+          ? [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' as const }]
+          : r.tainted === 1
+            ? [{ key: 'noisy', effect: 'PreferNoSchedule' as const }]
+            : [],
       ...(r.gpuModel ? { gpuModel: r.gpuModel } : {}),
       pricing: { cpuHour: r.cpuHour },
       pue: r.pue,
@@ -112,17 +118,11 @@ const requirementsArb: fc.Arbitrary<Requirements> = fc
         .map((c) => c as { allowed?: Category[]; preferred?: Category[] }),
     ),
     spread: rarely(fc.record({ sites: fc.boolean(), providers: fc.boolean() }, { requiredKeys: [] })),
+    // Every registered scorer, so a new one is covered without touching this file.
     weights: rarely(
-      fc.record(
-        {
-          latency: fc.integer({ min: 0, max: 100 }),
-          price: fc.integer({ min: 0, max: 100 }),
-          carbon: fc.integer({ min: 0, max: 100 }),
-          balance: fc.integer({ min: 0, max: 100 }),
-          binpack: fc.integer({ min: 0, max: 100 }),
-        },
-        { requiredKeys: [] },
-      ),
+      fc.record(Object.fromEntries(SCORER_NAMES.map((n) => [n, fc.integer({ min: 0, max: 100 })])), {
+        requiredKeys: [],
+      }),
     ),
     maxPricePerHour: rarely(fc.double({ min: 0, max: 0.5, noNaN: true })),
     maxCarbonIntensity: rarely(fc.integer({ min: 0, max: 1500 })),
@@ -133,6 +133,7 @@ const tolerationsArb: fc.Arbitrary<Toleration[]> = fc.subarray([
   { key: 'dedicated', operator: 'Exists' as const },
   { key: 'continuum.io/not-ready', operator: 'Exists' as const },
   { key: 'continuum.io/unschedulable', operator: 'Exists' as const },
+  { key: 'noisy', operator: 'Exists' as const, effect: 'PreferNoSchedule' as const },
 ]);
 
 const groupArb: fc.Arbitrary<ReplicaGroup> = fc

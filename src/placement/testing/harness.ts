@@ -1,6 +1,7 @@
 // Test harness for filters and scorers: builds a context and plan, evaluates sites, and checks cell-level claims.
-import { NODE_PASS, PlacementContext } from '../context.js';
-import type { Filter, Scorer } from '../context.js';
+import { PlacementContext } from '../context.js';
+import { NODE_PASS } from '../stage.js';
+import type { Filter, Penalty, Scorer } from '../stage.js';
 import { planGroup } from '../plan.js';
 import type { Plan } from '../plan.js';
 import type { IndexNode } from '../site-index.js';
@@ -107,6 +108,28 @@ export function boundViolations(scorer: Scorer, h: Harness): string[] {
     for (const s of sitesOf(h, n)) {
       const v = scorer.score(s, state, h.ctx, h.plan);
       if (v > b + 1e-9) out.push(`${s.name}: score ${v} > bound ${b}`);
+    }
+  }
+  return out;
+}
+
+/** Penalties by site name, or null when the penalty does not apply to the group. */
+export function penalties(penalty: Penalty, h: Harness): Record<string, number> | null {
+  const state: unknown = penalty.prepare(h.ctx, h.plan);
+  if (state === null) return null;
+  return Object.fromEntries(h.snapshot.sites.map((s) => [s.name, penalty.penalty(s, state, h.ctx, h.plan)]));
+}
+
+/** Cells whose floor is above the penalty of one of their sites. */
+export function floorViolations(penalty: Penalty, h: Harness): string[] {
+  const state: unknown = penalty.prepare(h.ctx, h.plan);
+  if (state === null) return [];
+  const out: string[] = [];
+  for (const n of allNodes(h)) {
+    const f = penalty.floor(n, state, h.ctx, h.plan);
+    for (const s of sitesOf(h, n)) {
+      const v = penalty.penalty(s, state, h.ctx, h.plan);
+      if (v < f - 1e-9) out.push(`${s.name}: penalty ${v} < floor ${f}`);
     }
   }
   return out;
