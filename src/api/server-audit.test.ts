@@ -10,7 +10,7 @@ class RecordingSecurity extends StaticTokenSecurity {
   entries: AuditEntry[] = [];
   fail = false;
   override async audit(e: AuditEntry): Promise<void> {
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 20)); // a slow durable write: the answer must still wait for it
     if (this.fail) throw new Error('disk full');
     this.entries.push(e);
   }

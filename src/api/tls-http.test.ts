@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../cli/main.js';
 import { runCli } from '../cli/testing/run.js';
 import { TransportError } from '../client/index.js';
+import { waitFor } from '../lib/testing/index.js';
 import { exchangeBootstrap } from '../agent/credential-client.js';
 
 const hasOpenssl = (() => {
@@ -67,8 +68,7 @@ describe.skipIf(!hasOpenssl)('TLS for the server, the CLI and agents', () => {
         signal: stop.signal,
       },
     );
-    for (let i = 0; i < 200 && !/listening on (\S+)/.test(serverOut); i++) await new Promise((r) => setTimeout(r, 25));
-    url = /listening on (\S+)/.exec(serverOut)?.[1] ?? '';
+    url = await waitFor(() => /listening on (\S+)/.exec(serverOut)?.[1], 'the TLS server to listen');
     admin = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
   }, 20_000);
   afterAll(async () => {

@@ -14,6 +14,7 @@ import {
   WorkloadKind,
   type ErrorCode,
 } from '../model/index.js';
+import { waitFor } from '../lib/testing/index.js';
 import { SqliteBackend, Store } from '../store/index.js';
 import { ClusterRoleBindingKind, RoleBindingKind, SecretKind, TokenKind } from './kinds.js';
 import { ContinuumSecurity } from './service.js';
@@ -203,8 +204,7 @@ describe('ContinuumSecurity', () => {
       metadata: { name: 'bob', namespace: 'other' },
       spec: { role: 'use-case-admin', subjects: [{ kind: 'User', name: 'bob' }] },
     });
-    for (let i = 0; i < 100 && sec.bindings.grantsFor('bob').length === 0; i++)
-      await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => sec.bindings.grantsFor('bob').length > 0, "bob's RoleBinding to reach the authorizer");
     const again = await sec.authenticate({
       authorization: `Bearer ${(await sec.issueToken(admin, { role: 'end-user', tenant: 'acme', subject: 'bob', ttlSeconds: 60 }, rid())).token}`,
     });

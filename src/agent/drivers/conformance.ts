@@ -118,6 +118,7 @@ export function describeDriverConformance(name: string, makeDriver: MakeDriver, 
       await d.ensure(sp);
       const s = await waitFor(() => d.get(sp.id)?.phase === 'Terminated' && d.get(sp.id), 'Terminated');
       expect(s.exitCode).toBe(0);
+      // What is checked is that nothing happens: no restart follows a moment later.
       await sleep(150);
       expect(h.note(d.get(sp.id))?.restarts).toBe(0);
     });
@@ -133,6 +134,7 @@ export function describeDriverConformance(name: string, makeDriver: MakeDriver, 
       const s = await waitFor(() => d.get(sp.id)?.phase === 'Failed' && d.get(sp.id), 'Failed');
       expect(s.exitCode).toBe(7);
       expect(s.ready).toBe(false);
+      // What is checked is that nothing happens: no restart follows a moment later.
       await sleep(150);
       expect(h.note(d.get(sp.id))?.restarts).toBe(0);
       expect((await d.ensure(sp)).phase).toBe('Failed');

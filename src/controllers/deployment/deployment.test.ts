@@ -10,19 +10,12 @@ import {
   WorkloadKind,
   type AnyResource,
 } from '../../model/index.js';
+import { waitFor } from '../../lib/testing/index.js';
 import { Store, SqliteBackend } from '../../store/index.js';
 import { Manager } from '../../runtime/manager.js';
 import { namespaceAdmission } from '../namespace/namespace.js';
 import { garbageCollector } from '../gc/gc.js';
 import { deploymentController } from './controller.js';
-
-const until = async (what: string, cond: () => Promise<boolean>, ms = 8000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 const SITES: Array<[string, string, number, number]> = [
   ['mad-a', 'ES', 40.42, -3.7],
@@ -147,7 +140,7 @@ describe('deployment controller', () => {
   it("creates workloads in connection order with peers' URLs and reports endpoints", async () => {
     const store = await world();
     await deployShop(store);
-    await until('running', async () => (await dep(store)).status?.phase === 'Running');
+    await waitFor(async () => (await dep(store)).status?.phase === 'Running', 'shop Running');
     const all = await wls(store);
     expect(all).toHaveLength(3);
     const by = (c: string) => all.find((w) => w.spec.component === c)!;
@@ -168,7 +161,7 @@ describe('deployment controller', () => {
   it('re-places workloads of a NotReady site and removes the stale copies', async () => {
     const store = await world();
     await deployShop(store);
-    await until('running', async () => (await dep(store)).status?.phase === 'Running');
+    await waitFor(async () => (await dep(store)).status?.phase === 'Running', 'shop Running');
     const storeWl = (await wls(store)).find((w) => w.spec.component === 'store')!;
     const site = (await store.get(SiteKind, undefined, storeWl.spec.siteName))!;
     await store.updateStatus(SiteKind, {
@@ -180,7 +173,7 @@ describe('deployment controller', () => {
         ],
       },
     });
-    await until('failed over', async () => {
+    await waitFor(async () => {
       const all = await wls(store);
       const d = await dep(store);
       return (
@@ -189,7 +182,7 @@ describe('deployment controller', () => {
         all.every((w) => w.spec.siteName !== site.metadata.name || w.spec.component !== 'store') &&
         !all.some((w) => w.metadata.name === storeWl.metadata.name)
       );
-    });
+    }, 'the store to fail over');
     const after = await wls(store);
     expect(after.find((w) => w.spec.component === 'api')!.spec.env).toContainEqual({
       name: 'STORE_URL',
@@ -200,7 +193,7 @@ describe('deployment controller', () => {
   it('rolls a spec change through one replica at a time and reports unplaceable requirements', async () => {
     const store = await world();
     await deployShop(store);
-    await until('running', async () => (await dep(store)).status?.phase === 'Running');
+    await waitFor(async () => (await dep(store)).status?.phase === 'Running', 'shop Running');
     const before = new Set((await wls(store)).map((w) => w.metadata.name));
     const app = (await store.get(ApplicationKind, 'default', 'shop'))!;
     await store.update(ApplicationKind, {
@@ -212,23 +205,22 @@ describe('deployment controller', () => {
         ),
       },
     });
-    await until('rolled', async () => {
+    await waitFor(async () => {
       const all = await wls(store);
       return (
         (await dep(store)).status?.phase === 'Running' &&
         all.length === 3 &&
         all.every((w) => !before.has(w.metadata.name))
       );
-    });
+    }, 'every workload to be replaced');
     await store.patch(ApplicationKind, 'default', 'shop', {
       spec: { requirements: { jurisdiction: { allowedCountries: ['SE'] } } },
     });
     await store.patch(DeploymentKind, 'default', 'shop', { spec: { overrides: { store: { replicas: 2 } } } });
-    await until(
-      'unplaceable',
+    await waitFor(
       async () =>
-        (await dep(store)).status?.conditions?.some((c: any) => c.type === 'Placed' && c.reason === 'Unplaceable') ===
-        true,
+        (await dep(store)).status?.conditions?.some((c: any) => c.type === 'Placed' && c.reason === 'Unplaceable'),
+      'the Placed condition to say Unplaceable',
     );
     const d = await dep(store);
     expect(d.status.placement.explanation.find((e: any) => e.component === 'store').summary).toMatch(/0\/4 sites/);
@@ -239,7 +231,7 @@ describe('events', () => {
   it('records what the controller did on the Deployment', async () => {
     const store = await world();
     await deployShop(store);
-    await until('running', async () => (await dep(store)).status?.phase === 'Running');
+    await waitFor(async () => (await dep(store)).status?.phase === 'Running', 'shop Running');
     const { EventKind } = await import('../../model/index.js');
     const evs = (await store.list(EventKind, { namespace: 'default' })).items;
     expect(evs.map((e) => e.spec.reason)).toContain('Scheduled');

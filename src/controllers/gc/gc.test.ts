@@ -1,19 +1,12 @@
 // Garbage collection of dependents and namespace teardown.
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../lib/testing/index.js';
 import { API_VERSION, NamespaceKind, SiteKind, WorkloadKind } from '../../model/index.js';
 import { Store, SqliteBackend } from '../../store/index.js';
 import { site, workload } from '../../store/testing/fixtures.js';
 import { Manager } from '../../runtime/manager.js';
 import { namespaceAdmission, namespaceController } from '../namespace/namespace.js';
 import { garbageCollector } from './gc.js';
-
-const until = async (cond: () => Promise<boolean>, ms = 5000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 let stop: (() => Promise<void>) | undefined;
 afterEach(async () => stop?.());
@@ -55,7 +48,7 @@ describe('garbage collector', () => {
       metadata: { name: 'both', namespace: 't1', ownerReferences: [ref(owner), ref(other)] },
     });
     await store.delete(SiteKind, undefined, 'owner');
-    await until(async () => !(await store.get(WorkloadKind, 't1', 'dep')));
+    await waitFor(async () => !(await store.get(WorkloadKind, 't1', 'dep')), 'the orphaned workload to be deleted');
     expect(await store.get(WorkloadKind, 't1', 'both')).toBeDefined();
   });
 
@@ -67,7 +60,7 @@ describe('garbage collector', () => {
     await store.create(WorkloadKind, workload('t2', 'w2'));
     await store.delete(NamespaceKind, undefined, 't2');
     await expect(store.create(WorkloadKind, workload('t2', 'w3'))).rejects.toMatchObject({ code: 'Forbidden' });
-    await until(async () => !(await store.get(NamespaceKind, undefined, 't2')));
+    await waitFor(async () => !(await store.get(NamespaceKind, undefined, 't2')), 'namespace t2 to be deleted');
     expect((await store.list(WorkloadKind, { namespace: 't2' })).items).toHaveLength(0);
   });
 });
