@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { site as siteFixture } from '../src/model/testing/index.js';
 import { adminToken, api, killHard, PG_URL, startChild, tempDir, type Child } from './harness.js';
 
 const BASE = '/apis/continuum.eu/v1alpha1';
@@ -14,17 +15,12 @@ interface Ack {
   counter: number;
 }
 
-const site = (name: string, counter: number) => ({
-  apiVersion: 'continuum.eu/v1alpha1',
-  kind: 'Site',
-  metadata: { name, labels: { counter: String(counter) } },
-  spec: {
+const site = (name: string, counter: number) =>
+  siteFixture(name, {
+    labels: { counter: String(counter) },
     provider: 'crash',
-    category: 'far-edge',
-    location: { country: 'ES', latitude: 40, longitude: -3 },
-    capacity: { cpu: counter + 1 },
-  },
-});
+    spec: { capacity: { cpu: counter + 1 } },
+  });
 
 async function crashRun(engine: string, serverArgs: string[]): Promise<void> {
   const dataDir = tempDir(`crash-${engine}`);

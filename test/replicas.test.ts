@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { namespace, provider } from '../src/model/testing/index.js';
 import { adminToken, api, killHard, PG_URL, startChild, tempDir, waitFor, type Child } from './harness.js';
 
 const BASE = '/apis/continuum.eu/v1alpha1';
@@ -53,12 +54,7 @@ describe('control-plane replicas on PostgreSQL', () => {
     const watch = fetch(`${b.url}${BASE}/providers?watch=true&timeoutSeconds=5`, {
       headers: { authorization: `Bearer ${token}` },
     });
-    const created = await api(a.url, token, 'POST', `${BASE}/providers`, {
-      apiVersion: 'continuum.eu/v1alpha1',
-      kind: 'Provider',
-      metadata: { name: 'p1' },
-      spec: { legalName: 'P1', headquarters: { country: 'DE' } },
-    });
+    const created = await api(a.url, token, 'POST', `${BASE}/providers`, provider('p1'));
     expect(created.status).toBe(201);
     expect((await api(b.url, token, 'GET', `${BASE}/providers/p1`)).body.metadata.uid).toBe(created.body.metadata.uid);
     const text = await (await watch).text();
@@ -73,8 +69,7 @@ describe('control-plane replicas on PostgreSQL', () => {
     expect(lease.body.spec.leaseTransitions).toBeGreaterThanOrEqual(1);
 
     // The new leader's controllers work: a namespace is emptied and removed on delete.
-    const ns = { apiVersion: 'continuum.eu/v1alpha1', kind: 'Namespace', metadata: { name: 'team-x' } };
-    expect((await api(standby.url, token, 'POST', `${BASE}/namespaces`, ns)).status).toBe(201);
+    expect((await api(standby.url, token, 'POST', `${BASE}/namespaces`, namespace('team-x'))).status).toBe(201);
     await api(standby.url, token, 'DELETE', `${BASE}/namespaces/team-x`);
     await waitFor(
       async () => (await api(standby.url, token, 'GET', `${BASE}/namespaces/team-x`)).status === 404,

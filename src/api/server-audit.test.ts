@@ -1,7 +1,7 @@
 // The server's audit contract with any Security: awaited before the answer, failures turn into 503; 401s carry a challenge.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store, SqliteBackend } from '../store/index.js';
-import { site } from '../store/testing/fixtures.js';
+import { site } from '../model/testing/index.js';
 import { createApiServer } from './server.js';
 import type { AuditEntry } from '../security/port.js';
 import { StaticTokenSecurity } from './testing/static-security.js';

@@ -8,6 +8,7 @@ import { run } from '../cli/main.js';
 import { runCli } from '../cli/testing/run.js';
 import { TransportError } from '../client/index.js';
 import { waitFor } from '../lib/testing/index.js';
+import { site } from '../model/testing/index.js';
 import { exchangeBootstrap } from '../agent/credential-client.js';
 
 const hasOpenssl = (() => {
@@ -105,18 +106,7 @@ describe.skipIf(!hasOpenssl)('TLS for the server, the CLI and agents', () => {
   });
 
   it('lets an agent exchange its bootstrap token over verified TLS only', async () => {
-    const site = {
-      apiVersion: 'continuum.eu/v1alpha1',
-      kind: 'Site',
-      metadata: { name: 'tls-site' },
-      spec: {
-        provider: 'p',
-        category: 'cloud',
-        location: { country: 'DE', latitude: 50, longitude: 8 },
-        capacity: { cpu: 1 },
-      },
-    };
-    writeFileSync(f('site.json'), JSON.stringify(site));
+    writeFileSync(f('site.json'), JSON.stringify(site('tls-site')));
     const ca = ['--server', url, '--token', admin, '--ca', f('server.crt')];
     expect((await cli('apply', '-f', f('site.json'), ...ca)).code).toBe(0);
     const created = await cli('token', 'create', '--role', 'agent', '--site', 'tls-site', '--bootstrap', ...ca);

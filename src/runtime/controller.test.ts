@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sleep, waitFor } from '../lib/testing/index.js';
 import { API_VERSION, LeaseKind, SiteKind, type AnyResource } from '../model/index.js';
 import { Store, SqliteBackend } from '../store/index.js';
-import { site } from '../store/testing/fixtures.js';
+import { site } from '../model/testing/index.js';
 import { TerminalError } from './controller.js';
 import { Manager } from './manager.js';
 

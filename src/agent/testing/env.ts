@@ -4,7 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../../controlplane/index.js';
-import { API_VERSION, WorkloadKind, type AnyResource, type SiteSpec, type WorkloadSpec } from '../../model/index.js';
+import { WorkloadKind, type AnyResource, type SiteSpec, type WorkloadSpec } from '../../model/index.js';
+import { workload as workloadFixture } from '../../model/testing/index.js';
 import { SiteAgent } from '../agent.js';
 import type { AgentOptions } from '../options.js';
 import { createTunnelHub } from '../../api/tunnel/index.js';
@@ -111,19 +112,19 @@ export class AgentEnv {
   }
 
   async workload(name: string, site: string, spec: Partial<WorkloadSpec> = {}): Promise<AnyResource> {
-    return this.cp!.store.create(WorkloadKind, {
-      apiVersion: API_VERSION,
-      kind: 'Workload',
-      metadata: { name, namespace: 'default' },
-      spec: {
-        component: name,
+    return this.cp!.store.create(
+      WorkloadKind,
+      workloadFixture('default', name, {
         siteName: site,
-        artifact: chattyServer(),
-        ports: [{ name: 'http', expose: true }],
-        terminationGracePeriodSeconds: 2,
-        ...spec,
-      },
-    });
+        spec: {
+          component: name,
+          artifact: chattyServer(),
+          ports: [{ name: 'http', expose: true }],
+          terminationGracePeriodSeconds: 2,
+          ...spec,
+        },
+      }),
+    );
   }
 
   async getWorkload(name: string): Promise<AnyResource | undefined> {

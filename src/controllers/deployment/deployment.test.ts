@@ -1,9 +1,9 @@
 // Deployment controller against a real store with a simulated site agent: start order, failover, rolling update.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  API_VERSION,
   ApplicationKind,
   DeploymentKind,
+  NamespaceKind,
   ProviderKind,
   SiteKind,
   UserAreaKind,
@@ -11,6 +11,7 @@ import {
   type AnyResource,
 } from '../../model/index.js';
 import { waitFor } from '../../lib/testing/index.js';
+import { application, component, deployment, namespace, provider, site, userArea } from '../../model/testing/index.js';
 import { Store, SqliteBackend } from '../../store/index.js';
 import { Manager } from '../../runtime/manager.js';
 import { namespaceAdmission } from '../namespace/namespace.js';
@@ -32,36 +33,21 @@ async function world(): Promise<Store> {
     watchPollMs: 20,
     admission: [namespaceAdmission],
   });
-  await store.create((await import('../../model/index.js')).NamespaceKind, {
-    apiVersion: API_VERSION,
-    kind: 'Namespace',
-    metadata: { name: 'default' },
-  });
-  await store.create(ProviderKind, {
-    apiVersion: API_VERSION,
-    kind: 'Provider',
-    metadata: { name: 'p' },
-    spec: { legalName: 'P', headquarters: { country: 'ES' } },
-  });
-  await store.create(UserAreaKind, {
-    apiVersion: API_VERSION,
-    kind: 'UserArea',
-    metadata: { name: 'madrid' },
-    spec: { location: { country: 'ES', latitude: 40.42, longitude: -3.7 } },
-  });
+  await store.create(NamespaceKind, namespace('default'));
+  await store.create(ProviderKind, provider('p'));
+  await store.create(
+    UserAreaKind,
+    userArea('madrid', { location: { country: 'ES', latitude: 40.42, longitude: -3.7 } }),
+  );
   const now = new Date().toISOString();
   for (const [name, country, latitude, longitude] of SITES) {
-    const s = await store.create(SiteKind, {
-      apiVersion: API_VERSION,
-      kind: 'Site',
-      metadata: { name },
-      spec: {
+    const s = await store.create(
+      SiteKind,
+      site(name, {
         provider: 'p',
-        category: 'metro-edge',
-        location: { country, latitude, longitude },
-        capacity: { cpu: 8, memory: '16Gi' },
-      },
-    });
+        spec: { location: { country, latitude, longitude }, capacity: { cpu: 8, memory: '16Gi' } },
+      }),
+    );
     await store.updateStatus(SiteKind, {
       ...s,
       status: {
@@ -105,31 +91,22 @@ async function world(): Promise<Store> {
   return store;
 }
 
-const component = (name: string, to?: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  artifact: { command: 'node', args: [`${name}.mjs`] },
-  ports: [{ name: 'http', ...(name === 'frontend' ? { expose: true } : {}) }],
-  resources: { cpu: '500m', memory: '256Mi' },
-  ...(to ? { connections: [{ to }] } : {}),
-  ...extra,
-});
+const tier = (name: string, to?: string) =>
+  component(name, {
+    ports: [{ name: 'http', ...(name === 'frontend' ? { expose: true } : {}) }],
+    resources: { cpu: '500m', memory: '256Mi' },
+    ...(to ? { connections: [{ to }] } : {}),
+  });
 
-async function deployShop(store: Store, requirements: Record<string, unknown> = {}): Promise<void> {
-  await store.create(ApplicationKind, {
-    apiVersion: API_VERSION,
-    kind: 'Application',
-    metadata: { name: 'shop', namespace: 'default' },
-    spec: {
-      components: [component('frontend', 'api'), component('api', 'store'), component('store')],
-      requirements: { jurisdiction: { allowedCountries: ['ES', 'PT'] }, ...requirements },
-    },
-  });
-  await store.create(DeploymentKind, {
-    apiVersion: API_VERSION,
-    kind: 'Deployment',
-    metadata: { name: 'shop', namespace: 'default' },
-    spec: { application: 'shop', areas: [{ area: 'madrid', replicas: 1 }] },
-  });
+async function deployShop(store: Store): Promise<void> {
+  await store.create(
+    ApplicationKind,
+    application('default', 'shop', {
+      components: [tier('frontend', 'api'), tier('api', 'store'), tier('store')],
+      requirements: { jurisdiction: { allowedCountries: ['ES', 'PT'] } },
+    }),
+  );
+  await store.create(DeploymentKind, deployment('default', 'shop', { areas: [{ area: 'madrid', replicas: 1 }] }));
 }
 
 const dep = async (store: Store): Promise<AnyResource> => (await store.get(DeploymentKind, 'default', 'shop'))!;

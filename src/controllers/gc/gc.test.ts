@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../lib/testing/index.js';
 import { API_VERSION, NamespaceKind, SiteKind, WorkloadKind } from '../../model/index.js';
 import { Store, SqliteBackend } from '../../store/index.js';
-import { site, workload } from '../../store/testing/fixtures.js';
+import { namespace, site, workload } from '../../model/testing/index.js';
 import { Manager } from '../../runtime/manager.js';
 import { namespaceAdmission, namespaceController } from '../namespace/namespace.js';
 import { garbageCollector } from './gc.js';
@@ -30,7 +30,7 @@ async function setup(): Promise<Store> {
 describe('garbage collector', () => {
   it('deletes dependents whose owner is gone, keeps those with a live owner', async () => {
     const store = await setup();
-    await store.create(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name: 't1' } });
+    await store.create(NamespaceKind, namespace('t1'));
     const owner = await store.create(SiteKind, site('owner'));
     const other = await store.create(SiteKind, site('other'));
     const ref = (o: typeof owner) => ({
@@ -49,13 +49,16 @@ describe('garbage collector', () => {
     });
     await store.delete(SiteKind, undefined, 'owner');
     await waitFor(async () => !(await store.get(WorkloadKind, 't1', 'dep')), 'the orphaned workload to be deleted');
-    expect(await store.get(WorkloadKind, 't1', 'both')).toBeDefined();
+    expect(await store.get(WorkloadKind, 't1', 'both')).toMatchObject({ metadata: { name: 'both' } });
+    // It was kept for its live owner: once that one goes too, so does it.
+    await store.delete(SiteKind, undefined, 'other');
+    await waitFor(async () => !(await store.get(WorkloadKind, 't1', 'both')), 'the workload of two dead owners to go');
   });
 
   it('rejects objects in missing namespaces and empties a namespace before deleting it', async () => {
     const store = await setup();
     await expect(store.create(WorkloadKind, workload('nope', 'w'))).rejects.toMatchObject({ code: 'NotFound' });
-    await store.create(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name: 't2' } });
+    await store.create(NamespaceKind, namespace('t2'));
     await store.create(WorkloadKind, workload('t2', 'w1'));
     await store.create(WorkloadKind, workload('t2', 'w2'));
     await store.delete(NamespaceKind, undefined, 't2');

@@ -5,7 +5,7 @@ import { SiteKind, type AnyResource } from '../../model/index.js';
 import { RevisionCompacted, type Backend, type PreconditionFailed } from '../backend.js';
 import { Store } from '../store.js';
 import { describeStoreContract } from '../testing/contract.js';
-import { site } from '../testing/fixtures.js';
+import { site } from '../../model/testing/index.js';
 import type { Watch, WatchEvent } from '../watch.js';
 import { PostgresBackend } from './backend.js';
 import { PG_URL, PgTestDatabase, SKIP_PG } from './testing/harness.js';
