@@ -126,7 +126,7 @@ describe('site agent credentials over HTTP', () => {
       ['POST', `${BASE}/namespaces/acme/workloads`, wl('wc', 'site-a')],
       ['PUT', `${BASE}/sites/site-a`, { ...site, spec: { ...site.spec, unschedulable: true } }],
       ['DELETE', `${BASE}/sites/site-a`],
-      ['POST', `${BASE}/sites`, site('site-z', { spec: siteSpec() })],
+      ['POST', `${BASE}/sites`, siteFixture('site-z', { spec: siteSpec() })],
       ['GET', `${BASE}/namespaces/acme/secrets/db`],
       [
         'POST',

@@ -145,6 +145,9 @@ export function describeDriverConformance(name: string, makeDriver: MakeDriver, 
       const sp = spec('graceful', 'http-server');
       await d.ensure(sp);
       const s = await ready(d, h, sp.id);
+      // Ready only means "up for a while" here (no health check): wait until the fixture answers, by which time
+      // it has installed its SIGTERM handler (a slow start would otherwise die of the default action, 143).
+      await getJson(s);
       const t0 = Date.now();
       await d.remove(sp.id, 5);
       expect(Date.now() - t0).toBeLessThan(3000);
