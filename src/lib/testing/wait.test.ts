@@ -1,6 +1,6 @@
 // The shared wait helper: resolves with the first truthy value, retries errors, and fails naming what it awaited.
 import { describe, expect, it } from 'vitest';
-import { waitFor } from './wait.js';
+import { sleep, waitFor } from './wait.js';
 
 describe('waitFor', () => {
   it.each([
@@ -49,5 +49,25 @@ describe('waitFor', () => {
     ).catch((e: unknown) => e);
     expect(n).toBe(4);
     expect((err as Error).message).toMatch(message);
+  });
+
+  it('gives up on slow probes after twice its timeout on the wall clock, before using every attempt', async () => {
+    let n = 0;
+    const t0 = Date.now();
+    const err = await waitFor(
+      async () => {
+        n++;
+        await sleep(30);
+        return false;
+      },
+      'a slow probe',
+      50,
+      1,
+    ).catch((e: unknown) => e);
+    expect(n).toBeLessThan(50);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(100);
+    expect((err as Error).message).toMatch(
+      new RegExp(`^timed out waiting for a slow probe \\(${n} attempts over \\d+ ms`),
+    );
   });
 });

@@ -5,13 +5,16 @@ type Falsy = false | undefined | null | '' | 0;
 /** Default budget of a wait: generous, because two cores are shared by every test file running in parallel. */
 export const WAIT_TIMEOUT_MS = 10_000;
 export const WAIT_INTERVAL_MS = 25;
+/** How many times `timeoutMs` a wait may take on the wall clock when its probes are slow. */
+export const WAIT_CEILING = 2;
 
 /**
  * Polls `probe` until it returns a truthy value, and resolves with that value. A probe that throws counts
  * as "not yet" (e.g. a server not listening yet). The wait is bounded by a count of attempts
- * (`timeoutMs / intervalMs`), not by the wall clock: on a loaded machine each attempt takes longer and the
- * wait stretches with it instead of failing early. On failure the error names `what`, the number of attempts,
- * and the last value or error seen: a probe that asserts (`expect(x).toBe(y); return true`) gets its last
+ * (`timeoutMs / intervalMs`) rather than by the wall clock: on a loaded machine each attempt takes longer and
+ * the wait stretches with it instead of failing early. So that slow probes cannot stretch it without end, it
+ * also gives up after `WAIT_CEILING × timeoutMs`. On failure the error names `what`, the attempts made, and
+ * the last value or error seen: a probe that asserts (`expect(x).toBe(y); return true`) gets its last
  * assertion message into the failure.
  */
 export async function waitFor<T>(
@@ -31,10 +34,11 @@ export async function waitFor<T>(
     } catch (error) {
       last = { error };
     }
-    if (attempt >= attempts) {
+    const elapsed = Date.now() - started;
+    if (attempt >= attempts || elapsed >= WAIT_CEILING * timeoutMs) {
       const seen = 'error' in last ? `last error: ${describe(last.error)}` : `last value: ${describe(last.value)}`;
       throw new Error(
-        `timed out waiting for ${what} (${attempts} attempts over ${Date.now() - started} ms; ${seen})`,
+        `timed out waiting for ${what} (${attempt} attempts over ${elapsed} ms; ${seen})`,
         'error' in last ? { cause: last.error } : undefined,
       );
     }
