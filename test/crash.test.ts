@@ -2,11 +2,30 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { site as siteFixture } from '../src/model/testing/index.js';
 import { adminToken, api, killHard, PG_URL, startChild, tempDir, type Child } from './harness.js';
 
 const BASE = '/apis/continuum.eu/v1alpha1';
 const WRITERS = 12;
 const TARGET_ACKS = 600;
+
+/** Every server started, so none outlives a failed or timed-out run (which must then start no more). */
+const started = new Set<Child>();
+let suiteOver = false;
+async function startServer(args: string[]): Promise<Child> {
+  if (suiteOver) throw new Error('the suite is over: no more servers');
+  const c = await startChild(args, /listening on (\S+)/);
+  started.add(c);
+  if (suiteOver) {
+    await killHard(c);
+    throw new Error('the suite is over: no more servers');
+  }
+  return c;
+}
+afterAll(async () => {
+  suiteOver = true;
+  for (const c of started) await killHard(c);
+});
 
 interface Ack {
   name: string;
@@ -14,17 +33,12 @@ interface Ack {
   counter: number;
 }
 
-const site = (name: string, counter: number) => ({
-  apiVersion: 'continuum.eu/v1alpha1',
-  kind: 'Site',
-  metadata: { name, labels: { counter: String(counter) } },
-  spec: {
+const site = (name: string, counter: number) =>
+  siteFixture(name, {
+    labels: { counter: String(counter) },
     provider: 'crash',
-    category: 'far-edge',
-    location: { country: 'ES', latitude: 40, longitude: -3 },
-    capacity: { cpu: counter + 1 },
-  },
-});
+    spec: { capacity: { cpu: counter + 1 } },
+  });
 
 async function crashRun(engine: string, serverArgs: string[]): Promise<void> {
   const dataDir = tempDir(`crash-${engine}`);
@@ -35,7 +49,7 @@ async function crashRun(engine: string, serverArgs: string[]): Promise<void> {
   let round = 0;
   while (total < TARGET_ACKS || round < 3) {
     round++;
-    child = await startChild(args, /listening on (\S+)/);
+    child = await startServer(args);
     const url = child.url;
     const token = adminToken(dataDir);
     let alive = true;
@@ -78,7 +92,7 @@ async function crashRun(engine: string, serverArgs: string[]): Promise<void> {
     await killHard(child);
   }
   // Restart and verify.
-  child = await startChild(args, /listening on (\S+)/);
+  child = await startServer(args);
   try {
     const list = await api(child.url, adminToken(dataDir), 'GET', `${BASE}/sites`);
     expect(list.status).toBe(200);

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adminToken, BIN, killHard, ROOT, startChild, stopGracefully, tempDir, until, type Child } from './harness.js';
+import { processesUnder } from './harness.js';
 
 const EXAMPLE = join(ROOT, 'examples', 'three-tier', 'app.yaml');
 const children: Child[] = [];
@@ -333,14 +334,10 @@ describe('failover and edge autonomy with standalone agents', () => {
     // Unchanged workloads were not restarted, and exactly one process runs per workload.
     for (const w of after.filter((x) => x.spec.component !== 'store'))
       expect(w.status.pid).toBe(before.find((b) => b.metadata.name === w.metadata.name).status.pid);
-    for (const w of after) {
-      const found = spawnSync('pgrep', ['-f', `examples/three-tier/${w.spec.component}.mjs`], { encoding: 'utf8' })
-        .stdout.trim()
-        .split('\n')
-        .filter(Boolean)
-        .map(Number);
-      expect(found).toContain(w.status.pid);
-    }
+    for (const w of after)
+      expect(processesUnder(cwd, `examples/three-tier/${w.spec.component}.mjs`), w.metadata.name).toEqual([
+        w.status.pid,
+      ]);
     expect((await getJson(endpoint)).store).toBe('ok');
   }, 90_000);
 });

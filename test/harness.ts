@@ -1,8 +1,9 @@
 // Helpers for end-to-end tests: run the built CLI as a child process and talk to it over HTTP.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
+import { waitFor } from '../src/lib/testing/index.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const BIN = join(ROOT, 'bin', 'continuum.js');
@@ -30,10 +31,12 @@ export function startChild(
     ...(cwd ? { cwd } : {}),
   });
   let buf = '';
+  proc.stdout!.setEncoding('utf8');
+  proc.stderr!.setEncoding('utf8');
   return new Promise((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`child did not become ready in ${timeoutMs} ms:\n${buf}`)), timeoutMs);
-    const onData = (d: Buffer): void => {
-      buf += d.toString();
+    const onData = (d: string): void => {
+      buf += d;
       const m = ready.exec(buf);
       if (m) {
         clearTimeout(timer);
@@ -94,23 +97,33 @@ export async function api(
   return { status: res.status, body: parsed };
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep, waitFor } from '../src/lib/testing/index.js';
 
+/** The shared waitFor with the argument order e2e-deploy.test.ts uses (`what` first, 15 s by default). */
 export async function until(
   what: string,
   cond: () => Promise<boolean> | boolean,
   ms = 15_000,
   every = 100,
 ): Promise<void> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
+  await waitFor(cond, what, ms, every);
+}
+
+/** Live (non-zombie) processes whose command line contains `marker` and whose working directory is under `dir`. */
+export function processesUnder(dir: string, marker: string): number[] {
+  const root = realpathSync(dir) + sep;
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
     try {
-      if (await cond()) return;
-    } catch (e) {
-      last = e;
+      if (!readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ').includes(marker)) continue;
+      if (!readlinkSync(`/proc/${d}/cwd`).startsWith(root)) continue;
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (/ [ZX] /.test(stat.slice(stat.lastIndexOf(')')))) continue;
+      out.push(Number(d));
+    } catch {
+      /* gone, or not ours to read */
     }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await sleep(every);
   }
+  return out;
 }

@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { adminToken, api, killHard, PG_URL, startChild, tempDir, until, type Child } from './harness.js';
+import { namespace, provider } from '../src/model/testing/index.js';
+import { adminToken, api, killHard, PG_URL, startChild, tempDir, waitFor, type Child } from './harness.js';
 
 const BASE = '/apis/continuum.eu/v1alpha1';
 const schema = `replicas_${randomBytes(4).toString('hex')}`;
@@ -43,18 +44,17 @@ describe('control-plane replicas on PostgreSQL', () => {
     const b = await start();
     const token = adminToken(dataDir);
     const role = async (c: Child): Promise<string> => (await api(c.url, token, 'GET', '/version')).body.controllers;
-    await until('one leader', async () => [await role(a), await role(b)].sort().join() === 'leader,standby', 15_000);
+    await waitFor(
+      async () => [await role(a), await role(b)].sort().join() === 'leader,standby',
+      'one leader and one standby',
+      15_000,
+    );
 
     // A write through one replica is read and watched through the other.
     const watch = fetch(`${b.url}${BASE}/providers?watch=true&timeoutSeconds=5`, {
       headers: { authorization: `Bearer ${token}` },
     });
-    const created = await api(a.url, token, 'POST', `${BASE}/providers`, {
-      apiVersion: 'continuum.eu/v1alpha1',
-      kind: 'Provider',
-      metadata: { name: 'p1' },
-      spec: { legalName: 'P1', headquarters: { country: 'DE' } },
-    });
+    const created = await api(a.url, token, 'POST', `${BASE}/providers`, provider('p1'));
     expect(created.status).toBe(201);
     expect((await api(b.url, token, 'GET', `${BASE}/providers/p1`)).body.metadata.uid).toBe(created.body.metadata.uid);
     const text = await (await watch).text();
@@ -63,19 +63,17 @@ describe('control-plane replicas on PostgreSQL', () => {
     const leader = (await role(a)) === 'leader' ? a : b;
     const standby = leader === a ? b : a;
     await killHard(leader);
-    await until('standby takes over', async () => (await role(standby)) === 'leader', 15_000);
+    await waitFor(async () => (await role(standby)) === 'leader', 'the standby to take over', 15_000);
     const lease = await api(standby.url, token, 'GET', `${BASE}/leases/continuum-controllers`);
     expect(lease.body.spec.holderIdentity).toMatch(new RegExp(`-${standby.proc.pid}$`));
     expect(lease.body.spec.leaseTransitions).toBeGreaterThanOrEqual(1);
 
     // The new leader's controllers work: a namespace is emptied and removed on delete.
-    const ns = { apiVersion: 'continuum.eu/v1alpha1', kind: 'Namespace', metadata: { name: 'team-x' } };
-    expect((await api(standby.url, token, 'POST', `${BASE}/namespaces`, ns)).status).toBe(201);
+    expect((await api(standby.url, token, 'POST', `${BASE}/namespaces`, namespace('team-x'))).status).toBe(201);
     await api(standby.url, token, 'DELETE', `${BASE}/namespaces/team-x`);
-    await until(
-      'namespace gone',
+    await waitFor(
       async () => (await api(standby.url, token, 'GET', `${BASE}/namespaces/team-x`)).status === 404,
-      10_000,
+      'namespace team-x to be gone',
     );
   }, 60_000);
 });

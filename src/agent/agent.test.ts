@@ -9,6 +9,7 @@ import {
   type SiteStatus,
   type WorkloadStatus,
 } from '../model/index.js';
+import { site as siteFixture } from '../model/testing/index.js';
 import type { SiteAgent } from './agent.js';
 import { AgentEnv, pidGone, processesOf, testSiteSpec, waitFor } from './testing/env.js';
 
@@ -56,12 +57,7 @@ describe('registration and heartbeat', () => {
 
   it('adopts an existing Site as it is, and refuses an absent one without a spec', async () => {
     const other = env.siteName('edge-adopt');
-    await client.create({
-      apiVersion: 'continuum.eu/v1alpha1',
-      kind: 'Site',
-      metadata: { name: other },
-      spec: { ...testSiteSpec(), capacity: { cpu: 2 } },
-    });
+    await client.create(siteFixture(other, { spec: { ...testSiteSpec(), capacity: { cpu: 2 } } }));
     const a = await env.agent(other);
     const s = await waitFor(async () => (await siteStatus(other)).allocatable, 'a heartbeat of the adopting agent');
     expect(s.cpu).toBe(2);
@@ -171,12 +167,7 @@ describe('logs through the agent tunnel', () => {
     expect(ghost.join('')).toMatch(/log stream ended: workload default\/ghost is not running at site/);
 
     const lonely = env.siteName('no-agent');
-    await client.create({
-      apiVersion: 'continuum.eu/v1alpha1',
-      kind: 'Site',
-      metadata: { name: lonely },
-      spec: testSiteSpec(),
-    });
+    await client.create(siteFixture(lonely, { spec: testSiteSpec() }));
     await env.workload('orphan', lonely);
     const gen = client.logs('default', 'orphan', {});
     await expect(gen[Symbol.asyncIterator]().next()).rejects.toMatchObject({

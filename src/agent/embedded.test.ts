@@ -14,7 +14,7 @@ import {
   type SiteStatus,
   type WorkloadStatus,
 } from '../model/index.js';
-import { chattyServer, pidGone, waitFor } from './testing/env.js';
+import { chattyServer, pidGone, sleep, waitFor } from './testing/env.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'continuum-embedded-'));
 const pids = new Set<number>();
@@ -39,7 +39,7 @@ async function retry<T>(fn: () => Promise<T>): Promise<T> {
       return await fn();
     } catch (e) {
       if (!isApiError(e, 'TooManyRequests') || i > 50) throw e;
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200); // a back-off before retrying, not a wait for some state
     }
   }
 }

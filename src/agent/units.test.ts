@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { TransportError } from '../client/index.js';
 import { ApiError, type AnyResource } from '../model/index.js';
+import { stored, workload } from '../model/testing/index.js';
 import { siteSpecFromFlags } from '../cli/commands/agent.js';
 import { isConnectionError } from '../client/index.js';
 import { Connection } from '../runtime/index.js';
@@ -12,30 +13,23 @@ import { measurePeers, measureRtt, parseHostPort, startEchoServer } from './prob
 import { allocatableOf, buildSiteStatus, OfflineJournal, sumResources } from './site-status.js';
 import { toRunSpec, workloadStatus, workloadUrl } from './workload-spec.js';
 
-const wl = (over: Record<string, any> = {}): AnyResource => ({
-  apiVersion: 'continuum.eu/v1alpha1',
-  kind: 'Workload',
-  metadata: {
-    name: 'web',
-    namespace: 'shop',
-    uid: 'u1',
-    resourceVersion: '7',
-    generation: 3,
-    creationTimestamp: '2026-01-01T00:00:00Z',
-  },
-  spec: {
-    component: 'web',
-    siteName: 's1',
-    artifact: { command: 'node', args: ['x.mjs'] },
-    ports: [{ name: 'admin' }, { name: 'http', expose: true }],
-    env: [
-      { name: 'A', value: '1' },
-      { name: 'S', valueFrom: { secretKeyRef: { name: 'n', key: 'k' } } },
-      { name: 'CONTINUUM_SITE', value: 'spoof' },
-    ],
-    ...over,
-  },
-});
+const wl = (over: Record<string, any> = {}): AnyResource =>
+  stored(
+    workload('shop', 'web', {
+      siteName: 's1',
+      spec: {
+        artifact: { command: 'node', args: ['x.mjs'] },
+        ports: [{ name: 'admin' }, { name: 'http', expose: true }],
+        env: [
+          { name: 'A', value: '1' },
+          { name: 'S', valueFrom: { secretKeyRef: { name: 'n', key: 'k' } } },
+          { name: 'CONTINUUM_SITE', value: 'spoof' },
+        ],
+        ...over,
+      },
+    }),
+    { uid: 'u1', resourceVersion: '7', generation: 3 },
+  );
 
 const state = (over: Partial<RunState> = {}): RunState => ({
   id: 'shop/web',

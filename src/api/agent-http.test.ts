@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContinuumClient } from '../client/index.js';
 import { API_VERSION, ApiError, WorkloadKind } from '../model/index.js';
+import { namespace, site as siteFixture, workload } from '../model/testing/index.js';
 import { exchangeBootstrap, fetchWorkloadEnv, tokenPurpose, type AgentCredential } from '../agent/credential-client.js';
 import { SecretKind } from '../security/index.js';
 import { BASE, siteSpec, startSecureEnv, type SecureEnv } from './testing/secure-env.js';
@@ -12,20 +13,17 @@ let cred: AgentCredential;
 let bootstrap: string;
 let agent: (method: string, url: string, body?: unknown) => ReturnType<SecureEnv['req']>;
 
-const wl = (name: string, siteName: string) => ({
-  apiVersion: API_VERSION,
-  kind: 'Workload',
-  metadata: { name, namespace: 'acme' },
-  spec: {
-    component: 'web',
-    artifact: { command: 'node' },
+const wl = (name: string, siteName: string) =>
+  workload('acme', name, {
     siteName,
-    env: [
-      { name: 'MODE', value: 'prod' },
-      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
-    ],
-  },
-});
+    spec: {
+      artifact: { command: 'node' },
+      env: [
+        { name: 'MODE', value: 'prod' },
+        { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+      ],
+    },
+  });
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -119,13 +117,7 @@ describe('site agent credentials over HTTP', () => {
         })
       ).status,
     ).toBe(200);
-    const other = {
-      apiVersion: API_VERSION,
-      kind: 'Site',
-      metadata: { name: 'site-b' },
-      spec: siteSpec(),
-      status: { lastHeartbeatTime: new Date().toISOString() },
-    };
+    const other = siteFixture('site-b', { spec: siteSpec(), status: { lastHeartbeatTime: new Date().toISOString() } });
     expect((await agent('PUT', `${BASE}/sites/site-b/status`, other)).status).toBe(403);
     const refused: Array<[string, string, unknown?]> = [
       ['PUT', `${BASE}/namespaces/acme/workloads/wa`, { ...a, spec: { ...a.spec, siteName: 'site-b' } }],
@@ -134,11 +126,7 @@ describe('site agent credentials over HTTP', () => {
       ['POST', `${BASE}/namespaces/acme/workloads`, wl('wc', 'site-a')],
       ['PUT', `${BASE}/sites/site-a`, { ...site, spec: { ...site.spec, unschedulable: true } }],
       ['DELETE', `${BASE}/sites/site-a`],
-      [
-        'POST',
-        `${BASE}/sites`,
-        { apiVersion: API_VERSION, kind: 'Site', metadata: { name: 'site-z' }, spec: siteSpec() },
-      ],
+      ['POST', `${BASE}/sites`, siteFixture('site-z', { spec: siteSpec() })],
       ['GET', `${BASE}/namespaces/acme/secrets/db`],
       [
         'POST',
@@ -150,7 +138,7 @@ describe('site agent credentials over HTTP', () => {
           spec: { stringData: { a: 'b' } },
         },
       ],
-      ['POST', `${BASE}/namespaces`, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name: 'agent-ns' } }],
+      ['POST', `${BASE}/namespaces`, namespace('agent-ns')],
       ['POST', '/auth/v1/tokens', { role: 'agent', site: 'site-b' }],
       ['GET', '/audit/v1/verify'],
     ];

@@ -1,8 +1,9 @@
 // In-process tests of the native API: conventions, errors as problem+json, watch over SSE.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SiteKind, WorkloadKind } from '../model/index.js';
 import { Store, SqliteBackend } from '../store/index.js';
-import { site, workload } from '../store/testing/fixtures.js';
+import { site, workload } from '../model/testing/index.js';
 import { createApiServer } from './server.js';
 import { StaticTokenSecurity } from './testing/static-security.js';
 
@@ -36,7 +37,10 @@ describe('native API', () => {
   it('creates, reads, lists, patches and deletes', async () => {
     const c = await app.inject({ method: 'POST', url: `${BASE}/sites`, headers: auth, payload: site('mad-1') });
     expect(c.statusCode).toBe(201);
-    expect(c.json().metadata.uid).toBeDefined();
+    expect(c.json().metadata).toMatchObject({
+      uid: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+      generation: 1,
+    });
     const g = await app.inject({ url: `${BASE}/sites/mad-1`, headers: { ...auth, accept: 'application/yaml' } });
     expect(g.headers['content-type']).toContain('yaml');
     expect(g.body).toContain('name: mad-1');
@@ -120,14 +124,20 @@ describe('native API', () => {
       'stale version',
       {
         method: 'PUT',
-        url: `${BASE}/sites/lis-1`,
-        payload: { ...site('lis-1'), metadata: { name: 'lis-1', resourceVersion: '1' } },
+        url: `${BASE}/sites/stale-1`,
+        payload: { ...site('stale-1'), metadata: { name: 'stale-1', resourceVersion: '1' } },
+        // The object exists and has moved past resourceVersion 1.
+        before: async () => {
+          await store.create(SiteKind, site('stale-1'));
+          await store.patch(SiteKind, undefined, 'stale-1', { spec: { unschedulable: true } });
+        },
       },
       409,
       'metadata.resourceVersion',
     ],
-  ] as const)('answers %s with a problem', async (_n, req, status, field) => {
-    const r = await app.inject({ ...req, headers: { ...auth, ...('headers' in req ? req.headers : {}) } } as any);
+  ] as const)('answers %s with a problem', async (_n, { before, ...req }: any, status, field) => {
+    await before?.();
+    const r = await app.inject({ ...req, headers: { ...auth, ...(req.headers ?? {}) } });
     expect(r.statusCode).toBe(status);
     expect(r.headers['content-type']).toContain('application/problem+json');
     const body = r.json();
@@ -152,14 +162,19 @@ describe('native API', () => {
     const ac = new AbortController();
     const res = await fetch(url, { headers: auth, signal: ac.signal });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
-    const created = await store.create((await import('../model/index.js')).WorkloadKind, workload('w1', 'a'));
+    const created = await store.create(WorkloadKind, workload('w1', 'a'));
     const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
     let text = '';
-    while (!text.includes('event: ADDED')) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes('event: ADDED')) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error(`the watch ended before an ADDED event: ${text}`);
+      text += decoder.decode(value, { stream: true });
+    }
     expect(text).toContain(`id: ${created.metadata.resourceVersion}`);
     ac.abort();
     // A client that reconnects with Last-Event-ID gets exactly what happened after it, not the past again.
-    const later = await store.create((await import('../model/index.js')).WorkloadKind, workload('w1', 'b'));
+    const later = await store.create(WorkloadKind, workload('w1', 'b'));
     const resumed = await fetch(`${url}&timeoutSeconds=1`, {
       headers: { ...auth, 'last-event-id': created.metadata.resourceVersion },
     });

@@ -3,7 +3,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/testing/run.js';
-import { API_VERSION } from '../model/index.js';
+import { application } from '../model/testing/index.js';
 import { securityPaths } from '../security/index.js';
 import { BASE, startSecureEnv, type SecureEnv } from './testing/secure-env.js';
 
@@ -12,12 +12,8 @@ let uca: { token: string; id: string };
 let auditor: string;
 let logPath: string;
 
-const app = (name: string) => ({
-  apiVersion: API_VERSION,
-  kind: 'Application',
-  metadata: { name, namespace: 'acme' },
-  spec: { components: [{ name: 'web', artifact: { command: 'node' } }] },
-});
+const app = (name: string) =>
+  application('acme', name, { components: [{ name: 'web', artifact: { command: 'node' } }] });
 const records = () =>
   readFileSync(logPath, 'utf8')
     .split('\n')
@@ -79,7 +75,7 @@ describe('audit log over HTTP', () => {
       code: 'TokenInvalid',
       path: `${BASE}/sites`,
     });
-    expect(byRequest('req-401')[0].actor.ip).toBeDefined();
+    expect(byRequest('req-401')[0].actor.ip).toBe('127.0.0.1');
     await env.req(
       uca.token,
       'POST',

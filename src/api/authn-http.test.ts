@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { site } from '../model/testing/index.js';
 import { TokenKind, TokenKeyring, TokenService, securityPaths } from '../security/index.js';
 import { BASE, startSecureEnv, type SecureEnv } from './testing/secure-env.js';
 
@@ -145,17 +146,7 @@ describe('authentication over HTTP', () => {
     [
       'a bootstrap token used as an access token',
       async () => {
-        await env.req(env.adminToken, 'POST', `${BASE}/sites`, {
-          apiVersion: 'continuum.eu/v1alpha1',
-          kind: 'Site',
-          metadata: { name: 'boot-site' },
-          spec: {
-            provider: 'p',
-            category: 'cloud',
-            location: { country: 'DE', latitude: 50, longitude: 8 },
-            capacity: { cpu: 1 },
-          },
-        });
+        await env.req(env.adminToken, 'POST', `${BASE}/sites`, site('boot-site'));
         return rejected((await env.issue({ role: 'agent', site: 'boot-site', bootstrap: true, ttlSeconds: 60 })).token);
       },
       'TokenInvalid',

@@ -2,7 +2,8 @@
 import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_VERSION, DeploymentKind, NamespaceKind } from '../model/index.js';
+import { DeploymentKind, NamespaceKind } from '../model/index.js';
+import { deployment, namespace } from '../model/testing/index.js';
 import { Store, SqliteBackend } from '../store/index.js';
 import { createApiServer } from './server.js';
 import { StaticTokenSecurity } from './testing/static-security.js';
@@ -35,13 +36,8 @@ async function setEndpoints(eps: Array<{ component: string; url: string }>): Pro
 
 beforeAll(async () => {
   store = new Store(new SqliteBackend({ path: ':memory:' }));
-  await store.create(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name: 'default' } });
-  await store.create(DeploymentKind, {
-    apiVersion: API_VERSION,
-    kind: 'Deployment',
-    metadata: { name: 'shop', namespace: 'default' },
-    spec: { application: 'shop' },
-  });
+  await store.create(NamespaceKind, namespace('default'));
+  await store.create(DeploymentKind, deployment('default', 'shop'));
   app = await createApiServer({ store, security: new StaticTokenSecurity('t'), version: 'test' });
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
 // The server's audit contract with any Security: awaited before the answer, failures turn into 503; 401s carry a challenge.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store, SqliteBackend } from '../store/index.js';
-import { site } from '../store/testing/fixtures.js';
+import { site } from '../model/testing/index.js';
 import { createApiServer } from './server.js';
 import type { AuditEntry } from '../security/port.js';
 import { StaticTokenSecurity } from './testing/static-security.js';
@@ -10,7 +10,7 @@ class RecordingSecurity extends StaticTokenSecurity {
   entries: AuditEntry[] = [];
   fail = false;
   override async audit(e: AuditEntry): Promise<void> {
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 20)); // a slow durable write: the answer must still wait for it
     if (this.fail) throw new Error('disk full');
     this.entries.push(e);
   }

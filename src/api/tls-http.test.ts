@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../cli/main.js';
 import { runCli } from '../cli/testing/run.js';
 import { TransportError } from '../client/index.js';
+import { waitFor } from '../lib/testing/index.js';
+import { site } from '../model/testing/index.js';
 import { exchangeBootstrap } from '../agent/credential-client.js';
 
 const hasOpenssl = (() => {
@@ -67,8 +69,7 @@ describe.skipIf(!hasOpenssl)('TLS for the server, the CLI and agents', () => {
         signal: stop.signal,
       },
     );
-    for (let i = 0; i < 200 && !/listening on (\S+)/.test(serverOut); i++) await new Promise((r) => setTimeout(r, 25));
-    url = /listening on (\S+)/.exec(serverOut)?.[1] ?? '';
+    url = await waitFor(() => /listening on (\S+)/.exec(serverOut)?.[1], 'the TLS server to listen');
     admin = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
   }, 20_000);
   afterAll(async () => {
@@ -105,18 +106,7 @@ describe.skipIf(!hasOpenssl)('TLS for the server, the CLI and agents', () => {
   });
 
   it('lets an agent exchange its bootstrap token over verified TLS only', async () => {
-    const site = {
-      apiVersion: 'continuum.eu/v1alpha1',
-      kind: 'Site',
-      metadata: { name: 'tls-site' },
-      spec: {
-        provider: 'p',
-        category: 'cloud',
-        location: { country: 'DE', latitude: 50, longitude: 8 },
-        capacity: { cpu: 1 },
-      },
-    };
-    writeFileSync(f('site.json'), JSON.stringify(site));
+    writeFileSync(f('site.json'), JSON.stringify(site('tls-site')));
     const ca = ['--server', url, '--token', admin, '--ca', f('server.crt')];
     expect((await cli('apply', '-f', f('site.json'), ...ca)).code).toBe(0);
     const created = await cli('token', 'create', '--role', 'agent', '--site', 'tls-site', '--bootstrap', ...ca);

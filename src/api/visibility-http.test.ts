@@ -1,6 +1,7 @@
 // List and watch through HTTP return exactly what the caller may see: tenant users their namespace, agents their site.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_VERSION, WorkloadKind, type AnyResource } from '../model/index.js';
+import { workload as workloadFixture } from '../model/testing/index.js';
 import { SecretKind } from '../security/index.js';
 import { BASE, startSecureEnv, type SecureEnv } from './testing/secure-env.js';
 
@@ -8,12 +9,8 @@ let env: SecureEnv;
 const tok: Record<string, string> = {};
 const PLAIN = 'visibility-plaintext-Q7';
 
-const workload = (namespace: string, name: string, siteName: string) => ({
-  apiVersion: API_VERSION,
-  kind: 'Workload',
-  metadata: { name, namespace },
-  spec: { component: 'web', artifact: { command: 'node' }, siteName },
-});
+const workload = (namespace: string, name: string, siteName: string) =>
+  workloadFixture(namespace, name, { siteName, spec: { artifact: { command: 'node' } } });
 
 beforeAll(async () => {
   env = await startSecureEnv({

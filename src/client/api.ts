@@ -7,7 +7,8 @@ import {
   type KindDef,
   type ResourceInput,
 } from '../model/index.js';
-import { HttpClient, parseSse, problemToError, readAll, type ClientOptions } from './http.js';
+import { HttpClient, knownErrorCode, problemToError, readAll, type ClientOptions } from './http.js';
+import { decodeUtf8, parseSse } from './sse.js';
 
 export interface ListParams {
   namespace?: string;
@@ -135,7 +136,8 @@ export class ContinuumClient {
     try {
       for await (const ev of parseSse(res.body)) {
         const msg = JSON.parse(ev.data) as { type: string; object: any };
-        if (msg.type === 'ERROR') throw new ApiError(msg.object.code ?? 'Internal', msg.object.detail ?? 'watch error');
+        if (msg.type === 'ERROR')
+          throw new ApiError(knownErrorCode(msg.object?.code) ?? 'Internal', msg.object?.detail ?? 'watch error');
         yield msg as ClientWatchEvent;
       }
     } finally {
@@ -143,7 +145,7 @@ export class ContinuumClient {
     }
   }
 
-  /** Log lines of a workload; with follow, until aborted. */
+  /** Log text of a workload in chunks (not necessarily whole lines); with follow, until aborted. */
   async *logs(
     namespace: string,
     name: string,
@@ -159,6 +161,6 @@ export class ContinuumClient {
       signal,
     );
     if (res.status >= 400) throw problemToError(res.status, await readAll(res.body));
-    for await (const chunk of res.body) yield (chunk as Buffer).toString('utf8');
+    yield* decodeUtf8(res.body);
   }
 }

@@ -1,7 +1,7 @@
 // A small HTTP(S) client for the native API used by the CLI and site agents (outbound only).
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { ApiError, type ErrorCode, type FieldError } from '../model/index.js';
+import { ApiError, ERROR_CATALOGUE, type ErrorCode, type FieldError } from '../model/index.js';
 
 export interface ClientOptions {
   server: string;
@@ -112,13 +112,23 @@ export async function readAll(stream: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** The server's error code if this client knows it; otherwise undefined (a newer server may send codes we lack). */
+export function knownErrorCode(code: unknown): ErrorCode | undefined {
+  return typeof code === 'string' && Object.hasOwn(ERROR_CATALOGUE, code) ? (code as ErrorCode) : undefined;
+}
+
+/** The ApiError for a non-2xx answer: the server's problem document, or a code derived from the status. */
 export function problemToError(status: number, text: string): ApiError {
+  let p: { code?: unknown; detail?: string; errors?: FieldError[] } | undefined;
   try {
-    const p = JSON.parse(text) as { code?: ErrorCode; detail?: string; errors?: FieldError[] };
-    if (p.code && p.detail) return new ApiError(p.code, p.detail, p.errors ?? []);
+    p = JSON.parse(text) as typeof p;
   } catch {
     /* not a problem document */
   }
+  const detail = typeof p?.detail === 'string' && p.detail ? p.detail : undefined;
+  const errors = Array.isArray(p?.errors) ? p.errors : [];
+  const known = knownErrorCode(p?.code);
+  if (known && detail) return new ApiError(known, detail, errors);
   const code: ErrorCode =
     status === 401
       ? 'Unauthorized'
@@ -129,33 +139,5 @@ export function problemToError(status: number, text: string): ApiError {
           : status >= 500
             ? 'Internal'
             : 'BadRequest';
-  return new ApiError(code, `HTTP ${status}: ${text.slice(0, 200)}`);
-}
-
-/** Parses a text/event-stream body into (event, data, id) records. */
-export async function* parseSse(
-  body: AsyncIterable<Buffer | string>,
-): AsyncIterable<{ event: string; data: string; id?: string }> {
-  let buf = '';
-  for await (const chunk of body) {
-    buf += chunk.toString();
-    let i: number;
-    while ((i = buf.indexOf('\n\n')) >= 0) {
-      const block = buf.slice(0, i);
-      buf = buf.slice(i + 2);
-      let event = 'message';
-      let id: string | undefined;
-      const data: string[] = [];
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) continue;
-        const c = line.indexOf(':');
-        const field = c < 0 ? line : line.slice(0, c);
-        const value = c < 0 ? '' : line.slice(c + 1).replace(/^ /, '');
-        if (field === 'event') event = value;
-        else if (field === 'data') data.push(value);
-        else if (field === 'id') id = value;
-      }
-      if (data.length) yield { event, data: data.join('\n'), id };
-    }
-  }
+  return new ApiError(code, detail ?? `HTTP ${status}: ${text.slice(0, 200)}`, errors);
 }

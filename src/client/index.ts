@@ -1,5 +1,6 @@
 // Public surface of the API client.
 export * from './http.js';
+export * from './sse.js';
 export * from './api.js';
 export * from './retry.js';
 export * from './tunnel-protocol.js';

@@ -1,24 +1,8 @@
 // Tests for buildSnapshot from stored objects: allocatable, allocated from workloads, readiness, areas.
 import { describe, expect, it } from 'vitest';
-import type {
-  ProviderSpec,
-  Resource,
-  SiteSpec,
-  SiteStatus,
-  UserAreaSpec,
-  WorkloadSpec,
-  WorkloadStatus,
-} from '../model/index.js';
+import { provider as providerFixture, site, stored, userArea, workload } from '../model/testing/index.js';
+import type { Resource, SiteSpec, SiteStatus, UserAreaSpec, WorkloadSpec, WorkloadStatus } from '../model/index.js';
 import { buildSnapshot, effectiveAllocatable } from './build-snapshot.js';
-
-const meta = (name: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  uid: `uid-${name}`,
-  resourceVersion: '1',
-  generation: 1,
-  creationTimestamp: '2026-01-01T00:00:00Z',
-  ...extra,
-});
 
 function siteRes(
   name: string,
@@ -26,60 +10,53 @@ function siteRes(
   status: SiteStatus = { conditions: [{ type: 'Ready', status: 'True' }] },
   metaExtra = {},
 ): Resource<SiteSpec, SiteStatus> {
-  return {
-    apiVersion: 'continuum.io/v1',
-    kind: 'Site',
-    metadata: meta(name, metaExtra),
-    spec: {
+  return stored(
+    site(name, {
       provider: 'p1',
-      category: 'near-edge',
-      location: { country: 'DE', latitude: 52.5, longitude: 13.4 },
-      capacity: { cpu: 8, memory: '16Gi', storage: '100Gi' },
-      ...spec,
-    },
-    status,
-  };
+      spec: {
+        category: 'near-edge',
+        location: { country: 'DE', latitude: 52.5, longitude: 13.4 },
+        capacity: { cpu: 8, memory: '16Gi', storage: '100Gi' },
+        ...spec,
+      },
+      status,
+    }),
+    metaExtra,
+  );
 }
 
 function wl(
   name: string,
-  site: string | undefined,
+  siteName: string | undefined,
   resources: WorkloadSpec['resources'],
   phase?: WorkloadStatus['phase'],
   restartPolicy?: WorkloadSpec['restartPolicy'],
 ): Resource<WorkloadSpec, WorkloadStatus> {
-  return {
-    apiVersion: 'continuum.io/v1',
-    kind: 'Workload',
-    metadata: meta(name, { namespace: 't' }),
-    spec: {
-      component: 'c',
-      artifact: {},
-      ...(site ? { siteName: site } : {}),
-      ...(resources ? { resources } : {}),
-      ...(restartPolicy ? { restartPolicy } : {}),
-    },
-    ...(phase ? { status: { phase } } : {}),
-  };
+  return stored(
+    workload('t', name, {
+      siteName,
+      spec: {
+        component: 'c',
+        artifact: {},
+        ...(resources ? { resources } : {}),
+        ...(restartPolicy ? { restartPolicy } : {}),
+      },
+      ...(phase ? { status: { phase } } : {}),
+    }),
+  );
 }
 
-const provider: Resource<ProviderSpec> = {
-  apiVersion: 'continuum.io/v1',
-  kind: 'Provider',
-  metadata: meta('p1'),
-  spec: {
+const provider = stored(
+  providerFixture('p1', {
     legalName: 'P1 GmbH',
     headquarters: { country: 'DE' },
     certifications: ['ISO27001'],
     attributes: { tier: 'gold' },
-  },
-};
-const area: Resource<UserAreaSpec, Record<string, unknown>> = {
-  apiVersion: 'continuum.io/v1',
-  kind: 'UserArea',
-  metadata: meta('berlin'),
-  spec: { location: { country: 'DE', city: 'Berlin', latitude: 52.52, longitude: 13.4 } },
-};
+  }),
+);
+const area = stored(
+  userArea('berlin', { location: { country: 'DE', city: 'Berlin', latitude: 52.52, longitude: 13.4 } }),
+) as Resource<UserAreaSpec, Record<string, unknown>>;
 
 describe('buildSnapshot', () => {
   it('sums resources of workloads that still hold them', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DeploymentKind, validateObject } from '../model/index.js';
 import { place, placeExhaustive, toPlacementStatus } from './engine.js';
 import { comp, req, site, snap } from './testing/fixtures.js';
+import { deployment, stored } from '../model/testing/index.js';
 import type { SiteInput } from './types.js';
 
 const gi = (n: number) => n * 1024;
@@ -136,20 +137,7 @@ describe('place', () => {
       ]),
     );
     const status = { phase: 'Placing', placement: toPlacementStatus(d, '2026-01-01T00:00:00Z') };
-    const obj = {
-      apiVersion: 'continuum.eu/v1alpha1',
-      kind: 'Deployment',
-      metadata: {
-        name: 'app',
-        namespace: 'tenant',
-        uid: 'u',
-        resourceVersion: '1',
-        generation: 1,
-        creationTimestamp: '2026-01-01T00:00:00Z',
-      },
-      spec: { application: 'app' },
-      status,
-    };
+    const obj = { ...stored(deployment('tenant', 'app')), status };
     expect(validateObject(DeploymentKind, obj)).toEqual([]);
     expect(d.assignments.map((a) => [a.replica, a.area, a.site])).toEqual([
       [0, 'madrid', 'b'],

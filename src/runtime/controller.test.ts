@@ -1,18 +1,11 @@
 // Controllers: level-triggered reconciles from watches, retries with backoff, terminal errors, leader election.
 import { afterEach, describe, expect, it } from 'vitest';
-import { API_VERSION, SiteKind, type AnyResource } from '../model/index.js';
+import { sleep, waitFor } from '../lib/testing/index.js';
+import { API_VERSION, LeaseKind, SiteKind, type AnyResource } from '../model/index.js';
 import { Store, SqliteBackend } from '../store/index.js';
-import { site } from '../store/testing/fixtures.js';
+import { site } from '../model/testing/index.js';
 import { TerminalError } from './controller.js';
 import { Manager } from './manager.js';
-
-const until = async (cond: () => boolean | Promise<boolean>, ms = 5000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -43,10 +36,11 @@ describe('controller runtime', () => {
     cleanup.push(() => m.stop());
     await store.create(SiteKind, site('b'));
     await store.patch(SiteKind, undefined, 'a', { spec: { unschedulable: true } });
-    await until(
+    await waitFor(
       async () =>
         (await store.get(SiteKind, undefined, 'a'))?.status?.workloads === 2 &&
         (await store.get(SiteKind, undefined, 'b'))?.status?.workloads === 1,
+      'the status of a and b to follow their generations',
     );
   });
 
@@ -68,36 +62,48 @@ describe('controller runtime', () => {
     }));
     await m.start();
     cleanup.push(() => m.stop());
-    await until(() => calls.flaky === 4);
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => calls.flaky === 4 && calls.broken === 1, 'flaky to succeed on its 4th try and broken to fail');
+    // Nothing more may happen: the success and the terminal error both end the retries.
+    await sleep(100);
     expect(calls.flaky).toBe(4);
     expect(calls.broken).toBe(1);
   });
 
   it('runs controllers on exactly one replica and moves leadership when the leader dies', async () => {
     const store = newStore();
-    const leaders = new Set<string>();
+    const started: string[] = [];
     const make = (id: string): Manager => {
       const m = new Manager({ store, leaderElection: { identity: id, leaseDurationMs: 300, retryMs: 50 } });
-      m.add(() => ({ name: `c-${id}`, watches: [], async reconcile() {} }));
+      m.add(() => {
+        started.push(id);
+        return { name: `c-${id}`, watches: [], async reconcile() {} };
+      });
+      cleanup.push(() => m.stop());
       return m;
     };
     const a = make('a');
     const b = make('b');
+    let both = 0;
+    const sampler = setInterval(() => (both += a.leading && b.leading ? 1 : 0), 5);
+    cleanup.push(async () => clearInterval(sampler));
     await a.start();
-    await until(() => a.leading);
+    await waitFor(() => a.leading, 'a to lead');
     await b.start();
-    await new Promise((r) => setTimeout(r, 400));
+    // What is checked is that nothing changes: b campaigns for longer than a lease while a keeps renewing.
+    await sleep(400);
+    clearInterval(sampler);
     expect([a.leading, b.leading]).toEqual([true, false]);
-    leaders.add('a');
+    expect(started).toEqual(['a']);
+    expect(both).toBe(0);
     // Simulate a crash of a: it stops renewing without releasing (no graceful stop).
     (a as any).elector.stopped = true;
-    await until(() => b.leading, 3000);
-    const lease = (await store.list((await import('../model/index.js')).LeaseKind)).items[0] as AnyResource;
+    await waitFor(() => b.leading, 'b to take over the expired lease', 3000);
+    expect(started).toEqual(['a', 'b']);
+    const lease = (await store.list(LeaseKind)).items[0] as AnyResource;
+    expect(lease.apiVersion).toBe(API_VERSION);
     expect(lease.spec.holderIdentity).toBe('b');
     expect(lease.spec.leaseTransitions).toBe(1);
     await b.stop();
     expect(b.leading).toBe(false);
-    expect(lease.apiVersion).toBe(API_VERSION);
   });
 });

@@ -1,13 +1,13 @@
-// Test environment for agent suites: in-process control planes with the tunnel hub, agents, workloads, process counting, cleanup.
+// Test environment for agent suites: in-process control planes (with their tunnel hub), agents, workloads, process counting, cleanup.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../../controlplane/index.js';
-import { API_VERSION, WorkloadKind, type AnyResource, type SiteSpec, type WorkloadSpec } from '../../model/index.js';
+import { WorkloadKind, type AnyResource, type SiteSpec, type WorkloadSpec } from '../../model/index.js';
+import { workload as workloadFixture } from '../../model/testing/index.js';
 import { SiteAgent } from '../agent.js';
 import type { AgentOptions } from '../options.js';
-import { createTunnelHub } from '../../api/tunnel/index.js';
 
 export { waitFor, sleep, pidGone } from '../drivers/testing/harness.js';
 
@@ -63,15 +63,9 @@ export class AgentEnv {
     return s;
   }
 
-  /** Starts (or restarts, on the same data dir and port) the control plane with the tunnel hub. */
+  /** Starts (or restarts, on the same data dir and port) the control plane; it brings its own tunnel hub. */
   async startControlPlane(): Promise<ControlPlane> {
-    const hub = createTunnelHub();
-    this.cp = await startControlPlane({
-      dataDir: this.dataDir,
-      port: this.port,
-      logs: hub.logSource,
-      plugins: [hub.plugin],
-    });
+    this.cp = await startControlPlane({ dataDir: this.dataDir, port: this.port });
     this.port = Number(new URL(this.cp.url).port);
     return this.cp;
   }
@@ -111,19 +105,19 @@ export class AgentEnv {
   }
 
   async workload(name: string, site: string, spec: Partial<WorkloadSpec> = {}): Promise<AnyResource> {
-    return this.cp!.store.create(WorkloadKind, {
-      apiVersion: API_VERSION,
-      kind: 'Workload',
-      metadata: { name, namespace: 'default' },
-      spec: {
-        component: name,
+    return this.cp!.store.create(
+      WorkloadKind,
+      workloadFixture('default', name, {
         siteName: site,
-        artifact: chattyServer(),
-        ports: [{ name: 'http', expose: true }],
-        terminationGracePeriodSeconds: 2,
-        ...spec,
-      },
-    });
+        spec: {
+          component: name,
+          artifact: chattyServer(),
+          ports: [{ name: 'http', expose: true }],
+          terminationGracePeriodSeconds: 2,
+          ...spec,
+        },
+      }),
+    );
   }
 
   async getWorkload(name: string): Promise<AnyResource | undefined> {

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '../../controlplane/index.js';
-import { API_VERSION, NamespaceKind, SiteKind } from '../../model/index.js';
+import { API_VERSION, NamespaceKind, SiteKind, type SiteSpec } from '../../model/index.js';
+import { namespace, site } from '../../model/testing/index.js';
 
 export const BASE = `/apis/${API_VERSION}`;
 
@@ -35,7 +36,7 @@ export interface SecureEnv {
   stop(): Promise<void>;
 }
 
-export const siteSpec = () => ({
+export const siteSpec = (): SiteSpec => ({
   provider: 'p',
   category: 'far-edge',
   location: { country: 'DE', latitude: 50.1, longitude: 8.7 },
@@ -60,10 +61,8 @@ export async function startSecureEnv(
     ...rest,
   });
   if (!runControllers) await cp.manager.stop();
-  for (const name of namespaces)
-    await cp.store.create(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name } });
-  for (const name of sites)
-    await cp.store.create(SiteKind, { apiVersion: API_VERSION, kind: 'Site', metadata: { name }, spec: siteSpec() });
+  for (const name of namespaces) await cp.store.create(NamespaceKind, namespace(name));
+  for (const name of sites) await cp.store.create(SiteKind, site(name, { spec: siteSpec() }));
 
   const req: SecureEnv['req'] = async (token, method, url, body, headers = {}) => {
     const r = await cp.app.inject({

@@ -2,7 +2,7 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { auditChains, exportAuditLog, parseTtl, verifyAuditChains } from '../../security/index.js';
-import { problemToError, readAll } from '../../client/index.js';
+import { decodeUtf8, problemToError, readAll } from '../../client/index.js';
 import { CONNECTION, UsageError, clientFrom, type Command, type Io } from '../command.js';
 
 const USAGE =
@@ -103,8 +103,8 @@ export const auditCommand: Command = {
         });
         if (res.status >= 400) throw problemToError(res.status, await readAll(res.body));
         let rest = '';
-        for await (const chunk of res.body) {
-          const text = rest + (chunk as Buffer).toString('utf8');
+        for await (const chunk of decodeUtf8(res.body)) {
+          const text = rest + chunk;
           const cut = text.lastIndexOf('\n') + 1;
           for (const line of text.slice(0, cut).split('\n').filter(Boolean)) {
             out.write(`${line}\n`);

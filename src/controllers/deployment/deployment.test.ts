@@ -1,28 +1,22 @@
 // Deployment controller against a real store with a simulated site agent: start order, failover, rolling update.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  API_VERSION,
   ApplicationKind,
   DeploymentKind,
+  NamespaceKind,
   ProviderKind,
   SiteKind,
   UserAreaKind,
   WorkloadKind,
   type AnyResource,
 } from '../../model/index.js';
+import { waitFor } from '../../lib/testing/index.js';
+import { application, component, deployment, namespace, provider, site, userArea } from '../../model/testing/index.js';
 import { Store, SqliteBackend } from '../../store/index.js';
 import { Manager } from '../../runtime/manager.js';
 import { namespaceAdmission } from '../namespace/namespace.js';
 import { garbageCollector } from '../gc/gc.js';
 import { deploymentController } from './controller.js';
-
-const until = async (what: string, cond: () => Promise<boolean>, ms = 8000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 const SITES: Array<[string, string, number, number]> = [
   ['mad-a', 'ES', 40.42, -3.7],
@@ -39,36 +33,21 @@ async function world(): Promise<Store> {
     watchPollMs: 20,
     admission: [namespaceAdmission],
   });
-  await store.create((await import('../../model/index.js')).NamespaceKind, {
-    apiVersion: API_VERSION,
-    kind: 'Namespace',
-    metadata: { name: 'default' },
-  });
-  await store.create(ProviderKind, {
-    apiVersion: API_VERSION,
-    kind: 'Provider',
-    metadata: { name: 'p' },
-    spec: { legalName: 'P', headquarters: { country: 'ES' } },
-  });
-  await store.create(UserAreaKind, {
-    apiVersion: API_VERSION,
-    kind: 'UserArea',
-    metadata: { name: 'madrid' },
-    spec: { location: { country: 'ES', latitude: 40.42, longitude: -3.7 } },
-  });
+  await store.create(NamespaceKind, namespace('default'));
+  await store.create(ProviderKind, provider('p'));
+  await store.create(
+    UserAreaKind,
+    userArea('madrid', { location: { country: 'ES', latitude: 40.42, longitude: -3.7 } }),
+  );
   const now = new Date().toISOString();
   for (const [name, country, latitude, longitude] of SITES) {
-    const s = await store.create(SiteKind, {
-      apiVersion: API_VERSION,
-      kind: 'Site',
-      metadata: { name },
-      spec: {
+    const s = await store.create(
+      SiteKind,
+      site(name, {
         provider: 'p',
-        category: 'metro-edge',
-        location: { country, latitude, longitude },
-        capacity: { cpu: 8, memory: '16Gi' },
-      },
-    });
+        spec: { location: { country, latitude, longitude }, capacity: { cpu: 8, memory: '16Gi' } },
+      }),
+    );
     await store.updateStatus(SiteKind, {
       ...s,
       status: {
@@ -112,31 +91,22 @@ async function world(): Promise<Store> {
   return store;
 }
 
-const component = (name: string, to?: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  artifact: { command: 'node', args: [`${name}.mjs`] },
-  ports: [{ name: 'http', ...(name === 'frontend' ? { expose: true } : {}) }],
-  resources: { cpu: '500m', memory: '256Mi' },
-  ...(to ? { connections: [{ to }] } : {}),
-  ...extra,
-});
+const tier = (name: string, to?: string) =>
+  component(name, {
+    ports: [{ name: 'http', ...(name === 'frontend' ? { expose: true } : {}) }],
+    resources: { cpu: '500m', memory: '256Mi' },
+    ...(to ? { connections: [{ to }] } : {}),
+  });
 
-async function deployShop(store: Store, requirements: Record<string, unknown> = {}): Promise<void> {
-  await store.create(ApplicationKind, {
-    apiVersion: API_VERSION,
-    kind: 'Application',
-    metadata: { name: 'shop', namespace: 'default' },
-    spec: {
-      components: [component('frontend', 'api'), component('api', 'store'), component('store')],
-      requirements: { jurisdiction: { allowedCountries: ['ES', 'PT'] }, ...requirements },
-    },
-  });
-  await store.create(DeploymentKind, {
-    apiVersion: API_VERSION,
-    kind: 'Deployment',
-    metadata: { name: 'shop', namespace: 'default' },
-    spec: { application: 'shop', areas: [{ area: 'madrid', replicas: 1 }] },
-  });
+async function deployShop(store: Store): Promise<void> {
+  await store.create(
+    ApplicationKind,
+    application('default', 'shop', {
+      components: [tier('frontend', 'api'), tier('api', 'store'), tier('store')],
+      requirements: { jurisdiction: { allowedCountries: ['ES', 'PT'] } },
+    }),
+  );
+  await store.create(DeploymentKind, deployment('default', 'shop', { areas: [{ area: 'madrid', replicas: 1 }] }));
 }
 
 const dep = async (store: Store): Promise<AnyResource> => (await store.get(DeploymentKind, 'default', 'shop'))!;
@@ -147,7 +117,7 @@ describe('deployment controller', () => {
   it("creates workloads in connection order with peers' URLs and reports endpoints", async () => {
     const store = await world();
     await deployShop(store);
-    await until('running', async () => (await dep(store)).status?.phase === 'Running');
+    await waitFor(async () => (await dep(store)).status?.phase === 'Running', 'shop Running');
     const all = await wls(store);
     expect(all).toHaveLength(3);
     const by = (c: string) => all.find((w) => w.spec.component === c)!;
@@ -168,7 +138,7 @@ describe('deployment controller', () => {
   it('re-places workloads of a NotReady site and removes the stale copies', async () => {
     const store = await world();
     await deployShop(store);
-    await until('running', async () => (await dep(store)).status?.phase === 'Running');
+    await waitFor(async () => (await dep(store)).status?.phase === 'Running', 'shop Running');
     const storeWl = (await wls(store)).find((w) => w.spec.component === 'store')!;
     const site = (await store.get(SiteKind, undefined, storeWl.spec.siteName))!;
     await store.updateStatus(SiteKind, {
@@ -180,7 +150,7 @@ describe('deployment controller', () => {
         ],
       },
     });
-    await until('failed over', async () => {
+    await waitFor(async () => {
       const all = await wls(store);
       const d = await dep(store);
       return (
@@ -189,7 +159,7 @@ describe('deployment controller', () => {
         all.every((w) => w.spec.siteName !== site.metadata.name || w.spec.component !== 'store') &&
         !all.some((w) => w.metadata.name === storeWl.metadata.name)
       );
-    });
+    }, 'the store to fail over');
     const after = await wls(store);
     expect(after.find((w) => w.spec.component === 'api')!.spec.env).toContainEqual({
       name: 'STORE_URL',
@@ -200,7 +170,7 @@ describe('deployment controller', () => {
   it('rolls a spec change through one replica at a time and reports unplaceable requirements', async () => {
     const store = await world();
     await deployShop(store);
-    await until('running', async () => (await dep(store)).status?.phase === 'Running');
+    await waitFor(async () => (await dep(store)).status?.phase === 'Running', 'shop Running');
     const before = new Set((await wls(store)).map((w) => w.metadata.name));
     const app = (await store.get(ApplicationKind, 'default', 'shop'))!;
     await store.update(ApplicationKind, {
@@ -212,23 +182,22 @@ describe('deployment controller', () => {
         ),
       },
     });
-    await until('rolled', async () => {
+    await waitFor(async () => {
       const all = await wls(store);
       return (
         (await dep(store)).status?.phase === 'Running' &&
         all.length === 3 &&
         all.every((w) => !before.has(w.metadata.name))
       );
-    });
+    }, 'every workload to be replaced');
     await store.patch(ApplicationKind, 'default', 'shop', {
       spec: { requirements: { jurisdiction: { allowedCountries: ['SE'] } } },
     });
     await store.patch(DeploymentKind, 'default', 'shop', { spec: { overrides: { store: { replicas: 2 } } } });
-    await until(
-      'unplaceable',
+    await waitFor(
       async () =>
-        (await dep(store)).status?.conditions?.some((c: any) => c.type === 'Placed' && c.reason === 'Unplaceable') ===
-        true,
+        (await dep(store)).status?.conditions?.some((c: any) => c.type === 'Placed' && c.reason === 'Unplaceable'),
+      'the Placed condition to say Unplaceable',
     );
     const d = await dep(store);
     expect(d.status.placement.explanation.find((e: any) => e.component === 'store').summary).toMatch(/0\/4 sites/);
@@ -239,7 +208,7 @@ describe('events', () => {
   it('records what the controller did on the Deployment', async () => {
     const store = await world();
     await deployShop(store);
-    await until('running', async () => (await dep(store)).status?.phase === 'Running');
+    await waitFor(async () => (await dep(store)).status?.phase === 'Running', 'shop Running');
     const { EventKind } = await import('../../model/index.js');
     const evs = (await store.list(EventKind, { namespace: 'default' })).items;
     expect(evs.map((e) => e.spec.reason)).toContain('Scheduled');

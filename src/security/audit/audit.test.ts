@@ -147,7 +147,7 @@ describe('AuditLog', () => {
     const orig = sink.append.bind(sink);
     sink.append = async (lines) => {
       writes++;
-      await new Promise((r) => setTimeout(r, 2));
+      await new Promise((r) => setTimeout(r, 2)); // a slow durable write, so concurrent appends pile up
       return orig(lines);
     };
     const key = generateKeyPairSync('ed25519');

@@ -111,7 +111,10 @@ describe('SecretCodec', () => {
     const newKid = ring.rotate(new Date('2026-02-01T00:00:00Z'));
     // A fresh process reading the file sees the rotation and can still read old objects.
     const reloaded = new SecretCodec(SecretKeyring.loadOrCreate(path));
-    expect((reloaded.decode(db.get('a')) as Obj).spec.data).toHaveProperty('password');
+    expect((reloaded.decode(db.get('a')) as Obj).spec.data).toHaveProperty(
+      'password',
+      Buffer.from(PLAIN).toString('base64'),
+    );
     db.set('c', codec.encode(secret('c')));
     const result = await rotateSecrets(
       codec,
@@ -150,7 +153,10 @@ describe('no secret plaintext on disk or in logs', () => {
     // Updates too: the old row versions must not carry plaintext either.
     for (let i = 0; i < 20; i++) put.run('Secret', 'acme', `s${i}`, JSON.stringify(codec.encode(secret(`s${i}`))));
     const rows = db.prepare('SELECT body FROM objects').all() as Array<{ body: string }>;
-    expect((codec.decode(JSON.parse(rows[0].body)) as Obj).spec.data).toHaveProperty('password');
+    expect((codec.decode(JSON.parse(rows[0].body)) as Obj).spec.data).toHaveProperty(
+      'password',
+      Buffer.from(PLAIN).toString('base64'),
+    );
     const bytes = readdirSync(dir)
       .filter((f) => f.startsWith('continuum.db'))
       .map((f) => readFileSync(join(dir, f)).toString('latin1'))

@@ -1,10 +1,11 @@
 // Runs the store contract suite on the PostgreSQL engine, plus what only a shared database has: replicas.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep, waitFor } from '../../lib/testing/index.js';
 import { SiteKind, type AnyResource } from '../../model/index.js';
 import { RevisionCompacted, type Backend, type PreconditionFailed } from '../backend.js';
 import { Store } from '../store.js';
 import { describeStoreContract } from '../testing/contract.js';
-import { site } from '../testing/fixtures.js';
+import { site } from '../../model/testing/index.js';
 import type { Watch, WatchEvent } from '../watch.js';
 import { PostgresBackend } from './backend.js';
 import { PG_URL, PgTestDatabase, SKIP_PG } from './testing/harness.js';
@@ -127,24 +128,19 @@ describe.skipIf(SKIP_PG)('postgres engine', () => {
             `continuum-listen:${(b.backend as PostgresBackend).schema}`,
           ])
         ).map((r) => r.pid);
-      let before: number[] = [];
-      for (let i = 0; i < 100 && before.length === 0; i++) {
-        before = await listenerPids();
-        if (before.length === 0) await new Promise((r) => setTimeout(r, 20));
-      }
-      expect(before.length).toBeGreaterThan(0);
+      const before = await waitFor(async () => {
+        const pids = await listenerPids();
+        return pids.length > 0 && pids;
+      }, 'the watching replica to listen');
       await db.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [before]);
       // Written while the watching replica may be deaf: its reconnect wake-up must still deliver it.
       const first = tag(await a.create(SiteKind, site('during')));
       const [ev1] = await collect(w, 1, 0, 5000);
       expect(tag(ev1.object)).toBe(first);
-      let after: number[] = [];
-      for (let i = 0; i < 100; i++) {
-        after = await listenerPids();
-        if (after.length > 0 && after.every((p) => !before.includes(p))) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(after.length).toBeGreaterThan(0);
+      const after = await waitFor(async () => {
+        const pids = await listenerPids();
+        return pids.length > 0 && pids.every((p) => !before.includes(p)) && pids;
+      }, 'a new listener connection to replace the killed one');
       expect(after.some((p) => before.includes(p))).toBe(false);
       const w2 = await b.watch(SiteKind, { resourceVersion: first.split('@')[1] });
       const second = tag(await a.create(SiteKind, site('after')));
@@ -257,7 +253,8 @@ describe.skipIf(SKIP_PG)('watch hub over a flaky connection', () => {
       f.failNext(1);
       store.hub.kick();
       await expect(collect(w, 1, 0, 5000)).rejects.toMatchObject({ code: 'Gone' });
-      await new Promise((r) => setTimeout(r, 200));
+      // What is checked is that nothing happens: no unhandled rejection takes the process down a moment later.
+      await sleep(200);
     } finally {
       await store.close();
     }

@@ -4,7 +4,7 @@ import { ApiError, SiteKind, WorkloadKind, type AnyResource } from '../../model/
 import type { Backend } from '../backend.js';
 import { Store } from '../store.js';
 import type { Watch, WatchEvent } from '../watch.js';
-import { site, workload } from './fixtures.js';
+import { site, workload } from '../../model/testing/index.js';
 
 export interface EngineHarness {
   /** A fresh, empty backend. */

@@ -115,6 +115,7 @@ describe('process driver cgroup limits', () => {
       return (Number(f[14 - 3]) + Number(f[15 - 3])) / 100; // utime + stime, in USER_HZ (100) ticks
     };
     const before = cpuSeconds();
+    // A measurement window, not a wait for some state: CPU time used over half a second.
     await sleep(500);
     const used = cpuSeconds() - before;
     const stat = Object.fromEntries(

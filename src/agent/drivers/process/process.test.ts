@@ -231,7 +231,7 @@ describe('process driver', () => {
     const pid = await waitFor(
       () => Number(/ready (\d+)/.exec(out)?.[1]),
       'the child agent to start the workload',
-      10_000,
+      30_000, // it compiles the driver's TypeScript on the fly: slow on a loaded machine
     );
     h.notePid(pid);
     agent.kill('SIGKILL');
@@ -242,7 +242,7 @@ describe('process driver', () => {
     expect((await getJson(s)).pid).toBe(pid);
     await d.remove(sp.id, 1);
     expect(pidGone(pid)).toBe(true);
-  });
+  }, 60_000);
 
   test('one driver per state dir at a time', async (ctx) => {
     const h = setup(ctx);

@@ -1,29 +1,11 @@
-// Test harness for driver suites: temporary state dirs, spec builder, polling waits, and leak-proof cleanup.
+// Test harness for driver suites: temporary state dirs, spec builder, the shared waits, and leak-proof cleanup.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../../../lib/testing/index.js';
 import type { RunSpec, RunState, RuntimeDriver } from '../driver.js';
 
-/** Polls `probe` until it returns a truthy value; throws with `what` (and the last value seen) on timeout. */
-type Falsy = false | undefined | null | '' | 0;
-export async function waitFor<T>(
-  probe: () => T | Falsy | Promise<T | Falsy>,
-  what: string,
-  timeoutMs = 5000,
-  everyMs = 20,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | Falsy;
-  for (;;) {
-    last = await probe();
-    if (last) return last;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep, waitFor } from '../../../lib/testing/index.js';
 
 /** True once no process with this pid exists (a zombie counts as gone). */
 export function pidGone(pid: number): boolean {
@@ -121,16 +103,8 @@ type FixtureBody = { pid: number; env: Record<string, string>; argv: string[]; c
  * without a health check, "ready" only means "up for a while", not "listening".
  */
 export async function getJson(state: RunState, port = 'http', path = '/'): Promise<FixtureBody> {
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    try {
-      const res = await fetch(`http://${state.host}:${state.ports[port]}${path}`);
-      return (await res.json()) as FixtureBody;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await sleep(25);
-    }
-  }
+  const url = `http://${state.host}:${state.ports[port]}${path}`;
+  return waitFor(async () => (await (await fetch(url)).json()) as FixtureBody, `${url} to answer`, 5000);
 }
 
 /** Collects lines of an async iterable until `enough` says so, then aborts `ac`. */

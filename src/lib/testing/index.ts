@@ -1,0 +1,2 @@
+// Test helpers shared by every layer.
+export * from './wait.js';
