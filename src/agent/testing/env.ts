@@ -7,7 +7,6 @@ import { startControlPlane, type ControlPlane } from '../../controlplane/index.j
 import { API_VERSION, WorkloadKind, type AnyResource, type SiteSpec, type WorkloadSpec } from '../../model/index.js';
 import { SiteAgent } from '../agent.js';
 import type { AgentOptions } from '../options.js';
-import { createTunnelHub } from '../../api/tunnel/index.js';
 
 export { waitFor, sleep, pidGone } from '../drivers/testing/harness.js';
 
@@ -63,15 +62,9 @@ export class AgentEnv {
     return s;
   }
 
-  /** Starts (or restarts, on the same data dir and port) the control plane with the tunnel hub. */
+  /** Starts (or restarts, on the same data dir and port) the control plane, which serves the tunnel hub itself. */
   async startControlPlane(): Promise<ControlPlane> {
-    const hub = createTunnelHub();
-    this.cp = await startControlPlane({
-      dataDir: this.dataDir,
-      port: this.port,
-      logs: hub.logSource,
-      plugins: [hub.plugin],
-    });
+    this.cp = await startControlPlane({ dataDir: this.dataDir, port: this.port });
     this.port = Number(new URL(this.cp.url).port);
     return this.cp;
   }
