@@ -20,7 +20,7 @@ export class RuntimeUnavailableError extends ApiError {
  * driver here is refused with RuntimeUnavailableError and never run by another driver.
  */
 export class DriverSet implements RuntimeDriver {
-  /** Kinds joined by "," in registration order (status.agent.driver). */
+  /** Kinds joined by "," in registration order, "none" without any (status.agent.driver). */
   readonly name: string;
   private readonly drivers: ReadonlyMap<RuntimeKind, RuntimeDriver>;
   private readonly owner = new Map<string, RuntimeKind>();
@@ -35,7 +35,7 @@ export class DriverSet implements RuntimeDriver {
     private readonly unavailable: (kind: RuntimeKind) => string,
   ) {
     this.drivers = drivers;
-    this.name = [...drivers.keys()].join(',');
+    this.name = [...drivers.keys()].join(',') || 'none';
     for (const [kind, d] of drivers) {
       for (const s of d.list()) if (!this.owner.has(s.id)) this.owner.set(s.id, kind);
       d.onChange((s) => {

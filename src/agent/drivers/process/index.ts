@@ -15,6 +15,7 @@ const LEGACY_STATE_DIR = 'driver';
 export const processDriver: DriverRegistration = {
   kind: 'process',
   detect: (o) => detectProcessRuntime({ stateDir: o.stateDir, cgroups: o.cgroups !== false }),
+  // The agent passes its driverOptions through, typed as ProcessDriverOptions at AgentOptions.
   create: (o) => createProcessDriver(o as ProcessDriverOptions),
   migrate: (agentStateDir, stateDir) => moveLegacyStateDir(agentStateDir, LEGACY_STATE_DIR, stateDir),
 };
