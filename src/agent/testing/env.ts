@@ -62,7 +62,7 @@ export class AgentEnv {
     return s;
   }
 
-  /** Starts (or restarts, on the same data dir and port) the control plane, which serves the tunnel hub itself. */
+  /** Starts (or restarts, on the same data dir and port) the control plane; it brings its own tunnel hub. */
   async startControlPlane(): Promise<ControlPlane> {
     this.cp = await startControlPlane({ dataDir: this.dataDir, port: this.port });
     this.port = Number(new URL(this.cp.url).port);
