@@ -1,15 +1,15 @@
-// The site agent: registers its Site, heartbeats, measures RTT, runs the site's Workloads through a driver, survives outages.
-import { mkdirSync } from 'node:fs';
+// The site agent: registers its Site, heartbeats, measures RTT, runs the site's Workloads through its runtime drivers, survives outages.
 import { hostname } from 'node:os';
 import { ContinuumClient } from '../client/index.js';
 import { Informer } from '../runtime/index.js';
 import { VERSION } from '../lib/index.js';
-import { WorkloadKind, type AnyResource, type Resources } from '../model/index.js';
+import { WorkloadKind, type AnyResource, type Resources, type SiteRuntimeStatus } from '../model/index.js';
 import { Connection, type OfflineWindow } from '../runtime/index.js';
 import { obtainCredential, savedCredential } from './credential.js';
 import { fetchWorkloadEnv } from './credential-client.js';
-import { createDriver } from './driver-factory.js';
-import type { RunState, RuntimeDriver } from './drivers/driver.js';
+import { startAgentDrivers } from './driver-factory.js';
+import type { RunState } from './drivers/driver.js';
+import type { DriverSet } from './drivers/set.js';
 import { measureSiteLatencies, sendHeartbeat } from './heartbeat.js';
 import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.js';
 import { startEchoServer, type EchoServer } from './probe.js';
@@ -29,6 +29,8 @@ export interface AgentSnapshot {
   disconnectedSince?: string;
   heartbeats: number;
   workloads: RunState[];
+  /** Every runtime kind as detected at start (also the Site's status.runtimes). */
+  runtimes: SiteRuntimeStatus[];
   latencyMs: Record<string, number>;
   /** Status reports waiting to be written (kept while offline). */
   pendingStatuses: number;
@@ -61,30 +63,28 @@ export class SiteAgent {
 
   private constructor(
     o: ResolvedAgentOptions,
-    readonly driver: RuntimeDriver,
+    /** The agent's drivers, one per offered runtime kind, behind one RuntimeDriver that routes by `spec.runtime`. */
+    readonly driver: DriverSet,
+    /** Every runtime kind as detected at start. */
+    readonly runtimes: SiteRuntimeStatus[],
     private readonly echo: EchoServer,
   ) {
     this.o = o;
     this.site = o.site;
   }
 
-  /** Starts an agent. Rejects when the Site is absent (and no siteSpec), the token is refused, or the driver cannot start; an unreachable server only means starting offline. */
+  /**
+   * Starts an agent. Rejects when the Site is absent (and no siteSpec), the token is refused, or a driver that
+   * detected its runtime as available cannot start; an unreachable server only means starting offline, and
+   * an unavailable runtime only means the site does not offer it.
+   */
   static async start(opts: AgentOptions): Promise<SiteAgent> {
     const o = resolveAgentOptions(opts);
-    mkdirSync(o.driverStateDir, { recursive: true, mode: 0o700 });
-    const driver =
-      typeof o.driver === 'object'
-        ? o.driver
-        : await createDriver(o.driver ?? 'process', {
-            stateDir: o.driverStateDir,
-            now: o.clock,
-            onWarning: (m) => o.log.warn(m),
-            ...o.driverOptions,
-          });
+    const { drivers: driver, runtimes } = await startAgentDrivers(o);
     let echo: EchoServer | undefined;
     try {
       echo = await startEchoServer(o.probeAddress);
-      const agent = new SiteAgent(o, driver, echo);
+      const agent = new SiteAgent(o, driver, runtimes, echo);
       await agent.init();
       return agent;
     } catch (e) {
@@ -115,6 +115,7 @@ export class SiteAgent {
       synced: this.isSynced,
       heartbeats: this.beats,
       workloads: this.driver.list(),
+      runtimes: this.runtimes.map((r) => ({ ...r })),
       latencyMs: { ...this.latency },
       pendingStatuses: this.writer.backlog,
       tunnel: { open: this.tunnel?.connected ?? false, activeRequests: this.tunnel?.activeRequests ?? 0 },
@@ -300,6 +301,7 @@ export class SiteAgent {
           allocatable: allocatableOf(site.spec),
           allocated: this.allocated(states),
           workloads: states.length,
+          runtimes: this.runtimes,
           latencyMs: this.latency,
           message: this.offlineReport,
         }),

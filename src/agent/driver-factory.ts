@@ -1,14 +1,42 @@
-// Picks the agent's runtime driver by name, through the drivers' own factory (process today; more plug in there).
-import { ApiError } from '../model/index.js';
-import { createDriver as createRuntimeDriver, type ProcessDriverOptions, type RuntimeDriver } from './drivers/index.js';
+// The agent's runtimes: which registered drivers to try (`runtimes`, or the older single `driver` name), started once.
+import { ApiError, type RuntimeKind } from '../model/index.js';
+import { DRIVERS, startDrivers, type StartedDrivers } from './drivers/index.js';
+import type { ResolvedAgentOptions } from './options.js';
 
-/** Drivers `continuum agent --driver` accepts. */
-export const DRIVER_NAMES = ['process'] as const;
-export type DriverName = (typeof DRIVER_NAMES)[number];
+/** Runtime kinds this agent build has a driver for (what `continuum agent --driver` accepts). */
+export const DRIVER_NAMES: readonly RuntimeKind[] = DRIVERS.map((d) => d.kind);
+export type DriverName = RuntimeKind;
 
-/** A driver on `opts.stateDir`; it adopts the workloads a previous agent left running there. Driver-specific options pass through. */
-export async function createDriver(name: string, opts: ProcessDriverOptions): Promise<RuntimeDriver> {
-  if (!(DRIVER_NAMES as readonly string[]).includes(name))
-    throw new ApiError('BadRequest', `unknown driver ${JSON.stringify(name)} (available: ${DRIVER_NAMES.join(', ')})`);
-  return createRuntimeDriver(name as DriverName, opts);
+/** The kinds to try: `runtimes`, else `[driver]`, else every registered one; both given must agree. */
+export function wantedRuntimes(o: {
+  driver?: RuntimeKind;
+  runtimes?: readonly RuntimeKind[];
+}): RuntimeKind[] | undefined {
+  if (o.driver !== undefined && o.runtimes !== undefined && (o.runtimes.length !== 1 || o.runtimes[0] !== o.driver))
+    throw new ApiError(
+      'BadRequest',
+      `driver ${o.driver} and runtimes ${o.runtimes.join(',')} disagree: give one of them`,
+    );
+  if (o.runtimes !== undefined) {
+    if (o.runtimes.length === 0) throw new ApiError('BadRequest', 'runtimes: give at least one runtime kind');
+    return [...new Set(o.runtimes)];
+  }
+  return o.driver !== undefined ? [o.driver] : undefined;
+}
+
+/** Detects and starts the agent's drivers under `<stateDir>/drivers/<kind>`, logging what each runtime offers. */
+export async function startAgentDrivers(o: ResolvedAgentOptions): Promise<StartedDrivers> {
+  const started = await startDrivers({
+    registry: o.drivers ?? DRIVERS,
+    stateDir: o.stateDir,
+    runtimes: wantedRuntimes(o),
+    options: { now: o.clock, onWarning: (m: string) => o.log.warn(m), ...o.driverOptions },
+  });
+  for (const r of started.runtimes) {
+    if (r.available) o.log.info(`runtime ${r.name}: available${r.message ? ` (${r.message})` : ''}`);
+    else o.log.info(`runtime ${r.name}: not available (${r.reason ?? 'unknown'})`);
+  }
+  if (started.drivers.kinds.length === 0)
+    o.log.warn(`site ${o.site}: no runtime is available on this agent; its workloads will fail`);
+  return started;
 }

@@ -1,13 +1,13 @@
 // Options of a site agent, with their defaults in one place.
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Logger } from '../lib/index.js';
-import type { SiteSpec } from '../model/index.js';
+import type { RuntimeKind, SiteSpec } from '../model/index.js';
 import { packageRoot } from '../lib/index.js';
 import type { BackoffConfig } from '../lib/index.js';
 import type { DriverName } from './driver-factory.js';
-import type { RuntimeDriver } from './drivers/driver.js';
-import type { ProcessDriverOptions } from './drivers/process/driver.js';
+import type { ProcessDriverOptions } from './drivers/process/index.js';
+import type { DriverRegistration } from './drivers/registration.js';
 
 export interface AgentOptions {
   /** Control-plane URL (the agent only ever dials out to it). */
@@ -15,9 +15,16 @@ export interface AgentOptions {
   /** Token given to the agent; see obtainCredential. */
   token: string;
   site: string;
-  /** A driver instance (the agent closes it on stop) or a driver name (default 'process'). */
-  driver?: RuntimeDriver | DriverName;
-  /** Survives restarts: the driver keeps its workloads' state under `<stateDir>/driver`. */
+  /**
+   * Runtime kinds to try at start (default: every registered driver); each is detected, and the available
+   * ones run the site's workloads of their kind. Site.status.runtimes reports every kind.
+   */
+  runtimes?: readonly RuntimeKind[];
+  /** The older single-driver option: the same as `runtimes: [driver]`. */
+  driver?: DriverName;
+  /** The driver registrations to detect (default: every driver of this build, DRIVERS); tests inject fakes. */
+  drivers?: readonly DriverRegistration[];
+  /** Survives restarts: each driver keeps its workloads' state under `<stateDir>/drivers/<kind>`. */
   stateDir: string;
   /** Heartbeat period (default 5000 ms). */
   heartbeatMs?: number;
@@ -40,7 +47,7 @@ export interface AgentOptions {
   /** PEM CA bundle for an https server; `insecure` skips verification (never by default). */
   ca?: string | Buffer;
   insecure?: boolean;
-  /** Extra options for the process driver (tests: back-off, polling). */
+  /** Extra options given to every driver, which reads the ones it knows (tests: process back-off, polling). */
   driverOptions?: Partial<ProcessDriverOptions>;
   /** Called on every successful (re)connection, after the Site was found or created. */
   onConnected?: (info: { site: string; created: boolean; server: string }) => void;
@@ -54,7 +61,7 @@ export type ResolvedAgentOptions = Required<
     'heartbeatMs' | 'clock' | 'probeAddress' | 'rttIntervalMs' | 'resyncMs' | 'name' | 'log' | 'artifactBaseDir'
   >
 > &
-  AgentOptions & { driverStateDir: string };
+  AgentOptions;
 
 export function resolveAgentOptions(o: AgentOptions): ResolvedAgentOptions {
   if (!o.server) throw new Error('agent: server is required');
@@ -63,7 +70,6 @@ export function resolveAgentOptions(o: AgentOptions): ResolvedAgentOptions {
   return {
     ...o,
     stateDir,
-    driverStateDir: join(stateDir, 'driver'),
     heartbeatMs: o.heartbeatMs ?? 5000,
     clock: o.clock ?? (() => new Date()),
     probeAddress: o.probeAddress ?? '127.0.0.1:0',

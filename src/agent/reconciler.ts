@@ -2,11 +2,13 @@
 import type { Logger } from '../lib/index.js';
 import type { AnyResource } from '../model/index.js';
 import type { RunState, RuntimeDriver } from './drivers/driver.js';
+import { RuntimeUnavailableError } from './drivers/set.js';
 import type { StatusItem } from './status-writer.js';
 import { toRunSpec, workloadId } from './workload-spec.js';
 
 export interface ReconcilerOptions {
   site: string;
+  /** Routes by runtime kind; refuses a kind it does not offer with RuntimeUnavailableError (reported as such). */
   driver: RuntimeDriver;
   /** The informer's cached workloads (may include other sites' objects defensively filtered out here). */
   cached: () => AnyResource[];
@@ -105,7 +107,11 @@ export class Reconciler {
         } catch (e) {
           this.failed.set(id, key);
           this.o.log.warn(`cannot start workload ${id}: ${(e as Error).message}`);
-          this.o.report({ id, uid: w.metadata.uid, run: { error: `cannot start: ${(e as Error).message}` } });
+          const run =
+            e instanceof RuntimeUnavailableError
+              ? { error: e.message, reason: 'RuntimeUnavailable' }
+              : { error: `cannot start: ${(e as Error).message}` };
+          this.o.report({ id, uid: w.metadata.uid, run });
         }
       });
     }

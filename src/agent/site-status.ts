@@ -8,6 +8,7 @@ import {
   setCondition,
   type Resources,
   type SiteSpec,
+  type SiteRuntimeStatus,
   type SiteStatus,
 } from '../model/index.js';
 import type { OfflineWindow } from '../runtime/connection.js';
@@ -51,6 +52,8 @@ export interface HeartbeatReport {
   allocatable: Resources;
   allocated: Resources;
   workloads: number;
+  /** Every runtime kind as detected at agent start (unchanged for the agent's lifetime, so written once). */
+  runtimes?: SiteRuntimeStatus[];
   latencyMs: Record<string, number>;
   message?: string;
 }
@@ -79,6 +82,7 @@ export function buildSiteStatus(prev: SiteStatus | undefined, r: HeartbeatReport
     allocated: r.allocated,
     agent: r.agent,
     workloads: r.workloads,
+    ...(r.runtimes ? { runtimes: r.runtimes } : {}),
     ...(Object.keys(r.latencyMs).length ? { latencyMs: r.latencyMs } : {}),
     ...(r.message ? { message: r.message.slice(0, 4096) } : {}),
   };

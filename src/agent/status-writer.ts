@@ -4,16 +4,15 @@ import type { Logger } from '../lib/index.js';
 import { isApiError, WorkloadKind, type AnyResource } from '../model/index.js';
 import { Backoff, sleep, type BackoffConfig } from '../lib/index.js';
 import type { Connection } from '../runtime/index.js';
-import type { RunState } from './drivers/driver.js';
 import { mergeDiff } from './merge-diff.js';
-import { workloadStatus } from './workload-spec.js';
+import { workloadStatus, type RunReport } from './workload-spec.js';
 
 /** What to report for one workload: its run state, or why it could not be started. */
 export interface StatusItem {
   id: string;
   /** The workload incarnation the report is about; reports for another uid are dropped. */
   uid: string;
-  run: { state: RunState } | { error: string };
+  run: RunReport;
 }
 
 export interface StatusWriterOptions {

@@ -72,15 +72,16 @@ function readyCondition(state: RunState): Omit<Condition, 'lastTransitionTime'> 
 }
 
 /**
+ * A run state, or why the workload could not be started: `reason` is the Ready condition's reason
+ * (default StartFailed; RuntimeUnavailable when the site does not offer the workload's runtime).
+ */
+export type RunReport = { state: RunState } | { error: string; reason?: string };
+
+/**
  * The status the agent reports for `wl` given its run state (or a start failure). Conditions other
  * than Ready are kept; Ready keeps its lastTransitionTime while its status does not change.
  */
-export function workloadStatus(
-  wl: AnyResource,
-  site: string,
-  now: string,
-  run: { state: RunState } | { error: string },
-): WorkloadStatus {
+export function workloadStatus(wl: AnyResource, site: string, now: string, run: RunReport): WorkloadStatus {
   const prev = (wl.status ?? {}) as WorkloadStatus;
   const spec = wl.spec as WorkloadSpec;
   if ('error' in run) {
@@ -90,7 +91,7 @@ export function workloadStatus(
       observedGeneration: wl.metadata.generation,
       conditions: setCondition(
         prev.conditions,
-        { type: 'Ready', status: 'False', reason: 'StartFailed', message },
+        { type: 'Ready', status: 'False', reason: run.reason ?? 'StartFailed', message },
         now,
       ),
       siteName: site,

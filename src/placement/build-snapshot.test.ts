@@ -1,8 +1,17 @@
-// Tests for buildSnapshot from stored objects: allocatable, allocated from workloads, readiness, areas.
+// Tests for buildSnapshot from stored objects: allocatable, allocated from workloads, readiness, areas, runtimes.
 import { describe, expect, it } from 'vitest';
 import { provider as providerFixture, site, stored, userArea, workload } from '../model/testing/index.js';
-import type { Resource, SiteSpec, SiteStatus, UserAreaSpec, WorkloadSpec, WorkloadStatus } from '../model/index.js';
-import { buildSnapshot, effectiveAllocatable } from './build-snapshot.js';
+import { RUNTIMES } from '../model/index.js';
+import type {
+  Resource,
+  RuntimeKind,
+  SiteSpec,
+  SiteStatus,
+  UserAreaSpec,
+  WorkloadSpec,
+  WorkloadStatus,
+} from '../model/index.js';
+import { buildSnapshot, effectiveAllocatable, offeredRuntimes } from './build-snapshot.js';
 
 function siteRes(
   name: string,
@@ -154,5 +163,38 @@ describe('buildSnapshot', () => {
     ],
   ])('allocatable: %s', (_name, spec, status, expected) => {
     expect(effectiveAllocatable(siteRes('x', spec).spec, status)).toEqual(expected);
+  });
+});
+
+describe('offered runtimes', () => {
+  const detected = (available: RuntimeKind[]): SiteStatus['runtimes'] =>
+    RUNTIMES.map((name) =>
+      available.includes(name) ? { name, available: true } : { name, available: false, reason: `no ${name}` },
+    );
+  it.each<[string, RuntimeKind[] | undefined, SiteStatus['runtimes'], RuntimeKind[]]>([
+    ['no agent report, no restriction: process', undefined, undefined, ['process']],
+    ['no agent report: the declared list', ['process', 'kubernetes'], undefined, ['process', 'kubernetes']],
+    ['detected, no restriction', undefined, detected(['process', 'container']), ['process', 'container']],
+    [
+      'detected within the declared list',
+      ['container', 'kubernetes'],
+      detected(['process', 'container']),
+      ['container'],
+    ],
+    ['declared but not detected: nothing', ['kubernetes'], detected(['process']), []],
+    ['agent found nothing', undefined, detected([]), []],
+  ])('%s', (_name, runtimes, reported, expected) => {
+    const spec = siteRes('x', runtimes ? { runtimes } : {}).spec;
+    expect(offeredRuntimes(spec, reported ? { runtimes: reported } : undefined)).toEqual(expected);
+    const s = buildSnapshot({
+      sites: [
+        siteRes('x', runtimes ? { runtimes } : {}, { conditions: [], ...(reported ? { runtimes: reported } : {}) }),
+      ],
+      providers: [],
+      areas: [],
+      workloads: [],
+      now: '2026-06-01T00:00:00Z',
+    });
+    expect(s.siteByName('x')!.runtimes).toEqual(expected);
   });
 });

@@ -2,6 +2,7 @@
 import { getCondition, mebibytes, milliCpu } from '../model/index.js';
 import type {
   ProviderSpec,
+  RuntimeKind,
   ProviderStatus,
   Resource,
   Resources,
@@ -55,6 +56,18 @@ export function effectiveAllocatable(spec: SiteSpec, status: SiteStatus | undefi
 }
 
 /**
+ * The runtime kinds a site offers: those its agent detected as available (status.runtimes), within
+ * spec.runtimes when the admin set it. A site whose agent has not reported yet offers spec.runtimes,
+ * else process (the runtime every agent has).
+ */
+export function offeredRuntimes(spec: SiteSpec, status: SiteStatus | undefined): RuntimeKind[] {
+  const detected = status?.runtimes;
+  if (!detected) return [...(spec.runtimes ?? ['process'])];
+  const available = detected.filter((r) => r.available).map((r) => r.name);
+  return spec.runtimes ? available.filter((r) => spec.runtimes!.includes(r)) : available;
+}
+
+/**
  * Snapshot of the stored world. allocated = sum of the resources of workloads bound to the site
  * (spec.siteName) that still hold them; a workload without resources counts as DEFAULT_REQUEST, as
  * placement assumes. Ready = condition Ready is "True" (and a fresh heartbeat when a timeout is given).
@@ -89,7 +102,7 @@ export function buildSnapshot(input: BuildSnapshotInput): Snapshot {
       allocatable: effectiveAllocatable(spec, s.status),
       allocated: allocated.get(s.metadata.name) ?? { cpu: 0, memory: 0, gpu: 0, storage: 0 },
       ...(spec.gpuModel !== undefined ? { gpuModel: spec.gpuModel } : {}),
-      runtimes: spec.runtimes ?? ['process'],
+      runtimes: offeredRuntimes(spec, s.status),
       taints: spec.taints ?? [],
       unschedulable: (spec.unschedulable ?? false) || s.metadata.deletionTimestamp !== undefined,
       ready,

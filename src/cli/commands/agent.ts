@@ -2,12 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DRIVER_NAMES, startAgent, type DriverName } from '../../agent/index.js';
-import { CATEGORIES, type Category, type SiteSpec } from '../../model/index.js';
+import { CATEGORIES, RUNTIMES, type Category, type RuntimeKind, type SiteSpec } from '../../model/index.js';
 import { numberFlag, UsageError, untilStopped, type Command } from '../command.js';
 import { consoleLogger } from '../logger.js';
 
 const USAGE =
-  'continuum agent --server URL --token TOKEN --site NAME [--driver process] [--state-dir DIR] [--heartbeat SECONDS] ' +
+  'continuum agent --server URL --token TOKEN --site NAME [--runtimes process,container] [--state-dir DIR] [--heartbeat SECONDS] ' +
   '[--probe-address HOST:PORT] [--reconnect-max SECONDS] [--stop-workloads-on-exit] [--ca FILE] [--verbose] ' +
   '[--provider P --category C --country CC --lat X --lon Y [--city NAME] [--cpu N] [--memory Q]]';
 
@@ -37,6 +37,30 @@ export function siteSpecFromFlags(v: Record<string, string | undefined>): SiteSp
   };
 }
 
+/**
+ * The runtime kinds to try, from `--runtimes a,b` or the older `--driver a` (undefined: every driver this
+ * build has). Unknown kinds are usage errors; a known kind without a driver is reported unavailable by the agent.
+ */
+export function runtimesFromFlags(runtimes: string | undefined, driver: string | undefined): RuntimeKind[] | undefined {
+  if (runtimes !== undefined && driver !== undefined)
+    throw new UsageError('give --runtimes or --driver (its older single-runtime form), not both');
+  if (driver !== undefined) {
+    if (!(DRIVER_NAMES as readonly string[]).includes(driver))
+      throw new UsageError(`--driver must be one of ${DRIVER_NAMES.join(', ')}`);
+    return [driver as DriverName];
+  }
+  if (runtimes === undefined) return undefined;
+  const list = runtimes
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  if (list.length === 0) throw new UsageError(`--runtimes needs at least one of ${RUNTIMES.join(', ')}`);
+  for (const r of list)
+    if (!(RUNTIMES as readonly string[]).includes(r))
+      throw new UsageError(`--runtimes: unknown runtime ${JSON.stringify(r)} (known: ${RUNTIMES.join(', ')})`);
+  return [...new Set(list as RuntimeKind[])];
+}
+
 export const agentCommand: Command = {
   name: 'agent',
   summary: "Run a site agent: heartbeats, capacity, latency, and the site's workloads (outbound connection only)",
@@ -45,6 +69,7 @@ export const agentCommand: Command = {
     server: { type: 'string', short: 's' },
     token: { type: 'string' },
     site: { type: 'string' },
+    runtimes: { type: 'string' },
     driver: { type: 'string' },
     'state-dir': { type: 'string' },
     heartbeat: { type: 'string' },
@@ -70,8 +95,7 @@ export const agentCommand: Command = {
       throw new UsageError(
         `--server, --token and --site are required (or CONTINUUM_SERVER / CONTINUUM_TOKEN)\nusage: ${USAGE}`,
       );
-    const driver = (v.driver ?? 'process') as DriverName;
-    if (!DRIVER_NAMES.includes(driver)) throw new UsageError(`--driver must be one of ${DRIVER_NAMES.join(', ')}`);
+    const runtimes = runtimesFromFlags(v.runtimes, v.driver);
     const heartbeat = numberFlag(v.heartbeat, 'heartbeat', 0.1, 3600);
     const reconnectMax = numberFlag(v['reconnect-max'], 'reconnect-max', 0.1, 3600);
     const siteSpec = siteSpecFromFlags(v);
@@ -82,7 +106,7 @@ export const agentCommand: Command = {
       server,
       token,
       site: v.site,
-      driver,
+      ...(runtimes ? { runtimes } : {}),
       stateDir,
       siteSpec,
       log,
@@ -101,9 +125,12 @@ export const agentCommand: Command = {
       io.out(
         `control plane ${server} unreachable: running offline with ${agent.driver.list().length} adopted workload(s), retrying\n`,
       );
+    const offered = agent.driver.kinds.join(', ') || 'none';
     io.out(
-      `agent for site ${v.site} running (driver ${driver}, state in ${stateDir}, probe ${agent.address}); Ctrl-C to stop\n`,
+      `agent for site ${v.site} running (runtimes ${offered}, state in ${stateDir}, probe ${agent.address}); Ctrl-C to stop\n`,
     );
+    for (const r of agent.runtimes.filter((x) => !x.available && runtimes?.includes(x.name)))
+      io.err(`runtime ${r.name} not available: ${r.reason ?? 'unknown'}\n`);
     await untilStopped(io);
     // Edge autonomy: by default the workloads outlive the agent and the next agent on this state dir re-adopts them.
     const detach = !v['stop-workloads-on-exit'];

@@ -46,6 +46,20 @@ export const SiteSpec = Type.Object(
 );
 export type SiteSpec = Static<typeof SiteSpec>;
 
+/** One runtime kind as the site's agent found it at start: available, or why not (written by the agent only). */
+export const SiteRuntimeStatus = Type.Object(
+  {
+    name: RuntimeSchema,
+    available: Type.Boolean(),
+    /** Why the runtime is not available (e.g. "podman not found"); set only when available is false. */
+    reason: Type.Optional(Type.String({ maxLength: 1024 })),
+    /** What detection found about an available runtime, e.g. which limits it cannot enforce. */
+    message: Type.Optional(Type.String({ maxLength: 1024 })),
+  },
+  { additionalProperties: false },
+);
+export type SiteRuntimeStatus = Static<typeof SiteRuntimeStatus>;
+
 export const SiteStatus = Type.Object(
   {
     conditions: Type.Optional(Conditions),
@@ -75,6 +89,11 @@ export const SiteStatus = Type.Object(
       ),
     ),
     workloads: Type.Optional(Type.Integer({ minimum: 0 })),
+    /**
+     * Every runtime kind, as the agent detected it at start. Placement offers a site the available ones
+     * (within spec.runtimes when that is set); a site without this list is judged by spec.runtimes alone.
+     */
+    runtimes: Type.Optional(Type.Array(SiteRuntimeStatus, { maxItems: 16 })),
     /** Free-text report from the agent, e.g. what happened while disconnected. */
     message: Type.Optional(Type.String({ maxLength: 4096 })),
   },

@@ -1,8 +1,9 @@
-// Tests for the runtime-kind filter.
+// Tests for the runtime-kind filter: verdicts, reasons naming what each site offers, and exact cell claims.
 import { describe, expect, it } from 'vitest';
 import type { RuntimeKind } from '../../model/index.js';
 import { comp, site } from '../testing/fixtures.js';
-import { harness, nodeContradictions, reasons, verdicts } from '../testing/harness.js';
+import { NODE_MIXED } from '../stage.js';
+import { allNodes, harness, nodeContradictions, reasons, verdicts } from '../testing/harness.js';
 import { runtimeFilter } from './runtime.js';
 
 const sites = [
@@ -10,18 +11,57 @@ const sites = [
   site('k8s', { runtimes: ['kubernetes'] }),
   site('both', { runtimes: ['process', 'kubernetes'] }),
   site('fn', { runtimes: ['function', 'container'] }),
+  site('none', { runtimes: [] }),
 ];
 
 describe('runtime filter', () => {
-  it.each<[RuntimeKind, Record<string, number>, string[]]>([
-    ['process', { proc: 0, k8s: 1, both: 0, fn: 1 }, ['2 lack the process runtime']],
-    ['kubernetes', { proc: 1, k8s: 0, both: 0, fn: 1 }, ['2 lack the kubernetes runtime']],
-    ['function', { proc: 1, k8s: 1, both: 1, fn: 0 }, ['3 lack the function runtime']],
-    ['container', { proc: 1, k8s: 1, both: 1, fn: 0 }, ['3 lack the container runtime']],
-  ])('%s', (runtime, expected, why) => {
+  it.each<[RuntimeKind, string[], string[]]>([
+    ['process', ['proc', 'both'], ['1 offer kubernetes but not process', '1 offer function/container but not process']],
+    [
+      'kubernetes',
+      ['k8s', 'both'],
+      ['1 offer process but not kubernetes', '1 offer function/container but not kubernetes'],
+    ],
+    [
+      'function',
+      ['fn'],
+      [
+        '1 offer process but not function',
+        '1 offer kubernetes but not function',
+        '1 offer process/kubernetes but not function',
+      ],
+    ],
+    [
+      'container',
+      ['fn'],
+      [
+        '1 offer process but not container',
+        '1 offer kubernetes but not container',
+        '1 offer process/kubernetes but not container',
+      ],
+    ],
+  ])('%s', (runtime, pass, why) => {
     const h = harness(sites, comp('api', { runtime }));
-    expect(verdicts(runtimeFilter, h)).toEqual(expected);
-    expect(reasons(runtimeFilter, h)).toEqual(why);
+    const v = verdicts(runtimeFilter, h)!;
+    expect(Object.keys(v).filter((n) => v[n] === 0)).toEqual(pass);
+    expect(reasons(runtimeFilter, h)).toEqual([...why, `1 offer no runtime (${runtime} needed)`]);
     expect(nodeContradictions(runtimeFilter, h)).toEqual([]);
+  });
+
+  it('rejects whole cells only when every site in them offers the same kinds', () => {
+    const many = [
+      ...Array.from({ length: 6 }, (_, i) => site(`p${i}`)),
+      ...Array.from({ length: 6 }, (_, i) => site(`k${i}`, { runtimes: ['kubernetes'] })),
+    ];
+    const h = harness(many, comp('api', { runtime: 'container' }));
+    expect(reasons(runtimeFilter, h)).toEqual([
+      '6 offer process but not container',
+      '6 offer kubernetes but not container',
+    ]);
+    expect(nodeContradictions(runtimeFilter, h)).toEqual([]);
+    const state = runtimeFilter.prepare(h.ctx, h.plan)!;
+    const claims = allNodes(h).map((n) => runtimeFilter.node!(n, state, h.ctx, h.plan));
+    expect(claims).toContain(NODE_MIXED); // the root holds both kinds
+    expect(claims.filter((c) => c > 0).length).toBeGreaterThan(0); // uniform cells are still pruned whole
   });
 });

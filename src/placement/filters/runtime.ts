@@ -1,4 +1,5 @@
-// Filter: the site must run the component's runtime kind (process, function, kubernetes, container).
+// Filter: the site must offer the component's runtime kind (process, function, kubernetes, container).
+import { RUNTIMES } from '../../model/index.js';
 import type { RuntimeKind } from '../../model/index.js';
 import { NODE_MIXED, NODE_PASS } from '../stage.js';
 import type { Filter } from '../stage.js';
@@ -9,14 +10,32 @@ interface State {
   bit: number;
 }
 
+/**
+ * A rejection's code is 1 + the site's runtime mask (what it offers: detected-available within
+ * Site.spec.runtimes, see buildSnapshot), so the reason can name the offered kinds; a cell is rejected
+ * whole only when all its sites offer the same kinds, none of them the wanted one.
+ */
+const codeOf = (mask: number): number => mask + 1;
+const offered = (code: number): string[] => RUNTIMES.filter((r) => (code - 1) & runtimeBit(r));
+
 export const runtimeFilter: Filter<State> = {
   stage: 'filter',
   name: 'runtime',
   order: 70,
-  description: "The site must run the component's runtime kind.",
+  description: "The site must offer the component's runtime kind (detected by its agent, within spec.runtimes).",
   reads: { request: ['runtime'], site: ['runtimeMask'] },
   prepare: (_ctx, plan) => ({ runtime: plan.component.runtime, bit: runtimeBit(plan.component.runtime) }),
-  site: (site, s) => (site.runtimeMask & s.bit ? 0 : 1),
-  node: (node, s) => (node.runtimeAll & s.bit ? NODE_PASS : node.runtimeAny & s.bit ? NODE_MIXED : 1),
-  describe: (_code, n, s) => `${n} lack the ${s.runtime} runtime`,
+  site: (site, s) => (site.runtimeMask & s.bit ? 0 : codeOf(site.runtimeMask)),
+  node: (node, s) =>
+    node.runtimeAll & s.bit
+      ? NODE_PASS
+      : node.runtimeAny & s.bit || node.runtimeAny !== node.runtimeAll
+        ? NODE_MIXED
+        : codeOf(node.runtimeAny),
+  describe: (code, n, s) => {
+    const kinds = offered(code);
+    return kinds.length
+      ? `${n} offer ${kinds.join('/')} but not ${s.runtime}`
+      : `${n} offer no runtime (${s.runtime} needed)`;
+  },
 };

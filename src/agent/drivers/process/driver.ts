@@ -1,10 +1,10 @@
 // The process runtime driver: each workload is a real OS process group that outlives the agent and is re-adopted.
-import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiError } from '../../../model/errors.js';
 import type { DriverOptions, LogOptions, RunSpec, RunState, RuntimeDriver } from '../driver.js';
 import { detectCgroups, hostLimits, releaseCgroups, type CgroupHost, type Limits } from './cgroups.js';
+import { cgroupScope } from './detect.js';
 import { planLaunch } from './launch.js';
 import { readLogLines, rotateIfNeeded } from './logs.js';
 import { DEFAULT_BACKOFF, type BackoffConfig } from './policy.js';
@@ -73,8 +73,7 @@ export class ProcessDriver implements RuntimeDriver {
     this.logMaxBytes = opts.logMaxBytes ?? DEFAULT_LOG_MAX_BYTES;
     this.logFiles = opts.logFiles ?? DEFAULT_LOG_FILES;
     this.warn = opts.onWarning ?? (() => {});
-    const scope = createHash('sha256').update(this.stateDir).digest('hex').slice(0, 12);
-    this.cgroups = detectCgroups(scope, opts.cgroups ?? true);
+    this.cgroups = detectCgroups(cgroupScope(this.stateDir), opts.cgroups ?? true);
     const now = opts.now ?? (() => new Date());
     this.ctx = {
       host: this.host,

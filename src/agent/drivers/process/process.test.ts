@@ -10,6 +10,7 @@ import type { RunState } from '../driver.js';
 import { AGENT_CHILD, fixturePath, nodeFixture, REGISTER_TS } from '../testing/fixtures.js';
 import { collect, getJson, Harness, makeSpec, pidGone, waitFor } from '../testing/harness.js';
 import { createProcessDriver, type ProcessDriverOptions } from './driver.js';
+import { processDriver } from './index.js';
 import { workloadPaths } from './state.js';
 
 const fast = {
@@ -19,9 +20,7 @@ const fast = {
   logPollMs: 25,
 };
 
-describeDriverConformance('process', (stateDir) => createProcessDriver({ stateDir, ...fast }), {
-  artifact: (f) => nodeFixture(f),
-});
+describeDriverConformance(processDriver, { artifact: (f) => nodeFixture(f), options: fast });
 
 describe('process driver', () => {
   const setup = (ctx: TestContext, extra: Partial<ProcessDriverOptions> = {}) => {

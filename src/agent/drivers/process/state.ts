@@ -1,7 +1,7 @@
 // On-disk layout and persisted per-workload state, so a restarted agent can re-adopt its running processes.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ApiError } from '../../../model/errors.js';
 import type { RunPhase, RunSpec } from '../driver.js';
 import type { Limits } from './cgroups.js';
@@ -108,6 +108,33 @@ export function readAllStates(stateDir: string, warn: (msg: string) => void): Pe
   return out;
 }
 
+/** The live process (other than this one) holding the lock of `stateDir`, if any. */
+function lockHolder(stateDir: string): number | undefined {
+  let holder: { pid?: number; startTime?: string } = {};
+  try {
+    holder = JSON.parse(readFileSync(join(stateDir, 'driver.lock'), 'utf8')) as typeof holder;
+  } catch {
+    return undefined;
+  }
+  return holder.pid !== undefined && holder.pid !== process.pid && isAlive(holder.pid, holder.startTime)
+    ? holder.pid
+    : undefined;
+}
+
+/**
+ * Moves a state dir an older agent kept at `<agentStateDir>/<legacyName>` to `stateDir` (which must not
+ * exist), so its running workloads are re-adopted: they keep their cwd and log files (same inodes).
+ * Throws Conflict while a live driver still holds the old dir. No-op when there is nothing to move.
+ */
+export function moveLegacyStateDir(agentStateDir: string, legacyName: string, stateDir: string): void {
+  const legacy = join(agentStateDir, legacyName);
+  if (!existsSync(join(legacy, WORKLOADS_DIR)) || existsSync(stateDir)) return;
+  const pid = lockHolder(legacy);
+  if (pid !== undefined) throw new ApiError('Conflict', `process ${pid} already runs a driver on ${legacy}`);
+  mkdirSync(dirname(stateDir), { recursive: true, mode: 0o700 });
+  renameSync(legacy, stateDir);
+}
+
 /** State dirs with an open driver in this process. */
 const heldHere = new Set<string>();
 
@@ -119,14 +146,9 @@ export function lockStateDir(stateDir: string): () => void {
   const file = join(stateDir, 'driver.lock');
   if (heldHere.has(stateDir)) throw new ApiError('Conflict', `a driver on ${stateDir} is already open in this process`);
   mkdirSync(stateDir, { recursive: true });
-  let holder: { pid?: number; startTime?: string } = {};
-  try {
-    holder = JSON.parse(readFileSync(file, 'utf8')) as typeof holder;
-  } catch {
-    /* no lock, or unreadable: free */
-  }
-  if (holder.pid !== undefined && holder.pid !== process.pid && isAlive(holder.pid, holder.startTime))
-    throw new ApiError('Conflict', `process ${holder.pid} already runs a driver on ${stateDir}`);
+  // No lock, an unreadable one, or one of a dead process: free.
+  const pid = lockHolder(stateDir);
+  if (pid !== undefined) throw new ApiError('Conflict', `process ${pid} already runs a driver on ${stateDir}`);
   writeFileSync(file, JSON.stringify({ pid: process.pid, startTime: readProcStat(process.pid)?.startTime }));
   heldHere.add(stateDir);
   return () => {
