@@ -1,15 +1,15 @@
 // Translates a bound Workload into the driver's RunSpec, and a driver RunState back into the Workload's status.
 import {
   setCondition,
-  type AnyResource,
   type Condition,
+  type Workload,
   type WorkloadSpec,
   type WorkloadStatus,
 } from '../model/index.js';
 import type { RunSpec, RunState } from './drivers/driver.js';
 
 /** "<namespace>/<name>": the driver id of a workload. */
-export const workloadId = (wl: AnyResource): string => `${wl.metadata.namespace ?? 'default'}/${wl.metadata.name}`;
+export const workloadId = (wl: Workload): string => `${wl.metadata.namespace ?? 'default'}/${wl.metadata.name}`;
 
 const DEFAULT_GRACE_SECONDS = 10;
 const MAX_MESSAGE = 4096;
@@ -21,10 +21,10 @@ const MAX_MESSAGE = 4096;
  * Resolved secret values live only in the RunSpec handed to the driver, never in stored objects.
  */
 export function toRunSpec(
-  wl: AnyResource,
+  wl: Workload,
   o: { site: string; artifactBaseDir?: string; resolvedEnv?: Array<{ name: string; value: string }> },
 ): RunSpec {
-  const spec = wl.spec as WorkloadSpec;
+  const spec = wl.spec;
   const ns = wl.metadata.namespace ?? 'default';
   const own = new Set(['CONTINUUM_SITE', 'CONTINUUM_WORKLOAD', 'CONTINUUM_NAMESPACE']);
   const env = (
@@ -76,13 +76,13 @@ function readyCondition(state: RunState): Omit<Condition, 'lastTransitionTime'> 
  * than Ready are kept; Ready keeps its lastTransitionTime while its status does not change.
  */
 export function workloadStatus(
-  wl: AnyResource,
+  wl: Workload,
   site: string,
   now: string,
   run: { state: RunState } | { error: string },
 ): WorkloadStatus {
-  const prev = (wl.status ?? {}) as WorkloadStatus;
-  const spec = wl.spec as WorkloadSpec;
+  const prev: WorkloadStatus = wl.status ?? {};
+  const spec = wl.spec;
   if ('error' in run) {
     const message = run.error.slice(0, MAX_MESSAGE);
     return {

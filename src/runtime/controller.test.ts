@@ -1,6 +1,6 @@
 // Controllers: level-triggered reconciles from watches, retries with backoff, terminal errors, leader election.
 import { afterEach, describe, expect, it } from 'vitest';
-import { API_VERSION, SiteKind, type AnyResource } from '../model/index.js';
+import { API_VERSION, SiteKind } from '../model/index.js';
 import { Store, SqliteBackend } from '../store/index.js';
 import { site } from '../store/testing/fixtures.js';
 import { TerminalError } from './controller.js';
@@ -93,7 +93,7 @@ describe('controller runtime', () => {
     // Simulate a crash of a: it stops renewing without releasing (no graceful stop).
     (a as any).elector.stopped = true;
     await until(() => b.leading, 3000);
-    const lease = (await store.list((await import('../model/index.js')).LeaseKind)).items[0] as AnyResource;
+    const lease = (await store.list((await import('../model/index.js')).LeaseKind)).items[0];
     expect(lease.spec.holderIdentity).toBe('b');
     expect(lease.spec.leaseTransitions).toBe(1);
     await b.stop();

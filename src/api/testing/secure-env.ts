@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '../../controlplane/index.js';
-import { API_VERSION, NamespaceKind, SiteKind } from '../../model/index.js';
+import { API_VERSION, NamespaceKind, SiteKind, type SiteSpec } from '../../model/index.js';
 
 export const BASE = `/apis/${API_VERSION}`;
 
@@ -35,7 +35,7 @@ export interface SecureEnv {
   stop(): Promise<void>;
 }
 
-export const siteSpec = () => ({
+export const siteSpec = (): SiteSpec => ({
   provider: 'p',
   category: 'far-edge',
   location: { country: 'DE', latitude: 50.1, longitude: 8.7 },

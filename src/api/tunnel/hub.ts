@@ -137,7 +137,7 @@ export function createTunnelHub(opts: TunnelHubOptions = {}): TunnelHub {
   const logSource: LogSource = {
     // Not a generator itself: a missing agent must fail before the API starts its 200 response.
     logs(workload, o) {
-      const site = workload.spec?.siteName as string | undefined;
+      const site = workload.spec?.siteName;
       const ref = `${workload.metadata.namespace ?? 'default'}/${workload.metadata.name}`;
       if (!site) throw new ApiError('Unavailable', `workload ${ref} is not bound to a site yet, so it has no logs`);
       const t = tunnels.get(site);

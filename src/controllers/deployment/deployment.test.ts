@@ -8,7 +8,8 @@ import {
   SiteKind,
   UserAreaKind,
   WorkloadKind,
-  type AnyResource,
+  type Deployment,
+  type Workload,
 } from '../../model/index.js';
 import { Store, SqliteBackend } from '../../store/index.js';
 import { Manager } from '../../runtime/manager.js';
@@ -139,8 +140,8 @@ async function deployShop(store: Store, requirements: Record<string, unknown> = 
   });
 }
 
-const dep = async (store: Store): Promise<AnyResource> => (await store.get(DeploymentKind, 'default', 'shop'))!;
-const wls = async (store: Store): Promise<AnyResource[]> =>
+const dep = async (store: Store): Promise<Deployment> => (await store.get(DeploymentKind, 'default', 'shop'))!;
+const wls = async (store: Store): Promise<Workload[]> =>
   (await store.list(WorkloadKind, { namespace: 'default' })).items;
 
 describe('deployment controller', () => {
@@ -154,15 +155,15 @@ describe('deployment controller', () => {
     expect(Date.parse(by('store').metadata.creationTimestamp)).toBeLessThanOrEqual(
       Date.parse(by('api').metadata.creationTimestamp),
     );
-    expect(by('api').spec.env).toContainEqual({ name: 'STORE_URL', value: by('store').status.url });
-    expect(by('frontend').spec.env).toContainEqual({ name: 'API_URL', value: by('api').status.url });
+    expect(by('api').spec.env).toContainEqual({ name: 'STORE_URL', value: by('store').status?.url });
+    expect(by('frontend').spec.env).toContainEqual({ name: 'API_URL', value: by('api').status?.url });
     for (const w of all) expect(['ES', 'PT']).toContain(SITES.find((s) => s[0] === w.spec.siteName)![1]);
     const d = await dep(store);
-    expect(d.status.endpoints).toEqual([
-      expect.objectContaining({ component: 'frontend', url: by('frontend').status.url }),
+    expect(d.status?.endpoints).toEqual([
+      expect.objectContaining({ component: 'frontend', url: by('frontend').status?.url }),
     ]);
-    expect(d.status.placement.assignments).toHaveLength(3);
-    expect(d.status.conditions.find((c: any) => c.type === 'Available').status).toBe('True');
+    expect(d.status?.placement?.assignments).toHaveLength(3);
+    expect(d.status?.conditions?.find((c) => c.type === 'Available')?.status).toBe('True');
   });
 
   it('re-places workloads of a NotReady site and removes the stale copies', async () => {
@@ -170,7 +171,7 @@ describe('deployment controller', () => {
     await deployShop(store);
     await until('running', async () => (await dep(store)).status?.phase === 'Running');
     const storeWl = (await wls(store)).find((w) => w.spec.component === 'store')!;
-    const site = (await store.get(SiteKind, undefined, storeWl.spec.siteName))!;
+    const site = (await store.get(SiteKind, undefined, storeWl.spec.siteName!))!;
     await store.updateStatus(SiteKind, {
       ...site,
       status: {
@@ -193,7 +194,7 @@ describe('deployment controller', () => {
     const after = await wls(store);
     expect(after.find((w) => w.spec.component === 'api')!.spec.env).toContainEqual({
       name: 'STORE_URL',
-      value: after.find((w) => w.spec.component === 'store')!.status.url,
+      value: after.find((w) => w.spec.component === 'store')!.status?.url,
     });
   });
 
@@ -231,7 +232,7 @@ describe('deployment controller', () => {
         true,
     );
     const d = await dep(store);
-    expect(d.status.placement.explanation.find((e: any) => e.component === 'store').summary).toMatch(/0\/4 sites/);
+    expect(d.status?.placement?.explanation?.find((e) => e.component === 'store')?.summary).toMatch(/0\/4 sites/);
   });
 });
 

@@ -1,10 +1,17 @@
 // Valid sample objects for store and API tests.
-import { API_VERSION, type ResourceInput } from '../../model/index.js';
+import {
+  API_VERSION,
+  type ResourceInput,
+  type SiteSpec,
+  type SiteStatus,
+  type WorkloadSpec,
+  type WorkloadStatus,
+} from '../../model/index.js';
 
 export function site(
   name: string,
   extra: { labels?: Record<string, string>; country?: string; provider?: string } = {},
-): ResourceInput {
+): ResourceInput<SiteSpec, SiteStatus> & { spec: SiteSpec } {
   return {
     apiVersion: API_VERSION,
     kind: 'Site',
@@ -22,7 +29,7 @@ export function workload(
   namespace: string,
   name: string,
   extra: { labels?: Record<string, string>; siteName?: string } = {},
-): ResourceInput {
+): ResourceInput<WorkloadSpec, WorkloadStatus> & { spec: WorkloadSpec } {
   return {
     apiVersion: API_VERSION,
     kind: 'Workload',
