@@ -1,11 +1,5 @@
 // Translates a bound Workload into the driver's RunSpec, and a driver RunState back into the Workload's status.
-import {
-  setCondition,
-  type Condition,
-  type Workload,
-  type WorkloadSpec,
-  type WorkloadStatus,
-} from '../model/index.js';
+import { setCondition, type Condition, type Workload, type WorkloadSpec, type WorkloadStatus } from '../model/index.js';
 import type { RunSpec, RunState } from './drivers/driver.js';
 
 /** "<namespace>/<name>": the driver id of a workload. */

@@ -2,9 +2,10 @@
 import {
   ApiError,
   apiVersionOf,
-  type ErrorCode,
   kindByName,
+  WorkloadKind,
   type AnyResource,
+  type ErrorCode,
   type KindDef,
   type Resource,
   type ResourceInput,
@@ -176,7 +177,7 @@ export class ContinuumClient {
     p: { follow?: boolean; tailLines?: number },
     signal?: AbortSignal,
   ): AsyncIterable<string> {
-    const kind = kindByName('Workload')!;
+    const kind = WorkloadKind;
     const res = await this.http.raw(
       'GET',
       `${itemPath(kind, namespace, name)}/logs${query({ follow: p.follow, tailLines: p.tailLines })}`,

@@ -47,10 +47,6 @@ export type AnyKindDef = KindDef<unknown, unknown>;
 
 /** The object type of a kind: `ObjectOf<typeof SiteKind>` is `Resource<SiteSpec, SiteStatus>`. */
 export type ObjectOf<K> = K extends KindDef<infer S, infer T> ? Resource<S, T> : never;
-/** The spec type of a kind. */
-export type SpecOf<K> = K extends KindDef<infer S, unknown> ? S : never;
-/** The status type of a kind. */
-export type StatusOf<K> = K extends KindDef<unknown, infer T> ? T : never;
 
 /** What `registerKind` takes: the definition without group/version (defaulted) and without the type carrier. */
 export type KindInput<SpecSchema extends TSchema, StatusSchema extends TSchema> = Omit<

@@ -87,8 +87,7 @@ export function httpSource<S, T>(o: HttpSourceOptions<S, T>): HttpSource<S, T> {
         for await (const ev of parseSse(tap(res.body, pulse))) {
           // The server sends objects of the watched kind, or one ERROR event carrying a problem document.
           const msg = JSON.parse(ev.data) as
-            | SourceEvent<Resource<S, T>>
-            | { type: 'ERROR'; object?: { code?: ErrorCode; detail?: string } };
+            SourceEvent<Resource<S, T>> | { type: 'ERROR'; object?: { code?: ErrorCode; detail?: string } };
           if (msg.type === 'ERROR')
             throw new ApiError(msg.object?.code ?? 'Internal', msg.object?.detail ?? 'watch error');
           yield msg;

@@ -181,7 +181,11 @@ export class Store {
   }
 
   /** The stored object; typed by the kind, as every stored object passed its kind's schema. */
-  async get<S, T>(kind: KindDef<S, T>, namespace: string | undefined, name: string): Promise<Resource<S, T> | undefined> {
+  async get<S, T>(
+    kind: KindDef<S, T>,
+    namespace: string | undefined,
+    name: string,
+  ): Promise<Resource<S, T> | undefined> {
     const row = await this.backend.get(this.key(kind, namespace, name));
     return row ? (this.decode(row.object) as Resource<S, T>) : undefined;
   }
@@ -242,10 +246,7 @@ export class Store {
   }
 
   /** Replaces status only; spec and metadata are untouched. */
-  async updateStatus<S, T>(
-    kind: KindDef<S, T>,
-    input: ResourceInput<NoInfer<S>, NoInfer<T>>,
-  ): Promise<Resource<S, T>> {
+  async updateStatus<S, T>(kind: KindDef<S, T>, input: ResourceInput<NoInfer<S>, NoInfer<T>>): Promise<Resource<S, T>> {
     return this.mutate<S, T>(
       kind,
       input.metadata.namespace,
@@ -349,7 +350,10 @@ export class Store {
           next.metadata.deletionTimestamp = this.now();
           next.metadata.generation += 1;
           await this.admit('delete', kind, next, cur);
-          return (await this.commitRaw({ op: 'update', key, expectedRevision: expected, object: next })) as Resource<S, T>;
+          return (await this.commitRaw({ op: 'update', key, expectedRevision: expected, object: next })) as Resource<
+            S,
+            T
+          >;
         }
         await this.admit('delete', kind, cur, cur);
         return (await this.commitRaw({

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../../controlplane/index.js';
-import { API_VERSION, WorkloadKind, type AnyResource, type SiteSpec, type WorkloadSpec } from '../../model/index.js';
+import { API_VERSION, WorkloadKind, type SiteSpec, type Workload, type WorkloadSpec } from '../../model/index.js';
 import { SiteAgent } from '../agent.js';
 import type { AgentOptions } from '../options.js';
 import { createTunnelHub } from '../../api/tunnel/index.js';
@@ -110,7 +110,7 @@ export class AgentEnv {
     this.agents.delete(a);
   }
 
-  async workload(name: string, site: string, spec: Partial<WorkloadSpec> = {}): Promise<AnyResource> {
+  async workload(name: string, site: string, spec: Partial<WorkloadSpec> = {}): Promise<Workload> {
     return this.cp!.store.create(WorkloadKind, {
       apiVersion: API_VERSION,
       kind: 'Workload',
@@ -126,7 +126,7 @@ export class AgentEnv {
     });
   }
 
-  async getWorkload(name: string): Promise<AnyResource | undefined> {
+  async getWorkload(name: string): Promise<Workload | undefined> {
     return this.cp!.store.get(WorkloadKind, 'default', name);
   }
 

@@ -22,10 +22,7 @@ import { streamWatch } from './watch-sse.js';
 
 /** Serves workload logs (the agent tunnel implements it). */
 export interface LogSource {
-  logs(
-    workload: Workload,
-    opts: { follow: boolean; tailLines?: number; signal: AbortSignal },
-  ): AsyncIterable<string>;
+  logs(workload: Workload, opts: { follow: boolean; tailLines?: number; signal: AbortSignal }): AsyncIterable<string>;
 }
 
 export interface NativeDeps {

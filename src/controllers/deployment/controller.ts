@@ -228,10 +228,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
       const decision = place(snapshot, request, { seed: dep.spec.placement?.seed ?? 0 });
       const taken = new Map<string, number>();
       const previous = new Map<string, Assignment>(
-        (dep.status?.placement?.assignments ?? []).map((a) => [
-          `${a.component}/${a.replica}@${a.area ?? ''}`,
-          a,
-        ]),
+        (dep.status?.placement?.assignments ?? []).map((a) => [`${a.component}/${a.replica}@${a.area ?? ''}`, a]),
       );
       for (const a of decision.assignments) {
         const k = `${a.component}|${a.area ?? ''}`;
@@ -291,10 +288,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
             .join('; '),
         );
       const explanation = new Map(
-        (dep.status?.placement?.explanation ?? []).map((e) => [
-          `${e.component}|${e.area ?? ''}`,
-          e,
-        ]),
+        (dep.status?.placement?.explanation ?? []).map((e) => [`${e.component}|${e.area ?? ''}`, e]),
       );
       for (const e of decision.explanation) explanation.set(`${e.component}|${e.area ?? ''}`, e);
       return {

@@ -14,7 +14,9 @@ export function workloadUrl(w: Workload, port?: string): string | undefined {
 }
 
 export function isReady(w: Workload): boolean {
-  return w.status?.phase === 'Running' && (w.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  return (
+    w.status?.phase === 'Running' && (w.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
+  );
 }
 
 type SiteLookup = (name: string) => Site | undefined;
