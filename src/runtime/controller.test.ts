@@ -1,8 +1,8 @@
 // Controllers: level-triggered reconciles from watches, retries with backoff, terminal errors, leader election.
-import { afterEach, describe, expect, it } from 'vitest';
-import { API_VERSION, SiteKind } from '../model/index.js';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { API_VERSION, SiteKind, WorkloadKind, type Site, type Workload } from '../model/index.js';
 import { Store, SqliteBackend } from '../store/index.js';
-import { site } from '../store/testing/fixtures.js';
+import { site, workload } from '../store/testing/fixtures.js';
 import { TerminalError } from './controller.js';
 import { Manager } from './manager.js';
 
@@ -48,6 +48,36 @@ describe('controller runtime', () => {
         (await store.get(SiteKind, undefined, 'a'))?.status?.workloads === 2 &&
         (await store.get(SiteKind, undefined, 'b'))?.status?.workloads === 1,
     );
+  });
+
+  it('watches several kinds with typed informers and typed key mappings', async () => {
+    const store = newStore();
+    await store.create(SiteKind, site('edge-1', { country: 'PT' }));
+    const m = new Manager({ store });
+    const seen: string[] = [];
+    m.add((mgr) => {
+      const sites = mgr.informer(SiteKind);
+      const workloads = mgr.informer(WorkloadKind);
+      expectTypeOf(sites.list()).toEqualTypeOf<Site[]>();
+      expectTypeOf(workloads.get('x')).toEqualTypeOf<Workload | undefined>();
+      return {
+        name: 'typed',
+        watches: [
+          // Keyed by site: a site's change and a change of a workload bound to it both reconcile the site.
+          { informer: sites, map: (s: Site) => [`${s.metadata.name}@${s.spec.location.country}`] },
+          { informer: workloads, map: (w: Workload) => (w.spec.siteName ? [`${w.spec.siteName}@PT`] : []) },
+        ],
+        async reconcile(_ctx, key) {
+          seen.push(key);
+        },
+      };
+    });
+    await m.start();
+    cleanup.push(() => m.stop());
+    await until(() => seen.includes('edge-1@PT'));
+    const before = seen.length;
+    await store.create(WorkloadKind, workload('team-a', 'w', { siteName: 'edge-1' }));
+    await until(() => seen.length > before && seen.at(-1) === 'edge-1@PT');
   });
 
   it('retries failures with backoff and gives up on terminal errors', async () => {
