@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { API_VERSION, SiteKind, WorkloadKind, type Site, type Workload } from '../model/index.js';
 import { Store, SqliteBackend } from '../store/index.js';
-import { site, workload } from '../store/testing/fixtures.js';
+import { site } from '../store/testing/fixtures.js';
 import { TerminalError } from './controller.js';
 import { Manager } from './manager.js';
 
@@ -76,7 +76,12 @@ describe('controller runtime', () => {
     cleanup.push(() => m.stop());
     await until(() => seen.includes('edge-1@PT'));
     const before = seen.length;
-    await store.create(WorkloadKind, workload('team-a', 'w', { siteName: 'edge-1' }));
+    await store.create(WorkloadKind, {
+      apiVersion: API_VERSION,
+      kind: 'Workload',
+      metadata: { name: 'w', namespace: 'team-a' },
+      spec: { component: 'web', artifact: { command: 'node' }, siteName: 'edge-1' },
+    });
     await until(() => seen.length > before && seen.at(-1) === 'edge-1@PT');
   });
 

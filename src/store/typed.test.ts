@@ -1,19 +1,37 @@
 // The Store is typed by the kind it is given: inputs are checked against the kind's spec, results carry its types.
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
+  API_VERSION,
   ApiError,
   SiteKind,
   WorkloadKind,
   type AnyKindDef,
   type AnyResource,
+  type ResourceInput,
   type Site,
+  type SiteSpec,
   type Workload,
+  type WorkloadSpec,
+  type WorkloadStatus,
 } from '../model/index.js';
 import type { ListResult } from './list.js';
 import { SqliteBackend } from './sqlite/backend.js';
 import { Store } from './store.js';
-import { site, workload } from './testing/fixtures.js';
 import type { Watch } from './watch.js';
+
+const siteSpec: SiteSpec = {
+  provider: 'acme',
+  category: 'metro-edge',
+  location: { country: 'ES', latitude: 40.4, longitude: -3.7 },
+  capacity: { cpu: 4 },
+};
+const site = (name: string) => ({ apiVersion: API_VERSION, kind: 'Site', metadata: { name }, spec: siteSpec });
+const workload = (namespace: string, name: string): ResourceInput<WorkloadSpec, WorkloadStatus> => ({
+  apiVersion: API_VERSION,
+  kind: 'Workload',
+  metadata: { name, namespace },
+  spec: { component: 'web', artifact: { command: 'node' } },
+});
 
 describe('typed store', () => {
   it('returns objects of the kind and refuses, at compile time, a spec of another kind', async () => {
