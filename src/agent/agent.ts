@@ -3,7 +3,15 @@ import { hostname } from 'node:os';
 import { ContinuumClient } from '../client/index.js';
 import { Informer } from '../runtime/index.js';
 import { VERSION } from '../lib/index.js';
-import { WorkloadKind, type AnyResource, type Resources, type SiteRuntimeStatus } from '../model/index.js';
+import {
+  WorkloadKind,
+  type Resources,
+  type Site,
+  type SiteRuntimeStatus,
+  type Workload,
+  type WorkloadSpec,
+  type WorkloadStatus,
+} from '../model/index.js';
 import { Connection, type OfflineWindow } from '../runtime/index.js';
 import { obtainCredential, savedCredential } from './credential.js';
 import { fetchWorkloadEnv } from './credential-client.js';
@@ -45,10 +53,10 @@ export class SiteAgent {
   private api!: ContinuumClient;
   private streamClient!: ContinuumClient;
   private credential?: string;
-  private siteObj?: AnyResource;
+  private siteObj?: Site;
   private conn!: Connection;
-  private source!: HttpSource;
-  private informer!: Informer;
+  private source!: HttpSource<WorkloadSpec, WorkloadStatus>;
+  private informer!: Informer<Workload>;
   private writer!: StatusWriter;
   private reconciler!: Reconciler;
   private tunnel!: TunnelClient;

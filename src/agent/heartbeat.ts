@@ -1,6 +1,6 @@
 // Writing the heartbeat into the Site's status, and finding the peers whose round-trip time the agent measures.
 import { PEERS_PATH, type ContinuumClient, type PeersAnswer } from '../client/index.js';
-import { isApiError, SiteKind, type AnyResource, type SiteSpec, type SiteStatus } from '../model/index.js';
+import { isApiError, SiteKind, type Site, type SiteSpec } from '../model/index.js';
 import { mergeDiff } from './merge-diff.js';
 import { measurePeers } from './probe.js';
 import { registerSite } from './registration.js';
@@ -13,13 +13,13 @@ import { buildSiteStatus, type HeartbeatReport } from './site-status.js';
  */
 export async function sendHeartbeat(
   api: ContinuumClient,
-  site: AnyResource,
-  report: (site: AnyResource) => HeartbeatReport,
+  site: Site,
+  report: (site: Site) => HeartbeatReport,
   siteSpec?: SiteSpec,
-): Promise<AnyResource> {
+): Promise<Site> {
   const name = site.metadata.name;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const diff = mergeDiff(site.status ?? {}, buildSiteStatus(site.status as SiteStatus | undefined, report(site)));
+    const diff = mergeDiff(site.status ?? {}, buildSiteStatus(site.status, report(site)));
     if (diff === undefined) return site;
     try {
       return await api.patch(

@@ -1,6 +1,6 @@
 // Level-triggered reconciliation of the workloads bound to this site against what the driver runs.
 import type { Logger } from '../lib/index.js';
-import type { AnyResource } from '../model/index.js';
+import type { Workload } from '../model/index.js';
 import type { RunState, RuntimeDriver } from './drivers/driver.js';
 import { RuntimeUnavailableError } from './drivers/set.js';
 import type { StatusItem } from './status-writer.js';
@@ -11,13 +11,13 @@ export interface ReconcilerOptions {
   /** Routes by runtime kind; refuses a kind it does not offer with RuntimeUnavailableError (reported as such). */
   driver: RuntimeDriver;
   /** The informer's cached workloads (may include other sites' objects defensively filtered out here). */
-  cached: () => AnyResource[];
+  cached: () => Workload[];
   /** False until the informer synced at least once in this process: until then nothing is removed. */
   synced: () => boolean;
   report: (item: StatusItem) => void;
   artifactBaseDir?: string;
   /** Env with secret references resolved by the control plane (called only for workloads that have some). */
-  resolveEnv?: (w: AnyResource) => Promise<Array<{ name: string; value: string }>>;
+  resolveEnv?: (w: Workload) => Promise<Array<{ name: string; value: string }>>;
   log: Logger;
 }
 
@@ -64,8 +64,8 @@ export class Reconciler {
     }
   }
 
-  private desired(): Map<string, AnyResource> {
-    const out = new Map<string, AnyResource>();
+  private desired(): Map<string, Workload> {
+    const out = new Map<string, Workload>();
     for (const w of this.o.cached()) {
       if (w.spec?.siteName !== this.o.site || w.metadata.deletionTimestamp) continue;
       out.set(workloadId(w), w);
@@ -97,7 +97,7 @@ export class Reconciler {
       if (this.failed.get(id) === key) continue;
       this.run(id, async () => {
         try {
-          const refs = (w.spec?.env ?? []).some((e: { valueFrom?: unknown }) => e.valueFrom !== undefined);
+          const refs = (w.spec?.env ?? []).some((e) => e.valueFrom !== undefined);
           const resolvedEnv = refs && this.o.resolveEnv ? await this.o.resolveEnv(w) : undefined;
           const state = await driver.ensure(
             toRunSpec(w, { site, artifactBaseDir: this.o.artifactBaseDir, resolvedEnv }),

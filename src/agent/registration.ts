@@ -1,6 +1,15 @@
 // Register or adopt: find the agent's Site on the control plane, creating it from a declared spec when absent.
 import type { ContinuumClient } from '../client/index.js';
-import { API_VERSION, ApiError, isApiError, SiteKind, type AnyResource, type SiteSpec } from '../model/index.js';
+import {
+  API_VERSION,
+  ApiError,
+  isApiError,
+  SiteKind,
+  type ResourceInput,
+  type Site,
+  type SiteSpec,
+  type SiteStatus,
+} from '../model/index.js';
 
 /**
  * Returns the Site object for `site`. An existing Site is adopted as it is (its spec is never changed
@@ -10,7 +19,7 @@ export async function registerSite(
   client: ContinuumClient,
   site: string,
   siteSpec?: SiteSpec,
-): Promise<{ site: AnyResource; created: boolean }> {
+): Promise<{ site: Site; created: boolean }> {
   const existing = await client.tryGet(SiteKind, undefined, site);
   if (existing) return { site: existing, created: false };
   if (!siteSpec) {
@@ -21,12 +30,13 @@ export async function registerSite(
     );
   }
   try {
-    const created = await client.create({
+    const input: ResourceInput<SiteSpec, SiteStatus> = {
       apiVersion: API_VERSION,
-      kind: 'Site',
+      kind: SiteKind.kind,
       metadata: { name: site },
       spec: siteSpec,
-    });
+    };
+    const created = await client.create(input);
     return { site: created, created: true };
   } catch (e) {
     if (!isApiError(e, 'AlreadyExists')) throw e;

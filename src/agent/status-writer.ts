@@ -1,7 +1,7 @@
 // Writes workload statuses: coalesced per workload (latest wins), diffed against the stored object, retried, held while offline.
 import type { ContinuumClient } from '../client/index.js';
 import type { Logger } from '../lib/index.js';
-import { isApiError, WorkloadKind, type AnyResource } from '../model/index.js';
+import { isApiError, WorkloadKind, type Workload } from '../model/index.js';
 import { Backoff, sleep, type BackoffConfig } from '../lib/index.js';
 import type { Connection } from '../runtime/index.js';
 import { mergeDiff } from './merge-diff.js';
@@ -20,7 +20,7 @@ export interface StatusWriterOptions {
   api: () => ContinuumClient;
   conn: Connection;
   /** The informer's cached object for a workload id. */
-  cached: (id: string) => AnyResource | undefined;
+  cached: (id: string) => Workload | undefined;
   /** Resolves after the informer's first sync (nothing is written before: there is no base to diff against). */
   synced: Promise<void>;
   clock: () => Date;
@@ -28,7 +28,7 @@ export interface StatusWriterOptions {
   backoff?: BackoffConfig;
 }
 
-const rv = (o: AnyResource | undefined): number => (o ? Number(o.metadata.resourceVersion) : -1);
+const rv = (o: Workload | undefined): number => (o ? Number(o.metadata.resourceVersion) : -1);
 
 /**
  * Invariants: at most one pending report per workload (the latest); a write is skipped when the
@@ -37,7 +37,7 @@ const rv = (o: AnyResource | undefined): number => (o ? Number(o.metadata.resour
  */
 export class StatusWriter {
   private readonly pending = new Map<string, StatusItem>();
-  private readonly written = new Map<string, AnyResource>();
+  private readonly written = new Map<string, Workload>();
   private readonly backoff: Backoff;
   private notify?: () => void;
   private closed = false;
@@ -124,7 +124,7 @@ export class StatusWriter {
     }
   }
 
-  private base(id: string): AnyResource | undefined {
+  private base(id: string): Workload | undefined {
     const a = this.o.cached(id);
     const b = this.written.get(id);
     return rv(b) > rv(a) && b?.metadata.uid === a?.metadata.uid ? b : a;

@@ -1,7 +1,7 @@
 // Unit tests of the agent's pure parts: merge diffs, RunSpec/status mapping, site status, offline report, connection state, RTT probe.
 import { describe, expect, it } from 'vitest';
 import { TransportError } from '../client/index.js';
-import { ApiError, type AnyResource } from '../model/index.js';
+import { ApiError, type Workload, type WorkloadSpec } from '../model/index.js';
 import { stored, workload } from '../model/testing/index.js';
 import { siteSpecFromFlags } from '../cli/commands/agent.js';
 import { isConnectionError } from '../client/index.js';
@@ -13,7 +13,7 @@ import { measurePeers, measureRtt, parseHostPort, startEchoServer } from './prob
 import { allocatableOf, buildSiteStatus, OfflineJournal, sumResources } from './site-status.js';
 import { toRunSpec, workloadStatus, workloadUrl } from './workload-spec.js';
 
-const wl = (over: Record<string, any> = {}): AnyResource =>
+const wl = (over: Partial<WorkloadSpec> = {}): Workload =>
   stored(
     workload('shop', 'web', {
       siteName: 's1',

@@ -1,15 +1,9 @@
 // Translates a bound Workload into the driver's RunSpec, and a driver RunState back into the Workload's status.
-import {
-  setCondition,
-  type AnyResource,
-  type Condition,
-  type WorkloadSpec,
-  type WorkloadStatus,
-} from '../model/index.js';
+import { setCondition, type Condition, type Workload, type WorkloadSpec, type WorkloadStatus } from '../model/index.js';
 import type { RunSpec, RunState } from './drivers/driver.js';
 
 /** "<namespace>/<name>": the driver id of a workload. */
-export const workloadId = (wl: AnyResource): string => `${wl.metadata.namespace ?? 'default'}/${wl.metadata.name}`;
+export const workloadId = (wl: Workload): string => `${wl.metadata.namespace ?? 'default'}/${wl.metadata.name}`;
 
 const DEFAULT_GRACE_SECONDS = 10;
 const MAX_MESSAGE = 4096;
@@ -21,10 +15,10 @@ const MAX_MESSAGE = 4096;
  * Resolved secret values live only in the RunSpec handed to the driver, never in stored objects.
  */
 export function toRunSpec(
-  wl: AnyResource,
+  wl: Workload,
   o: { site: string; artifactBaseDir?: string; resolvedEnv?: Array<{ name: string; value: string }> },
 ): RunSpec {
-  const spec = wl.spec as WorkloadSpec;
+  const spec = wl.spec;
   const ns = wl.metadata.namespace ?? 'default';
   const own = new Set(['CONTINUUM_SITE', 'CONTINUUM_WORKLOAD', 'CONTINUUM_NAMESPACE']);
   const env = (
@@ -81,9 +75,9 @@ export type RunReport = { state: RunState } | { error: string; reason?: string }
  * The status the agent reports for `wl` given its run state (or a start failure). Conditions other
  * than Ready are kept; Ready keeps its lastTransitionTime while its status does not change.
  */
-export function workloadStatus(wl: AnyResource, site: string, now: string, run: RunReport): WorkloadStatus {
-  const prev = (wl.status ?? {}) as WorkloadStatus;
-  const spec = wl.spec as WorkloadSpec;
+export function workloadStatus(wl: Workload, site: string, now: string, run: RunReport): WorkloadStatus {
+  const prev: WorkloadStatus = wl.status ?? {};
+  const spec = wl.spec;
   if ('error' in run) {
     const message = run.error.slice(0, MAX_MESSAGE);
     return {

@@ -1,6 +1,16 @@
 // HTTP routes for site agents: the single-use bootstrap exchange and a workload's env with secret references resolved.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError, NAME_PATTERN, kindByName, type AnyResource, type EnvVar, type KindDef } from '../model/index.js';
+import {
+  ApiError,
+  NAME_PATTERN,
+  kindByName,
+  SiteKind,
+  WorkloadKind,
+  type EnvVar,
+  type KindDef,
+  type Workload,
+} from '../model/index.js';
+import type { Secret, SecretKind } from '../security/kinds.js';
 import type { Store } from '../store/index.js';
 import { send } from './content.js';
 import { auditedBy, operation } from './security-routes.js';
@@ -33,11 +43,11 @@ async function authorizeEnv(
   wk: KindDef,
   namespace: string,
   name: string,
-  wl: AnyResource | undefined,
+  wl: Workload | undefined,
 ): Promise<void> {
   await security.authorize(caller, { verb: 'get', kind: wk, namespace, name, ...(wl ? { object: wl } : {}) });
   if (caller.kind === 'agent') {
-    if (!wl || (wl.spec as { siteName?: string }).siteName !== caller.site)
+    if (!wl || wl.spec.siteName !== caller.site)
       throw new ApiError('Forbidden', `workload ${namespace}/${name} is not bound to site ${caller.site ?? '(none)'}`);
     return;
   }
@@ -52,8 +62,9 @@ async function resolveEnv(
   namespace: string,
   env: EnvVar[],
 ): Promise<Array<{ name: string; value: string }>> {
-  const sk = kindByName('Secret');
-  const secrets = new Map<string, AnyResource | undefined>();
+  // Looked up, not imported: the Secret kind exists only when the security layer is loaded.
+  const sk = kindByName('Secret') as typeof SecretKind | undefined;
+  const secrets = new Map<string, Secret | undefined>();
   const out: Array<{ name: string; value: string }> = [];
   for (const [i, e] of env.entries()) {
     const ref = e.valueFrom?.secretKeyRef;
@@ -63,7 +74,7 @@ async function resolveEnv(
     }
     if (!sk) throw new ApiError('NotImplemented', 'this server has no Secret kind to resolve secretKeyRef');
     if (!secrets.has(ref.name)) secrets.set(ref.name, await store.get(sk, namespace, ref.name));
-    const data = (secrets.get(ref.name)?.spec as { data?: Record<string, string> } | undefined)?.data;
+    const data = secrets.get(ref.name)?.spec.data;
     if (!data)
       throw new ApiError('NotFound', `env ${e.name}: Secret ${ref.name} not found in namespace ${namespace}`, [
         { field: `spec.env[${i}].valueFrom.secretKeyRef.name`, message: 'no such Secret' },
@@ -99,13 +110,12 @@ export function agentRoutes(app: FastifyInstance, deps: { store: Store; security
 
   // Agents may not list Sites; they get only what RTT probing needs: names and advertised probe addresses.
   app.get(PEERS_PATH, async (req, reply) => {
-    const sk = kindByName('Site')!;
-    const { items } = await store.list(sk);
+    const { items } = await store.list(SiteKind);
     const self = req.continuum!.caller!.site;
     const peers = items
       .map((s) => ({
         site: s.metadata.name,
-        address: (s.status as { agent?: { address?: string } } | undefined)?.agent?.address,
+        address: s.status?.agent?.address,
       }))
       .filter((p): p is { site: string; address: string } => p.site !== self && typeof p.address === 'string');
     const answer: PeersAnswer = { kind: 'AgentPeers', peers };
@@ -126,7 +136,7 @@ export function agentRoutes(app: FastifyInstance, deps: { store: Store; security
             { field: `path.${f}`, message: 'not a valid name' },
           ]);
       }
-      const wk = kindByName('Workload')!;
+      const wk = WorkloadKind;
       req.continuum!.auditRead = true;
       req.continuum!.action = 'get/env';
       req.continuum!.attrs = { verb: 'get', kind: wk, namespace, name };
@@ -137,7 +147,7 @@ export function agentRoutes(app: FastifyInstance, deps: { store: Store; security
         throw new ApiError('NotFound', `Workload ${JSON.stringify(name)} not found in namespace ${namespace}`, [
           { field: 'metadata.name', message: 'not found' },
         ]);
-      const env = await resolveEnv(store, namespace, (wl.spec as { env?: EnvVar[] }).env ?? []);
+      const env = await resolveEnv(store, namespace, wl.spec.env ?? []);
       void reply.header('cache-control', 'no-store');
       const m = wl.metadata;
       const answer: WorkloadEnvAnswer = {

@@ -2,7 +2,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, NAME_PATTERN, kindByName, type AnyResource } from '../model/index.js';
+import { ApiError, DeploymentKind, NAME_PATTERN, type Deployment } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Security } from '../security/port.js';
 
@@ -29,8 +29,8 @@ interface Target {
 }
 
 /** Serving endpoints of a deployment, optionally of one component; ready ones first in status order. */
-export function gatewayTargets(dep: AnyResource, component?: string): Target[] {
-  const eps = (dep.status?.endpoints ?? []) as Array<{ component: string; url: string; site?: string }>;
+export function gatewayTargets(dep: Deployment, component?: string): Target[] {
+  const eps = dep.status?.endpoints ?? [];
   return eps
     .filter((e) => (component ? e.component === component : true) && /^https?:\/\//.test(e.url))
     .map((e) => ({ url: e.url, workload: `${e.component}@${e.site ?? ''}` }));
@@ -80,7 +80,7 @@ export function gatewayRoutes(app: FastifyInstance, deps: { store: Store; securi
             { field: `path.${f}`, message: 'not a valid name' },
           ]);
       }
-      const kind = kindByName('Deployment')!;
+      const kind = DeploymentKind;
       req.continuum!.attrs = { verb: 'get', kind, namespace, name: deployment };
       req.continuum!.action = 'gateway';
       const dep = await deps.store.get(kind, namespace, deployment);

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, kindByName } from '../model/index.js';
 import { send } from './content.js';
 import type { Caller, Security } from '../security/port.js';
+import type { TokenRecord } from '../security/token-records.js';
 
 /** What a token issue request asks for (POST /auth/v1/tokens). */
 export interface TokenIssueBody {
@@ -26,12 +27,12 @@ export interface SecurityOperations {
     caller: Caller,
     req: Omit<TokenIssueBody, 'ttlSeconds'> & { ttlSeconds: number },
     requestId: string,
-  ): Promise<{ token: string; record: Record<string, any> }>;
-  revokeToken(caller: Caller, id: string, requestId: string, reason?: string): Promise<Record<string, any>>;
+  ): Promise<{ token: string; record: TokenRecord }>;
+  revokeToken(caller: Caller, id: string, requestId: string, reason?: string): Promise<TokenRecord>;
   exchangeBootstrap(
     bootstrapToken: string,
     requestId: string,
-  ): Promise<{ token: string; site: string; record: Record<string, any> }>;
+  ): Promise<{ token: string; site: string; record: TokenRecord }>;
   verifyAudit(): Promise<{ ok: boolean; records: number; index?: number; reason?: string; warnings?: string[] }>;
   exportAudit(write: (line: string) => void | Promise<void>, filter?: { since?: Date; until?: Date }): Promise<number>;
   rotateSecretKey(requestId: string, caller?: Caller): Promise<{ kid: string; reencrypted: number }>;

@@ -3,8 +3,11 @@ import {
   ApiError,
   apiVersionOf,
   kindByName,
+  WorkloadKind,
   type AnyResource,
+  type ErrorCode,
   type KindDef,
+  type Resource,
   type ResourceInput,
 } from '../model/index.js';
 import { HttpClient, knownErrorCode, problemToError, readAll, type ClientOptions } from './http.js';
@@ -18,7 +21,23 @@ export interface ListParams {
   continue?: string;
 }
 
-export type ClientWatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: AnyResource };
+/** One watch event; `R` is the object type of the watched kind (a BOOKMARK carries only metadata.resourceVersion). */
+export type ClientWatchEvent<R extends AnyResource = AnyResource> = {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+  object: R;
+};
+
+/** A list answer; `R` is the object type of the listed kind. */
+export interface ClientList<R extends AnyResource = AnyResource> {
+  items: R[];
+  metadata: { resourceVersion: string; continue?: string };
+}
+
+/** A watch ERROR event's object: the problem document the server sent. */
+interface WatchProblem {
+  code?: ErrorCode;
+  detail?: string;
+}
 
 export function collectionPath(kind: KindDef, namespace?: string): string {
   const base = `/apis/${apiVersionOf(kind)}`;
@@ -52,11 +71,16 @@ export class ContinuumClient {
     this.http = new HttpClient(opts);
   }
 
-  async get(kind: KindDef, namespace: string | undefined, name: string): Promise<AnyResource> {
-    return (await this.http.json('GET', itemPath(kind, namespace, name))).body;
+  /** Typed by the kind: the server answers with an object of that kind (it validates every write). */
+  async get<S, T>(kind: KindDef<S, T>, namespace: string | undefined, name: string): Promise<Resource<S, T>> {
+    return (await this.http.json<Resource<S, T>>('GET', itemPath(kind, namespace, name))).body;
   }
 
-  async tryGet(kind: KindDef, namespace: string | undefined, name: string): Promise<AnyResource | undefined> {
+  async tryGet<S, T>(
+    kind: KindDef<S, T>,
+    namespace: string | undefined,
+    name: string,
+  ): Promise<Resource<S, T> | undefined> {
     try {
       return await this.get(kind, namespace, name);
     } catch (e) {
@@ -65,62 +89,65 @@ export class ContinuumClient {
     }
   }
 
-  async list(
-    kind: KindDef,
-    p: ListParams = {},
-  ): Promise<{ items: AnyResource[]; metadata: { resourceVersion: string; continue?: string } }> {
+  async list<S, T>(kind: KindDef<S, T>, p: ListParams = {}): Promise<ClientList<Resource<S, T>>> {
     const path =
       collectionPath(kind, p.namespace) +
       query({ labelSelector: p.labelSelector, fieldSelector: p.fieldSelector, limit: p.limit, continue: p.continue });
-    return (await this.http.json('GET', path)).body;
+    return (await this.http.json<ClientList<Resource<S, T>>>('GET', path)).body;
   }
 
-  async create(obj: ResourceInput): Promise<AnyResource> {
+  /** The kind is the object's own (`kind`/`apiVersion`); the answer has the spec and status types of `obj`. */
+  async create<S, T>(obj: ResourceInput<S, T>): Promise<Resource<S, T>> {
     const kind = kindOf(obj);
-    return (await this.http.json('POST', collectionPath(kind, obj.metadata.namespace), obj)).body;
+    return (await this.http.json<Resource<S, T>>('POST', collectionPath(kind, obj.metadata.namespace), obj)).body;
   }
 
-  async update(obj: ResourceInput): Promise<AnyResource> {
+  async update<S, T>(obj: ResourceInput<S, T>): Promise<Resource<S, T>> {
     const kind = kindOf(obj);
-    return (await this.http.json('PUT', itemPath(kind, obj.metadata.namespace, obj.metadata.name), obj)).body;
+    const path = itemPath(kind, obj.metadata.namespace, obj.metadata.name);
+    return (await this.http.json<Resource<S, T>>('PUT', path, obj)).body;
   }
 
-  async updateStatus(obj: ResourceInput): Promise<AnyResource> {
+  async updateStatus<S, T>(obj: ResourceInput<S, T>): Promise<Resource<S, T>> {
     const kind = kindOf(obj);
-    return (await this.http.json('PUT', `${itemPath(kind, obj.metadata.namespace, obj.metadata.name)}/status`, obj))
-      .body;
+    const path = `${itemPath(kind, obj.metadata.namespace, obj.metadata.name)}/status`;
+    return (await this.http.json<Resource<S, T>>('PUT', path, obj)).body;
   }
 
-  async patch(
-    kind: KindDef,
+  async patch<S, T>(
+    kind: KindDef<S, T>,
     namespace: string | undefined,
     name: string,
     patch: unknown,
     subresource?: 'status',
-  ): Promise<AnyResource> {
+  ): Promise<Resource<S, T>> {
     const path = itemPath(kind, namespace, name) + (subresource ? `/${subresource}` : '');
-    return (await this.http.json('PATCH', path, patch, { 'content-type': 'application/merge-patch+json' })).body;
+    const headers = { 'content-type': 'application/merge-patch+json' };
+    return (await this.http.json<Resource<S, T>>('PATCH', path, patch, headers)).body;
   }
 
   /** Server-side create-or-update; result is created | configured | unchanged. */
-  async apply(obj: ResourceInput): Promise<{ object: AnyResource; result: string }> {
+  async apply<S, T>(obj: ResourceInput<S, T>): Promise<{ object: Resource<S, T>; result: string }> {
     const kind = kindOf(obj);
-    const r = await this.http.json('PATCH', itemPath(kind, obj.metadata.namespace, obj.metadata.name), obj, {
-      'content-type': 'application/apply-patch+json',
-    });
+    const r = await this.http.json<Resource<S, T>>(
+      'PATCH',
+      itemPath(kind, obj.metadata.namespace, obj.metadata.name),
+      obj,
+      { 'content-type': 'application/apply-patch+json' },
+    );
     return { object: r.body, result: String(r.headers['x-continuum-apply'] ?? 'configured') };
   }
 
-  async delete(kind: KindDef, namespace: string | undefined, name: string): Promise<AnyResource> {
-    return (await this.http.json('DELETE', itemPath(kind, namespace, name))).body;
+  async delete<S, T>(kind: KindDef<S, T>, namespace: string | undefined, name: string): Promise<Resource<S, T>> {
+    return (await this.http.json<Resource<S, T>>('DELETE', itemPath(kind, namespace, name))).body;
   }
 
   /** Streams watch events; throws ApiError('Gone') when the resourceVersion is compacted. */
-  async *watch(
-    kind: KindDef,
+  async *watch<S, T>(
+    kind: KindDef<S, T>,
     p: ListParams & { resourceVersion?: string; timeoutSeconds?: number; bookmarks?: boolean },
     signal?: AbortSignal,
-  ): AsyncIterable<ClientWatchEvent> {
+  ): AsyncIterable<ClientWatchEvent<Resource<S, T>>> {
     const path =
       collectionPath(kind, p.namespace) +
       query({
@@ -135,10 +162,10 @@ export class ContinuumClient {
     if (res.status >= 400) throw problemToError(res.status, await readAll(res.body));
     try {
       for await (const ev of parseSse(res.body)) {
-        const msg = JSON.parse(ev.data) as { type: string; object: any };
+        const msg = JSON.parse(ev.data) as ClientWatchEvent<Resource<S, T>> | { type: 'ERROR'; object: WatchProblem };
         if (msg.type === 'ERROR')
-          throw new ApiError(knownErrorCode(msg.object?.code) ?? 'Internal', msg.object?.detail ?? 'watch error');
-        yield msg as ClientWatchEvent;
+          throw new ApiError(knownErrorCode(msg.object.code) ?? 'Internal', msg.object.detail ?? 'watch error');
+        yield msg;
       }
     } finally {
       res.body.destroy();
@@ -152,7 +179,7 @@ export class ContinuumClient {
     p: { follow?: boolean; tailLines?: number },
     signal?: AbortSignal,
   ): AsyncIterable<string> {
-    const kind = kindByName('Workload')!;
+    const kind = WorkloadKind;
     const res = await this.http.raw(
       'GET',
       `${itemPath(kind, namespace, name)}/logs${query({ follow: p.follow, tailLines: p.tailLines })}`,

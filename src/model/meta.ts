@@ -77,7 +77,12 @@ export interface ResourceInput<S = Record<string, unknown>, T = Record<string, u
   status?: T;
 }
 
-export type AnyResource = Resource<any, any>;
+/**
+ * An object of a kind not known statically: spec and status are `unknown` and must be narrowed before use.
+ * For code that handles every kind alike (store internals, generic HTTP handlers, the garbage collector);
+ * typed code uses the kind's alias (`Site`, `Workload`, ...) or `ObjectOf<typeof SiteKind>`.
+ */
+export type AnyResource = Resource<unknown, unknown>;
 
 /** Sets or replaces one condition, keeping lastTransitionTime when the status did not change. */
 export function setCondition(conditions: Condition[] | undefined, next: Condition, now: string): Condition[] {

@@ -22,7 +22,7 @@ import type { Amounts, LatencyBoundKind, LatencyFn, SiteInput, Snapshot } from '
 export interface BuildSnapshotInput {
   sites: readonly Resource<SiteSpec, SiteStatus>[];
   providers: readonly Resource<ProviderSpec, ProviderStatus>[];
-  areas: readonly Resource<UserAreaSpec, Record<string, unknown>>[];
+  areas: readonly Resource<UserAreaSpec, unknown>[];
   workloads: readonly Resource<WorkloadSpec, WorkloadStatus>[];
   /** The caller's clock; recorded as takenAt and used for heartbeat staleness only. */
   now: Date | string;

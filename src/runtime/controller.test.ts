@@ -1,7 +1,7 @@
 // Controllers: level-triggered reconciles from watches, retries with backoff, terminal errors, leader election.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { sleep, waitFor } from '../lib/testing/index.js';
-import { API_VERSION, LeaseKind, SiteKind, type AnyResource } from '../model/index.js';
+import { API_VERSION, LeaseKind, SiteKind, WorkloadKind, type Site, type Workload } from '../model/index.js';
 import { Store, SqliteBackend } from '../store/index.js';
 import { site } from '../model/testing/index.js';
 import { TerminalError } from './controller.js';
@@ -41,6 +41,44 @@ describe('controller runtime', () => {
         (await store.get(SiteKind, undefined, 'a'))?.status?.workloads === 2 &&
         (await store.get(SiteKind, undefined, 'b'))?.status?.workloads === 1,
       'the status of a and b to follow their generations',
+    );
+  });
+
+  it('watches several kinds with typed informers and typed key mappings', async () => {
+    const store = newStore();
+    await store.create(SiteKind, site('edge-1', { country: 'PT' }));
+    const m = new Manager({ store });
+    const seen: string[] = [];
+    m.add((mgr) => {
+      const sites = mgr.informer(SiteKind);
+      const workloads = mgr.informer(WorkloadKind);
+      expectTypeOf(sites.list()).toEqualTypeOf<Site[]>();
+      expectTypeOf(workloads.get('x')).toEqualTypeOf<Workload | undefined>();
+      return {
+        name: 'typed',
+        watches: [
+          // Keyed by site: a site's change and a change of a workload bound to it both reconcile the site.
+          { informer: sites, map: (s: Site) => [`${s.metadata.name}@${s.spec.location.country}`] },
+          { informer: workloads, map: (w: Workload) => (w.spec.siteName ? [`${w.spec.siteName}@PT`] : []) },
+        ],
+        async reconcile(_ctx, key) {
+          seen.push(key);
+        },
+      };
+    });
+    await m.start();
+    cleanup.push(() => m.stop());
+    await waitFor(() => seen.includes('edge-1@PT'), 'the site to be reconciled');
+    const before = seen.length;
+    await store.create(WorkloadKind, {
+      apiVersion: API_VERSION,
+      kind: 'Workload',
+      metadata: { name: 'w', namespace: 'team-a' },
+      spec: { component: 'web', artifact: { command: 'node' }, siteName: 'edge-1' },
+    });
+    await waitFor(
+      () => seen.length > before && seen.at(-1) === 'edge-1@PT',
+      'the workload change to reconcile its site',
     );
   });
 
@@ -99,7 +137,7 @@ describe('controller runtime', () => {
     (a as any).elector.stopped = true;
     await waitFor(() => b.leading, 'b to take over the expired lease', 3000);
     expect(started).toEqual(['a', 'b']);
-    const lease = (await store.list(LeaseKind)).items[0] as AnyResource;
+    const lease = (await store.list(LeaseKind)).items[0];
     expect(lease.apiVersion).toBe(API_VERSION);
     expect(lease.spec.holderIdentity).toBe('b');
     expect(lease.spec.leaseTransitions).toBe(1);

@@ -27,10 +27,15 @@ export interface ReconcileContext {
   now(): Date;
 }
 
-export interface Watched {
-  informer: Informer;
+/**
+ * An informer a controller watches. `ControllerSpec.watches` holds them erased (`Watched` = `Watched<AnyResource>`):
+ * `map` is declared in method form, checked bivariantly, so a `{ informer: sites, map: (s: Site, old) => … }`
+ * fits; annotate `map`'s parameters with the informer's object type to use its typed spec and status.
+ */
+export interface Watched<R extends AnyResource = AnyResource> {
+  informer: Informer<R>;
   /** Keys of this controller's objects affected by a change of `obj`; default: the object's own key. */
-  map?: (obj: AnyResource, old: AnyResource | undefined) => string[];
+  map?(obj: R, old: R | undefined): string[];
 }
 
 export interface ControllerSpec {

@@ -5,17 +5,27 @@ import { ApiError } from '../model/index.js';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-/** Where an informer gets its data: the in-process store or a remote API. */
-export interface ListWatcher {
-  list(): Promise<{ items: AnyResource[]; resourceVersion: string }>;
-  /** Yields events after `resourceVersion`; throws ApiError('Gone') when it is compacted. */
-  watch(
-    resourceVersion: string,
-    signal: AbortSignal,
-  ): AsyncIterable<{ type: ChangeType | 'BOOKMARK'; object: AnyResource }>;
+/** One event of a source; a BOOKMARK's object carries only metadata.resourceVersion. */
+export interface SourceEvent<R extends AnyResource = AnyResource> {
+  type: ChangeType | 'BOOKMARK';
+  object: R;
 }
 
-export type Handler = (type: ChangeType, obj: AnyResource, old: AnyResource | undefined) => void;
+/** Where an informer gets its data: the in-process store or a remote API. `R` is the kind's object type. */
+export interface ListWatcher<R extends AnyResource = AnyResource> {
+  list(): Promise<{ items: R[]; resourceVersion: string }>;
+  /** Yields events after `resourceVersion`; throws ApiError('Gone') when it is compacted. */
+  watch(resourceVersion: string, signal: AbortSignal): AsyncIterable<SourceEvent<R>>;
+}
+
+/**
+ * Told about every change of an informer's objects. Declared in method form, which TypeScript checks
+ * bivariantly, so that an `Informer<Site>` is also an `Informer<AnyResource>` (a controller watching several
+ * kinds holds them side by side); an informer only ever calls its handlers with its own objects.
+ */
+export type Handler<R extends AnyResource = AnyResource> = {
+  handle(type: ChangeType, obj: R, old: R | undefined): void;
+}['handle'];
 
 export const objectKey = (o: AnyResource): string =>
   o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
@@ -26,9 +36,10 @@ export interface InformerOptions {
   onError?: (err: unknown) => void;
 }
 
-export class Informer {
-  private readonly cache = new Map<string, AnyResource>();
-  private readonly handlers: Handler[] = [];
+/** A cache of the objects of one kind (`R`: its object type, e.g. `Informer<Site>`), kept current by list + watch. */
+export class Informer<R extends AnyResource = AnyResource> {
+  private readonly cache = new Map<string, R>();
+  private readonly handlers: Handler<R>[] = [];
   private revision = '0';
   private readonly ac = new AbortController();
   private syncedResolve!: () => void;
@@ -37,20 +48,20 @@ export class Informer {
 
   constructor(
     readonly name: string,
-    private readonly source: ListWatcher,
+    private readonly source: ListWatcher<R>,
     private readonly opts: InformerOptions = {},
   ) {}
 
-  on(handler: Handler): void {
+  on(handler: Handler<R>): void {
     this.handlers.push(handler);
     for (const o of this.cache.values()) handler('ADDED', o, undefined);
   }
 
-  get(key: string): AnyResource | undefined {
+  get(key: string): R | undefined {
     return this.cache.get(key);
   }
 
-  list(): AnyResource[] {
+  list(): R[] {
     return [...this.cache.values()];
   }
 
@@ -63,7 +74,7 @@ export class Informer {
     return this.synced;
   }
 
-  private emit(type: ChangeType, obj: AnyResource, old: AnyResource | undefined): void {
+  private emit(type: ChangeType, obj: R, old: R | undefined): void {
     for (const h of this.handlers) {
       try {
         h(type, obj, old);

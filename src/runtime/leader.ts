@@ -1,5 +1,5 @@
 // Leader election over a Lease object: exactly one control-plane replica runs the controllers.
-import { ApiError, LeaseKind, API_VERSION, type AnyResource } from '../model/index.js';
+import { ApiError, LeaseKind, API_VERSION, type Lease } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { silentLogger, type Logger } from '../lib/index.js';
 
@@ -95,7 +95,7 @@ export class LeaderElector {
     }
   }
 
-  private expired(lease: AnyResource, now: Date): boolean {
+  private expired(lease: Lease, now: Date): boolean {
     const renew = Date.parse(lease.spec.renewTime ?? lease.spec.acquireTime ?? '');
     return !Number.isFinite(renew) || now.getTime() > renew + lease.spec.leaseDurationSeconds * 1000;
   }

@@ -8,12 +8,12 @@ import {
   type ContinuumClient,
   isConnectionError,
 } from '../client/index.js';
-import type { ChangeType, ListWatcher } from './index.js';
-import { ApiError, type AnyResource, type KindDef } from '../model/index.js';
+import type { ListWatcher, SourceEvent } from './index.js';
+import { ApiError, type ErrorCode, type KindDef, type Resource } from '../model/index.js';
 import type { Connection } from './connection.js';
 
-export interface HttpSourceOptions {
-  kind: KindDef;
+export interface HttpSourceOptions<S = unknown, T = unknown> {
+  kind: KindDef<S, T>;
   fieldSelector?: string;
   /** Client for list calls (may have a request timeout). */
   api: () => ContinuumClient;
@@ -26,7 +26,7 @@ export interface HttpSourceOptions {
   onListed?: () => void;
 }
 
-export interface HttpSource extends ListWatcher {
+export interface HttpSource<S = unknown, T = unknown> extends ListWatcher<Resource<S, T>> {
   /** Makes the informer relist before its next watch (set when the agent reconnects). */
   requestRelist(): void;
 }
@@ -43,7 +43,7 @@ async function* tap(body: AsyncIterable<Buffer>, onChunk: () => void): AsyncIter
  * Every call first waits until the agent is online; connection failures are reported to the
  * connection (which switches the agent offline) and rethrown so the informer retries.
  */
-export function httpSource(o: HttpSourceOptions): HttpSource {
+export function httpSource<S, T>(o: HttpSourceOptions<S, T>): HttpSource<S, T> {
   let relist = false;
   const query = o.fieldSelector ? `fieldSelector=${encodeURIComponent(o.fieldSelector)}` : '';
   return {
@@ -85,10 +85,12 @@ export function httpSource(o: HttpSourceOptions): HttpSource {
         body = res.body;
         if (res.status >= 400) throw problemToError(res.status, await readAll(res.body));
         for await (const ev of parseSse(tap(res.body, pulse))) {
-          const msg = JSON.parse(ev.data) as { type: string; object: any };
+          // The server sends objects of the watched kind, or one ERROR event carrying a problem document.
+          const msg = JSON.parse(ev.data) as
+            SourceEvent<Resource<S, T>> | { type: 'ERROR'; object?: { code?: ErrorCode; detail?: string } };
           if (msg.type === 'ERROR')
             throw new ApiError(msg.object?.code ?? 'Internal', msg.object?.detail ?? 'watch error');
-          yield msg as { type: ChangeType | 'BOOKMARK'; object: AnyResource };
+          yield msg;
         }
       } catch (e) {
         if (signal.aborted) return;

@@ -1,13 +1,13 @@
 // ListWatcher over the in-process Store (control-plane controllers read their own store directly).
-import type { AnyResource, KindDef } from '../model/index.js';
+import type { KindDef, Resource } from '../model/index.js';
 import type { ListOptions, Store } from '../store/index.js';
-import type { ChangeType, ListWatcher } from './informer.js';
+import type { ListWatcher, SourceEvent } from './informer.js';
 
-export function storeSource(
+export function storeSource<S, T>(
   store: Store,
-  kind: KindDef,
+  kind: KindDef<S, T>,
   opts: Pick<ListOptions, 'namespace' | 'labelSelector' | 'fieldSelector'> = {},
-): ListWatcher {
+): ListWatcher<Resource<S, T>> {
   return {
     async list() {
       const r = await store.list(kind, opts);
@@ -18,7 +18,7 @@ export function storeSource(
       const onAbort = (): void => w.close();
       signal.addEventListener('abort', onAbort);
       try {
-        for await (const ev of w) yield ev as { type: ChangeType | 'BOOKMARK'; object: AnyResource };
+        for await (const ev of w) yield ev satisfies SourceEvent<Resource<S, T>>;
       } finally {
         signal.removeEventListener('abort', onAbort);
         w.close();

@@ -1,5 +1,5 @@
 // Runs shared informers and controllers, optionally only while this replica holds the leader lease.
-import type { KindDef } from '../model/index.js';
+import type { AnyResource, KindDef, Resource } from '../model/index.js';
 import type { ListOptions, Store } from '../store/index.js';
 import { silentLogger, type Logger } from '../lib/index.js';
 import { Controller, type ControllerSpec } from './controller.js';
@@ -18,7 +18,7 @@ export interface ManagerOptions {
 export type ControllerFactory = (m: Manager) => ControllerSpec;
 
 export class Manager {
-  private informers = new Map<string, Informer>();
+  private informers = new Map<string, Informer<AnyResource>>();
   private controllers: Controller[] = [];
   private factories: ControllerFactory[] = [];
   private elector: LeaderElector | undefined;
@@ -32,16 +32,19 @@ export class Manager {
   }
 
   /** A shared informer per (kind, selector); controllers asking for the same one share the cache. */
-  informer(kind: KindDef, opts: Pick<ListOptions, 'namespace' | 'labelSelector' | 'fieldSelector'> = {}): Informer {
+  informer<S, T>(
+    kind: KindDef<S, T>,
+    opts: Pick<ListOptions, 'namespace' | 'labelSelector' | 'fieldSelector'> = {},
+  ): Informer<Resource<S, T>> {
     const key = `${kind.kind}|${opts.namespace ?? ''}|${opts.labelSelector ?? ''}|${opts.fieldSelector ?? ''}`;
-    let inf = this.informers.get(key);
-    if (!inf) {
-      inf = new Informer(key, storeSource(this.opts.store, kind, opts), {
-        onError: (e) => this.log.warn(`informer ${kind.kind}: ${(e as Error).message}`),
-      });
-      this.informers.set(key, inf);
-      if (this.running) void inf.start();
-    }
+    // The key starts with the kind's name, so the informer under it holds objects of `kind`.
+    const shared = this.informers.get(key) as Informer<Resource<S, T>> | undefined;
+    if (shared) return shared;
+    const inf = new Informer(key, storeSource(this.opts.store, kind, opts), {
+      onError: (e) => this.log.warn(`informer ${kind.kind}: ${(e as Error).message}`),
+    });
+    this.informers.set(key, inf);
+    if (this.running) void inf.start();
     return inf;
   }
 

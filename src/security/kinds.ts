@@ -1,6 +1,6 @@
 // Registers the security kinds (Secret, RoleBinding, ClusterRoleBinding, Token) with the model registry.
 import { Type, type Static } from 'typebox';
-import { Name, registerKind } from '../model/index.js';
+import { Name, registerKind, type Resource } from '../model/index.js';
 import { BINDABLE_CLUSTER_ROLES, ROLES, TENANT_ROLES } from './principal.js';
 
 /** A string enum whose static type is the union of `xs` (a plain mapped Union loses the literal types). */
@@ -51,7 +51,9 @@ export const SecretStatus = Type.Object(
   { keyId: Type.Optional(Type.String({ maxLength: 128 })) },
   { additionalProperties: false },
 );
+export type SecretStatus = Static<typeof SecretStatus>;
 const EmptyStatus = Type.Object({}, { additionalProperties: false });
+type EmptyStatus = Static<typeof EmptyStatus>;
 
 export const Subject = Type.Object(
   {
@@ -197,6 +199,12 @@ export const TokenKind = registerKind({
   selectableFields: ['spec.subject', 'spec.role', 'spec.tenant', 'spec.site', 'spec.purpose'],
   description: 'The record of an issued API token (never the token itself); delete or revoke it to revoke the token.',
 });
+
+/** Typed objects of the security kinds. */
+export type Secret = Resource<SecretSpec, SecretStatus>;
+export type RoleBinding = Resource<RoleBindingSpec, EmptyStatus>;
+export type ClusterRoleBinding = Resource<ClusterRoleBindingSpec, EmptyStatus>;
+export type Token = Resource<TokenSpec, TokenStatus>;
 
 /** Kinds whose objects hand out permissions; writing them is checked against the writer's own rights. */
 export const GRANTING_KINDS = ['RoleBinding', 'ClusterRoleBinding', 'Token'] as const;

@@ -109,7 +109,7 @@ describe('ContinuumSecurity', () => {
     expect(await sec.secretKeyUsage()).toEqual({ [kid]: 3 });
     sec.secretKeys.retire(oldKid);
     const b = (await store.get(SecretKind, 'acme', 'b'))!;
-    expect(Buffer.from(b.spec.data.password, 'base64').toString()).toBe(PLAIN);
+    expect(Buffer.from(b.spec.data!.password, 'base64').toString()).toBe(PLAIN);
     expect(b.metadata.generation).toBe(1);
     const raw = readdirSync(dir)
       .filter((f) => f.startsWith('continuum.db'))

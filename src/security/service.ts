@@ -300,10 +300,7 @@ export class ContinuumSecurity implements Security {
     if (!cur) throw new ApiError('NotFound', `token ${jti} not found`);
     const d = authorize(p, { verb: 'update', kind: 'Token', name: jti, object: cur, oldObject: cur });
     if (!d.allowed) throw new ApiError('Forbidden', d.reason);
-    const next = (await this.opts.store.update(
-      TokenKind,
-      revokeTokenRecord(cur, this.now(), reason) as never,
-    )) as unknown as TokenRecord;
+    const next = (await this.opts.store.update(TokenKind, revokeTokenRecord(cur, this.now(), reason))) as TokenRecord;
     await this.append({
       requestId,
       actor: auditActor(p),

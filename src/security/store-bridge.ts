@@ -1,25 +1,32 @@
 // Bridges to the object store: the minimal store surface security needs, Token records over it, and a binding watcher.
-import { ApiError, isApiError, type AnyResource, type KindDef, type ResourceInput } from '../model/index.js';
+import {
+  ApiError,
+  isApiError,
+  type AnyResource,
+  type KindDef,
+  type Resource,
+  type ResourceInput,
+} from '../model/index.js';
 import { ClusterRoleBindingKind, RoleBindingKind, TokenKind } from './kinds.js';
 import type { BindingIndex, ClusterRoleBindingObject, RoleBindingObject } from './rbac/bindings.js';
 import type { ObjectCodec } from './secrets/codec.js';
 import { validateTokenRecordUpdate, type TokenRecord, type TokenRecordStore } from './token-records.js';
 
-/** The part of src/store's Store that security uses (structural, so either engine fits). */
+/** The part of src/store's Store that security uses (structural, so either engine fits); typed by the kind. */
 export interface SecurityStore {
-  get(kind: KindDef, namespace: string | undefined, name: string): Promise<AnyResource | undefined>;
-  create(kind: KindDef, input: ResourceInput): Promise<AnyResource>;
-  update(kind: KindDef, input: ResourceInput): Promise<AnyResource>;
+  get<S, T>(kind: KindDef<S, T>, namespace: string | undefined, name: string): Promise<Resource<S, T> | undefined>;
+  create<S, T>(kind: KindDef<S, T>, input: ResourceInput<NoInfer<S>, NoInfer<T>>): Promise<Resource<S, T>>;
+  update<S, T>(kind: KindDef<S, T>, input: ResourceInput<NoInfer<S>, NoInfer<T>>): Promise<Resource<S, T>>;
   /** Must fail with ApiError Conflict when input.metadata.resourceVersion is stale. */
-  updateStatus(kind: KindDef, input: ResourceInput): Promise<AnyResource>;
-  list(
-    kind: KindDef,
+  updateStatus<S, T>(kind: KindDef<S, T>, input: ResourceInput<NoInfer<S>, NoInfer<T>>): Promise<Resource<S, T>>;
+  list<S, T>(
+    kind: KindDef<S, T>,
     opts?: { limit?: number; continue?: string },
-  ): Promise<{ items: AnyResource[]; resourceVersion: string; continue?: string }>;
-  watch(
-    kind: KindDef,
+  ): Promise<{ items: Resource<S, T>[]; resourceVersion: string; continue?: string }>;
+  watch<S, T>(
+    kind: KindDef<S, T>,
     opts?: { resourceVersion?: string },
-  ): Promise<AsyncIterable<{ type: string; object?: AnyResource }> & { close(): void }>;
+  ): Promise<AsyncIterable<{ type: string; object?: Resource<S, T> }> & { close(): void }>;
   setCodec(kind: string, codec: { encode(o: AnyResource): AnyResource; decode(o: AnyResource): AnyResource }): void;
   addAdmission?(
     a: (
@@ -61,10 +68,10 @@ export function securityAdmission(
 export function storeTokenRecords(store: SecurityStore): TokenRecordStore {
   return {
     get: async (jti) => (await store.get(TokenKind, undefined, jti)) as TokenRecord | undefined,
-    create: async (record) => void (await store.create(TokenKind, record as ResourceInput)),
+    create: async (record) => void (await store.create(TokenKind, record)),
     markUsed: async (jti, usedAt, exchangedFor) => {
       for (let attempt = 0; attempt < 5; attempt++) {
-        const cur = (await store.get(TokenKind, undefined, jti)) as (TokenRecord & AnyResource) | undefined;
+        const cur = await store.get(TokenKind, undefined, jti);
         if (!cur || cur.spec.revoked || cur.status?.usedAt) return false;
         try {
           await store.updateStatus(TokenKind, { ...cur, status: { ...cur.status, usedAt, exchangedFor } });

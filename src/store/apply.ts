@@ -1,5 +1,5 @@
 // Server-side apply: create the object, or update its spec and user metadata, as one idempotent call.
-import { ApiError, type AnyResource, type KindDef, type ResourceInput } from '../model/index.js';
+import { ApiError, type KindDef, type Resource, type ResourceInput } from '../model/index.js';
 import type { Store } from './store.js';
 
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
@@ -11,11 +11,11 @@ const RETRIES = 8;
  * finalizers and ownerReferences it omits are kept). Nothing changes — and no revision is spent — when the
  * stored object already matches. Without a resourceVersion in `input`, lost races are retried.
  */
-export async function applyObject(
+export async function applyObject<S, T>(
   store: Store,
-  kind: KindDef,
-  input: ResourceInput,
-): Promise<{ object: AnyResource; result: ApplyResult }> {
+  kind: KindDef<S, T>,
+  input: ResourceInput<NoInfer<S>, NoInfer<T>>,
+): Promise<{ object: Resource<S, T>; result: ApplyResult }> {
   for (let i = 0; i < RETRIES; i++) {
     const cur = await store.get(kind, input.metadata.namespace, input.metadata.name);
     if (!cur) {
@@ -29,7 +29,7 @@ export async function applyObject(
     }
     const before = cur.metadata.resourceVersion;
     const m = input.metadata;
-    const merged: ResourceInput = {
+    const merged: ResourceInput<S, T> = {
       ...input,
       metadata: {
         ...m,

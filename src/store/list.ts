@@ -14,8 +14,9 @@ export interface ListQuery {
   filter?: (obj: AnyResource) => boolean;
 }
 
-export interface ListResult {
-  items: AnyResource[];
+/** One page of objects; `R` is the object type of the listed kind. */
+export interface ListResult<R extends AnyResource = AnyResource> {
+  items: R[];
   resourceVersion: string;
   continue?: string;
   /** Objects left after this page (only when known cheaply; undefined otherwise). */
@@ -46,11 +47,11 @@ function decodeContinue(token: string): ContinueState {
  * Pages after the first show current data (not a snapshot at the first page's revision); the list's
  * resourceVersion stays the first page's.
  */
-export async function listObjects(
+export async function listObjects<R extends AnyResource = AnyResource>(
   backend: Backend,
   q: ListQuery,
   decode: (o: AnyResource) => AnyResource,
-): Promise<ListResult> {
+): Promise<ListResult<R>> {
   const limit = q.limit && q.limit > 0 ? q.limit : Infinity;
   const cont = q.continueToken ? decodeContinue(q.continueToken) : undefined;
   let after = cont ? { namespace: cont.ns, name: cont.name } : undefined;
@@ -78,7 +79,8 @@ export async function listObjects(
   }
   const last = items[items.length - 1];
   return {
-    items,
+    // Every row under `q.resource` is an object of that kind (validated on write).
+    items: items as R[],
     resourceVersion: String(revision),
     ...(more && last
       ? { continue: encodeContinue({ ns: last.metadata.namespace ?? '', name: last.metadata.name, rv: revision ?? 0 }) }

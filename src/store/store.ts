@@ -7,6 +7,7 @@ import {
   resourceKey,
   type AnyResource,
   type KindDef,
+  type Resource,
   type ResourceInput,
 } from '../model/index.js';
 import { PreconditionFailed, type Backend, type ObjectKey } from './backend.js';
@@ -131,7 +132,8 @@ export class Store {
     return plain;
   }
 
-  async create(kind: KindDef, input: ResourceInput): Promise<AnyResource> {
+  /** Typed by the kind: `create(SiteKind, …)` takes a Site's spec and returns a `Site`. */
+  async create<S, T>(kind: KindDef<S, T>, input: ResourceInput<NoInfer<S>, NoInfer<T>>): Promise<Resource<S, T>> {
     assertValid(kind, input);
     if (input.metadata.resourceVersion)
       throw new ApiError('BadRequest', 'metadata.resourceVersion must not be set on create', [
@@ -166,7 +168,7 @@ export class Store {
     };
     await this.admit('create', kind, obj, undefined);
     try {
-      return await this.commitRaw({ op: 'create', key, object: obj });
+      return (await this.commitRaw({ op: 'create', key, object: obj })) as Resource<S, T>;
     } catch (e) {
       if (e instanceof PreconditionFailed)
         throw new ApiError(
@@ -178,12 +180,17 @@ export class Store {
     }
   }
 
-  async get(kind: KindDef, namespace: string | undefined, name: string): Promise<AnyResource | undefined> {
+  /** The stored object; typed by the kind, as every stored object passed its kind's schema. */
+  async get<S, T>(
+    kind: KindDef<S, T>,
+    namespace: string | undefined,
+    name: string,
+  ): Promise<Resource<S, T> | undefined> {
     const row = await this.backend.get(this.key(kind, namespace, name));
-    return row ? this.decode(row.object) : undefined;
+    return row ? (this.decode(row.object) as Resource<S, T>) : undefined;
   }
 
-  async mustGet(kind: KindDef, namespace: string | undefined, name: string): Promise<AnyResource> {
+  async mustGet<S, T>(kind: KindDef<S, T>, namespace: string | undefined, name: string): Promise<Resource<S, T>> {
     const obj = await this.get(kind, namespace, name);
     if (!obj)
       throw new ApiError(
@@ -193,8 +200,8 @@ export class Store {
     return obj;
   }
 
-  async list(kind: KindDef, opts: ListOptions = {}): Promise<ListResult> {
-    return listObjects(
+  async list<S, T>(kind: KindDef<S, T>, opts: ListOptions = {}): Promise<ListResult<Resource<S, T>>> {
+    return listObjects<Resource<S, T>>(
       this.backend,
       {
         resource: resourceKey(kind),
@@ -217,8 +224,8 @@ export class Store {
    * Replaces spec and user metadata (labels, annotations, finalizers, ownerReferences). With
    * metadata.resourceVersion set, fails with Conflict unless it is current; without, last write wins.
    */
-  async update(kind: KindDef, input: ResourceInput): Promise<AnyResource> {
-    return this.mutate(
+  async update<S, T>(kind: KindDef<S, T>, input: ResourceInput<NoInfer<S>, NoInfer<T>>): Promise<Resource<S, T>> {
+    return this.mutate<S, T>(
       kind,
       input.metadata.namespace,
       input.metadata.name,
@@ -239,8 +246,8 @@ export class Store {
   }
 
   /** Replaces status only; spec and metadata are untouched. */
-  async updateStatus(kind: KindDef, input: ResourceInput): Promise<AnyResource> {
-    return this.mutate(
+  async updateStatus<S, T>(kind: KindDef<S, T>, input: ResourceInput<NoInfer<S>, NoInfer<T>>): Promise<Resource<S, T>> {
+    return this.mutate<S, T>(
       kind,
       input.metadata.namespace,
       input.metadata.name,
@@ -257,20 +264,20 @@ export class Store {
   }
 
   /** JSON merge patch of the object (or of its status with subresource 'status'). */
-  async patch(
-    kind: KindDef,
+  async patch<S, T>(
+    kind: KindDef<S, T>,
     namespace: string | undefined,
     name: string,
     patch: unknown,
     subresource?: 'status',
-  ): Promise<AnyResource> {
+  ): Promise<Resource<S, T>> {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
       throw new ApiError('BadRequest', 'a merge patch must be a JSON object', [
         { field: '(root)', message: 'must be an object' },
       ]);
     const p = patch as Record<string, any>;
     const rv = typeof p.metadata?.resourceVersion === 'string' ? p.metadata.resourceVersion : undefined;
-    return this.mutate(
+    return this.mutate<S, T>(
       kind,
       namespace,
       name,
@@ -304,7 +311,10 @@ export class Store {
   }
 
   /** Create-or-update of spec and user metadata; idempotent (no new revision when nothing changes). */
-  apply(kind: KindDef, input: ResourceInput): Promise<{ object: AnyResource; result: ApplyResult }> {
+  apply<S, T>(
+    kind: KindDef<S, T>,
+    input: ResourceInput<NoInfer<S>, NoInfer<T>>,
+  ): Promise<{ object: Resource<S, T>; result: ApplyResult }> {
     return applyObject(this, kind, input);
   }
 
@@ -312,12 +322,12 @@ export class Store {
    * Deletes, or with finalizers pending marks the object with deletionTimestamp (it disappears when the
    * last finalizer is removed). Returns the object's last state.
    */
-  async delete(
-    kind: KindDef,
+  async delete<S, T>(
+    kind: KindDef<S, T>,
     namespace: string | undefined,
     name: string,
     opts: DeleteOptions = {},
-  ): Promise<AnyResource> {
+  ): Promise<Resource<S, T>> {
     const key = this.key(kind, namespace, name);
     for (let i = 0; i < MAX_RETRIES; i++) {
       const cur = await this.mustGet(kind, namespace, name);
@@ -340,10 +350,18 @@ export class Store {
           next.metadata.deletionTimestamp = this.now();
           next.metadata.generation += 1;
           await this.admit('delete', kind, next, cur);
-          return await this.commitRaw({ op: 'update', key, expectedRevision: expected, object: next });
+          return (await this.commitRaw({ op: 'update', key, expectedRevision: expected, object: next })) as Resource<
+            S,
+            T
+          >;
         }
         await this.admit('delete', kind, cur, cur);
-        return await this.commitRaw({ op: 'delete', key, expectedRevision: expected, object: structuredClone(cur) });
+        return (await this.commitRaw({
+          op: 'delete',
+          key,
+          expectedRevision: expected,
+          object: structuredClone(cur),
+        })) as Resource<S, T>;
       } catch (e) {
         if (e instanceof PreconditionFailed) {
           if (e.reason === 'missing') throw new ApiError('NotFound', `${kind.kind} ${JSON.stringify(name)} not found`);
@@ -357,20 +375,17 @@ export class Store {
   }
 
   /** Read-modify-write with optimistic concurrency. `rv` given → one attempt, Conflict on mismatch. */
-  private async mutate(
-    kind: KindDef,
+  private async mutate<S, T>(
+    kind: KindDef<S, T>,
     namespace: string | undefined,
     name: string,
     rv: string | undefined,
     uid: string | undefined,
     change: (cur: AnyResource) => AnyResource,
-    input: ResourceInput | Record<string, any>,
-  ): Promise<AnyResource> {
+    input: { apiVersion?: unknown },
+  ): Promise<Resource<S, T>> {
     const want = parseRevision(rv, 'metadata.resourceVersion');
-    if (
-      (input as ResourceInput).apiVersion !== undefined &&
-      (input as ResourceInput).apiVersion !== apiVersionOf(kind)
-    ) {
+    if (input.apiVersion !== undefined && input.apiVersion !== apiVersionOf(kind)) {
       throw new ApiError('Invalid', `apiVersion must be ${apiVersionOf(kind)}`, [
         { field: 'apiVersion', message: `must be ${JSON.stringify(apiVersionOf(kind))}` },
       ]);
@@ -404,10 +419,9 @@ export class Store {
       await this.admit('update', kind, next, cur);
       const expected = Number(cur.metadata.resourceVersion);
       try {
-        if (cur.metadata.deletionTimestamp && !next.metadata.finalizers?.length) {
-          return await this.commitRaw({ op: 'delete', key, expectedRevision: expected, object: next });
-        }
-        return await this.commitRaw({ op: 'update', key, expectedRevision: expected, object: next });
+        const op = cur.metadata.deletionTimestamp && !next.metadata.finalizers?.length ? 'delete' : 'update';
+        // `next` passed the kind's schema just above.
+        return (await this.commitRaw({ op, key, expectedRevision: expected, object: next })) as Resource<S, T>;
       } catch (e) {
         if (e instanceof PreconditionFailed) {
           if (e.reason === 'missing') throw new ApiError('NotFound', `${kind.kind} ${JSON.stringify(name)} not found`);
@@ -429,7 +443,7 @@ export class Store {
    * Watches a kind (or every kind with `kind` undefined). Without resourceVersion the stream starts with
    * ADDED events for the current matching objects.
    */
-  async watch(kind: KindDef | undefined, opts: WatchOptions = {}): Promise<Watch> {
+  async watch<S, T>(kind: KindDef<S, T> | undefined, opts: WatchOptions = {}): Promise<Watch<Resource<S, T>>> {
     const labels = parseLabelSelector(opts.labelSelector);
     const fields = parseFieldSelector(opts.fieldSelector, [
       'metadata.name',
@@ -444,10 +458,12 @@ export class Store {
       filter: opts.filter,
     };
     const from = parseRevision(opts.resourceVersion, 'resourceVersion');
-    if (from !== undefined && from > 0) return this.hub.watch(filter, from);
+    // The filter admits only objects of `kind`, so the events carry Resource<S, T>.
+    const typed = (w: Watch): Watch<Resource<S, T>> => w as Watch<Resource<S, T>>;
+    if (from !== undefined && from > 0) return typed(await this.hub.watch(filter, from));
     if (!kind) {
       // Every kind: start at the current revision without replaying state.
-      return this.hub.watch(filter, await this.backend.revision());
+      return typed(await this.hub.watch(filter, await this.backend.revision()));
     }
     const page = await listObjects(
       this.backend,
@@ -455,7 +471,7 @@ export class Store {
       this.decode,
     );
     const initial: WatchEvent[] = page.items.map((object) => ({ type: 'ADDED', object }));
-    return this.hub.watch(filter, Number(page.resourceVersion), initial);
+    return typed(await this.hub.watch(filter, Number(page.resourceVersion), initial));
   }
 
   revision(): Promise<number> {

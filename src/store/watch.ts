@@ -5,9 +5,13 @@ import { RevisionCompacted, type Backend, type StoredEvent } from './backend.js'
 import { matchesFields, matchesLabels, type Selector } from './selectors.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
-export interface WatchEvent {
+/**
+ * One change; `R` is the object type of the watched kind (`AnyResource` when watching every kind). A BOOKMARK's
+ * object carries only `metadata.resourceVersion`.
+ */
+export interface WatchEvent<R extends AnyResource = AnyResource> {
   type: WatchEventType;
-  object: AnyResource;
+  object: R;
 }
 
 export interface WatchFilter {
@@ -21,7 +25,7 @@ export interface WatchFilter {
 }
 
 /** A stream of events. Iterating throws ApiError('Gone') when the watcher fell behind compaction. */
-export interface Watch extends AsyncIterable<WatchEvent> {
+export interface Watch<R extends AnyResource = AnyResource> extends AsyncIterable<WatchEvent<R>> {
   close(): void;
   readonly closed: boolean;
 }

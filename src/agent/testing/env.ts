@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../../controlplane/index.js';
-import { WorkloadKind, type AnyResource, type SiteSpec, type WorkloadSpec } from '../../model/index.js';
+import { WorkloadKind, type SiteSpec, type Workload, type WorkloadSpec } from '../../model/index.js';
 import { workload as workloadFixture } from '../../model/testing/index.js';
 import { SiteAgent } from '../agent.js';
 import type { AgentOptions } from '../options.js';
@@ -104,7 +104,7 @@ export class AgentEnv {
     this.agents.delete(a);
   }
 
-  async workload(name: string, site: string, spec: Partial<WorkloadSpec> = {}): Promise<AnyResource> {
+  async workload(name: string, site: string, spec: Partial<WorkloadSpec> = {}): Promise<Workload> {
     return this.cp!.store.create(
       WorkloadKind,
       workloadFixture('default', name, {
@@ -120,7 +120,7 @@ export class AgentEnv {
     );
   }
 
-  async getWorkload(name: string): Promise<AnyResource | undefined> {
+  async getWorkload(name: string): Promise<Workload | undefined> {
     return this.cp!.store.get(WorkloadKind, 'default', name);
   }
 

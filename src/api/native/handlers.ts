@@ -5,11 +5,14 @@ import {
   ApiError,
   apiVersionOf,
   assertValid,
+  isObjectOf,
+  WorkloadKind,
   type AnyResource,
   type KindDef,
   type ResourceInput,
+  type Workload,
 } from '../../model/index.js';
-import type { Store } from '../../store/index.js';
+import type { DeleteOptions, Store } from '../../store/index.js';
 import { send } from '../content.js';
 import type { Caller, ResourceAttributes, Security, Verb } from '../../security/port.js';
 import { mergePatch } from './patch.js';
@@ -19,10 +22,7 @@ import { streamWatch } from './watch-sse.js';
 
 /** Serves workload logs (the agent tunnel implements it). */
 export interface LogSource {
-  logs(
-    workload: AnyResource,
-    opts: { follow: boolean; tailLines?: number; signal: AbortSignal },
-  ): AsyncIterable<string>;
+  logs(workload: Workload, opts: { follow: boolean; tailLines?: number; signal: AbortSignal }): AsyncIterable<string>;
 }
 
 export interface NativeDeps {
@@ -73,17 +73,23 @@ function verbOf(method: string, t: Target, q: NativeQuery): Verb {
   ]);
 }
 
-function bodyObject(body: unknown): Record<string, any> {
+/** A JSON body before validation: an object whose fields are still unchecked. */
+type JsonObject = Record<string, unknown>;
+
+function bodyObject(body: unknown): JsonObject {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ApiError('BadRequest', 'request body must be a single object', [
       { field: '(body)', message: 'must be an object' },
     ]);
   }
-  return body as Record<string, any>;
+  return body as JsonObject;
 }
 
-/** Checks body identity against the URL, filling namespace/name when absent. */
-function bodyFor(t: Target, body: unknown, requireName: boolean): ResourceInput {
+/**
+ * Checks body identity against the URL, filling namespace/name when absent. The result is shaped like an
+ * object of the kind but not validated yet: the store validates it against the kind's schema.
+ */
+function bodyFor(t: Target, body: unknown, requireName: boolean): ResourceInput<unknown, unknown> {
   const o = bodyObject(body);
   const want = apiVersionOf(t.kind);
   if (o.apiVersion !== undefined && o.apiVersion !== want)
@@ -123,7 +129,7 @@ function bodyFor(t: Target, body: unknown, requireName: boolean): ResourceInput 
       ...(name !== undefined ? { name } : {}),
       ...(t.kind.namespaced ? { namespace: t.namespace } : {}),
     },
-  } as ResourceInput;
+  } as ResourceInput<unknown, unknown>;
 }
 
 const listKind = (k: KindDef): string => `${k.kind}List`;
@@ -175,7 +181,7 @@ export function nativeHandler(deps: NativeDeps) {
         const w = await store.watch(t.kind, { ...opts, resourceVersion: q.resourceVersion ?? lastEventId(req) });
         await streamWatch(req, reply, w, {
           timeoutSeconds: q.timeoutSeconds,
-          transform: (o) => redact(o as AnyResource),
+          transform: redact,
           bookmarks: q.allowWatchBookmarks,
         });
         return reply;
@@ -193,7 +199,7 @@ export function nativeHandler(deps: NativeDeps) {
     if (verb === 'create') {
       // Status is written by controllers through /status, never on create.
       const { status: _ignored, ...input } = bodyFor(t, req.body, true);
-      await security.authorize(caller, { ...attrs, name: input.metadata.name, object: input as Record<string, any> });
+      await security.authorize(caller, { ...attrs, name: input.metadata.name, object: input });
       req.continuum!.attrs = { ...attrs, name: input.metadata.name };
       if (q.dryRun) {
         assertValid(t.kind, input);
@@ -208,11 +214,11 @@ export function nativeHandler(deps: NativeDeps) {
       const input = bodyFor(t, req.body, true);
       if (current) {
         await security.authorize(caller, { ...attrs, object: current, oldObject: current });
-        await security.authorize(caller, { ...attrs, object: input as Record<string, any>, oldObject: current });
+        await security.authorize(caller, { ...attrs, object: input, oldObject: current });
         // Written only if still equal to what was authorized.
         input.metadata.resourceVersion ??= current.metadata.resourceVersion;
       } else {
-        await security.authorize(caller, { ...attrs, verb: 'create', object: input as Record<string, any> });
+        await security.authorize(caller, { ...attrs, verb: 'create', object: input });
       }
       const { object, result } = await store.apply(t.kind, input);
       void reply.header('x-continuum-apply', result);
@@ -227,12 +233,21 @@ export function nativeHandler(deps: NativeDeps) {
       );
 
     if (verb === 'get') {
-      if (t.subresource === 'logs') return streamLogs(deps, req, reply, current, q);
+      if (t.subresource === 'logs') {
+        // resolvePath offers logs only on Workloads.
+        if (!isObjectOf(WorkloadKind, current))
+          throw new ApiError('NotFound', `${t.kind.kind} has no logs subresource`, [
+            { field: 'path.subresource', message: 'no logs' },
+          ]);
+        return streamLogs(deps, req, reply, current, q);
+      }
       return send(req, reply, 200, redact(current));
     }
     if (verb === 'delete') {
       const body = req.body === undefined || req.body === null ? {} : bodyObject(req.body);
-      const gone = await store.delete(t.kind, t.namespace, name!, { preconditions: body.preconditions });
+      // The store checks what it uses of the preconditions (uid, resourceVersion).
+      const preconditions = body.preconditions as DeleteOptions['preconditions'];
+      const gone = await store.delete(t.kind, t.namespace, name!, { preconditions });
       return send(
         req,
         reply,
@@ -243,7 +258,7 @@ export function nativeHandler(deps: NativeDeps) {
     if (t.subresource === 'logs') throw new ApiError('MethodNotAllowed', 'logs are read-only');
     if (verb === 'update') {
       const input = bodyFor(t, req.body, true);
-      await security.authorize(caller, { ...attrs, object: input as Record<string, any>, oldObject: current });
+      await security.authorize(caller, { ...attrs, object: input, oldObject: current });
       const out =
         t.subresource === 'status' ? await store.updateStatus(t.kind, input) : await store.update(t.kind, input);
       return send(req, reply, 200, redact(out));
@@ -298,7 +313,7 @@ async function streamLogs(
   deps: NativeDeps,
   req: FastifyRequest,
   reply: FastifyReply,
-  wl: AnyResource,
+  wl: Workload,
   q: NativeQuery,
 ): Promise<FastifyReply> {
   if (!deps.logs) throw new ApiError('NotImplemented', 'no log source is configured on this server');

@@ -5,6 +5,10 @@ import type { Caller, ResourceAttributes, Security } from '../../security/port.j
 
 const ATTEMPTS = 5;
 
+/** `v` when it is a JSON object (or array), else undefined: the patch is not validated yet. */
+const objectOrUndefined = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+
 /**
  * Applies `patch` to the object at `attrs`. Invariant: what is written is exactly the merge of the
  * patch into the stored object that was authorized (both the stored object and the merged result
@@ -19,16 +23,17 @@ export async function mergePatch(
   caller: Caller,
   attrs: ResourceAttributes,
   first: AnyResource,
-  patch: Record<string, any>,
+  patch: Record<string, unknown>,
 ): Promise<AnyResource> {
-  const pinned = typeof patch.metadata?.resourceVersion === 'string';
+  const meta = objectOrUndefined(patch.metadata);
+  const pinned = typeof meta?.resourceVersion === 'string';
   let current = first;
   for (let attempt = 1; ; attempt++) {
     const merged = merge(current, patch) as AnyResource;
     await security.authorize(caller, { ...attrs, object: merged, oldObject: current });
     const guarded = pinned
       ? patch
-      : { ...patch, metadata: { ...(patch.metadata ?? {}), resourceVersion: current.metadata.resourceVersion } };
+      : { ...patch, metadata: { ...meta, resourceVersion: current.metadata.resourceVersion } };
     try {
       return await store.patch(
         attrs.kind,

@@ -1,6 +1,6 @@
 // Streams a watch to the client as Server-Sent Events (one event per change, id = resourceVersion).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, toProblem } from '../../model/index.js';
+import { ApiError, toProblem, type AnyResource } from '../../model/index.js';
 import type { Watch } from '../../store/index.js';
 import { openEventStream } from '../sse.js';
 
@@ -9,7 +9,7 @@ export interface SseOptions {
   /** Comment lines keep proxies from closing idle streams. */
   heartbeatMs?: number;
   /** Applied to each object before it is sent. */
-  transform?: (obj: Record<string, any>) => Record<string, any>;
+  transform?: (obj: AnyResource) => unknown;
   bookmarks?: boolean;
 }
 

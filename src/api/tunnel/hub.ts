@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LogSource } from '../native/handlers.js';
-import { ApiError, ERROR_CATALOGUE, type AnyResource, type ErrorCode } from '../../model/index.js';
+import { ApiError, ERROR_CATALOGUE, type ErrorCode, type Workload } from '../../model/index.js';
 import { PendingRequest } from './pending.js';
 import { TUNNEL_BASE, type TunnelErrorReport, type TunnelMessage } from '../../client/index.js';
 import type { Caller } from '../../security/port.js';
@@ -101,7 +101,7 @@ export function createTunnelHub(opts: TunnelHubOptions = {}): TunnelHub {
 
   async function* stream(
     t: Tunnel,
-    wl: AnyResource,
+    wl: Workload,
     o: { follow: boolean; tailLines?: number; signal: AbortSignal },
   ): AsyncGenerator<string> {
     const id = randomUUID();
@@ -137,7 +137,7 @@ export function createTunnelHub(opts: TunnelHubOptions = {}): TunnelHub {
   const logSource: LogSource = {
     // Not a generator itself: a missing agent must fail before the API starts its 200 response.
     logs(workload, o) {
-      const site = workload.spec?.siteName as string | undefined;
+      const site = workload.spec?.siteName;
       const ref = `${workload.metadata.namespace ?? 'default'}/${workload.metadata.name}`;
       if (!site) throw new ApiError('Unavailable', `workload ${ref} is not bound to a site yet, so it has no logs`);
       const t = tunnels.get(site);

@@ -1,6 +1,6 @@
 // `continuum describe`: a readable account of one object, its conditions and recent events.
 import { stringify } from 'yaml';
-import { EventKind, type AnyResource } from '../../model/index.js';
+import { EventKind, type AnyResource, type Event } from '../../model/index.js';
 import type { ContinuumClient } from '../../client/index.js';
 import { CONNECTION, clientFrom, kindArg, splitKindName, UsageError, type Command } from '../command.js';
 import { age, table } from '../output.js';
@@ -12,7 +12,7 @@ const indent = (s: string, n = 2): string =>
     .map((l) => ' '.repeat(n) + l)
     .join('\n') + '\n';
 
-async function eventsFor(client: ContinuumClient, obj: AnyResource): Promise<AnyResource[]> {
+async function eventsFor(client: ContinuumClient, obj: AnyResource): Promise<Event[]> {
   try {
     const ns = obj.metadata.namespace ?? 'default';
     const r = await client.list(EventKind, {
@@ -25,7 +25,7 @@ async function eventsFor(client: ContinuumClient, obj: AnyResource): Promise<Any
   }
 }
 
-export function describeObject(obj: AnyResource, events: AnyResource[], now = Date.now()): string {
+export function describeObject(obj: AnyResource, events: Event[], now = Date.now()): string {
   const m = obj.metadata;
   let out = '';
   out += `Name:          ${m.name}\n`;

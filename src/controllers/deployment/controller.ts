@@ -9,9 +9,12 @@ import {
   SiteKind,
   UserAreaKind,
   WorkloadKind,
-  type AnyResource,
+  type Application,
   type Assignment,
+  type Deployment,
   type DeploymentStatus,
+  type Site,
+  type Workload,
 } from '../../model/index.js';
 import { buildRequest, buildSnapshot, place, type PlacementRequest } from '../../placement/index.js';
 import { jsonEqual } from '../../store/index.js';
@@ -44,7 +47,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
     const areas = m.informer(UserAreaKind);
     const applications = m.informer(ApplicationKind);
     /** Workloads created but maybe not yet in the informer: counted in snapshots (single worker). */
-    const pending = new Map<string, AnyResource>();
+    const pending = new Map<string, Workload>();
 
     const depsOnSite = (site: string): string[] => [
       ...new Set(
@@ -55,7 +58,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
       ),
     ];
 
-    const lostSince = (site: AnyResource | undefined): number | undefined => {
+    const lostSince = (site: Site | undefined): number | undefined => {
       if (!site || site.metadata.deletionTimestamp) return 0;
       const ready = getCondition(site.status?.conditions, 'Ready');
       if (ready?.status === 'True') return undefined;
@@ -69,14 +72,14 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
         { informer: deployments },
         {
           informer: workloads,
-          map: (w) =>
+          map: (w: Workload) =>
             w.metadata.labels?.[LABEL_DEPLOYMENT]
               ? [`${w.metadata.namespace}/${w.metadata.labels[LABEL_DEPLOYMENT]}`]
               : [],
         },
         {
           informer: applications,
-          map: (a) =>
+          map: (a: Application) =>
             deployments
               .list()
               .filter((d) => d.metadata.namespace === a.metadata.namespace && d.spec.application === a.metadata.name)
@@ -84,7 +87,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
         },
         {
           informer: sites,
-          map: (s, old) =>
+          map: (s: Site, old: Site | undefined) =>
             getCondition(s.status?.conditions, 'Ready')?.status !==
             getCondition(old?.status?.conditions, 'Ready')?.status
               ? depsOnSite(s.metadata.name)
@@ -122,15 +125,15 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
           await store.list(WorkloadKind, { namespace: ns, labelSelector: `${LABEL_DEPLOYMENT}=${name}` })
         ).items.filter((w) => w.metadata.ownerReferences?.some((r) => r.uid === dep.metadata.uid));
         for (const w of own) pending.delete(objectKey(w));
-        const siteOf = (n: string): AnyResource | undefined => sites.get(n);
-        const tolerationMs = (w: AnyResource): number =>
+        const siteOf = (n: string): Site | undefined => sites.get(n);
+        const tolerationMs = (w: Workload): number =>
           1000 *
-          ((w.spec.tolerations ?? []).find((t: { key?: string; tolerationSeconds?: number }) => t.key === UNREACHABLE)
-            ?.tolerationSeconds ??
+          ((w.spec.tolerations ?? []).find((t) => t.key === UNREACHABLE)?.tolerationSeconds ??
             opts.defaultTolerationSeconds ??
             0);
-        const lost = (w: AnyResource): boolean => {
-          const since = lostSince(siteOf(w.spec.siteName));
+        const lost = (w: Workload): boolean => {
+          // A workload without a site counts as on a lost site.
+          const since = lostSince(w.spec.siteName ? siteOf(w.spec.siteName) : undefined);
           return since !== undefined && now.getTime() - since >= tolerationMs(w);
         };
         let plan;
@@ -188,8 +191,8 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
 
     async function schedule(
       needs: SlotNeed[],
-      dep: AnyResource,
-      app: AnyResource,
+      dep: Deployment,
+      app: Application,
       ns: string,
       name: string,
     ): Promise<{ placement: DeploymentStatus['placement']; unplaced: string[] }> {
@@ -225,10 +228,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
       const decision = place(snapshot, request, { seed: dep.spec.placement?.seed ?? 0 });
       const taken = new Map<string, number>();
       const previous = new Map<string, Assignment>(
-        (dep.status?.placement?.assignments ?? []).map((a: Assignment) => [
-          `${a.component}/${a.replica}@${a.area ?? ''}`,
-          a,
-        ]),
+        (dep.status?.placement?.assignments ?? []).map((a) => [`${a.component}/${a.replica}@${a.area ?? ''}`, a]),
       );
       for (const a of decision.assignments) {
         const k = `${a.component}|${a.area ?? ''}`;
@@ -288,10 +288,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
             .join('; '),
         );
       const explanation = new Map(
-        (dep.status?.placement?.explanation ?? []).map((e: { component: string; area?: string }) => [
-          `${e.component}|${e.area ?? ''}`,
-          e,
-        ]),
+        (dep.status?.placement?.explanation ?? []).map((e) => [`${e.component}|${e.area ?? ''}`, e]),
       );
       for (const e of decision.explanation) explanation.set(`${e.component}|${e.area ?? ''}`, e);
       return {
@@ -299,7 +296,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
           decidedAt: now.toISOString(),
           seed: decision.seed,
           assignments: [...previous.values()],
-          explanation: [...explanation.values()] as any,
+          explanation: [...explanation.values()],
           ...(decision.unplaced.length ? { unplaced: decision.unplaced } : {}),
         },
         unplaced: decision.unplaced,

@@ -8,7 +8,8 @@ import {
   SiteKind,
   UserAreaKind,
   WorkloadKind,
-  type AnyResource,
+  type Deployment,
+  type Workload,
 } from '../../model/index.js';
 import { waitFor } from '../../lib/testing/index.js';
 import { application, component, deployment, namespace, provider, site, userArea } from '../../model/testing/index.js';
@@ -109,8 +110,8 @@ async function deployShop(store: Store): Promise<void> {
   await store.create(DeploymentKind, deployment('default', 'shop', { areas: [{ area: 'madrid', replicas: 1 }] }));
 }
 
-const dep = async (store: Store): Promise<AnyResource> => (await store.get(DeploymentKind, 'default', 'shop'))!;
-const wls = async (store: Store): Promise<AnyResource[]> =>
+const dep = async (store: Store): Promise<Deployment> => (await store.get(DeploymentKind, 'default', 'shop'))!;
+const wls = async (store: Store): Promise<Workload[]> =>
   (await store.list(WorkloadKind, { namespace: 'default' })).items;
 
 describe('deployment controller', () => {
@@ -124,15 +125,15 @@ describe('deployment controller', () => {
     expect(Date.parse(by('store').metadata.creationTimestamp)).toBeLessThanOrEqual(
       Date.parse(by('api').metadata.creationTimestamp),
     );
-    expect(by('api').spec.env).toContainEqual({ name: 'STORE_URL', value: by('store').status.url });
-    expect(by('frontend').spec.env).toContainEqual({ name: 'API_URL', value: by('api').status.url });
+    expect(by('api').spec.env).toContainEqual({ name: 'STORE_URL', value: by('store').status?.url });
+    expect(by('frontend').spec.env).toContainEqual({ name: 'API_URL', value: by('api').status?.url });
     for (const w of all) expect(['ES', 'PT']).toContain(SITES.find((s) => s[0] === w.spec.siteName)![1]);
     const d = await dep(store);
-    expect(d.status.endpoints).toEqual([
-      expect.objectContaining({ component: 'frontend', url: by('frontend').status.url }),
+    expect(d.status?.endpoints).toEqual([
+      expect.objectContaining({ component: 'frontend', url: by('frontend').status?.url }),
     ]);
-    expect(d.status.placement.assignments).toHaveLength(3);
-    expect(d.status.conditions.find((c: any) => c.type === 'Available').status).toBe('True');
+    expect(d.status?.placement?.assignments).toHaveLength(3);
+    expect(d.status?.conditions?.find((c) => c.type === 'Available')?.status).toBe('True');
   });
 
   it('re-places workloads of a NotReady site and removes the stale copies', async () => {
@@ -140,7 +141,7 @@ describe('deployment controller', () => {
     await deployShop(store);
     await waitFor(async () => (await dep(store)).status?.phase === 'Running', 'shop Running');
     const storeWl = (await wls(store)).find((w) => w.spec.component === 'store')!;
-    const site = (await store.get(SiteKind, undefined, storeWl.spec.siteName))!;
+    const site = (await store.get(SiteKind, undefined, storeWl.spec.siteName!))!;
     await store.updateStatus(SiteKind, {
       ...site,
       status: {
@@ -163,7 +164,7 @@ describe('deployment controller', () => {
     const after = await wls(store);
     expect(after.find((w) => w.spec.component === 'api')!.spec.env).toContainEqual({
       name: 'STORE_URL',
-      value: after.find((w) => w.spec.component === 'store')!.status.url,
+      value: after.find((w) => w.spec.component === 'store')!.status?.url,
     });
   });
 
@@ -200,7 +201,7 @@ describe('deployment controller', () => {
       'the Placed condition to say Unplaceable',
     );
     const d = await dep(store);
-    expect(d.status.placement.explanation.find((e: any) => e.component === 'store').summary).toMatch(/0\/4 sites/);
+    expect(d.status?.placement?.explanation?.find((e) => e.component === 'store')?.summary).toMatch(/0\/4 sites/);
   });
 });
 

@@ -1,10 +1,10 @@
 // Resolves component connections to URLs of ready peer workloads (same area first, then the nearest site).
-import type { AnyResource, Component, EnvVar } from '../../model/index.js';
+import type { Component, EnvVar, Site, Workload } from '../../model/index.js';
 import { greatCircleKm } from '../../topology/index.js';
 import { connectionEnv } from './template.js';
 
 /** The URL a workload answers on for a named port (default: first exposed port, else first port). */
-export function workloadUrl(w: AnyResource, port?: string): string | undefined {
+export function workloadUrl(w: Workload, port?: string): string | undefined {
   const st = w.status ?? {};
   if (port) {
     const p = st.ports?.[port];
@@ -13,18 +13,15 @@ export function workloadUrl(w: AnyResource, port?: string): string | undefined {
   return st.url;
 }
 
-export function isReady(w: AnyResource): boolean {
+export function isReady(w: Workload): boolean {
   return (
-    w.status?.phase === 'Running' &&
-    (w.status?.conditions ?? []).some(
-      (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
-    )
+    w.status?.phase === 'Running' && (w.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
   );
 }
 
-type SiteLookup = (name: string) => AnyResource | undefined;
+type SiteLookup = (name: string) => Site | undefined;
 
-function siteDistance(a: AnyResource | undefined, b: AnyResource | undefined): number {
+function siteDistance(a: Site | undefined, b: Site | undefined): number {
   if (!a || !b) return Number.MAX_SAFE_INTEGER;
   return greatCircleKm(a.spec.location, b.spec.location);
 }
@@ -37,7 +34,7 @@ export function resolveConnections(
   c: Component,
   area: string | undefined,
   fromSite: string | undefined,
-  ready: Map<string, AnyResource[]>,
+  ready: Map<string, Workload[]>,
   site: SiteLookup,
 ): { env: EnvVar[]; missing: string[] } {
   const env: EnvVar[] = [];
@@ -49,10 +46,11 @@ export function resolveConnections(
       continue;
     }
     const from = fromSite ? site(fromSite) : undefined;
+    const siteOf = (w: Workload): Site | undefined => (w.spec.siteName ? site(w.spec.siteName) : undefined);
     const best = [...peers].sort(
       (a, b) =>
         Number(b.spec.area === area) - Number(a.spec.area === area) ||
-        siteDistance(from, site(a.spec.siteName)) - siteDistance(from, site(b.spec.siteName)) ||
+        siteDistance(from, siteOf(a)) - siteDistance(from, siteOf(b)) ||
         a.metadata.name.localeCompare(b.metadata.name),
     )[0];
     env.push({ name: connectionEnv(conn.to, conn.env), value: workloadUrl(best, conn.port)! });

@@ -1,5 +1,5 @@
 // Per-slot convergence: which workloads to keep, delete or (re)place — rolling, one slot per component at a time.
-import type { AnyResource, ApplicationSpec, DeploymentSpec } from '../../model/index.js';
+import type { ApplicationSpec, DeploymentSpec, Site, Workload } from '../../model/index.js';
 import { isReady, resolveConnections, startOrder } from './env.js';
 import { LABEL_HASH, LABEL_SLOT, desiredSlots, templateHash, workloadSpec, type Slot } from './template.js';
 
@@ -9,20 +9,20 @@ export interface SlotNeed {
   hash: string;
   /** Why a new workload is needed: first start, failover, or rolling update. */
   reason: 'Create' | 'Failover' | 'Update';
-  replaces?: AnyResource;
+  replaces?: Workload;
 }
 
 export interface RolloutPlan {
   /** Workloads to delete now. */
-  remove: Array<{ workload: AnyResource; reason: string }>;
+  remove: Array<{ workload: Workload; reason: string }>;
   /** Slots that need a new workload placed. */
   place: SlotNeed[];
   /** Components waiting for peers they connect to. */
   waiting: Map<string, string[]>;
   /** Current good, ready workloads per component (after this plan). */
-  ready: Map<string, AnyResource[]>;
+  ready: Map<string, Workload[]>;
   /** The workload that currently serves each slot (good and ready, or the best we have). */
-  serving: Map<string, AnyResource>;
+  serving: Map<string, Workload>;
   slots: Slot[];
 }
 
@@ -31,10 +31,10 @@ export interface RolloutInput {
   appName: string;
   app: ApplicationSpec;
   dep: DeploymentSpec;
-  workloads: AnyResource[];
+  workloads: Workload[];
   /** True when the workload's site is gone or NotReady beyond toleration. */
-  lost: (w: AnyResource) => boolean;
-  site: (name: string) => AnyResource | undefined;
+  lost: (w: Workload) => boolean;
+  site: (name: string) => Site | undefined;
 }
 
 export function planRollout(inp: RolloutInput): RolloutPlan {
@@ -44,14 +44,14 @@ export function planRollout(inp: RolloutInput): RolloutPlan {
   const live = inp.workloads.filter((w) => !w.metadata.deletionTimestamp);
   for (const w of live)
     if (!slotIds.has(w.metadata.labels?.[LABEL_SLOT] ?? '')) plan.remove.push({ workload: w, reason: 'ScaledDown' });
-  const bySlot = new Map<string, AnyResource[]>();
+  const bySlot = new Map<string, Workload[]>();
   for (const w of live) {
     const id = w.metadata.labels?.[LABEL_SLOT] ?? '';
     if (slotIds.has(id)) bySlot.set(id, [...(bySlot.get(id) ?? []), w]);
   }
   for (const c of startOrder(inp.app.components)) {
     let replacing = 0;
-    const readyNow: AnyResource[] = [];
+    const readyNow: Workload[] = [];
     for (const slot of slots.filter((s) => s.component === c.name)) {
       const current = (bySlot.get(slot.id) ?? []).sort(
         (a, b) =>

@@ -1,5 +1,5 @@
 // Computes a Deployment's status from its slots, workloads and the latest placement decision.
-import { setCondition, type AnyResource, type Condition, type DeploymentStatus } from '../../model/index.js';
+import { setCondition, type Condition, type DeploymentStatus, type Workload } from '../../model/index.js';
 import { isReady, workloadUrl } from './env.js';
 import type { RolloutPlan } from './rollout.js';
 
@@ -22,7 +22,7 @@ export function computeStatus(s: StatusInput): DeploymentStatus {
   }).length;
   const components = [...new Set(plan.slots.map((sl) => sl.component))].map((name) => {
     const slots = plan.slots.filter((sl) => sl.component === name);
-    const serving = slots.map((sl) => plan.serving.get(sl.id)).filter((w): w is AnyResource => !!w);
+    const serving = slots.map((sl) => plan.serving.get(sl.id)).filter((w): w is Workload => !!w);
     const ready = serving.filter(isReady);
     const waiting = plan.waiting.get(name);
     const phase =

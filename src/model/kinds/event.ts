@@ -24,3 +24,4 @@ export const EventSpec = Type.Object(
 );
 export type EventSpec = Static<typeof EventSpec>;
 export const EventStatus = Type.Object({}, { additionalProperties: false });
+export type EventStatus = Static<typeof EventStatus>;

@@ -1,4 +1,5 @@
 // Registers the built-in kinds and re-exports their schemas and types.
+import type { Resource } from '../meta.js';
 import { registerKind } from '../registry.js';
 import { ApplicationSpec, ApplicationStatus } from './application.js';
 import { DeploymentSpec, DeploymentStatus } from './deployment.js';
@@ -190,3 +191,14 @@ export const EventKind = registerKind({
   selectableFields: ['spec.involvedObject.name', 'spec.involvedObject.kind', 'spec.involvedObject.uid', 'spec.reason'],
   description: 'Something that happened to an object.',
 });
+
+/** Typed objects of the built-in kinds (what the store, the client and informers return for each kind). */
+export type Namespace = Resource<NamespaceSpec, NamespaceStatus>;
+export type Provider = Resource<ProviderSpec, ProviderStatus>;
+export type Site = Resource<SiteSpec, SiteStatus>;
+export type UserArea = Resource<UserAreaSpec, UserAreaStatus>;
+export type Application = Resource<ApplicationSpec, ApplicationStatus>;
+export type Deployment = Resource<DeploymentSpec, DeploymentStatus>;
+export type Workload = Resource<WorkloadSpec, WorkloadStatus>;
+export type Lease = Resource<LeaseSpec, LeaseStatus>;
+export type Event = Resource<EventSpec, EventStatus>;

@@ -13,3 +13,4 @@ export const LeaseSpec = Type.Object(
 );
 export type LeaseSpec = Static<typeof LeaseSpec>;
 export const LeaseStatus = Type.Object({}, { additionalProperties: false });
+export type LeaseStatus = Static<typeof LeaseStatus>;

@@ -19,3 +19,4 @@ export const NamespaceStatus = Type.Object(
   },
   { additionalProperties: false },
 );
+export type NamespaceStatus = Static<typeof NamespaceStatus>;

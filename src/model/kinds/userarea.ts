@@ -12,3 +12,4 @@ export const UserAreaSpec = Type.Object(
 );
 export type UserAreaSpec = Static<typeof UserAreaSpec>;
 export const UserAreaStatus = Type.Object({}, { additionalProperties: false });
+export type UserAreaStatus = Static<typeof UserAreaStatus>;

@@ -1,8 +1,8 @@
 // Workload: one replica of one component bound to one site; the unit a site agent runs.
 import { Type, type Static } from 'typebox';
 import { Conditions, Name } from '../meta.js';
-import { EnvVar, Resources, RuntimeSchema, Toleration } from './common.js';
-import { Artifact, HealthCheck, Port } from './application.js';
+import { Toleration } from './common.js';
+import { Component } from './application.js';
 
 export const WORKLOAD_PHASES = [
   'Pending',
@@ -15,6 +15,22 @@ export const WORKLOAD_PHASES = [
 ] as const;
 export type WorkloadPhase = (typeof WORKLOAD_PHASES)[number];
 
+/**
+ * What a Workload runs, taken from the Component it is a replica of: one definition, so the limits of the
+ * two kinds cannot drift apart (the deployment controller copies these fields from the Component).
+ */
+export const WORKLOAD_RUN_FIELDS = [
+  'runtime',
+  'artifact',
+  'ports',
+  'resources',
+  'env',
+  'healthCheck',
+  'restartPolicy',
+] as const;
+const ComponentRun = Type.Pick(Component, WORKLOAD_RUN_FIELDS);
+
+/** The Component's run fields plus where the replica belongs (deployment, slot) and where it is bound (siteName). */
 export const WorkloadSpec = Type.Object(
   {
     deployment: Type.Optional(Name),
@@ -24,15 +40,7 @@ export const WorkloadSpec = Type.Object(
     area: Type.Optional(Type.String()),
     /** The site the workload is bound to; empty means not yet scheduled. */
     siteName: Type.Optional(Name),
-    runtime: Type.Optional(RuntimeSchema),
-    artifact: Artifact,
-    ports: Type.Optional(Type.Array(Port, { maxItems: 16 })),
-    resources: Type.Optional(Resources),
-    env: Type.Optional(Type.Array(EnvVar, { maxItems: 512 })),
-    healthCheck: Type.Optional(HealthCheck),
-    restartPolicy: Type.Optional(
-      Type.Union([Type.Literal('Always'), Type.Literal('OnFailure'), Type.Literal('Never')]),
-    ),
+    ...ComponentRun.properties,
     tolerations: Type.Optional(Type.Array(Toleration, { maxItems: 32 })),
     terminationGracePeriodSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 3600 })),
   },

@@ -1,11 +1,11 @@
 // Secret key rotation over the object store: re-encrypt every stored Secret under the primary key, and count keys in use.
-import { isApiError, type AnyResource } from '../../model/index.js';
-import { SecretKind } from '../kinds.js';
+import { isApiError } from '../../model/index.js';
+import { SecretKind, type Secret } from '../kinds.js';
 import type { SecurityStore } from '../store-bridge.js';
 import { SecretCodec } from './codec.js';
 import type { SecretKeyring } from './keyring.js';
 
-async function* allSecrets(store: SecurityStore): AsyncIterable<AnyResource> {
+async function* allSecrets(store: SecurityStore): AsyncIterable<Secret> {
   let cont: string | undefined;
   do {
     const page = await store.list(SecretKind, { limit: 200, ...(cont ? { continue: cont } : {}) });
@@ -39,7 +39,7 @@ export async function reencryptStoredSecrets(store: SecurityStore, keyring: Secr
 export async function secretKeyUsage(store: SecurityStore): Promise<Record<string, number>> {
   const usage: Record<string, number> = {};
   for await (const o of allSecrets(store)) {
-    const kid = (o.status as { keyId?: string } | undefined)?.keyId ?? 'unknown';
+    const kid = o.status?.keyId ?? 'unknown';
     usage[kid] = (usage[kid] ?? 0) + 1;
   }
   return usage;

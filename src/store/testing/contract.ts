@@ -158,7 +158,7 @@ export function describeStoreContract(engine: string, harness: EngineHarness): v
       expect((await store.apply(SiteKind, site('s'))).result).toBe('created');
       const u = await store.apply(SiteKind, site('s'));
       expect(u.result).toBe('unchanged');
-      const c = await store.apply(SiteKind, { ...site('s'), spec: { ...site('s').spec, unschedulable: true } });
+      const c = await store.apply(SiteKind, { ...site('s'), spec: { ...site('s').spec!, unschedulable: true } });
       expect(c.result).toBe('configured');
       expect(c.object.metadata.generation).toBe(2);
     });
