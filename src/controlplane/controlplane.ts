@@ -15,7 +15,7 @@ import {
 } from '../controllers/index.js';
 import type { Logger } from '../lib/index.js';
 import { Manager, type ControllerFactory } from '../runtime/index.js';
-import { API_VERSION, NamespaceKind } from '../model/index.js';
+import { API_VERSION, NamespaceKind, SYSTEM_NAMESPACE } from '../model/index.js';
 // Importing the security layer also registers its kinds (Secret, RoleBinding, ClusterRoleBinding, Token).
 import {
   ContinuumSecurity,
@@ -122,10 +122,12 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     await (security as Partial<{ close(): Promise<void> }>).close?.();
   };
 
-  if (!(await store.get(NamespaceKind, undefined, 'default'))) {
-    await store
-      .apply(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name: 'default' } })
-      .catch(() => undefined);
+  for (const name of ['default', SYSTEM_NAMESPACE]) {
+    if (!(await store.get(NamespaceKind, undefined, name))) {
+      await store
+        .apply(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name } })
+        .catch(() => undefined);
+    }
   }
 
   const identity = o.identity ?? `${hostname()}-${process.pid}`;
