@@ -5,11 +5,22 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ContinuumClient } from '../src/client/index.js';
 import { DeploymentKind, EventKind } from '../src/model/index.js';
-import { adminToken, BIN, sleep, startChild, stopGracefully, tempDir, until, type Child } from './harness.js';
+import { adminToken, BIN, killHard, ROOT, sleep, startChild, stopGracefully, tempDir, until } from './harness.js';
+import { processesUnder, type Child } from './harness.js';
 
 const children: Child[] = [];
+const workdirs: string[] = [];
 afterAll(async () => {
   for (const c of children.reverse()) await stopGracefully(c, 5000);
+  // Workloads left running on purpose by a detached stop (or orphaned by a kill) end with the test.
+  for (const dir of workdirs)
+    for (const pid of processesUnder(dir, 'server.mjs')) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
 });
 
 /** Runs the CLI in `cwd`; returns exit status, output and how long it took. */
@@ -125,4 +136,75 @@ describe('ten unplaceable deployments in continuum up (issue 9)', () => {
     expect(explain.status, explain.out).toBe(0);
     expect(explain.out).toMatch(/cpu|capacity|resources/i);
   }, 180_000);
+});
+
+/** Hello, allowed only in Belgium: the bundled topology has one Belgian site (hexa-brussels-near). */
+const BELGIAN = `---
+apiVersion: continuum.eu/v1alpha1
+kind: Application
+metadata: { name: only-be, namespace: default }
+spec:
+  requirements: { jurisdiction: { allowedCountries: [BE] } }
+  components:
+    - name: web
+      runtime: process
+      artifact: { command: node, args: ["${join(ROOT, 'examples', 'hello', 'server.mjs')}"] }
+      ports: [{ name: http, protocol: HTTP, expose: true }]
+      resources: { cpu: 100m, memory: 64Mi }
+      healthCheck: { http: { path: /healthz, port: http }, periodSeconds: 1 }
+      restartPolicy: Always
+---
+apiVersion: continuum.eu/v1alpha1
+kind: Deployment
+metadata: { name: only-be, namespace: default }
+spec: { application: only-be }
+`;
+
+describe('restart of continuum up (issue 9)', () => {
+  it('a deployment that fits one site runs again after a graceful stop and after a kill, no row surgery', async () => {
+    const cwd = tempDir('converge-restart');
+    workdirs.push(cwd);
+    const start = async (...flags: string[]): Promise<Child> => {
+      const c = await startChild(['up', '--port', '0', ...flags], /API:\s+(\S+)/, { HOME: cwd }, 60_000, cwd);
+      children.push(c);
+      return c;
+    };
+    const serving = async (url: string): Promise<string | undefined> => {
+      const client = new ContinuumClient({ server: url, token: adminToken(join(cwd, '.continuum')) });
+      const d = await client.get(DeploymentKind, 'default', 'only-be').catch(() => undefined);
+      const ep = d?.status?.endpoints?.[0]?.url;
+      if (d?.status?.phase !== 'Running' || !ep) return undefined;
+      const res = await fetch(ep, { signal: AbortSignal.timeout(3000) }).catch(() => undefined);
+      return res?.ok ? (d.status.components?.[0]?.sites?.[0] ?? '?') : undefined;
+    };
+    let up = await start('--stop-workloads-on-exit');
+    const file = join(cwd, 'only-be.yaml');
+    writeFileSync(file, BELGIAN);
+    const applied = cli(cwd, 'apply', '-f', file);
+    expect(applied.status, applied.out).toBe(0);
+    await until('only-be to serve', async () => !!(await serving(up.url)), 60_000, 250);
+    expect(await serving(up.url)).toBe('hexa-brussels-near');
+
+    const pidOf = (): number | undefined =>
+      JSON.parse(cli(cwd, 'get', 'workloads', '-o', 'json').out).items[0]?.status?.pid;
+    const pid = pidOf();
+    expect(pid).toBeGreaterThan(0);
+
+    // 1. Graceful stop that stops the workload; down for longer than the 5 s site grace, so at boot every
+    // site's last heartbeat is stale and the only feasible site is not ready yet.
+    await stopGracefully(up, 20_000);
+    await sleep(7000);
+    up = await start();
+    await until('only-be to serve after a restart', async () => !!(await serving(up.url)), 60_000, 250);
+    expect(pidOf()).not.toBe(pid);
+
+    // 2. Crash: SIGKILL the whole `up`, start again.
+    await killHard(up);
+    up = await start();
+    await until('only-be to serve after a crash', async () => !!(await serving(up.url)), 90_000, 250);
+    expect(await serving(up.url)).toBe('hexa-brussels-near');
+    const get = cli(cwd, 'get', 'deployment', 'only-be');
+    expect(get.status, get.out).toBe(0);
+    expect(get.out).toMatch(/only-be\s.*Running/);
+  }, 300_000);
 });
