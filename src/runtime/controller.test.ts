@@ -141,8 +141,14 @@ describe('controller runtime', () => {
   it('runs controllers on exactly one replica and moves leadership when the leader dies', async () => {
     const store = newStore();
     const started: string[] = [];
+    // b's wall clock is an hour ahead: expiry is judged by what each replica observed, so skew changes nothing.
     const make = (id: string): Manager => {
-      const m = new Manager({ store, leaderElection: { identity: id, leaseDurationMs: 300, retryMs: 50 } });
+      const skew = id === 'b' ? 3_600_000 : 0;
+      const m = new Manager({
+        store,
+        clock: () => new Date(Date.now() + skew),
+        leaderElection: { identity: id, leaseDurationMs: 300, retryMs: 50 },
+      });
       m.add(() => {
         started.push(id);
         return { name: `c-${id}`, watches: [], async reconcile() {} };

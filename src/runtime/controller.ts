@@ -59,6 +59,8 @@ export interface ControllerSpec {
   stalledBackoff?: BackoffConfig;
   /** Periodic full resync of every key (ms). */
   resyncMs?: number;
+  /** Releases what the controller holds besides its queue (timers), once its workers stopped. */
+  stop?(): void | Promise<void>;
 }
 
 export class Controller {
@@ -141,5 +143,6 @@ export class Controller {
     this.ac.abort();
     this.queue.shutDown();
     await Promise.all(this.workers);
+    await this.spec.stop?.();
   }
 }

@@ -8,6 +8,7 @@ import {
   NamespaceKind,
   ProviderKind,
   setCondition,
+  SITE_DRAIN_ANNOTATION,
   SiteKind,
   UserAreaKind,
   WorkloadKind,
@@ -91,7 +92,8 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
     const lostSince = (site: Site | undefined): number | undefined => {
       if (!site || site.metadata.deletionTimestamp) return 0;
       const ready = getCondition(site.status?.conditions, 'Ready');
-      if (ready?.status === 'True') return undefined;
+      // Unknown: readiness withdrawn but failover held back (mass outage); see the site health controller.
+      if (ready?.status === 'True' || ready?.status === 'Unknown') return undefined;
       return Date.parse(ready?.lastTransitionTime ?? '') || 0;
     };
 
@@ -119,7 +121,8 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
         {
           informer: sites,
           map: (s: Site, old: Site | undefined) => {
-            const ready = readyOf(s) !== readyOf(old);
+            const drain = (x: Site | undefined): string | undefined => x?.metadata.annotations?.[SITE_DRAIN_ANNOTATION];
+            const ready = readyOf(s) !== readyOf(old) || drain(s) !== drain(old);
             const placement = ready || siteInputChanged(s, old);
             return [...(ready ? depsOnSite(s.metadata.name) : []), ...(placement ? stalledIn() : [])];
           },
@@ -189,6 +192,8 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
             dep: dep.spec,
             workloads: own,
             lost,
+            draining: (w) =>
+              !!w.spec.siteName && !!siteOf(w.spec.siteName)?.metadata.annotations?.[SITE_DRAIN_ANNOTATION],
             site: siteOf,
           });
         } catch (e) {
@@ -211,6 +216,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
           placement: placementStatus,
           unplaced,
           now: now.toISOString(),
+          siteReady: (n) => readyOf(siteOf(n)) === 'True',
         });
         // Status (with the new endpoints) before removals, so nothing routes to a workload being stopped.
         const changed = !jsonEqual(status, dep.status);
@@ -340,7 +346,9 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
           if (!(e instanceof ApiError && e.code === 'AlreadyExists')) throw e;
         }
         previous.set(`${a.component}/${need.slot.index}@${a.area ?? ''}`, { ...a, replica: need.slot.index });
-        const verb = need.reason === 'Failover' ? 'Failover' : need.reason === 'Update' ? 'RollingUpdate' : 'Scheduled';
+        const verb = { Failover: 'Failover', Update: 'RollingUpdate', Drain: 'Drained', Create: 'Scheduled' }[
+          need.reason
+        ];
         await events.normal(
           dep,
           verb,

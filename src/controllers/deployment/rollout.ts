@@ -7,8 +7,8 @@ export interface SlotNeed {
   slot: Slot;
   spec: ReturnType<typeof workloadSpec>;
   hash: string;
-  /** Why a new workload is needed: first start, failover, or rolling update. */
-  reason: 'Create' | 'Failover' | 'Update';
+  /** Why a new workload is needed: first start, failover, rolling update, or its site is being drained. */
+  reason: 'Create' | 'Failover' | 'Update' | 'Drain';
   replaces?: Workload;
 }
 
@@ -34,6 +34,8 @@ export interface RolloutInput {
   workloads: Workload[];
   /** True when the workload's site is gone or NotReady beyond toleration. */
   lost: (w: Workload) => boolean;
+  /** True when the workload's site is being drained: replaced like an outdated workload (new one first). */
+  draining?: (w: Workload) => boolean;
   site: (name: string) => Site | undefined;
 }
 
@@ -70,7 +72,8 @@ export function planRollout(inp: RolloutInput): RolloutPlan {
       }
       const spec = workloadSpec(inp.depName, inp.appName, c, inp.dep, slot, env);
       const hash = templateHash(spec);
-      const good = current.filter((w) => w.metadata.labels?.[LABEL_HASH] === hash && !inp.lost(w));
+      const draining = inp.draining ?? (() => false);
+      const good = current.filter((w) => w.metadata.labels?.[LABEL_HASH] === hash && !inp.lost(w) && !draining(w));
       const obsolete = current.filter((w) => !good.includes(w));
       const goodReady = good.filter(isReady);
       for (const w of obsolete) if (inp.lost(w)) plan.remove.push({ workload: w, reason: 'SiteLost' });
@@ -92,9 +95,15 @@ export function planRollout(inp: RolloutInput): RolloutPlan {
         if (serving.length) replacing++;
         continue; // a new workload is starting; wait for it
       }
-      const reason: SlotNeed['reason'] = serving.length ? 'Update' : obsolete.length ? 'Failover' : 'Create';
-      if (reason === 'Update' && replacing >= 1) continue; // one slot per component at a time
-      if (reason === 'Update') replacing++;
+      const reason: SlotNeed['reason'] = serving.length
+        ? serving.every(draining)
+          ? 'Drain'
+          : 'Update'
+        : obsolete.length
+          ? 'Failover'
+          : 'Create';
+      if ((reason === 'Update' || reason === 'Drain') && replacing >= 1) continue; // one slot per component at a time
+      if (reason === 'Update' || reason === 'Drain') replacing++;
       plan.place.push({ slot, spec, hash, reason, ...(obsolete[0] ? { replaces: obsolete[0] } : {}) });
     }
     plan.ready.set(c.name, readyNow);

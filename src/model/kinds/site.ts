@@ -1,5 +1,13 @@
 // Site: one place with compute (a rack, an edge node pool, a data centre) run by one provider.
 import { Type, type Static } from 'typebox';
+
+/** Set by `continuum site drain` (with spec.unschedulable): the site's workloads are moved elsewhere, one at a time. */
+export const SITE_DRAIN_ANNOTATION = 'continuum.eu/drain';
+/**
+ * Set by `continuum site fail`: the site counts as failed at once (Ready=False, reason SimulatedFailure); inside
+ * `continuum up` its embedded agent also stops (no lease renewals, its workloads stop) until `site recover`.
+ */
+export const SITE_FAIL_ANNOTATION = 'continuum.eu/simulated-failure';
 import { Conditions, Name } from '../meta.js';
 import { CategorySchema, Location, Resources, RuntimeSchema, Taint } from './common.js';
 
