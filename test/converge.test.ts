@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ContinuumClient } from '../src/client/index.js';
-import { DeploymentKind, EventKind } from '../src/model/index.js';
+import { DeploymentKind, EventKind, SiteKind, WorkloadKind } from '../src/model/index.js';
 import { adminToken, BIN, killHard, ROOT, sleep, startChild, stopGracefully, tempDir, until } from './harness.js';
 import { processesUnder, type Child } from './harness.js';
 
@@ -206,5 +206,85 @@ describe('restart of continuum up (issue 9)', () => {
     const get = cli(cwd, 'get', 'deployment', 'only-be');
     expect(get.status, get.out).toBe(0);
     expect(get.out).toMatch(/only-be\s.*Running/);
+  }, 300_000);
+});
+
+/** Hello allowed in Portugal only: two sites in the bundled topology (iberlink-lisbon-metro, iberlink-porto-far). */
+const PORTUGUESE = BELGIAN.replaceAll('only-be', 'only-pt').replace('[BE]', '[PT]');
+
+describe('continuum site cordon|drain|fail|recover inside up (issue 9)', () => {
+  it('drain moves a workload to the other allowed site, fail withdraws readiness and stops the agent, recover brings it back', async () => {
+    const cwd = tempDir('converge-site');
+    workdirs.push(cwd);
+    const up = await startChild(['up', '--port', '0'], /API:\s+(\S+)/, { HOME: cwd }, 60_000, cwd);
+    children.push(up);
+    const client = new ContinuumClient({ server: up.url, token: adminToken(join(cwd, '.continuum')) });
+    const file = join(cwd, 'apps.yaml');
+    writeFileSync(file, BELGIAN + PORTUGUESE);
+    expect(cli(cwd, 'apply', '-f', file).status).toBe(0);
+    const dep = (n: string) => client.get(DeploymentKind, 'default', n);
+    const runningOn = async (n: string): Promise<string | undefined> => {
+      const d = await dep(n);
+      return d.status?.phase === 'Running' ? d.status.components?.[0]?.sites?.[0] : undefined;
+    };
+    await until(
+      'both to run',
+      async () => !!(await runningOn('only-be')) && !!(await runningOn('only-pt')),
+      60_000,
+      250,
+    );
+
+    // drain: the Portuguese replica moves to the other Portuguese site; the site is cordoned.
+    const from = (await runningOn('only-pt'))!;
+    const drained = cli(cwd, 'site', 'drain', from);
+    expect(drained.status, drained.out).toBe(0);
+    expect(drained.out).toMatch(new RegExp(`site/${from} draining`));
+    await until(
+      'only-pt to run on the other site',
+      async () => {
+        const on = await runningOn('only-pt');
+        return !!on && on !== from;
+      },
+      60_000,
+      250,
+    );
+    const evs = (await client.list(EventKind, { namespace: 'default' })).items.map((e) => e.spec.reason);
+    expect(evs).toContain('Drained');
+    const cordoned = await client.get(SiteKind, undefined, from);
+    expect(cordoned.spec.unschedulable).toBe(true);
+    expect(cli(cwd, 'site', 'uncordon', from).status).toBe(0);
+    expect((await client.get(SiteKind, undefined, from)).spec.unschedulable).toBeUndefined();
+
+    // fail: Belgium's only site fails; the deployment stops saying Running at once and cannot be re-placed.
+    const pidBefore = (await client.list(WorkloadKind, { namespace: 'default' })).items.find(
+      (w) => w.metadata.labels?.['continuum.eu/deployment'] === 'only-be',
+    )?.status?.pid;
+    const failed = cli(cwd, 'site', 'fail', 'hexa-brussels-near');
+    expect(failed.status, failed.out).toBe(0);
+    await until(
+      'only-be to stop claiming Running',
+      async () => (await dep('only-be')).status?.phase !== 'Running',
+      20_000,
+      100,
+    );
+    const site = await client.get(SiteKind, undefined, 'hexa-brussels-near');
+    expect(site.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'SimulatedFailure',
+    });
+    await until(
+      'the workload process to stop',
+      () => !pidBefore || !processesUnder(cwd, 'server.mjs').includes(pidBefore),
+      30_000,
+      250,
+    );
+    const siteEvents = (await client.list(EventKind, { namespace: 'continuum-system' })).items.map(
+      (e) => e.spec.reason,
+    );
+    expect(siteEvents).toContain('SiteFailed');
+
+    // recover: the agent starts again, renews its lease, and the deployment runs again.
+    expect(cli(cwd, 'site', 'recover', 'hexa-brussels-near').status).toBe(0);
+    await until('only-be to run again', async () => (await runningOn('only-be')) === 'hexa-brussels-near', 60_000, 250);
   }, 300_000);
 });
