@@ -1,23 +1,14 @@
 // The video-conferencing case of issue 19 on the bundled topology: two areas, EU-only, ≤ 15 ms, spread over sites and providers.
 import { describe, expect, it } from 'vitest';
 import type { ApplicationSpec, DeploymentSpec } from '../model/index.js';
-import { loadTopology } from '../topology/index.js';
-import { buildSnapshot } from './build-snapshot.js';
 import { EU_COUNTRIES } from './defaults.js';
 import { place, placeGreedy } from './engine.js';
 import { buildRequest } from './request.js';
+import { bundledSnapshot } from './testing/bundled.js';
 import type { ExistingReplica, PlacementRequest } from './types.js';
 import { verifyDecisions } from './verify.js';
 
-const topo = loadTopology();
-const ready = { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' }] };
-const snapshot = buildSnapshot({
-  sites: topo.sites.map((s) => ({ ...s, status: ready })) as never,
-  providers: topo.providers as never,
-  areas: topo.areas as never,
-  workloads: [],
-  now: '2026-01-01T00:00:00Z',
-});
+const snapshot = bundledSnapshot();
 
 const app: ApplicationSpec = {
   components: [{ name: 'sfu', artifact: { command: 'sfu' }, ports: [{ name: 'media', expose: true }] }],
