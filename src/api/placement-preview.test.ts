@@ -111,6 +111,19 @@ describe('POST /placement/v1/namespaces/{ns}/preview', () => {
       'deployment.spec.application',
     ],
     ['an application that does not exist', { deployment: vcDep }, 'deployment.spec.application'],
+    [
+      'an unknown user area',
+      { deployment: { ...vcDep, spec: { ...vcDep.spec, areas: [{ area: 'atlantis' }] } }, application: vcApp },
+      'deployment.spec.areas[0].area',
+    ],
+    [
+      'allowed countries that euOnly excludes',
+      {
+        deployment: { ...vcDep, spec: { ...vcDep.spec, requirements: { jurisdiction: { allowedCountries: ['CH'] } } } },
+        application: vcApp,
+      },
+      'deployment.spec.requirements.jurisdiction.allowedCountries[0]',
+    ],
   ])('rejects %s with 422 and the field path', async (_name, body, field) => {
     const r = await preview(body);
     expect(r.statusCode).toBe(422);

@@ -15,7 +15,16 @@ import {
   type Deployment,
   type FieldError,
 } from '../model/index.js';
-import { buildRequest, buildSnapshot, formatExplanation, place, toPlacementStatus } from '../placement/index.js';
+import {
+  applicationProblems,
+  buildRequest,
+  buildSnapshot,
+  deploymentProblems,
+  formatExplanation,
+  place,
+  referenceLookups,
+  toPlacementStatus,
+} from '../placement/index.js';
 import type { Security } from '../security/port.js';
 import type { Store } from '../store/index.js';
 import { send } from './content.js';
@@ -105,6 +114,20 @@ export function placementPreviewRoutes(app: FastifyInstance, deps: { store: Stor
           { field: 'deployment.spec.application', message: 'no such Application (give it inline as `application`)' },
         ]);
     }
+    // The checks admission makes on create (references, contradictions), on both objects.
+    const look = referenceLookups(store, namespace);
+    const problems = [
+      ...(await applicationProblems(application.spec, look)).map((e) => ({ ...e, field: `application.${e.field}` })),
+      ...(await deploymentProblems(dep.spec, application.spec, look)).map((e) => ({
+        ...e,
+        field: `deployment.${e.field}`,
+      })),
+    ];
+    if (problems.length)
+      throw invalid(
+        `${problems[0].field}: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+        problems,
+      );
     const now = new Date();
     const [sites, providers, areas, workloads] = await Promise.all([
       store.list(SiteKind),

@@ -41,3 +41,4 @@ export { buildBatchModel } from './batch-model.js';
 export type { BatchModel, BatchItem, BatchCandidate, BatchModelOptions } from './batch-model.js';
 export { verifyDecisions } from './verify.js';
 export type { Violation } from './verify.js';
+export * from './admission/index.js';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSecureEnv, type SecureEnv } from '../../api/testing/secure-env.js';
-import { DeploymentKind, kindByName, SiteKind, WorkloadKind } from '../../model/index.js';
-import { deployment } from '../../model/testing/index.js';
+import { ApplicationKind, DeploymentKind, kindByName, SiteKind, WorkloadKind } from '../../model/index.js';
+import { application, component, deployment } from '../../model/testing/index.js';
 import { loadTopology } from '../../topology/index.js';
 import { runCli } from '../testing/run.js';
 
@@ -100,6 +100,7 @@ describe('continuum explain -f (dry run)', () => {
 
 describe('continuum explain DEPLOYMENT', () => {
   it('names the deployment it explains', async () => {
+    await env.cp.store.create(ApplicationKind, application('default', 'shop', { components: [component('web')] }));
     await env.cp.store.create(DeploymentKind, deployment('default', 'shop', { application: 'shop' }));
     const d = (await env.cp.store.get(DeploymentKind, 'default', 'shop'))!;
     await env.cp.store.updateStatus(DeploymentKind, {
