@@ -6,3 +6,4 @@ export type { LogSource } from './native/handlers.js';
 export { parseYamlBody } from './content.js';
 export * from './route-access.js';
 export type { SecurityOperations, TokenIssueBody } from './security-routes.js';
+export { PLACEMENT_PREVIEW_PATH, type PlacementPreview } from './placement-preview.js';

@@ -119,6 +119,13 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
     allowed: (role) => role === 'agent' || expected(role, 'Site', 'own').has('update/status'),
     passed: [404],
   },
+  // Placement preview: whoever may create a Deployment in the namespace; an empty body is then a 422.
+  'POST /placement/v1/namespaces/:namespace/preview': {
+    kind: 'probe',
+    probe: (ctx) => ({ method: 'POST', url: `/placement/v1/namespaces/${tenantOf(ctx)}/preview`, body: {} }),
+    allowed: (role, ctx) => expected(role, 'Deployment', ctx).has('create'),
+    passed: [422],
+  },
   // Gateway: whoever may read the Deployment reaches the handler, which answers 404 for a missing one.
   ...Object.fromEntries(
     ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) =>

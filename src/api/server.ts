@@ -13,6 +13,7 @@ import { gatewayRoutes } from './gateway.js';
 import { registerContentParsers, send } from './content.js';
 import { nativeHandler, type LogSource } from './native/handlers.js';
 import { openApiDocument } from './openapi.js';
+import { placementPreviewRoutes } from './placement-preview.js';
 import { sendProblem, toApiError } from './problem.js';
 import { accessOf, accessRule, checkAccess, type RouteAccess } from './route-access.js';
 import { securityRoutes } from './security-routes.js';
@@ -148,6 +149,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   securityRoutes(app, { security });
   agentRoutes(app, { store, security });
   gatewayRoutes(app, { store, security });
+  placementPreviewRoutes(app, { store, security });
   for (const p of opts.plugins ?? []) await p(app);
   return app;
 }

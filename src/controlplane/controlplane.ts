@@ -16,6 +16,7 @@ import {
 import type { Logger } from '../lib/index.js';
 import { Manager, type ControllerFactory } from '../runtime/index.js';
 import { API_VERSION, NamespaceKind, SYSTEM_NAMESPACE } from '../model/index.js';
+import { referenceAdmission } from '../placement/index.js';
 // Importing the security layer also registers its kinds (Secret, RoleBinding, ClusterRoleBinding, Token).
 import {
   ContinuumSecurity,
@@ -107,7 +108,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const tls = o.tls ? loadServerTls(o.tls.cert, o.tls.key) : undefined;
   const oidc = [...(o.oidc ?? []), ...(o.oidcConfig ? loadOidcConfig(o.oidcConfig) : [])];
   const backend = await openBackend(o);
-  const store = new Store(backend, { admission: [namespaceAdmission] });
+  const store = new Store(backend, { admission: [namespaceAdmission, referenceAdmission] });
   const security = o.security
     ? await o.security({ dataDir: o.dataDir, store, adminToken })
     : await ContinuumSecurity.create({

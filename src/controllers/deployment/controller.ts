@@ -21,7 +21,13 @@ import {
   type Workload,
 } from '../../model/index.js';
 import type { BackoffConfig } from '../../lib/index.js';
-import { buildRequest, buildSnapshot, place, type PlacementRequest } from '../../placement/index.js';
+import {
+  buildRequest,
+  buildSnapshot,
+  place,
+  type ExistingReplica,
+  type PlacementRequest,
+} from '../../placement/index.js';
 import { jsonEqual } from '../../store/index.js';
 import { eventRecorder } from '../events/recorder.js';
 import { TerminalError, type ControllerSpec } from '../../runtime/controller.js';
@@ -203,7 +209,14 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
         let placementStatus = dep.status?.placement;
         let unplaced: string[] = [];
         if (plan.place.length && !dep.spec.paused) {
-          const result = await schedule(plan.place, dep, app, ns, name);
+          // Replicas that stay where they are: spread and other cross-replica constraints count them.
+          const placing = new Set(plan.place.map((n) => n.slot.id));
+          const leaving = new Set(plan.remove.map((r) => r.workload.metadata.uid));
+          const existing = own
+            .filter((w) => w.spec.siteName && !w.metadata.deletionTimestamp && !leaving.has(w.metadata.uid))
+            .filter((w) => !placing.has(w.metadata.labels?.[LABEL_SLOT] ?? '') && !lost(w))
+            .map((w) => ({ component: w.metadata.labels?.[LABEL_COMPONENT] ?? '', site: w.spec.siteName as string }));
+          const result = await schedule(plan.place, dep, app, ns, name, existing);
           placementStatus = result.placement;
           unplaced = result.unplaced;
         } else if (dep.status?.placement?.unplaced?.length && plan.place.length)
@@ -270,6 +283,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
       app: Application,
       ns: string,
       name: string,
+      existing: ExistingReplica[],
     ): Promise<{ placement: DeploymentStatus['placement']; unplaced: string[] }> {
       const now = m.clock();
       const all = new Map(workloads.list().map((w) => [objectKey(w), w]));
@@ -299,6 +313,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
               .filter((g) => g.replicas > 0),
           }))
           .filter((c) => c.groups.length > 0),
+        existing,
       };
       const decision = place(snapshot, request, { seed: dep.spec.placement?.seed ?? 0 });
       const taken = new Map<string, number>();

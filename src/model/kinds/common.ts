@@ -50,6 +50,19 @@ export const Resources = Type.Object(
 );
 export type Resources = Static<typeof Resources>;
 
+/**
+ * What a component (or a deployment override) requests: Resources plus the accelerator model its
+ * `gpu` count must be of (a site's `spec.gpuModel`, e.g. "NVIDIA L4"); without a model any GPU fits.
+ */
+export const ComponentResources = Type.Object(
+  {
+    ...Resources.properties,
+    gpuModel: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export type ComponentResources = Static<typeof ComponentResources>;
+
 export const Taint = Type.Object(
   {
     key: Type.String({ minLength: 1, maxLength: 253 }),
