@@ -116,6 +116,11 @@ export class GatewayPlanner {
   async candidates(dep: Deployment, p: GatewayPath, area: UserArea | undefined): Promise<Candidate[]> {
     const eps = dep.status?.endpoints ?? [];
     const component = p.component ?? eps[0]?.component;
+    const known = new Set([...(dep.status?.components ?? []).map((c) => c.name), ...eps.map((e) => e.component)]);
+    if (p.component && !known.has(p.component))
+      throw new ApiError('NotFound', `deployment ${p.namespace}/${p.deployment} has no component ${p.component}`, [
+        { field: 'path.component', message: 'no such component' },
+      ]);
     const mine = eps.filter((e) => e.component === component);
     const sites = new Map<string, Site | undefined>();
     for (const e of mine)
