@@ -12,3 +12,4 @@ export {
 } from './identity.js';
 export { GatewayAudit, type GatewayAuditOptions, type GatewayRequestFact } from './audit.js';
 export { cidrContains, parseCidr, parseIp } from './cidr.js';
+export { admitWorkloadStatus } from './admission.js';
