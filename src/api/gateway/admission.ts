@@ -1,12 +1,13 @@
 // Where agents report endpoints: a Workload's status may only name addresses its site registered.
 import { ApiError, SiteKind, WorkloadKind, isObjectOf, type AnyResource } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
+import { parseIp } from './cidr.js';
 import { siteAllowsHost } from './routing.js';
 import { endpointOrigin } from './upstream.js';
 
 /**
  * Refuses (422, field path) a Workload status whose `host` or `url` lies outside the addresses of the Workload's
- * site (spec.workloadNetworks, else the host its agent registered). A site that registered nothing yet is not
+ * site (spec.workloadNetworks, else the IP address its agent registered). A site that registered neither is not
  * checked here (its agent may report workloads before its first heartbeat); the gateway still never routes to it.
  * Objects of other kinds pass.
  */
@@ -15,7 +16,11 @@ export async function admitWorkloadStatus(store: Store, obj: AnyResource): Promi
   const siteName = obj.spec.siteName;
   if (!siteName) return;
   const site = await store.get(SiteKind, undefined, siteName);
-  if (!site || (!site.spec.workloadNetworks?.length && !site.status?.agent?.address)) return;
+  if (!site) return;
+  const agentHost = site.status?.agent?.address?.replace(/:\d+$/, '') ?? '';
+  // Without declared networks, only an agent that registered an IP address is held to it (a host name cannot be
+  // compared with the address a workload reports without DNS; the gateway still refuses such endpoints).
+  if (!site.spec.workloadNetworks?.length && !parseIp(agentHost)) return;
   const hosts: Array<[string, string]> = [];
   if (obj.status.host) hosts.push(['status.host', obj.status.host]);
   if (obj.status.url) {
