@@ -77,7 +77,9 @@ export class GatewayAudit {
       this.write({
         ...this.entry(b.first, 'gateway:aggregate'),
         requestId: `aggregate-${randomUUID()}`,
-        reason: `${b.more} more gateway requests ${who}in ${this.windowMs / 1000} s after ${b.first.requestId}: ${by.join(', ')}`,
+        reason:
+          `${b.more} more gateway requests ${who}in ${this.windowMs / 1000} s after ${b.first.requestId}: ` +
+          by.join(', '),
       });
     }
   }

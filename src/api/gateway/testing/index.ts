@@ -49,7 +49,8 @@ export async function echoUpstream(name: string, host = '127.0.0.1'): Promise<Up
   server.on('upgrade', (req, socket: Duplex) => {
     seen.push({ name, method: 'UPGRADE', url: req.url ?? '', body: '', headers: req.headers });
     socket.write(
-      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${req.headers.upgrade}\r\nConnection: Upgrade\r\nX-Upstream: ${name}\r\n\r\n`,
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${req.headers.upgrade}\r\nConnection: Upgrade\r\n` +
+        `X-Upstream: ${name}\r\n\r\n`,
     );
     socket.pipe(socket);
   });
