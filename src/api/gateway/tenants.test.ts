@@ -60,6 +60,16 @@ describe('gateway against hostile tenants (issue 12)', () => {
     }
     expect(appB.seen).toEqual([]);
     expect(canary.seen).toEqual([]);
+    // The audit chain holds the gateway request with the client address (and the refused 403 to tenant-b).
+    const exported = await env.req(env.adminToken, 'GET', '/audit/v1/export');
+    const records = exported.text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, any>);
+    const gw = records.find((r) => r.action === 'gateway' && r.status === 200);
+    expect(gw, records.map((r) => JSON.stringify(r).slice(0, 300)).join('\n')).toBeDefined();
+    expect(JSON.stringify(gw)).toContain('"ip":"127.0.0.1"');
+    expect(JSON.stringify(gw)).toContain('tenant-a');
   });
 
   it("an agent cannot report a workload address outside its site's registered addresses", async () => {
