@@ -112,10 +112,20 @@ export function gatewayRoutes(app: FastifyInstance, o: GatewayOptions): void {
       const caller = req.continuum!.caller!;
       req.continuum!.attrs = { verb: 'get', kind: DeploymentKind, namespace: p.namespace, name: p.deployment };
       req.continuum!.action = 'gateway';
-      const dep = await planner.deployment(caller, p);
-      // From here on the gateway's own audit (sampled per window) records the request, with the client address.
+      // The gateway's own audit (sampled per window) records the request with the client address; a denial
+      // (403) is left to the server's audit hook, which writes every denial durably before answering.
       req.continuum!.audited = true;
       FACTS.set(req, { p, subject: caller.subject });
+      let dep;
+      try {
+        dep = await planner.deployment(caller, p);
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 403) {
+          req.continuum!.audited = false;
+          FACTS.delete(req);
+        }
+        throw e;
+      }
       const area = await planner.callerArea(req.ip, req.headers[AREA_HEADER]);
       // The path is refused (400) before anything is sent anywhere, whether or not a replica is ready.
       upstreamTarget(PATH_CHECK_ORIGIN, p.rest, p.query);
