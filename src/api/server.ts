@@ -9,7 +9,7 @@ import Fastify, {
 import { ApiError, toProblem } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { agentRoutes } from './agent-routes.js';
-import { gatewayRoutes } from './gateway.js';
+import { gatewayRoutes } from './gateway/index.js';
 import { registerContentParsers, send } from './content.js';
 import { nativeHandler, type LogSource } from './native/handlers.js';
 import { openApiDocument } from './openapi.js';

@@ -169,7 +169,7 @@ describe('deployment controller', () => {
     });
   });
 
-  it('rolls a spec change through one replica at a time and reports unplaceable requirements', async () => {
+  it('rolls a spec change through one replica at a time, never removing a peer still called, and reports unplaceable requirements', async () => {
     const store = await world();
     await deployShop(store);
     await waitFor(async () => (await dep(store)).status?.phase === 'Running', 'shop Running');
@@ -184,14 +184,22 @@ describe('deployment controller', () => {
         ),
       },
     });
+    const dangling: string[] = [];
     await waitFor(async () => {
       const all = await wls(store);
+      // No live workload may call a peer URL that no live workload answers on (a request through it would fail).
+      const live = all.filter((w) => !w.metadata.deletionTimestamp);
+      const urls = new Set(live.map((w) => w.status?.url).filter(Boolean));
+      for (const w of live)
+        for (const e of w.spec.env ?? [])
+          if (e.value?.startsWith('http://') && !urls.has(e.value)) dangling.push(`${w.metadata.name} ${e.name}`);
       return (
         (await dep(store)).status?.phase === 'Running' &&
         all.length === 3 &&
         all.every((w) => !before.has(w.metadata.name))
       );
     }, 'every workload to be replaced');
+    expect(dangling, 'workloads calling a removed peer during the roll').toEqual([]);
     await store.patch(ApplicationKind, 'default', 'shop', {
       spec: { requirements: { jurisdiction: { allowedCountries: ['SE'] } } },
     });

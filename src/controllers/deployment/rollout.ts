@@ -39,6 +39,18 @@ export interface RolloutInput {
   site: (name: string) => Site | undefined;
 }
 
+/** Whether a live workload of another component has one of `w`'s URLs in its env (it still calls `w`). */
+function stillCalled(w: Workload, live: Workload[]): boolean {
+  const st = w.status;
+  const urls = new Set<string>();
+  if (st?.url) urls.add(st.url);
+  if (st?.host) for (const p of Object.values(st.ports ?? {})) urls.add(`http://${st.host}:${p}`);
+  if (!urls.size) return false;
+  return live.some(
+    (o) => o !== w && o.spec.component !== w.spec.component && (o.spec.env ?? []).some((e) => urls.has(e.value ?? '')),
+  );
+}
+
 export function planRollout(inp: RolloutInput): RolloutPlan {
   const slots = desiredSlots(inp.app, inp.dep);
   const slotIds = new Set(slots.map((s) => s.id));
@@ -79,8 +91,10 @@ export function planRollout(inp: RolloutInput): RolloutPlan {
       for (const w of obsolete) if (inp.lost(w)) plan.remove.push({ workload: w, reason: 'SiteLost' });
       const serving = obsolete.filter((w) => !inp.lost(w));
       if (goodReady.length) {
-        // Converged slot: one good ready workload; everything else goes.
-        for (const w of serving) plan.remove.push({ workload: w, reason: 'Replaced' });
+        // Converged slot: one good ready workload; everything else goes — except a replaced workload that a
+        // live workload of another component still calls (its env holds the old URL): it goes once that
+        // dependent has rolled onto the new peer, so no request through the old dependent fails meanwhile.
+        for (const w of serving) if (!stillCalled(w, live)) plan.remove.push({ workload: w, reason: 'Replaced' });
         for (const w of good.filter((g) => g !== goodReady[0])) plan.remove.push({ workload: w, reason: 'Duplicate' });
         readyNow.push(goodReady[0]);
         plan.serving.set(slot.id, goodReady[0]);

@@ -111,3 +111,6 @@ export const ObjectRef = Type.Object(
   { name: Type.String({ minLength: 1 }), namespace: Type.Optional(Type.String()) },
   { additionalProperties: false },
 );
+
+/** An IPv4 or IPv6 address with an optional prefix length (checked fully where it is used). */
+export const CIDR_PATTERN = '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$';

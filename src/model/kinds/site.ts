@@ -9,7 +9,7 @@ export const SITE_DRAIN_ANNOTATION = 'continuum.eu/drain';
  */
 export const SITE_FAIL_ANNOTATION = 'continuum.eu/simulated-failure';
 import { Conditions, Name } from '../meta.js';
-import { CategorySchema, Location, Resources, RuntimeSchema, Taint } from './common.js';
+import { CategorySchema, CIDR_PATTERN, Location, Resources, RuntimeSchema, Taint } from './common.js';
 
 export const PriceList = Type.Object(
   {
@@ -49,6 +49,13 @@ export const SiteSpec = Type.Object(
     taints: Type.Optional(Type.Array(Taint, { maxItems: 32 })),
     /** Maintenance: no new workloads are placed here. */
     unschedulable: Type.Optional(Type.Boolean()),
+    /**
+     * Addresses (CIDRs) where this site's workloads answer. The gateway forwards only to endpoints on these;
+     * when unset, only to the host the site's agent registered (status.agent.address).
+     */
+    workloadNetworks: Type.Optional(
+      Type.Array(Type.String({ maxLength: 64, pattern: CIDR_PATTERN }), { minItems: 1, maxItems: 32 }),
+    ),
   },
   { additionalProperties: false },
 );
