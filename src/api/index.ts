@@ -6,3 +6,4 @@ export type { LogSource } from './native/handlers.js';
 export { parseYamlBody } from './content.js';
 export * from './route-access.js';
 export type { SecurityOperations, TokenIssueBody } from './security-routes.js';
+export { DEFAULT_MIN_FREE_BYTES, freeBytes, type ReadinessCheck } from './readiness.js';

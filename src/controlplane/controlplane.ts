@@ -72,6 +72,8 @@ export interface ControlPlaneOptions {
   tolerationSeconds?: number;
   /** Leader lease duration in seconds (default 15). */
   leaseSeconds?: number;
+  /** /readyz fails when the data dir's file system has less free space than this (default 64 MiB). */
+  minFreeDiskBytes?: number;
 }
 
 export interface ControlPlane {
@@ -157,6 +159,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       logger: o.logRequests ? { level: 'info', ...(o.logStream ? { stream: o.logStream } : {}) } : false,
       https: tls ?? null,
       bodyLimit: o.bodyLimit,
+      dataDir: o.dataDir,
+      minFreeBytes: o.minFreeDiskBytes,
       plugins: plugins.map((p) => (a: FastifyInstance) => p(a, { store })),
     });
     url = (await app.listen({ port: o.port ?? 8080, host: o.host ?? '127.0.0.1' })).replace('[::1]', 'localhost');

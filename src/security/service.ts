@@ -244,6 +244,12 @@ export class ContinuumSecurity implements Security {
     };
   }
 
+  /** Unhealthy once an audit append failed: writes are refused from then on. */
+  health(): string | undefined {
+    if (this.auditBroken === undefined) return undefined;
+    return `audit log cannot be written (${(this.auditBroken as Error)?.message ?? String(this.auditBroken)}); writes are refused`;
+  }
+
   /** Appends and waits until durable (for the security operations below and for callers that can await). */
   append(e: AuditEntry): Promise<unknown> {
     return this.auditLog.append(e).catch((err: unknown) => {

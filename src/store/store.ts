@@ -11,6 +11,7 @@ import {
   type ResourceInput,
 } from '../model/index.js';
 import { PreconditionFailed, type Backend, type ObjectKey } from './backend.js';
+import { guardBackend } from './unavailable.js';
 import { applyObject, type ApplyResult } from './apply.js';
 import { listObjects, type ListResult } from './list.js';
 import { jsonEqual, mergePatch } from './merge-patch.js';
@@ -79,10 +80,12 @@ export class Store {
   private readonly codecs: Record<string, ObjectCodec>;
   private readonly admission: Admission[];
 
-  constructor(
-    readonly backend: Backend,
-    opts: StoreOptions = {},
-  ) {
+  /** The engine, guarded: its outages (connection lost, disk full, busy) surface as 503 + Retry-After. */
+  readonly backend: Backend;
+
+  constructor(backend: Backend, opts: StoreOptions = {}) {
+    backend = guardBackend(backend);
+    this.backend = backend;
     this.clock = opts.clock ?? (() => new Date());
     this.uid = opts.uid ?? randomUUID;
     this.codecs = opts.codecs ?? {};
