@@ -11,6 +11,7 @@ import { FileAuditSink } from './audit/sink.js';
 import { exportAuditLog, verifyAuditLog, type VerifyResult } from './audit/verify.js';
 import { exchangeBootstrap, type ExchangeResult } from './bootstrap.js';
 import { securityPaths } from './keyfile.js';
+import { preflightKeys } from './key-preflight.js';
 import { GRANTING_KINDS, TokenKind } from './kinds.js';
 import { OidcVerifier, type OidcIssuerConfig } from './oidc.js';
 import { describePrincipal, rateLimitKey, type Principal } from './principal.js';
@@ -101,6 +102,7 @@ export class ContinuumSecurity implements Security {
   /** Loads or creates every key in the data dir, installs the Secret codec, opens the audit log and loads bindings. */
   static async create(opts: ContinuumSecurityOptions): Promise<ContinuumSecurity> {
     const paths = securityPaths(opts.dataDir);
+    await preflightKeys(opts.dataDir, opts.store);
     const auditKey = loadOrCreateAuditKey(paths.auditKey);
     const chain = claimAuditChain(opts.dataDir);
     let log: AuditLog;
