@@ -1,7 +1,7 @@
 // A controller: watches feed keys into a rate-limited queue; workers run a level-triggered reconcile per key.
 import { silentLogger, type BackoffConfig, type Logger } from '../lib/index.js';
 import type { AnyResource } from '../model/index.js';
-import type { Informer } from './informer.js';
+import type { ChangeType, Informer } from './informer.js';
 import { objectKey } from './informer.js';
 import { WorkQueue } from './queue.js';
 
@@ -35,7 +35,7 @@ export interface ReconcileContext {
 export interface Watched<R extends AnyResource = AnyResource> {
   informer: Informer<R>;
   /** Keys of this controller's objects affected by a change of `obj`; default: the object's own key. */
-  map?(obj: R, old: R | undefined): string[];
+  map?(obj: R, old: R | undefined, type: ChangeType): string[];
 }
 
 export interface ControllerSpec {
@@ -64,8 +64,8 @@ export class Controller {
   ) {
     this.queue = new WorkQueue(spec.backoff);
     for (const w of spec.watches) {
-      w.informer.on((_type, obj, old) => {
-        for (const k of w.map ? w.map(obj, old) : [objectKey(obj)]) this.queue.add(k);
+      w.informer.on((type, obj, old) => {
+        for (const k of w.map ? w.map(obj, old, type) : [objectKey(obj)]) this.queue.add(k);
       });
     }
   }

@@ -90,7 +90,10 @@ export class Store {
     this.uid = opts.uid ?? randomUUID;
     this.codecs = opts.codecs ?? {};
     this.admission = opts.admission ?? [];
-    this.hub = new WatchHub(backend, (o) => this.decode(o), { pollMs: opts.watchPollMs, bookmarkMs: opts.bookmarkMs });
+    this.hub = new WatchHub(backend, (o) => this.decodeTolerant(o), {
+      pollMs: opts.watchPollMs,
+      bookmarkMs: opts.bookmarkMs,
+    });
   }
 
   addAdmission(a: Admission): void {
@@ -108,6 +111,28 @@ export class Store {
   private decode = (o: AnyResource): AnyResource => {
     const c = this.codecs[o.kind];
     return c ? c.decode(o) : o;
+  };
+
+  /** Objects that could not be decoded in lists and watches since start (e.g. a Secret under a lost key). */
+  decodeFailures = 0;
+
+  /**
+   * For lists and watches: one object that cannot be decoded must not fail the others. It is returned with its
+   * metadata only and a condition Decoded=False saying why; reading it by name still fails with the clear error.
+   */
+  private decodeTolerant = (o: AnyResource): AnyResource => {
+    try {
+      return this.decode(o);
+    } catch (e) {
+      this.decodeFailures++;
+      const message = e instanceof Error ? e.message : String(e);
+      return {
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        metadata: o.metadata,
+        status: { conditions: [{ type: 'Decoded', status: 'False', reason: 'DecodeFailed', message }] },
+      } as AnyResource;
+    }
   };
 
   private encode(o: AnyResource): AnyResource {
@@ -219,7 +244,7 @@ export class Store {
         continueToken: opts.continue,
         filter: opts.filter,
       },
-      this.decode,
+      this.decodeTolerant,
     );
   }
 
@@ -471,7 +496,7 @@ export class Store {
     const page = await listObjects(
       this.backend,
       { resource: filter.resource!, namespace: filter.namespace, labels, fields, filter: opts.filter },
-      this.decode,
+      this.decodeTolerant,
     );
     const initial: WatchEvent[] = page.items.map((object) => ({ type: 'ADDED', object }));
     return typed(await this.hub.watch(filter, Number(page.resourceVersion), initial));
