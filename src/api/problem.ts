@@ -14,7 +14,12 @@ const FASTIFY_CODES: Record<string, ApiError['code']> = {
 
 /** Maps anything thrown to an ApiError; unknown errors become a logged 500 with the request id. */
 export function toApiError(err: unknown, req: FastifyRequest): ApiError {
-  if (err instanceof ApiError) return err;
+  if (err instanceof ApiError) {
+    // A 503 for an outage keeps its cause out of the answer; the server log gets it.
+    const cause = (err as { cause?: unknown }).cause;
+    if (err.status >= 500 && cause) req.log.warn({ err: cause, requestId: req.id }, err.message);
+    return err;
+  }
   const fe = err as FastifyError;
   const mapped = fe?.code ? FASTIFY_CODES[fe.code] : undefined;
   if (mapped)

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, kindByName } from '../model/index.js';
 import { send } from './content.js';
+import { isGone, openStream } from './sse.js';
 import type { Caller, Security } from '../security/port.js';
 import type { TokenRecord } from '../security/token-records.js';
 
@@ -142,22 +143,19 @@ export function securityRoutes(app: FastifyInstance, deps: { security: Security 
     const since = parseTime('since', req.query.since);
     const until = parseTime('until', req.query.until);
     const exportAudit = operation(security, 'exportAudit');
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'application/x-ndjson',
-      'x-request-id': String(req.id),
-      'cache-control': 'no-store',
-    });
+    const stream = openStream(req, reply, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
     try {
       await exportAudit(
         async (line) => {
-          if (!res.write(line)) await new Promise<void>((r) => res.once('drain', r));
+          // A client that went away stops the export (the exporter stops on the first rejected write).
+          if (!(await stream.write(line))) throw new ApiError('Unavailable', 'the client went away');
         },
         { since, until },
       );
+    } catch (e) {
+      if (!isGone(stream.res)) throw e;
     } finally {
-      res.end();
+      stream.end();
     }
     return reply;
   });

@@ -17,6 +17,7 @@ import { placementPreviewRoutes } from './placement-preview.js';
 import { sendProblem, toApiError } from './problem.js';
 import { accessOf, accessRule, checkAccess, type RouteAccess } from './route-access.js';
 import { securityRoutes } from './security-routes.js';
+import { readinessRoute, type ReadinessCheck } from './readiness.js';
 import type { Security } from '../security/port.js';
 
 export interface ApiServerOptions {
@@ -28,8 +29,14 @@ export interface ApiServerOptions {
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
   https?: { key: string | Buffer; cert: string | Buffer; minVersion?: 'TLSv1.2' | 'TLSv1.3' } | null;
-  /** Extra readiness checks (e.g. controllers started). */
+  /** Extra readiness check (e.g. controllers started); shown as "controllers" by /readyz. */
   ready?: () => Promise<string | undefined>;
+  /** More readiness checks by name. */
+  readiness?: Record<string, ReadinessCheck>;
+  /** /readyz fails when the file system holding this directory has less than `minFreeBytes` free. */
+  dataDir?: string;
+  /** Free-space threshold for `dataDir` (default 64 MiB). */
+  minFreeBytes?: number;
   /** Replica identity and controller role, shown by /version. */
   identity?: () => Record<string, string>;
   /** Lets other modules (agent tunnel, CAMARA, console) add routes before the server starts. */
@@ -123,15 +130,12 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   });
 
   app.get('/healthz', async (req, reply) => send(req, reply, 200, { status: 'ok' }));
-  app.get('/readyz', async (req, reply) => {
-    try {
-      await store.revision();
-      const notReady = await opts.ready?.();
-      if (notReady) throw new ApiError('Unavailable', notReady);
-    } catch (e) {
-      throw e instanceof ApiError ? e : new ApiError('Unavailable', `store unavailable: ${(e as Error).message}`);
-    }
-    return send(req, reply, 200, { status: 'ready' });
+  readinessRoute(app, {
+    store,
+    security,
+    dataDir: opts.dataDir,
+    minFreeBytes: opts.minFreeBytes,
+    checks: { ...(opts.ready ? { controllers: opts.ready } : {}), ...opts.readiness },
   });
   app.get('/version', async (req, reply) =>
     send(req, reply, 200, {

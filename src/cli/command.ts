@@ -20,6 +20,11 @@ export interface Command {
   summary: string;
   usage: string;
   options: Options;
+  /**
+   * After Ctrl-C / SIGTERM, how long the command may take to finish before the process exits anyway (default 2 s;
+   * commands that run a server set their graceful-shutdown deadline here).
+   */
+  stopGraceMs?: number;
   run(values: Record<string, any>, positionals: string[], io: Io): Promise<number | void>;
 }
 
@@ -31,10 +36,36 @@ export const CONNECTION: Options = {
   namespace: { type: 'string', short: 'n' },
   /** PEM CA bundle that verifies an HTTPS server (or CONTINUUM_CA, or `ca` in the config file). */
   ca: { type: 'string' },
+  /** kubectl-like: how long one request may take ("30s", "2m", "500ms", "0" = no limit); default 30s. */
+  'request-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
 export class UsageError extends Error {}
+
+/** Default for --request-timeout. Watches and `logs -f` are exempt from it, but not from the connect timeout. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** How long connecting to the server may take, streams included (capped by --request-timeout when lower). */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Parses a kubectl-style duration ("1h2m3s", "500ms", "30s"; a bare number means seconds) into milliseconds. */
+export function parseDuration(text: string, flag: string): number {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
+  const unit: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+  const parts = [...t.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
+  if (!parts.length || parts.map((p) => p[0]).join('') !== t)
+    throw new UsageError(
+      `--${flag} must be a duration such as 30s, 2m, 500ms or 0 (no limit), not ${JSON.stringify(text)}`,
+    );
+  return Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * unit[p[2]], 0));
+}
+
+let commandSignal: AbortSignal | undefined;
+/** The signal of the running command (aborted on Ctrl-C / SIGTERM); clients made by `clientFrom` obey it. */
+export function setCommandSignal(signal: AbortSignal | undefined): void {
+  commandSignal = signal;
+}
 
 export function parse(cmd: Command, argv: string[]): { values: Record<string, any>; positionals: string[] } {
   try {
@@ -59,7 +90,19 @@ export function clientFrom(values: Record<string, any>): { client: ContinuumClie
   } catch (e) {
     throw new Error(`cannot read CA file ${cfg.ca}: ${(e as Error).message}`);
   }
-  const client = new ContinuumClient({ server: cfg.server, token: cfg.token, ca, timeoutMs: 0 });
+  const requestTimeoutMs =
+    values['request-timeout'] === undefined
+      ? DEFAULT_REQUEST_TIMEOUT_MS
+      : parseDuration(String(values['request-timeout']), 'request-timeout');
+  const client = new ContinuumClient({
+    server: cfg.server,
+    token: cfg.token,
+    ca,
+    timeoutMs: 0,
+    requestTimeoutMs,
+    connectTimeoutMs: requestTimeoutMs ? Math.min(requestTimeoutMs, CONNECT_TIMEOUT_MS) : CONNECT_TIMEOUT_MS,
+    signal: commandSignal,
+  });
   return { client, namespace: cfg.namespace ?? 'default' };
 }
 

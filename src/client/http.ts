@@ -10,9 +10,29 @@ export interface ClientOptions {
   ca?: string | Buffer;
   /** Skip TLS verification (never by default). */
   insecure?: boolean;
+  /** Idle socket timeout (no bytes either way for this long); 0 or absent: none. */
   timeoutMs?: number;
+  /**
+   * Deadline for a whole request/answer exchange (`json()`), body included; 0 or absent: none. Streams opened with
+   * `raw()` (watch, follow) are exempt: they may last for ever, but still have to connect within `connectTimeoutMs`.
+   */
+  requestTimeoutMs?: number;
+  /** Deadline for establishing the connection (TCP and TLS); 0 or absent: none. Applies to streams too. */
+  connectTimeoutMs?: number;
+  /** Aborts every request of this client at once (Ctrl-C / SIGTERM in the CLI). */
+  signal?: AbortSignal;
   userAgent?: string;
 }
+
+/** Thrown when a request exceeded a deadline (the server is unreachable, overloaded or hung). */
+export class RequestTimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RequestTimeoutError';
+  }
+}
+
+const secs = (ms: number): string => (ms % 1000 ? `${ms} ms` : `${ms / 1000}s`);
 
 export interface RawResponse {
   status: number;
@@ -56,22 +76,40 @@ export class HttpClient {
       h['content-type'] ??= 'application/json';
       h['content-length'] = String(Buffer.byteLength(payload));
     }
+    const signals = [signal, this.opts.signal].filter((x): x is AbortSignal => !!x);
+    const combined = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     return new Promise((resolve, reject) => {
       const req = (isHttps ? httpsRequest : httpRequest)(
         url,
         {
           method,
           headers: h,
-          signal,
+          signal: combined,
           ...(isHttps ? { ca: this.opts.ca, rejectUnauthorized: !this.opts.insecure } : {}),
         },
         (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }),
       );
       if (this.opts.timeoutMs)
         req.setTimeout(this.opts.timeoutMs, () => req.destroy(new Error(`timed out after ${this.opts.timeoutMs} ms`)));
+      const connectMs = this.opts.connectTimeoutMs;
+      if (connectMs)
+        req.once('socket', (sock) => {
+          if (!sock.connecting) return;
+          const t = setTimeout(
+            () =>
+              req.destroy(
+                new RequestTimeoutError(
+                  `cannot connect to ${url.origin} within ${secs(connectMs)}: the server is unreachable or not accepting`,
+                ),
+              ),
+            connectMs,
+          );
+          sock.once(isHttps ? 'secureConnect' : 'connect', () => clearTimeout(t));
+          sock.once('close', () => clearTimeout(t));
+        });
       req.on('error', (e) =>
         reject(
-          signal?.aborted
+          combined?.aborted || e instanceof RequestTimeoutError
             ? e
             : new TransportError(`cannot reach ${url.origin}: ${(e as Error).message}${transportHint(isHttps, e)}`, e),
         ),
@@ -88,7 +126,33 @@ export class HttpClient {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<{ status: number; body: T; headers: IncomingMessage['headers'] }> {
-    const res = await this.raw(method, path, body, headers);
+    const ms = this.opts.requestTimeoutMs;
+    if (!ms) return this.exchange<T>(method, path, body, headers);
+    // The deadline covers connecting, waiting for the answer and reading its body.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), ms);
+    try {
+      return await this.exchange<T>(method, path, body, headers, deadline.signal);
+    } catch (e) {
+      if (deadline.signal.aborted && !this.opts.signal?.aborted)
+        throw new RequestTimeoutError(
+          `the server at ${new URL(path, this.opts.server).origin} did not answer ${method} ${path.split('?')[0]} ` +
+            `within ${secs(ms)} (it may be overloaded or hung; raise --request-timeout to wait longer)`,
+        );
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async exchange<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; body: T; headers: IncomingMessage['headers'] }> {
+    const res = await this.raw(method, path, body, headers, signal);
     const text = await readAll(res.body);
     if (res.status >= 400) throw problemToError(res.status, text);
     return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };

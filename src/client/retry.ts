@@ -1,6 +1,6 @@
 // Which failures mean "the server cannot be used right now" (retry later) rather than "this request is wrong".
 import { ApiError } from '../model/index.js';
-import { TransportError } from './http.js';
+import { RequestTimeoutError, TransportError } from './http.js';
 
 const NETWORK_CODES = new Set([
   'ECONNRESET',
@@ -18,7 +18,7 @@ const NETWORK_CODES = new Set([
 
 /** True for failures meaning "the control plane cannot be used right now": transport errors, 5xx answers, dropped streams. */
 export function isConnectionError(e: unknown): boolean {
-  if (e instanceof TransportError) return true;
+  if (e instanceof TransportError || e instanceof RequestTimeoutError) return true;
   if (e instanceof ApiError) return e.status >= 500 && e.code !== 'NotImplemented';
   const err = e as NodeJS.ErrnoException | undefined;
   if (!err || typeof err !== 'object') return false;

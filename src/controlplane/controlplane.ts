@@ -73,6 +73,13 @@ export interface ControlPlaneOptions {
   tolerationSeconds?: number;
   /** Leader lease duration in seconds (default 15). */
   leaseSeconds?: number;
+  /**
+   * Graceful shutdown deadline in seconds (default 10): `stop()` then closes connections and the store even when
+   * a controller or informer is stuck.
+   */
+  shutdownDeadlineSeconds?: number;
+  /** /readyz fails when the data dir's file system has less free space than this (default 64 MiB). */
+  minFreeDiskBytes?: number;
 }
 
 export interface ControlPlane {
@@ -160,6 +167,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       logger: o.logRequests ? { level: 'info', ...(o.logStream ? { stream: o.logStream } : {}) } : false,
       https: tls ?? null,
       bodyLimit: o.bodyLimit,
+      dataDir: o.dataDir,
+      minFreeBytes: o.minFreeDiskBytes,
       plugins: plugins.map((p) => (a: FastifyInstance) => p(a, { store })),
     });
     url = (await app.listen({ port: o.port ?? 8080, host: o.host ?? '127.0.0.1' })).replace('[::1]', 'localhost');
@@ -197,10 +206,24 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     stop() {
       stopped ??= (async () => {
         clearInterval(compactor);
-        await manager.stop();
-        await server.close();
-        await closeSecurity();
-        await store.close();
+        const deadlineMs = (o.shutdownDeadlineSeconds ?? 10) * 1000;
+        const graceful = (async () => {
+          await manager.stop();
+          await server.close();
+          await closeSecurity();
+          await store.close();
+        })();
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), deadlineMs)));
+        const outcome = await Promise.race([graceful.then(() => 'done' as const), late]);
+        clearTimeout(timer);
+        if (outcome === 'done') return;
+        // Something is stuck (a reconcile, an informer, a client that never reads): stop it the hard way.
+        o.log?.warn(`graceful shutdown did not finish within ${deadlineMs} ms; closing connections and the store`);
+        graceful.catch(() => undefined);
+        server.server.closeAllConnections?.();
+        const forced = Promise.allSettled([server.close(), closeSecurity(), store.close()]);
+        await Promise.race([forced, new Promise((r) => setTimeout(r, 2000).unref())]);
       })();
       return stopped;
     },

@@ -34,9 +34,17 @@ export class Manager {
   /** A shared informer per (kind, selector); controllers asking for the same one share the cache. */
   informer<S, T>(
     kind: KindDef<S, T>,
-    opts: Pick<ListOptions, 'namespace' | 'labelSelector' | 'fieldSelector'> = {},
+    opts: Pick<ListOptions, 'namespace' | 'labelSelector' | 'fieldSelector'> & {
+      /**
+       * Cache apiVersion, kind and metadata only (no spec, no status): for controllers that need no content, so
+       * that no Secret's plaintext (nor any other payload) is held in their cache.
+       */
+      metadataOnly?: boolean;
+    } = {},
   ): Informer<Resource<S, T>> {
-    const key = `${kind.kind}|${opts.namespace ?? ''}|${opts.labelSelector ?? ''}|${opts.fieldSelector ?? ''}`;
+    const key =
+      `${kind.kind}|${opts.namespace ?? ''}|${opts.labelSelector ?? ''}|${opts.fieldSelector ?? ''}` +
+      (opts.metadataOnly ? '|metadata' : '');
     // The key starts with the kind's name, so the informer under it holds objects of `kind`.
     const shared = this.informers.get(key) as Informer<Resource<S, T>> | undefined;
     if (shared) return shared;

@@ -28,3 +28,4 @@ export * from './tls.js';
 export * from './store-bridge.js';
 export * from './service.js';
 export type { Caller, ResourceAttributes, Security, Visibility } from './port.js';
+export * from './key-preflight.js';

@@ -71,6 +71,8 @@ export interface Security {
    * into 503. `caller` (when authenticated) lets records carry the token id and roles.
    */
   audit(entry: AuditEntry, caller?: Caller): void | Promise<unknown>;
+  /** What keeps this security from working (e.g. the audit log cannot be written), or undefined when healthy. */
+  health?(): Promise<string | undefined> | string | undefined;
   /** Removes what this caller may not see from an object (e.g. secret values). */
   redact(caller: Caller, obj: Record<string, any>): Record<string, any>;
 }

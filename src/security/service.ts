@@ -11,6 +11,7 @@ import { FileAuditSink } from './audit/sink.js';
 import { exportAuditLog, verifyAuditLog, type VerifyResult } from './audit/verify.js';
 import { exchangeBootstrap, type ExchangeResult } from './bootstrap.js';
 import { securityPaths } from './keyfile.js';
+import { preflightKeys } from './key-preflight.js';
 import { GRANTING_KINDS, TokenKind } from './kinds.js';
 import { OidcVerifier, type OidcIssuerConfig } from './oidc.js';
 import { describePrincipal, rateLimitKey, type Principal } from './principal.js';
@@ -101,6 +102,7 @@ export class ContinuumSecurity implements Security {
   /** Loads or creates every key in the data dir, installs the Secret codec, opens the audit log and loads bindings. */
   static async create(opts: ContinuumSecurityOptions): Promise<ContinuumSecurity> {
     const paths = securityPaths(opts.dataDir);
+    await preflightKeys(opts.dataDir, opts.store);
     const auditKey = loadOrCreateAuditKey(paths.auditKey);
     const chain = claimAuditChain(opts.dataDir);
     let log: AuditLog;
@@ -242,6 +244,12 @@ export class ContinuumSecurity implements Security {
       ...(p.issuer ? { issuer: p.issuer } : {}),
       ...(p.groups?.length ? { groups: p.groups } : {}),
     };
+  }
+
+  /** Unhealthy once an audit append failed: writes are refused from then on. */
+  health(): string | undefined {
+    if (this.auditBroken === undefined) return undefined;
+    return `audit log cannot be written (${(this.auditBroken as Error)?.message ?? String(this.auditBroken)}); writes are refused`;
   }
 
   /** Appends and waits until durable (for the security operations below and for callers that can await). */

@@ -8,3 +8,4 @@ export type { ListResult } from './list.js';
 export type { Watch, WatchEvent, WatchEventType } from './watch.js';
 export { SqliteBackend, type SqliteOptions } from './sqlite/backend.js';
 export { PostgresBackend, type PostgresOptions } from './postgres/backend.js';
+export { asStoreError, outageOf, STORE_RETRY_AFTER_SECONDS } from './unavailable.js';

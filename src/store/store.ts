@@ -11,6 +11,7 @@ import {
   type ResourceInput,
 } from '../model/index.js';
 import { PreconditionFailed, type Backend, type ObjectKey } from './backend.js';
+import { guardBackend } from './unavailable.js';
 import { applyObject, type ApplyResult } from './apply.js';
 import { listObjects, type ListResult } from './list.js';
 import { jsonEqual, mergePatch } from './merge-patch.js';
@@ -79,15 +80,20 @@ export class Store {
   private readonly codecs: Record<string, ObjectCodec>;
   private readonly admission: Admission[];
 
-  constructor(
-    readonly backend: Backend,
-    opts: StoreOptions = {},
-  ) {
+  /** The engine, guarded: its outages (connection lost, disk full, busy) surface as 503 + Retry-After. */
+  readonly backend: Backend;
+
+  constructor(backend: Backend, opts: StoreOptions = {}) {
+    backend = guardBackend(backend);
+    this.backend = backend;
     this.clock = opts.clock ?? (() => new Date());
     this.uid = opts.uid ?? randomUUID;
     this.codecs = opts.codecs ?? {};
     this.admission = opts.admission ?? [];
-    this.hub = new WatchHub(backend, (o) => this.decode(o), { pollMs: opts.watchPollMs, bookmarkMs: opts.bookmarkMs });
+    this.hub = new WatchHub(backend, (o) => this.decodeTolerant(o), {
+      pollMs: opts.watchPollMs,
+      bookmarkMs: opts.bookmarkMs,
+    });
   }
 
   addAdmission(a: Admission): void {
@@ -105,6 +111,28 @@ export class Store {
   private decode = (o: AnyResource): AnyResource => {
     const c = this.codecs[o.kind];
     return c ? c.decode(o) : o;
+  };
+
+  /** Objects that could not be decoded in lists and watches since start (e.g. a Secret under a lost key). */
+  decodeFailures = 0;
+
+  /**
+   * For lists and watches: one object that cannot be decoded must not fail the others. It is returned with its
+   * metadata only and a condition Decoded=False saying why; reading it by name still fails with the clear error.
+   */
+  private decodeTolerant = (o: AnyResource): AnyResource => {
+    try {
+      return this.decode(o);
+    } catch (e) {
+      this.decodeFailures++;
+      const message = e instanceof Error ? e.message : String(e);
+      return {
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        metadata: o.metadata,
+        status: { conditions: [{ type: 'Decoded', status: 'False', reason: 'DecodeFailed', message }] },
+      } as AnyResource;
+    }
   };
 
   private encode(o: AnyResource): AnyResource {
@@ -216,7 +244,7 @@ export class Store {
         continueToken: opts.continue,
         filter: opts.filter,
       },
-      this.decode,
+      this.decodeTolerant,
     );
   }
 
@@ -468,7 +496,7 @@ export class Store {
     const page = await listObjects(
       this.backend,
       { resource: filter.resource!, namespace: filter.namespace, labels, fields, filter: opts.filter },
-      this.decode,
+      this.decodeTolerant,
     );
     const initial: WatchEvent[] = page.items.map((object) => ({ type: 'ADDED', object }));
     return typed(await this.hub.watch(filter, Number(page.resourceVersion), initial));

@@ -1,8 +1,8 @@
 // Hostile tenants through the real security stack: no path reaches another tenant's workload or another origin, and
 // an agent cannot report a workload address its site did not register.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeploymentKind, WorkloadKind } from '../../model/index.js';
-import { deployment, workload } from '../../model/testing/index.js';
+import { ApplicationKind, DeploymentKind, WorkloadKind } from '../../model/index.js';
+import { application, deployment, workload } from '../../model/testing/index.js';
 import { BASE, startSecureEnv, type SecureEnv } from '../testing/secure-env.js';
 import { echoUpstream, rawRequest, readySite, type Upstream } from './testing/index.js';
 
@@ -14,6 +14,7 @@ let canary: Upstream;
 const tok: Record<string, string> = {};
 
 async function serve(ns: string, url: string): Promise<void> {
+  await env.cp.store.create(ApplicationKind, application(ns, 'shop'));
   const d = await env.cp.store.create(DeploymentKind, deployment(ns, 'shop'));
   await env.cp.store.updateStatus(DeploymentKind, {
     ...d,

@@ -14,6 +14,7 @@ import {
 } from '../../model/index.js';
 import type { DeleteOptions, Store } from '../../store/index.js';
 import { send } from '../content.js';
+import { openStream } from '../sse.js';
 import type { Caller, ResourceAttributes, Security, Verb } from '../../security/port.js';
 import { admitWorkloadStatus } from '../gateway/admission.js';
 import { mergePatch } from './patch.js';
@@ -325,22 +326,18 @@ async function streamLogs(
   if (!deps.logs) throw new ApiError('NotImplemented', 'no log source is configured on this server');
   const ac = new AbortController();
   const lines = deps.logs.logs(wl, { follow: !!q.follow, tailLines: q.tailLines, signal: ac.signal });
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, {
-    'content-type': 'text/plain; charset=utf-8',
-    'x-request-id': String(req.id),
-    'cache-control': 'no-cache',
-  });
-  req.raw.on('close', () => ac.abort());
+  const stream = openStream(req, reply, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache' });
+  // A client that goes away (even one too slow to drain) stops the source and ends this handler.
+  stream.res.once('close', () => ac.abort());
   try {
     for await (const line of lines) {
-      if (!res.write(line.endsWith('\n') ? line : `${line}\n`)) await new Promise<void>((r) => res.once('drain', r));
+      if (!(await stream.write(line.endsWith('\n') ? line : `${line}\n`))) break;
     }
   } catch (e) {
-    if (!ac.signal.aborted) res.write(`\n[continuum] log stream ended: ${(e as Error).message}\n`);
+    if (!ac.signal.aborted) await stream.write(`\n[continuum] log stream ended: ${(e as Error).message}\n`);
   } finally {
-    res.end();
+    ac.abort();
+    stream.end();
   }
   return reply;
 }

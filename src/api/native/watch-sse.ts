@@ -19,29 +19,30 @@ export async function streamWatch(
   watch: Watch,
   opts: SseOptions = {},
 ): Promise<void> {
-  const res = openEventStream(req, reply, 'watching');
+  const stream = openEventStream(req, reply, 'watching', opts.heartbeatMs ?? 15_000);
   const close = (): void => watch.close();
-  req.raw.on('close', close);
-  const heartbeat = setInterval(() => res.write(': ping\n\n'), opts.heartbeatMs ?? 15_000);
+  // The response's 'close' (client gone) ends the watch, which ends the loop below even while it waits.
+  stream.res.once('close', close);
   const timeout = opts.timeoutSeconds ? setTimeout(close, opts.timeoutSeconds * 1000) : undefined;
   try {
     for await (const ev of watch) {
       if (ev.type === 'BOOKMARK' && !opts.bookmarks) continue;
       const object = ev.type === 'BOOKMARK' || !opts.transform ? ev.object : opts.transform(ev.object);
-      const ok = res.write(
+      const ok = await stream.write(
         `event: ${ev.type}\nid: ${ev.object.metadata.resourceVersion}\ndata: ${JSON.stringify({ type: ev.type, object })}\n\n`,
       );
-      if (!ok) await new Promise<void>((r) => res.once('drain', r));
+      if (!ok) break;
     }
   } catch (e) {
     const err = e instanceof ApiError ? e : new ApiError('Internal', 'watch failed');
     if (!(e instanceof ApiError)) req.log.error({ err: e }, 'watch failed');
-    res.write(`event: ERROR\ndata: ${JSON.stringify({ type: 'ERROR', object: toProblem(err, String(req.id)) })}\n\n`);
+    await stream.write(
+      `event: ERROR\ndata: ${JSON.stringify({ type: 'ERROR', object: toProblem(err, String(req.id)) })}\n\n`,
+    );
   } finally {
-    clearInterval(heartbeat);
     if (timeout) clearTimeout(timeout);
-    req.raw.off('close', close);
+    stream.res.off('close', close);
     watch.close();
-    res.end();
+    stream.end();
   }
 }

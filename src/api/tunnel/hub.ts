@@ -38,9 +38,6 @@ class Tunnel {
   send(msg: TunnelMessage): void {
     if (!this.res.writableEnded) this.res.write(`data: ${JSON.stringify(msg)}\n\n`);
   }
-  ping(): void {
-    if (!this.res.writableEnded) this.res.write(': ping\n\n');
-  }
   close(): void {
     this.res.end();
   }
@@ -57,14 +54,14 @@ export function createTunnelHub(opts: TunnelHubOptions = {}): TunnelHub {
   async function openTunnel(req: FastifyRequest<{ Params: { site: string } }>, reply: FastifyReply): Promise<void> {
     const { site } = req.params;
     assertAgentFor(req.continuum?.caller, site);
-    const res = openEventStream(req, reply, 'tunnel open');
-    const t = new Tunnel(site, res);
+    const stream = openEventStream(req, reply, 'tunnel open', opts.pingMs ?? 15_000);
+    const t = new Tunnel(site, stream.res);
     const old = tunnels.get(site);
     tunnels.set(site, t);
     old?.close();
-    const ping = setInterval(() => t.ping(), opts.pingMs ?? 15_000);
-    await new Promise<void>((resolve) => res.once('close', resolve));
-    clearInterval(ping);
+    // Ends when the agent goes away or the hub closes the tunnel; the ping stops with it.
+    await stream.closed;
+    stream.end();
     if (tunnels.get(site) === t) tunnels.delete(site);
     // Requests still waiting for their first answer cannot get one any more; streaming answers go on.
     for (const p of t.requests)

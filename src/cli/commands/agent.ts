@@ -63,6 +63,7 @@ export function runtimesFromFlags(runtimes: string | undefined, driver: string |
 
 export const agentCommand: Command = {
   name: 'agent',
+  stopGraceMs: 15_000,
   summary: "Run a site agent: heartbeats, capacity, latency, and the site's workloads (outbound connection only)",
   usage: USAGE,
   options: {

@@ -6,6 +6,8 @@ import { consoleLogger } from '../logger.js';
 
 export const serverCommand: Command = {
   name: 'server',
+  // The control plane's graceful-shutdown deadline is 10 s.
+  stopGraceMs: 15_000,
   summary: 'Run a control-plane replica (use --postgres for several replicas with leader election)',
   usage:
     'continuum server [--data-dir DIR] [--port PORT] [--host HOST] [--postgres URL [--schema S]] [--tls-cert F --tls-key F] [--oidc-config FILE] [--lease-seconds N] [--site-grace-seconds N] [--verbose]',

@@ -6,6 +6,8 @@ import { numberFlag, SERVE_OPTIONS, untilStopped, type Command } from '../comman
 
 export const upCommand: Command = {
   name: 'up',
+  // Stopping embedded agents and the control plane (its own deadline is 10 s) may take a while.
+  stopGraceMs: 30_000,
   summary: 'Start the embedded continuum (SQLite, bundled European topology, one agent per site)',
   usage:
     'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--user-config] [--stop-workloads-on-exit] [--verbose]',

@@ -1,2 +1,3 @@
 // Test helpers shared by every layer.
 export * from './wait.js';
+export * from './tcp-proxy.js';
