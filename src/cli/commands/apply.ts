@@ -11,7 +11,7 @@ export const applyCommand: Command = {
   options: {
     ...CONNECTION,
     filename: { type: 'string', short: 'f', multiple: true },
-    output: { type: 'string', short: 'o' },
+    output: { type: 'string', short: 'o', description: 'Output format: name', placeholder: 'FORMAT' },
   },
   async run(v, _p, io) {
     if (!v.filename?.length) throw new UsageError(`-f is required\nusage: ${this.usage}`);

@@ -5,7 +5,11 @@ export const logsCommand: Command = {
   name: 'logs',
   summary: 'Print the logs of a workload',
   usage: 'continuum logs WORKLOAD [-n NS] [-f] [--tail N]',
-  options: { ...CONNECTION, follow: { type: 'boolean', short: 'f' }, tail: { type: 'string' } },
+  options: {
+    ...CONNECTION,
+    follow: { type: 'boolean', short: 'f', description: 'Keep streaming new output' },
+    tail: { type: 'string', description: 'Only the last N lines', placeholder: 'N', defaultText: 'all' },
+  },
   async run(v, positionals, io) {
     const name = positionals[0]?.replace(/^(workload|workloads|wl)\//, '');
     if (!name) throw new UsageError(`a workload name is required\nusage: ${this.usage}`);

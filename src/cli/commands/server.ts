@@ -11,12 +11,16 @@ export const serverCommand: Command = {
     'continuum server [--data-dir DIR] [--port PORT] [--host HOST] [--postgres URL [--schema S]] [--tls-cert F --tls-key F] [--oidc-config FILE] [--lease-seconds N] [--site-grace-seconds N] [--verbose]',
   options: {
     ...SERVE_OPTIONS,
-    postgres: { type: 'string' },
-    schema: { type: 'string' },
-    'tls-cert': { type: 'string' },
-    'tls-key': { type: 'string' },
-    'lease-seconds': { type: 'string' },
-    'site-grace-seconds': { type: 'string' },
+    postgres: {
+      type: 'string',
+      description: 'PostgreSQL URL (or CONTINUUM_POSTGRES_URL); enables leader election',
+      placeholder: 'URL',
+    },
+    schema: { type: 'string', description: 'PostgreSQL schema', placeholder: 'S' },
+    'tls-cert': { type: 'string', description: 'PEM certificate for HTTPS (with --tls-key)', placeholder: 'FILE' },
+    'tls-key': { type: 'string', description: 'PEM private key for HTTPS (with --tls-cert)', placeholder: 'FILE' },
+    'lease-seconds': { type: 'string', description: 'Leader lease duration', placeholder: 'N' },
+    'site-grace-seconds': { type: 'string', description: 'How long a silent site stays Ready', placeholder: 'N' },
   },
   async run(v, _p, io) {
     const dataDir = resolve(v['data-dir'] ?? '.continuum');

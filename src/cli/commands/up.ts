@@ -11,13 +11,16 @@ export const upCommand: Command = {
     'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--user-config] [--stop-workloads-on-exit] [--verbose]',
   options: {
     ...SERVE_OPTIONS,
-    topology: { type: 'string' },
-    'no-agents': { type: 'boolean' },
+    topology: { type: 'string', description: 'Topology file to load instead of the bundled one', placeholder: 'FILE' },
+    'no-agents': { type: 'boolean', description: 'Do not start the embedded site agents' },
     /** Also write ~/.continuum/config.json (off by default: another user's or another continuum's config stays). */
-    'user-config': { type: 'boolean' },
+    'user-config': { type: 'boolean', description: 'Also write ~/.continuum/config.json' },
     /** Accepted for compatibility: the user-level config is only written with --user-config. */
-    'no-user-config': { type: 'boolean' },
-    'stop-workloads-on-exit': { type: 'boolean' },
+    'no-user-config': { type: 'boolean', description: 'Do not write ~/.continuum/config.json (the default)' },
+    'stop-workloads-on-exit': {
+      type: 'boolean',
+      description: 'Stop the workloads on Ctrl-C instead of leaving them running',
+    },
   },
   async run(v, _p, io) {
     const dataDir = resolve(v['data-dir'] ?? '.continuum');

@@ -148,6 +148,7 @@ export const WorkloadKind = registerKind({
     { name: 'SITE', path: 'spec.siteName' },
     { name: 'PHASE', path: 'status.phase' },
     { name: 'RESTARTS', path: 'status.restarts' },
+    { name: 'AREA', path: 'spec.area', wide: true },
     { name: 'URL', path: 'status.url', wide: true },
     { name: 'PID', path: 'status.pid', wide: true },
     age,
