@@ -4,7 +4,6 @@ import {
   allKinds,
   ApiError,
   apiVersionOf,
-  assertValid,
   isObjectOf,
   WorkloadKind,
   type AnyResource,
@@ -201,11 +200,7 @@ export function nativeHandler(deps: NativeDeps) {
       const { status: _ignored, ...input } = bodyFor(t, req.body, true);
       await security.authorize(caller, { ...attrs, name: input.metadata.name, object: input });
       req.continuum!.attrs = { ...attrs, name: input.metadata.name };
-      if (q.dryRun) {
-        assertValid(t.kind, input);
-        return send(req, reply, 200, redact(input as AnyResource));
-      }
-      return send(req, reply, 201, redact(await store.create(t.kind, input)));
+      return send(req, reply, 201, redact(await store.create(t.kind, input, { dryRun: q.dryRun })));
     }
 
     const current = await store.get(t.kind, t.namespace, name!);
@@ -220,7 +215,7 @@ export function nativeHandler(deps: NativeDeps) {
       } else {
         await security.authorize(caller, { ...attrs, verb: 'create', object: input });
       }
-      const { object, result } = await store.apply(t.kind, input);
+      const { object, result } = await store.apply(t.kind, input, { dryRun: q.dryRun });
       void reply.header('x-continuum-apply', result);
       return send(req, reply, result === 'created' ? 201 : 200, redact(object));
     }
@@ -260,14 +255,16 @@ export function nativeHandler(deps: NativeDeps) {
       const input = bodyFor(t, req.body, true);
       await security.authorize(caller, { ...attrs, object: input, oldObject: current });
       const out =
-        t.subresource === 'status' ? await store.updateStatus(t.kind, input) : await store.update(t.kind, input);
+        t.subresource === 'status'
+          ? await store.updateStatus(t.kind, input, { dryRun: q.dryRun })
+          : await store.update(t.kind, input, { dryRun: q.dryRun });
       return send(req, reply, 200, redact(out));
     }
     return send(
       req,
       reply,
       200,
-      redact(await mergePatch(store, security, caller, attrs, current, bodyObject(req.body))),
+      redact(await mergePatch(store, security, caller, attrs, current, bodyObject(req.body), { dryRun: q.dryRun })),
     );
   };
 }

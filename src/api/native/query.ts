@@ -80,7 +80,8 @@ export function parseQuery(raw: Record<string, unknown>): NativeQuery {
         q.follow = bool(k, v);
         break;
       case 'dryRun':
-        q.dryRun = bool(k, v);
+        // Kubernetes spells it dryRun=All; true/1 are accepted too.
+        q.dryRun = v === 'All' ? true : bool(k, v);
         break;
       default:
         throw new ApiError('BadRequest', `unknown query parameter ${JSON.stringify(k)}`, [

@@ -6,9 +6,12 @@ import { auditCommand } from './audit.js';
 import { createCommand } from './create.js';
 import { deleteCommand } from './delete.js';
 import { describeCommand } from './describe.js';
+import { diffCommand } from './diff.js';
+import { editCommand } from './edit.js';
 import { explainCommand } from './explain.js';
 import { getCommand } from './get.js';
 import { logsCommand } from './logs.js';
+import { scaleCommand } from './scale.js';
 import { secretsCommand } from './secrets.js';
 import { serverCommand } from './server.js';
 import { tokenCommand } from './token.js';
@@ -23,6 +26,9 @@ export const commands: Command[] = [
   describeCommand,
   deleteCommand,
   createCommand,
+  diffCommand,
+  editCommand,
+  scaleCommand,
   logsCommand,
   explainCommand,
   serverCommand,
