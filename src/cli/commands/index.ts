@@ -11,6 +11,7 @@ import { editCommand } from './edit.js';
 import { explainCommand } from './explain.js';
 import { getCommand } from './get.js';
 import { logsCommand } from './logs.js';
+import { rolloutCommand } from './rollout.js';
 import { scaleCommand } from './scale.js';
 import { secretsCommand } from './secrets.js';
 import { serverCommand } from './server.js';
@@ -29,6 +30,7 @@ export const commands: Command[] = [
   diffCommand,
   editCommand,
   scaleCommand,
+  rolloutCommand,
   logsCommand,
   explainCommand,
   serverCommand,
