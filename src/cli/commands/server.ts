@@ -1,6 +1,7 @@
 // `continuum server`: one control-plane replica for distributed setups (SQLite or PostgreSQL, TLS).
 import { resolve } from 'node:path';
 import { startControlPlane } from '../../controlplane/index.js';
+import { lockDataDir } from '../datadir-lock.js';
 import { numberFlag, SERVE_OPTIONS, untilStopped, type Command } from '../command.js';
 import { consoleLogger } from '../logger.js';
 
@@ -26,6 +27,9 @@ export const serverCommand: Command = {
     const dataDir = resolve(v['data-dir'] ?? '.continuum');
     if (!!v['tls-cert'] !== !!v['tls-key']) throw new Error('--tls-cert and --tls-key go together');
     const log = consoleLogger(io, !!v.verbose);
+    // Replicas share PostgreSQL; a SQLite data dir belongs to one process.
+    const unlock =
+      (v.postgres ?? process.env.CONTINUUM_POSTGRES_URL) ? () => undefined : lockDataDir(dataDir, 'server');
     const cp = await startControlPlane({
       dataDir,
       port: numberFlag(v.port, 'port', 0, 65535, { integer: true }) ?? 8080,
@@ -43,5 +47,6 @@ export const serverCommand: Command = {
     io.out(`listening on ${cp.url} (store: ${cp.store.backend.engine})\nadmin token in ${dataDir}/admin.token\n`);
     await untilStopped(io);
     await cp.stop();
+    unlock();
   },
 };

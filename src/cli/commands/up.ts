@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { startEmbedded } from '../../embedded/index.js';
 import { userConfigPath, writeConfig } from '../config.js';
+import { lockDataDir } from '../datadir-lock.js';
 import { numberFlag, SERVE_OPTIONS, untilStopped, type Command } from '../command.js';
 
 export const upCommand: Command = {
@@ -25,17 +26,24 @@ export const upCommand: Command = {
   async run(v, _p, io) {
     const dataDir = resolve(v['data-dir'] ?? '.continuum');
     const port = numberFlag(v.port, 'port', 0, 65535, { integer: true }) ?? 8080;
+    const unlock = lockDataDir(dataDir, 'up');
     io.err(`starting the embedded continuum in ${dataDir} ...\n`);
-    const emb = await startEmbedded({
-      dataDir,
-      port,
-      host: v.host ?? '127.0.0.1',
-      topology: v.topology,
-      agents: !v['no-agents'],
-      verbose: !!v.verbose,
-      progress: (msg) => io.err(`  ${msg}\n`),
-      ...(v['oidc-config'] ? { oidcConfig: resolve(v['oidc-config']) } : {}),
-    });
+    let emb: Awaited<ReturnType<typeof startEmbedded>>;
+    try {
+      emb = await startEmbedded({
+        dataDir,
+        port,
+        host: v.host ?? '127.0.0.1',
+        topology: v.topology,
+        agents: !v['no-agents'],
+        verbose: !!v.verbose,
+        progress: (msg) => io.err(`  ${msg}\n`),
+        ...(v['oidc-config'] ? { oidcConfig: resolve(v['oidc-config']) } : {}),
+      });
+    } catch (e) {
+      unlock();
+      throw e;
+    }
     const cfg = { server: emb.url, token: emb.adminToken, namespace: 'default' };
     writeConfig(`${dataDir}/config.json`, cfg);
     const userConfig = !!v['user-config'] && !v['no-user-config'];
@@ -46,6 +54,7 @@ export const upCommand: Command = {
     await untilStopped(io);
     io.err('shutting down ...\n');
     await emb.stop({ stopWorkloads: !!v['stop-workloads-on-exit'] });
+    unlock();
     io.err(
       `stopped; state kept in ${dataDir}${v['stop-workloads-on-exit'] ? '' : ' (workloads left running for the next `continuum up`; use --stop-workloads-on-exit to stop them)'}\n`,
     );
