@@ -187,13 +187,13 @@ export class ContinuumClient {
   async *logs(
     namespace: string,
     name: string,
-    p: { follow?: boolean; tailLines?: number },
+    p: { follow?: boolean; tailLines?: number; previous?: boolean },
     signal?: AbortSignal,
   ): AsyncIterable<string> {
     const kind = WorkloadKind;
     const res = await this.http.raw(
       'GET',
-      `${itemPath(kind, namespace, name)}/logs${query({ follow: p.follow, tailLines: p.tailLines })}`,
+      `${itemPath(kind, namespace, name)}/logs${query({ follow: p.follow, tailLines: p.tailLines, previous: p.previous })}`,
       undefined,
       { accept: 'text/plain' },
       signal,

@@ -21,7 +21,10 @@ import { streamWatch } from './watch-sse.js';
 
 /** Serves workload logs (the agent tunnel implements it). */
 export interface LogSource {
-  logs(workload: Workload, opts: { follow: boolean; tailLines?: number; signal: AbortSignal }): AsyncIterable<string>;
+  logs(
+    workload: Workload,
+    opts: { follow: boolean; tailLines?: number; previous?: boolean; signal: AbortSignal },
+  ): AsyncIterable<string>;
 }
 
 export interface NativeDeps {
@@ -315,7 +318,12 @@ async function streamLogs(
 ): Promise<FastifyReply> {
   if (!deps.logs) throw new ApiError('NotImplemented', 'no log source is configured on this server');
   const ac = new AbortController();
-  const lines = deps.logs.logs(wl, { follow: !!q.follow, tailLines: q.tailLines, signal: ac.signal });
+  const lines = deps.logs.logs(wl, {
+    follow: !!q.follow,
+    tailLines: q.tailLines,
+    ...(q.previous ? { previous: true } : {}),
+    signal: ac.signal,
+  });
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {

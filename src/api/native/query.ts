@@ -13,6 +13,8 @@ export interface NativeQuery {
   follow?: boolean;
   tailLines?: number;
   dryRun?: boolean;
+  /** logs: the workload's previous run (before its last restart). */
+  previous?: boolean;
 }
 
 const bool = (k: string, v: string): boolean => {
@@ -78,6 +80,9 @@ export function parseQuery(raw: Record<string, unknown>): NativeQuery {
         break;
       case 'follow':
         q.follow = bool(k, v);
+        break;
+      case 'previous':
+        q.previous = bool(k, v);
         break;
       case 'dryRun':
         // Kubernetes spells it dryRun=All; true/1 are accepted too.
