@@ -62,7 +62,7 @@ function ops(k: KindDef, scope: 'collection' | 'item' | 'status' | 'logs'): Reco
           tags: tag,
           summary: `Create a ${k.kind}`,
           operationId: `create${k.kind}`,
-          parameters: [q('dryRun', 'validate only', 'boolean')],
+          parameters: [q('dryRun', 'All (or true): validate and admit, store nothing', 'string')],
           requestBody: body,
           responses: { '201': one['200'], ...errors },
         },
@@ -74,6 +74,7 @@ function ops(k: KindDef, scope: 'collection' | 'item' | 'status' | 'logs'): Reco
           tags: tag,
           summary: `Replace a ${k.kind} (spec and metadata; status is ignored)`,
           operationId: `replace${k.kind}`,
+          parameters: [q('dryRun', 'All (or true): validate and admit, store nothing', 'string')],
           requestBody: body,
           responses: one,
         },
@@ -81,6 +82,7 @@ function ops(k: KindDef, scope: 'collection' | 'item' | 'status' | 'logs'): Reco
           tags: tag,
           summary: `Patch a ${k.kind} (application/merge-patch+json; application/apply-patch+yaml creates or updates)`,
           operationId: `patch${k.kind}`,
+          parameters: [q('dryRun', 'All (or true): validate and admit, store nothing', 'string')],
           requestBody: {
             required: true,
             content: {

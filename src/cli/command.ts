@@ -1,11 +1,26 @@
 // The shape of a CLI command and the helpers every command shares (options, client, output streams).
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { ContinuumClient } from '../client/index.js';
 import { ApiError, kindByAlias, type KindDef } from '../model/index.js';
 import { resolveConfig } from './config.js';
 import { readFileSync } from 'node:fs';
 
-export type Options = NonNullable<ParseArgsConfig['options']>;
+/**
+ * One flag of a command: parsing (type, short, multiple) and help (description, placeholder, defaultText) come
+ * from this one table. A flag without a description takes the shared one from `FLAG_HELP` (src/cli/help.ts).
+ */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  description?: string;
+  /** Shown after the flag in help, e.g. FILE (default: VALUE for strings). */
+  placeholder?: string;
+  /** The default as help shows it (the command applies it; parseArgs does not). */
+  defaultText?: string;
+}
+
+export type Options = Record<string, OptionSpec>;
 
 export interface Io {
   out: (s: string) => void;
@@ -68,12 +83,59 @@ export function setCommandSignal(signal: AbortSignal | undefined): void {
 }
 
 export function parse(cmd: Command, argv: string[]): { values: Record<string, any>; positionals: string[] } {
+  const options = Object.fromEntries(
+    Object.entries(cmd.options).map(([k, o]) => [
+      k,
+      { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
+    ]),
+  );
   try {
-    const r = parseArgs({ args: argv, options: cmd.options, allowPositionals: true, strict: true });
+    const r = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     return { values: r.values as Record<string, any>, positionals: r.positionals };
   } catch (e) {
-    throw new UsageError(`${(e as Error).message}\nusage: ${cmd.usage}`);
+    throw new UsageError(`${parseErrorMessage(cmd, e as Error & { code?: string })}\nusage: ${cmd.usage}`);
   }
+}
+
+/** parseArgs' messages, rewritten for people: the unknown flag, the nearest known one, where to look. */
+function parseErrorMessage(cmd: Command, e: Error & { code?: string }): string {
+  const unknown = /Unknown option '([^']+)'/.exec(e.message)?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+    const flags = Object.entries(cmd.options).flatMap(([k, o]) => [`--${k}`, ...(o.short ? [`-${o.short}`] : [])]);
+    const near = suggest(unknown, flags);
+    return (
+      `unknown flag ${unknown} for "continuum ${cmd.name}"${near ? `; did you mean ${near}?` : ''}\n` +
+      `Run 'continuum ${cmd.name} --help' for its flags.`
+    );
+  }
+  const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(e.message)?.[1];
+  if (missing) return `flag ${missing} needs a value`;
+  return e.message;
+}
+
+/** The candidate nearest to `word` by edit distance, when it is near enough to be a likely typo. */
+export function suggest(word: string, candidates: string[]): string | undefined {
+  const prefixed = candidates.filter((c) => word.length > 3 && c.toLowerCase().startsWith(word.toLowerCase()));
+  if (prefixed.length === 1) return prefixed[0];
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD || (d === bestD && best !== undefined && c.length > best.length)) [best, bestD] = [c, d];
+  }
+  if (best === undefined) return undefined;
+  return bestD <= Math.max(2, Math.floor(best.length / 3)) || word.startsWith(best) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 export function clientFrom(values: Record<string, any>): { client: ContinuumClient; namespace: string } {
@@ -130,7 +192,7 @@ export function splitKindName(positionals: string[]): [string | undefined, strin
 /** Options shared by the commands that run a control plane (`up`, `server`). */
 export const SERVE_OPTIONS: Options = {
   'data-dir': { type: 'string' },
-  port: { type: 'string', short: 'p' },
+  port: { type: 'string', short: 'p', defaultText: '8080' },
   host: { type: 'string' },
   'oidc-config': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },

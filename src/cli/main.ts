@@ -1,31 +1,36 @@
 // The `continuum` command: dispatches to one file per command and turns failures into exit codes.
 import { ApiError } from '../model/index.js';
 import { TransportError } from '../client/index.js';
-import { UsageError, parse, setCommandSignal, type Command, type Io } from './command.js';
+import { UsageError, parse, setCommandSignal, suggest, type Command, type Io } from './command.js';
 import { commands } from './commands/index.js';
+import { commandHelp, overview } from './help.js';
 
-function help(): string {
-  const lines = commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
-  return `continuum — a multi-provider cloud-edge continuum control plane\n\nUsage: continuum <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'continuum <command> --help' for a command's options.\n`;
-}
+const help = (): string => overview(commands);
+const find = (n: string | undefined): Command | undefined =>
+  commands.find((c) => c.name === n || c.aliases?.includes(n ?? ''));
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (name === 'help' && rest[0] !== undefined) argv = [rest[0], '--help'];
+  else if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(help());
     return name ? 0 : 1;
   }
   if (name === '--version' || name === '-v') argv = ['version', '--client'];
-  const cmd = commandNamed(argv[0]);
+  const cmd = find(argv[0]);
   if (!cmd) {
-    io.err(`error: unknown command ${JSON.stringify(name)}\n\n${help()}`);
+    const near = suggest(
+      argv[0],
+      commands.map((c) => c.name),
+    );
+    io.err(`error: unknown command ${JSON.stringify(argv[0])}${near ? `; did you mean "${near}"?` : ''}\n\n${help()}`);
     return 1;
   }
   setCommandSignal(io.signal);
   try {
     const { values, positionals } = parse(cmd, argv.slice(1) ?? rest);
     if (values.help) {
-      io.out(`${cmd.summary}\n\nUsage: ${cmd.usage}\n`);
+      io.out(commandHelp(cmd));
       return 0;
     }
     return (await cmd.run(values, positionals, io)) ?? 0;
@@ -44,9 +49,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 }
 
-const commandNamed = (name: string | undefined): Command | undefined =>
-  commands.find((c) => c.name === name || (name !== undefined && c.aliases?.includes(name)));
-
 const isAbort = (e: unknown): boolean =>
   (e as { name?: string })?.name === 'AbortError' || (e as { code?: string })?.code === 'ABORT_ERR';
 
@@ -59,7 +61,7 @@ const STOP_GRACE_MS = 2000;
  */
 export async function main(argv: string[]): Promise<void> {
   const ac = new AbortController();
-  const graceMs = commandNamed(argv[0])?.stopGraceMs ?? STOP_GRACE_MS;
+  const graceMs = find(argv[0])?.stopGraceMs ?? STOP_GRACE_MS;
   const onSignal = (sig: NodeJS.Signals): void => {
     if (ac.signal.aborted) {
       process.stderr.write(`${sig} again: exiting now\n`);

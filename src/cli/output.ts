@@ -1,6 +1,8 @@
 // Renders objects for humans (tables with kubectl-style columns) and machines (YAML, JSON, names).
 import { stringify } from 'yaml';
 import type { AnyResource, KindDef } from '../model/index.js';
+import { UsageError } from './command.js';
+import { columnPath, evalPath, jsonpath, show } from './jsonpath.js';
 
 /**
  * Reads a column path: dotted fields, `[N]` index, `[*]` every element (joined with ","),
@@ -65,6 +67,46 @@ export interface RenderOptions {
   showNamespace?: boolean;
   noHeaders?: boolean;
   now?: number;
+  /** Adds a LABELS column (k=v,...) to tables. */
+  showLabels?: boolean;
+  /** `-o jsonpath` sees a List of the items (true for list reads) rather than the single object. */
+  asList?: boolean;
+}
+
+const labelsOf = (i: AnyResource): string =>
+  Object.entries(i.metadata.labels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',') || '<none>';
+
+/** `custom-columns=NAME:.path,...`: a header and a JSONPath per column (several values joined with ","). */
+function customColumns(spec: string, items: AnyResource[], noHeaders?: boolean): string {
+  const cols = spec.split(',').map((c) => {
+    const at = c.indexOf(':');
+    if (at <= 0 || at === c.length - 1)
+      throw new UsageError(`custom-columns: ${JSON.stringify(c)} is not NAME:JSONPATH (e.g. NAME:.metadata.name)`);
+    return { name: c.slice(0, at), path: columnPath(c.slice(at + 1)) };
+  });
+  const rows = items.map((i) =>
+    cols.map((c) => {
+      const vals = evalPath(c.path, i).filter((x) => x !== undefined && x !== null);
+      return vals.length ? vals.map(show).join(',') : '<none>';
+    }),
+  );
+  return table(noHeaders ? rows : [cols.map((c) => c.name), ...rows]);
+}
+
+/** Compares two `--sort-by` values: missing first, numbers numerically, everything else as text. */
+function compareValues(a: unknown, b: unknown): number {
+  if (a === undefined || b === undefined) return Number(a !== undefined) - Number(b !== undefined);
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return show(a).localeCompare(show(b));
+}
+
+/** Items ordered by the first value of a JSONPath (`--sort-by=.metadata.name`); stable. */
+export function sortItems<T>(items: T[], sortBy: string): T[] {
+  const path = columnPath(sortBy);
+  const keyed = items.map((item, i) => ({ item, i, key: evalPath(path, item)[0] }));
+  return keyed.sort((x, y) => compareValues(x.key, y.key) || x.i - y.i).map((x) => x.item);
 }
 
 export function renderObjects(kind: KindDef, items: AnyResource[], o: RenderOptions = {}): string {
@@ -73,10 +115,22 @@ export function renderObjects(kind: KindDef, items: AnyResource[], o: RenderOpti
   if (fmt === 'json')
     return JSON.stringify(items.length === 1 ? items[0] : { apiVersion: 'v1', kind: 'List', items }, null, 2) + '\n';
   if (fmt === 'name') return items.map((i) => `${kind.singular}/${i.metadata.name}\n`).join('');
+  if (fmt.startsWith('jsonpath=')) {
+    const data = o.asList || items.length !== 1 ? { apiVersion: 'v1', kind: 'List', items } : items[0];
+    return jsonpath(fmt.slice('jsonpath='.length), data);
+  }
+  if (fmt.startsWith('custom-columns=')) return customColumns(fmt.slice('custom-columns='.length), items, o.noHeaders);
   if (fmt !== '' && fmt !== 'wide')
-    throw new Error(`unknown output format ${JSON.stringify(fmt)} (use yaml, json, wide or name)`);
+    throw new UsageError(
+      `unknown output format ${JSON.stringify(fmt)} ` +
+        '(use yaml, json, wide, name, jsonpath=TEMPLATE or custom-columns=NAME:.path,...)',
+    );
   const cols = kind.columns.filter((c) => fmt === 'wide' || !c.wide);
-  const header = [...(o.showNamespace && kind.namespaced ? ['NAMESPACE'] : []), ...cols.map((c) => c.name)];
+  const header = [
+    ...(o.showNamespace && kind.namespaced ? ['NAMESPACE'] : []),
+    ...cols.map((c) => c.name),
+    ...(o.showLabels ? ['LABELS'] : []),
+  ];
   const rows = items.map((i) => [
     ...(o.showNamespace && kind.namespaced ? [i.metadata.namespace ?? ''] : []),
     ...cols.map((c) =>
@@ -84,6 +138,7 @@ export function renderObjects(kind: KindDef, items: AnyResource[], o: RenderOpti
         ? age(readPath(i, c.path) as string | undefined, o.now)
         : cell(readPath(i, c.path)),
     ),
+    ...(o.showLabels ? [labelsOf(i)] : []),
   ]);
   return table(o.noHeaders ? rows : [header, ...rows]);
 }

@@ -65,6 +65,13 @@ export function kindOf(obj: { kind?: string; apiVersion?: string }): KindDef {
   return k;
 }
 
+/** `dryRun`: the server validates, authorizes and admits the write, and stores nothing (`?dryRun=All`). */
+export interface WriteParams {
+  dryRun?: boolean;
+}
+
+const dry = (w: WriteParams): string => (w.dryRun ? '?dryRun=All' : '');
+
 export class ContinuumClient {
   readonly http: HttpClient;
   constructor(opts: ClientOptions) {
@@ -102,9 +109,9 @@ export class ContinuumClient {
     return (await this.http.json<Resource<S, T>>('POST', collectionPath(kind, obj.metadata.namespace), obj)).body;
   }
 
-  async update<S, T>(obj: ResourceInput<S, T>): Promise<Resource<S, T>> {
+  async update<S, T>(obj: ResourceInput<S, T>, w: WriteParams = {}): Promise<Resource<S, T>> {
     const kind = kindOf(obj);
-    const path = itemPath(kind, obj.metadata.namespace, obj.metadata.name);
+    const path = itemPath(kind, obj.metadata.namespace, obj.metadata.name) + dry(w);
     return (await this.http.json<Resource<S, T>>('PUT', path, obj)).body;
   }
 
@@ -120,18 +127,22 @@ export class ContinuumClient {
     name: string,
     patch: unknown,
     subresource?: 'status',
+    w: WriteParams = {},
   ): Promise<Resource<S, T>> {
-    const path = itemPath(kind, namespace, name) + (subresource ? `/${subresource}` : '');
+    const path = itemPath(kind, namespace, name) + (subresource ? `/${subresource}` : '') + dry(w);
     const headers = { 'content-type': 'application/merge-patch+json' };
     return (await this.http.json<Resource<S, T>>('PATCH', path, patch, headers)).body;
   }
 
   /** Server-side create-or-update; result is created | configured | unchanged. */
-  async apply<S, T>(obj: ResourceInput<S, T>): Promise<{ object: Resource<S, T>; result: string }> {
+  async apply<S, T>(
+    obj: ResourceInput<S, T>,
+    w: WriteParams = {},
+  ): Promise<{ object: Resource<S, T>; result: string }> {
     const kind = kindOf(obj);
     const r = await this.http.json<Resource<S, T>>(
       'PATCH',
-      itemPath(kind, obj.metadata.namespace, obj.metadata.name),
+      itemPath(kind, obj.metadata.namespace, obj.metadata.name) + dry(w),
       obj,
       { 'content-type': 'application/apply-patch+json' },
     );
@@ -176,13 +187,13 @@ export class ContinuumClient {
   async *logs(
     namespace: string,
     name: string,
-    p: { follow?: boolean; tailLines?: number },
+    p: { follow?: boolean; tailLines?: number; previous?: boolean },
     signal?: AbortSignal,
   ): AsyncIterable<string> {
     const kind = WorkloadKind;
     const res = await this.http.raw(
       'GET',
-      `${itemPath(kind, namespace, name)}/logs${query({ follow: p.follow, tailLines: p.tailLines })}`,
+      `${itemPath(kind, namespace, name)}/logs${query({ follow: p.follow, tailLines: p.tailLines, previous: p.previous })}`,
       undefined,
       { accept: 'text/plain' },
       signal,

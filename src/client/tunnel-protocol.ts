@@ -18,6 +18,8 @@ export interface LogsRequest {
   name: string;
   follow: boolean;
   tailLines?: number;
+  /** The run before the workload's last restart (agents that predate this field send the current run). */
+  previous?: boolean;
 }
 
 /** The reader went away: the agent stops answering request `id`. */

@@ -4,3 +4,4 @@ export { namespaceAdmission, namespaceController, NAMESPACE_FINALIZER } from './
 export * from './deployment/index.js';
 export { siteHealthController, type SiteHealthOptions } from './sitehealth/sitehealth.js';
 export { eventRecorder, type EventRecorder } from './events/recorder.js';
+export { revisionController, revisionName } from './revisions/index.js';

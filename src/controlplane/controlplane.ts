@@ -11,6 +11,7 @@ import {
   garbageCollector,
   namespaceAdmission,
   namespaceController,
+  revisionController,
   siteHealthController,
 } from '../controllers/index.js';
 import type { Logger } from '../lib/index.js';
@@ -151,6 +152,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   manager.add(namespaceController);
   manager.add(siteHealthController({ graceSeconds: o.siteGraceSeconds }));
   manager.add(deploymentController({ defaultTolerationSeconds: o.tolerationSeconds }));
+  manager.add(revisionController);
   for (const c of o.controllers ?? []) manager.add(c);
 
   const hub = createTunnelHub();

@@ -1,6 +1,7 @@
 // Server-side apply: create the object, or update its spec and user metadata, as one idempotent call.
 import { ApiError, type KindDef, type Resource, type ResourceInput } from '../model/index.js';
-import type { Store } from './store.js';
+import { jsonEqual } from './merge-patch.js';
+import type { Store, WriteOptions } from './store.js';
 
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
 
@@ -15,13 +16,15 @@ export async function applyObject<S, T>(
   store: Store,
   kind: KindDef<S, T>,
   input: ResourceInput<NoInfer<S>, NoInfer<T>>,
+  opts: WriteOptions = {},
 ): Promise<{ object: Resource<S, T>; result: ApplyResult }> {
   for (let i = 0; i < RETRIES; i++) {
     const cur = await store.get(kind, input.metadata.namespace, input.metadata.name);
     if (!cur) {
       try {
         const { resourceVersion: _rv, ...meta } = input.metadata;
-        return { object: await store.create(kind, { ...input, metadata: meta, status: undefined }), result: 'created' };
+        const object = await store.create(kind, { ...input, metadata: meta, status: undefined }, opts);
+        return { object, result: 'created' };
       } catch (e) {
         if (e instanceof ApiError && e.code === 'AlreadyExists') continue;
         throw e;
@@ -41,8 +44,10 @@ export async function applyObject<S, T>(
       },
     };
     try {
-      const object = await store.update(kind, merged);
-      return { object, result: object.metadata.resourceVersion === before ? 'unchanged' : 'configured' };
+      const object = await store.update(kind, merged, opts);
+      // A dry run spends no revision: what changed is what differs from the stored object.
+      const same = opts.dryRun ? jsonEqual(object, cur) : object.metadata.resourceVersion === before;
+      return { object, result: same ? 'unchanged' : 'configured' };
     } catch (e) {
       if (e instanceof ApiError && e.code === 'Conflict' && !m.resourceVersion) continue;
       throw e;

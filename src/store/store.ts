@@ -58,6 +58,11 @@ export interface WatchOptions extends ListOptions {
   resourceVersion?: string;
 }
 
+/** `dryRun`: validate and admit as for a real write, return the would-be object, store nothing. */
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
 export interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
 }
@@ -161,7 +166,11 @@ export class Store {
   }
 
   /** Typed by the kind: `create(SiteKind, …)` takes a Site's spec and returns a `Site`. */
-  async create<S, T>(kind: KindDef<S, T>, input: ResourceInput<NoInfer<S>, NoInfer<T>>): Promise<Resource<S, T>> {
+  async create<S, T>(
+    kind: KindDef<S, T>,
+    input: ResourceInput<NoInfer<S>, NoInfer<T>>,
+    opts: WriteOptions = {},
+  ): Promise<Resource<S, T>> {
     assertValid(kind, input);
     if (input.metadata.resourceVersion)
       throw new ApiError('BadRequest', 'metadata.resourceVersion must not be set on create', [
@@ -195,6 +204,15 @@ export class Store {
       ...(input.status ? { status: structuredClone(input.status) } : {}),
     };
     await this.admit('create', kind, obj, undefined);
+    if (opts.dryRun) {
+      if (await this.backend.get(key))
+        throw new ApiError(
+          'AlreadyExists',
+          `${kind.kind} ${JSON.stringify(key.name)} already exists${key.namespace ? ` in namespace ${key.namespace}` : ''}`,
+          [{ field: 'metadata.name', message: 'already exists' }],
+        );
+      return { ...obj, metadata: { ...obj.metadata, resourceVersion: '' } } as Resource<S, T>;
+    }
     try {
       return (await this.commitRaw({ op: 'create', key, object: obj })) as Resource<S, T>;
     } catch (e) {
@@ -252,7 +270,11 @@ export class Store {
    * Replaces spec and user metadata (labels, annotations, finalizers, ownerReferences). With
    * metadata.resourceVersion set, fails with Conflict unless it is current; without, last write wins.
    */
-  async update<S, T>(kind: KindDef<S, T>, input: ResourceInput<NoInfer<S>, NoInfer<T>>): Promise<Resource<S, T>> {
+  async update<S, T>(
+    kind: KindDef<S, T>,
+    input: ResourceInput<NoInfer<S>, NoInfer<T>>,
+    opts: WriteOptions = {},
+  ): Promise<Resource<S, T>> {
     return this.mutate<S, T>(
       kind,
       input.metadata.namespace,
@@ -270,11 +292,16 @@ export class Store {
         return next;
       },
       input,
+      opts,
     );
   }
 
   /** Replaces status only; spec and metadata are untouched. */
-  async updateStatus<S, T>(kind: KindDef<S, T>, input: ResourceInput<NoInfer<S>, NoInfer<T>>): Promise<Resource<S, T>> {
+  async updateStatus<S, T>(
+    kind: KindDef<S, T>,
+    input: ResourceInput<NoInfer<S>, NoInfer<T>>,
+    opts: WriteOptions = {},
+  ): Promise<Resource<S, T>> {
     return this.mutate<S, T>(
       kind,
       input.metadata.namespace,
@@ -288,6 +315,7 @@ export class Store {
         return next;
       },
       input,
+      opts,
     );
   }
 
@@ -298,6 +326,7 @@ export class Store {
     name: string,
     patch: unknown,
     subresource?: 'status',
+    opts: WriteOptions = {},
   ): Promise<Resource<S, T>> {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
       throw new ApiError('BadRequest', 'a merge patch must be a JSON object', [
@@ -335,6 +364,7 @@ export class Store {
         return next;
       },
       { apiVersion: p.apiVersion },
+      opts,
     );
   }
 
@@ -342,8 +372,9 @@ export class Store {
   apply<S, T>(
     kind: KindDef<S, T>,
     input: ResourceInput<NoInfer<S>, NoInfer<T>>,
+    opts: WriteOptions = {},
   ): Promise<{ object: Resource<S, T>; result: ApplyResult }> {
-    return applyObject(this, kind, input);
+    return applyObject(this, kind, input, opts);
   }
 
   /**
@@ -411,6 +442,7 @@ export class Store {
     uid: string | undefined,
     change: (cur: AnyResource) => AnyResource,
     input: { apiVersion?: unknown },
+    opts: WriteOptions = {},
   ): Promise<Resource<S, T>> {
     const want = parseRevision(rv, 'metadata.resourceVersion');
     if (input.apiVersion !== undefined && input.apiVersion !== apiVersionOf(kind)) {
@@ -445,6 +477,7 @@ export class Store {
       if (jsonEqual(next, cur)) return cur;
       assertValid(kind, next);
       await this.admit('update', kind, next, cur);
+      if (opts.dryRun) return next as Resource<S, T>;
       const expected = Number(cur.metadata.resourceVersion);
       try {
         const op = cur.metadata.deletionTimestamp && !next.metadata.finalizers?.length ? 'delete' : 'update';

@@ -55,6 +55,8 @@ export interface LogOptions {
   follow?: boolean;
   /** Last N lines only. */
   tail?: number;
+  /** The log of the run before the last restart (empty when there was none). */
+  previous?: boolean;
   signal?: AbortSignal;
 }
 

@@ -141,6 +141,7 @@ export class TunnelClient {
         follow: msg.follow,
         signal: ac.signal,
         ...(msg.tailLines !== undefined ? { tail: msg.tailLines } : {}),
+        ...(msg.previous ? { previous: true } : {}),
       });
       await uploadLines(opts, path, lines, ac);
     } catch (e) {

@@ -4,7 +4,6 @@ import {
   allKinds,
   ApiError,
   apiVersionOf,
-  assertValid,
   isObjectOf,
   WorkloadKind,
   type AnyResource,
@@ -24,7 +23,10 @@ import { streamWatch } from './watch-sse.js';
 
 /** Serves workload logs (the agent tunnel implements it). */
 export interface LogSource {
-  logs(workload: Workload, opts: { follow: boolean; tailLines?: number; signal: AbortSignal }): AsyncIterable<string>;
+  logs(
+    workload: Workload,
+    opts: { follow: boolean; tailLines?: number; previous?: boolean; signal: AbortSignal },
+  ): AsyncIterable<string>;
 }
 
 export interface NativeDeps {
@@ -203,11 +205,7 @@ export function nativeHandler(deps: NativeDeps) {
       const { status: _ignored, ...input } = bodyFor(t, req.body, true);
       await security.authorize(caller, { ...attrs, name: input.metadata.name, object: input });
       req.continuum!.attrs = { ...attrs, name: input.metadata.name };
-      if (q.dryRun) {
-        assertValid(t.kind, input);
-        return send(req, reply, 200, redact(input as AnyResource));
-      }
-      return send(req, reply, 201, redact(await store.create(t.kind, input)));
+      return send(req, reply, 201, redact(await store.create(t.kind, input, { dryRun: q.dryRun })));
     }
 
     const current = await store.get(t.kind, t.namespace, name!);
@@ -222,7 +220,7 @@ export function nativeHandler(deps: NativeDeps) {
       } else {
         await security.authorize(caller, { ...attrs, verb: 'create', object: input });
       }
-      const { object, result } = await store.apply(t.kind, input);
+      const { object, result } = await store.apply(t.kind, input, { dryRun: q.dryRun });
       void reply.header('x-continuum-apply', result);
       return send(req, reply, result === 'created' ? 201 : 200, redact(object));
     }
@@ -263,7 +261,9 @@ export function nativeHandler(deps: NativeDeps) {
       await security.authorize(caller, { ...attrs, object: input, oldObject: current });
       if (t.subresource === 'status') await admitWorkloadStatus(store, input as AnyResource);
       const out =
-        t.subresource === 'status' ? await store.updateStatus(t.kind, input) : await store.update(t.kind, input);
+        t.subresource === 'status'
+          ? await store.updateStatus(t.kind, input, { dryRun: q.dryRun })
+          : await store.update(t.kind, input, { dryRun: q.dryRun });
       return send(req, reply, 200, redact(out));
     }
     return send(
@@ -271,8 +271,15 @@ export function nativeHandler(deps: NativeDeps) {
       reply,
       200,
       redact(
-        await mergePatch(store, security, caller, attrs, current, bodyObject(req.body), (merged) =>
-          t.subresource === 'status' ? admitWorkloadStatus(store, merged) : Promise.resolve(),
+        await mergePatch(
+          store,
+          security,
+          caller,
+          attrs,
+          current,
+          bodyObject(req.body),
+          (merged) => (t.subresource === 'status' ? admitWorkloadStatus(store, merged) : Promise.resolve()),
+          { dryRun: q.dryRun },
         ),
       ),
     );
@@ -325,7 +332,12 @@ async function streamLogs(
 ): Promise<FastifyReply> {
   if (!deps.logs) throw new ApiError('NotImplemented', 'no log source is configured on this server');
   const ac = new AbortController();
-  const lines = deps.logs.logs(wl, { follow: !!q.follow, tailLines: q.tailLines, signal: ac.signal });
+  const lines = deps.logs.logs(wl, {
+    follow: !!q.follow,
+    tailLines: q.tailLines,
+    ...(q.previous ? { previous: true } : {}),
+    signal: ac.signal,
+  });
   const stream = openStream(req, reply, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache' });
   // A client that goes away (even one too slow to drain) stops the source and ends this handler.
   stream.res.once('close', () => ac.abort());

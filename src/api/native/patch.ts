@@ -1,6 +1,6 @@
 // JSON merge patch through the API: the merged result is authorized, and written only if the object is unchanged since.
 import { ApiError, isApiError, type AnyResource } from '../../model/index.js';
-import { mergePatch as merge, type Store } from '../../store/index.js';
+import { mergePatch as merge, type Store, type WriteOptions } from '../../store/index.js';
 import type { Caller, ResourceAttributes, Security } from '../../security/port.js';
 
 const ATTEMPTS = 5;
@@ -26,6 +26,7 @@ export async function mergePatch(
   patch: Record<string, unknown>,
   /** Extra checks of the merged object before it is written (e.g. addresses in a Workload's status). */
   admit: (merged: AnyResource) => Promise<void> = async () => {},
+  opts: WriteOptions = {},
 ): Promise<AnyResource> {
   const meta = objectOrUndefined(patch.metadata);
   const pinned = typeof meta?.resourceVersion === 'string';
@@ -44,6 +45,7 @@ export async function mergePatch(
         attrs.name!,
         guarded,
         attrs.subresource === 'status' ? 'status' : undefined,
+        opts,
       );
     } catch (e) {
       if (pinned || !isApiError(e, 'Conflict') || attempt >= ATTEMPTS) throw e;

@@ -13,6 +13,8 @@ export interface NativeQuery {
   follow?: boolean;
   tailLines?: number;
   dryRun?: boolean;
+  /** logs: the workload's previous run (before its last restart). */
+  previous?: boolean;
 }
 
 const bool = (k: string, v: string): boolean => {
@@ -79,8 +81,12 @@ export function parseQuery(raw: Record<string, unknown>): NativeQuery {
       case 'follow':
         q.follow = bool(k, v);
         break;
+      case 'previous':
+        q.previous = bool(k, v);
+        break;
       case 'dryRun':
-        q.dryRun = bool(k, v);
+        // Kubernetes spells it dryRun=All; true/1 are accepted too.
+        q.dryRun = v === 'All' ? true : bool(k, v);
         break;
       default:
         throw new ApiError('BadRequest', `unknown query parameter ${JSON.stringify(k)}`, [

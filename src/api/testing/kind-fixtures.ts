@@ -23,6 +23,13 @@ export const SPECS: Record<string, (ctx: Ctx) => Record<string, unknown>> = {
   Deployment: () => ({ application: 'x', paused: true }),
   Workload: (ctx) => ({ component: 'web', artifact: { command: 'node' }, siteName: SITE[ctx] }),
   Lease: () => ({ holderIdentity: 'h', leaseDurationSeconds: 15 }),
+  ControllerRevision: () => ({
+    deployment: 'x',
+    application: 'x',
+    revision: 1,
+    hash: 'h',
+    applicationSpec: { components: [{ name: 'web', artifact: { command: 'node' } }] },
+  }),
   Event: () => ({ involvedObject: { kind: 'Site', name: 'site-a' }, type: 'Normal', reason: 'Test', message: 'm' }),
   Secret: () => ({ stringData: { password: 'matrix-secret-value' } }),
   RoleBinding: () => ({ role: 'end-user', subjects: [{ kind: 'User', name: 'someone' }] }),

@@ -99,7 +99,7 @@ export function createTunnelHub(opts: TunnelHubOptions = {}): TunnelHub {
   async function* stream(
     t: Tunnel,
     wl: Workload,
-    o: { follow: boolean; tailLines?: number; signal: AbortSignal },
+    o: { follow: boolean; tailLines?: number; previous?: boolean; signal: AbortSignal },
   ): AsyncGenerator<string> {
     const id = randomUUID();
     const p = new PendingRequest(id, t.site, maxLines);
@@ -119,6 +119,7 @@ export function createTunnelHub(opts: TunnelHubOptions = {}): TunnelHub {
         name: wl.metadata.name,
         follow: o.follow,
         ...(o.tailLines !== undefined ? { tailLines: o.tailLines } : {}),
+        ...(o.previous ? { previous: true } : {}),
       });
       for (let line = await p.take(o.signal); line !== undefined; line = await p.take(o.signal)) yield line;
     } finally {

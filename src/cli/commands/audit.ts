@@ -67,11 +67,21 @@ export const auditCommand: Command = {
   usage: USAGE,
   options: {
     ...CONNECTION,
-    'data-dir': { type: 'string' },
-    chain: { type: 'string' },
-    since: { type: 'string' },
-    until: { type: 'string' },
-    output: { type: 'string', short: 'o' },
+    'data-dir': {
+      type: 'string',
+      description: 'Verify/export the chains in this data dir instead of asking the server',
+      placeholder: 'DIR',
+    },
+    chain: { type: 'string', description: 'Which chain of the data dir (one per replica)', placeholder: 'NAME' },
+    since: { type: 'string', description: 'Records from this ISO time or age (e.g. 24h)', placeholder: 'T' },
+    until: { type: 'string', description: 'Records up to this ISO time or age', placeholder: 'T' },
+    output: {
+      type: 'string',
+      short: 'o',
+      description: 'Write the export to this file',
+      placeholder: 'FILE',
+      defaultText: 'stdout',
+    },
   },
   async run(v, positionals, io) {
     const [sub, ...rest] = positionals;

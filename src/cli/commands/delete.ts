@@ -27,9 +27,9 @@ export const deleteCommand: Command = {
   options: {
     ...CONNECTION,
     filename: { type: 'string', short: 'f', multiple: true },
-    wait: { type: 'boolean' },
-    timeout: { type: 'string' },
-    'ignore-not-found': { type: 'boolean' },
+    wait: { type: 'boolean', description: 'Wait until the objects are gone (finalizers done)' },
+    timeout: { type: 'string', description: 'How long --wait waits', placeholder: 'SECONDS', defaultText: '60' },
+    'ignore-not-found': { type: 'boolean', description: 'Treat objects that do not exist as deleted' },
   },
   async run(v, positionals, io) {
     const { client, namespace } = clientFrom(v);

@@ -1,9 +1,10 @@
 // `continuum describe`: a readable account of one object, its conditions and recent events.
 import { stringify } from 'yaml';
-import { EventKind, SYSTEM_NAMESPACE, type AnyResource, type Event } from '../../model/index.js';
+import { EventKind, isObjectOf, SiteKind, SYSTEM_NAMESPACE, type AnyResource, type Event } from '../../model/index.js';
 import type { ContinuumClient } from '../../client/index.js';
 import { CONNECTION, clientFrom, kindArg, splitKindName, UsageError, type Command } from '../command.js';
 import { age, table } from '../output.js';
+import { measuredLatency } from './site-latency.js';
 
 const indent = (s: string, n = 2): string =>
   s
@@ -90,7 +91,15 @@ export const describeCommand: Command = {
     const kind = kindArg(alias, this.usage);
     if (!name) throw new UsageError(`a name is required\nusage: ${this.usage}`);
     const { client, namespace } = clientFrom(v);
-    const obj = await client.get(kind, kind.namespaced ? namespace : undefined, name);
-    io.out(describeObject(obj, await eventsFor(client, obj)));
+    let obj: AnyResource = await client.get(kind, kind.namespaced ? namespace : undefined, name);
+    let note = '';
+    if (isObjectOf(SiteKind, obj)) {
+      const peers = (await client.list(SiteKind).catch(() => ({ items: [] }))).items;
+      const view = measuredLatency(obj, peers);
+      obj = view.site;
+      note = view.note ?? '';
+    }
+    const text = describeObject(obj, await eventsFor(client, obj));
+    io.out(note ? text.replace(/^Events:/m, `${note}Events:`) : text);
   },
 };

@@ -6,9 +6,13 @@ import { auditCommand } from './audit.js';
 import { createCommand } from './create.js';
 import { deleteCommand } from './delete.js';
 import { describeCommand } from './describe.js';
+import { diffCommand } from './diff.js';
+import { editCommand } from './edit.js';
 import { explainCommand } from './explain.js';
 import { getCommand } from './get.js';
 import { logsCommand } from './logs.js';
+import { rolloutCommand } from './rollout.js';
+import { scaleCommand } from './scale.js';
 import { secretsCommand } from './secrets.js';
 import { serverCommand } from './server.js';
 import { siteCommand } from './site.js';
@@ -24,6 +28,10 @@ export const commands: Command[] = [
   describeCommand,
   deleteCommand,
   createCommand,
+  diffCommand,
+  editCommand,
+  scaleCommand,
+  rolloutCommand,
   logsCommand,
   explainCommand,
   siteCommand,

@@ -1,6 +1,7 @@
 // `continuum server`: one control-plane replica for distributed setups (SQLite or PostgreSQL, TLS).
 import { resolve } from 'node:path';
 import { startControlPlane } from '../../controlplane/index.js';
+import { lockDataDir } from '../datadir-lock.js';
 import { numberFlag, SERVE_OPTIONS, untilStopped, type Command } from '../command.js';
 import { consoleLogger } from '../logger.js';
 
@@ -13,17 +14,24 @@ export const serverCommand: Command = {
     'continuum server [--data-dir DIR] [--port PORT] [--host HOST] [--postgres URL [--schema S]] [--tls-cert F --tls-key F] [--oidc-config FILE] [--lease-seconds N] [--site-grace-seconds N] [--verbose]',
   options: {
     ...SERVE_OPTIONS,
-    postgres: { type: 'string' },
-    schema: { type: 'string' },
-    'tls-cert': { type: 'string' },
-    'tls-key': { type: 'string' },
-    'lease-seconds': { type: 'string' },
-    'site-grace-seconds': { type: 'string' },
+    postgres: {
+      type: 'string',
+      description: 'PostgreSQL URL (or CONTINUUM_POSTGRES_URL); enables leader election',
+      placeholder: 'URL',
+    },
+    schema: { type: 'string', description: 'PostgreSQL schema', placeholder: 'S' },
+    'tls-cert': { type: 'string', description: 'PEM certificate for HTTPS (with --tls-key)', placeholder: 'FILE' },
+    'tls-key': { type: 'string', description: 'PEM private key for HTTPS (with --tls-cert)', placeholder: 'FILE' },
+    'lease-seconds': { type: 'string', description: 'Leader lease duration', placeholder: 'N' },
+    'site-grace-seconds': { type: 'string', description: 'How long a silent site stays Ready', placeholder: 'N' },
   },
   async run(v, _p, io) {
     const dataDir = resolve(v['data-dir'] ?? '.continuum');
     if (!!v['tls-cert'] !== !!v['tls-key']) throw new Error('--tls-cert and --tls-key go together');
     const log = consoleLogger(io, !!v.verbose);
+    // Replicas share PostgreSQL; a SQLite data dir belongs to one process.
+    const unlock =
+      (v.postgres ?? process.env.CONTINUUM_POSTGRES_URL) ? () => undefined : lockDataDir(dataDir, 'server');
     const cp = await startControlPlane({
       dataDir,
       port: numberFlag(v.port, 'port', 0, 65535, { integer: true }) ?? 8080,
@@ -41,5 +49,6 @@ export const serverCommand: Command = {
     io.out(`listening on ${cp.url} (store: ${cp.store.backend.engine})\nadmin token in ${dataDir}/admin.token\n`);
     await untilStopped(io);
     await cp.stop();
+    unlock();
   },
 };

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { startEmbedded } from '../../embedded/index.js';
 import { userConfigPath, writeConfig } from '../config.js';
+import { lockDataDir } from '../datadir-lock.js';
 import { numberFlag, SERVE_OPTIONS, untilStopped, type Command } from '../command.js';
 
 export const upCommand: Command = {
@@ -13,28 +14,38 @@ export const upCommand: Command = {
     'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--user-config] [--stop-workloads-on-exit] [--verbose]',
   options: {
     ...SERVE_OPTIONS,
-    topology: { type: 'string' },
-    'no-agents': { type: 'boolean' },
+    topology: { type: 'string', description: 'Topology file to load instead of the bundled one', placeholder: 'FILE' },
+    'no-agents': { type: 'boolean', description: 'Do not start the embedded site agents' },
     /** Also write ~/.continuum/config.json (off by default: another user's or another continuum's config stays). */
-    'user-config': { type: 'boolean' },
+    'user-config': { type: 'boolean', description: 'Also write ~/.continuum/config.json' },
     /** Accepted for compatibility: the user-level config is only written with --user-config. */
-    'no-user-config': { type: 'boolean' },
-    'stop-workloads-on-exit': { type: 'boolean' },
+    'no-user-config': { type: 'boolean', description: 'Do not write ~/.continuum/config.json (the default)' },
+    'stop-workloads-on-exit': {
+      type: 'boolean',
+      description: 'Stop the workloads on Ctrl-C instead of leaving them running',
+    },
   },
   async run(v, _p, io) {
     const dataDir = resolve(v['data-dir'] ?? '.continuum');
     const port = numberFlag(v.port, 'port', 0, 65535, { integer: true }) ?? 8080;
+    const unlock = lockDataDir(dataDir, 'up');
     io.err(`starting the embedded continuum in ${dataDir} ...\n`);
-    const emb = await startEmbedded({
-      dataDir,
-      port,
-      host: v.host ?? '127.0.0.1',
-      topology: v.topology,
-      agents: !v['no-agents'],
-      verbose: !!v.verbose,
-      progress: (msg) => io.err(`  ${msg}\n`),
-      ...(v['oidc-config'] ? { oidcConfig: resolve(v['oidc-config']) } : {}),
-    });
+    let emb: Awaited<ReturnType<typeof startEmbedded>>;
+    try {
+      emb = await startEmbedded({
+        dataDir,
+        port,
+        host: v.host ?? '127.0.0.1',
+        topology: v.topology,
+        agents: !v['no-agents'],
+        verbose: !!v.verbose,
+        progress: (msg) => io.err(`  ${msg}\n`),
+        ...(v['oidc-config'] ? { oidcConfig: resolve(v['oidc-config']) } : {}),
+      });
+    } catch (e) {
+      unlock();
+      throw e;
+    }
     const cfg = { server: emb.url, token: emb.adminToken, namespace: 'default' };
     writeConfig(`${dataDir}/config.json`, cfg);
     const userConfig = !!v['user-config'] && !v['no-user-config'];
@@ -45,6 +56,7 @@ export const upCommand: Command = {
     await untilStopped(io);
     io.err('shutting down ...\n');
     await emb.stop({ stopWorkloads: !!v['stop-workloads-on-exit'] });
+    unlock();
     io.err(
       `stopped; state kept in ${dataDir}${v['stop-workloads-on-exit'] ? '' : ' (workloads left running for the next `continuum up`; use --stop-workloads-on-exit to stop them)'}\n`,
     );

@@ -6,7 +6,11 @@ export const versionCommand: Command = {
   name: 'version',
   summary: 'Print the client and server versions',
   usage: 'continuum version [--client] [-o json]',
-  options: { ...CONNECTION, client: { type: 'boolean' }, output: { type: 'string', short: 'o' } },
+  options: {
+    ...CONNECTION,
+    client: { type: 'boolean', description: 'Only the client version (no server needed)' },
+    output: { type: 'string', short: 'o', description: 'Output format: json', placeholder: 'FORMAT' },
+  },
   async run(v, _p, io) {
     const info: Record<string, unknown> = { client: { version: VERSION, node: process.version } };
     if (!v.client) {

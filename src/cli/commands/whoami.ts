@@ -5,7 +5,10 @@ export const whoamiCommand: Command = {
   name: 'whoami',
   summary: 'Show the identity and roles of the current credential',
   usage: 'continuum whoami [-o json]',
-  options: { ...CONNECTION, output: { type: 'string', short: 'o' } },
+  options: {
+    ...CONNECTION,
+    output: { type: 'string', short: 'o', description: 'Output format: json', placeholder: 'FORMAT' },
+  },
   async run(v, _p, io) {
     const { client } = clientFrom(v);
     const who = (await client.http.json<Record<string, unknown>>('GET', '/auth/v1/whoami')).body;

@@ -6,6 +6,7 @@ import { DeploymentSpec, DeploymentStatus } from './deployment.js';
 import { EventSpec, EventStatus } from './event.js';
 import { LeaseSpec, LeaseStatus } from './lease.js';
 import { NamespaceSpec, NamespaceStatus } from './namespace.js';
+import { ControllerRevisionSpec, ControllerRevisionStatus } from './revision.js';
 import { ProviderSpec, ProviderStatus } from './provider.js';
 import { SiteSpec, SiteStatus } from './site.js';
 import { UserAreaSpec, UserAreaStatus } from './userarea.js';
@@ -19,6 +20,7 @@ export * from './event.js';
 export * from './lease.js';
 export * from './namespace.js';
 export * from './provider.js';
+export * from './revision.js';
 export * from './site.js';
 export * from './userarea.js';
 export * from './workload.js';
@@ -149,6 +151,7 @@ export const WorkloadKind = registerKind({
     { name: 'SITE', path: 'spec.siteName' },
     { name: 'PHASE', path: 'status.phase' },
     { name: 'RESTARTS', path: 'status.restarts' },
+    { name: 'AREA', path: 'spec.area', wide: true },
     { name: 'URL', path: 'status.url', wide: true },
     { name: 'PID', path: 'status.pid', wide: true },
     age,
@@ -193,6 +196,25 @@ export const EventKind = registerKind({
   description: 'Something that happened to an object.',
 });
 
+export const ControllerRevisionKind = registerKind({
+  kind: 'ControllerRevision',
+  plural: 'controllerrevisions',
+  singular: 'controllerrevision',
+  shortNames: ['revision', 'revisions', 'rev'],
+  namespaced: true,
+  spec: ControllerRevisionSpec,
+  status: ControllerRevisionStatus,
+  columns: [
+    { name: 'NAME', path: 'metadata.name' },
+    { name: 'DEPLOYMENT', path: 'spec.deployment' },
+    { name: 'REVISION', path: 'spec.revision' },
+    { name: 'CHANGE-CAUSE', path: 'spec.changeCause', wide: true },
+    age,
+  ],
+  selectableFields: ['spec.deployment', 'spec.application'],
+  description: 'A snapshot of the Application spec a Deployment rolled out (rollout history and undo).',
+});
+
 /** Typed objects of the built-in kinds (what the store, the client and informers return for each kind). */
 export type Namespace = Resource<NamespaceSpec, NamespaceStatus>;
 export type Provider = Resource<ProviderSpec, ProviderStatus>;
@@ -203,3 +225,4 @@ export type Deployment = Resource<DeploymentSpec, DeploymentStatus>;
 export type Workload = Resource<WorkloadSpec, WorkloadStatus>;
 export type Lease = Resource<LeaseSpec, LeaseStatus>;
 export type Event = Resource<EventSpec, EventStatus>;
+export type ControllerRevision = Resource<ControllerRevisionSpec, ControllerRevisionStatus>;

@@ -82,6 +82,7 @@ export class ProcessDriver implements RuntimeDriver {
       pollIntervalMs: opts.pollIntervalMs ?? 250,
       readyAfterMs: opts.readyAfterMs ?? 200,
       cgroups: this.cgroups,
+      logFiles: this.logFiles,
       changed: (s) => this.emit(s),
     };
     this.rotateTimer = setInterval(() => this.rotateLogs(), opts.logCheckIntervalMs ?? 1000);

@@ -6,7 +6,21 @@ import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const CURRENT_LOG = 'current.log';
-const rotated = (dir: string, i: number): string => join(dir, `${CURRENT_LOG}.${i}`);
+/** The log of the run before the last restart, with its rotated parts (previous.log.N). */
+export const PREVIOUS_LOG = 'previous.log';
+const rotated = (dir: string, i: number, base = CURRENT_LOG): string => join(dir, `${base}.${i}`);
+
+/**
+ * Called when a workload restarts (its process has ended): the ended run's log files become previous.log[.N],
+ * replacing the older previous run, so the new run starts with an empty current.log.
+ */
+export function keepPreviousRun(dir: string, keep: number): void {
+  for (let i = 0; i <= keep + 1; i++)
+    rmSync(i ? rotated(dir, i, PREVIOUS_LOG) : join(dir, PREVIOUS_LOG), { force: true });
+  if (existsSync(join(dir, CURRENT_LOG))) renameSync(join(dir, CURRENT_LOG), join(dir, PREVIOUS_LOG));
+  for (let i = 1; i <= keep; i++)
+    if (existsSync(rotated(dir, i))) renameSync(rotated(dir, i), rotated(dir, i, PREVIOUS_LOG));
+}
 
 const sizeOf = (p: string): number => {
   try {
@@ -82,6 +96,8 @@ class Collector {
 
 export interface ReadLogOptions {
   tail?: number;
+  /** Read previous.log[.N] (the run before the last restart) instead of current.log[.N]; never followed. */
+  previous?: boolean;
   follow?: boolean;
   signal?: AbortSignal;
   /** Follow polling interval. */
@@ -93,10 +109,12 @@ export interface ReadLogOptions {
 /** Log lines of `dir`, oldest first across rotated files; with follow, keeps yielding new lines until aborted. */
 export async function* readLogLines(dir: string, keep: number, opts: ReadLogOptions = {}): AsyncGenerator<string> {
   const tail = opts.tail !== undefined ? Math.max(0, Math.floor(opts.tail)) : undefined;
-  const current = join(dir, CURRENT_LOG);
+  const base = opts.previous ? PREVIOUS_LOG : CURRENT_LOG;
+  const current = join(dir, base);
   const collector = new Collector(tail);
+  if (opts.previous) opts = { ...opts, follow: false };
   for (let i = keep; i >= 1; i--) {
-    const p = rotated(dir, i);
+    const p = rotated(dir, i, base);
     const size = sizeOf(p);
     if (size <= 0) continue;
     const split = new LineSplitter();

@@ -5,7 +5,7 @@ import type { RunPhase, RunSpec, RunState } from '../driver.js';
 import { isMember, placeWorkload, releaseCgroups, type CgroupHost, type Limits } from './cgroups.js';
 import { HealthMonitor, type ProbeContext } from './health.js';
 import { planLaunch, withCgroupJoin, workloadEnv } from './launch.js';
-import { CURRENT_LOG } from './logs.js';
+import { CURRENT_LOG, keepPreviousRun } from './logs.js';
 import { backoffAfterExit, restartDelay, shouldRestart, type BackoffConfig } from './policy.js';
 import { isAlive, killStragglers } from './proc.js';
 import { Run } from './run.js';
@@ -20,6 +20,8 @@ export interface SupervisorContext {
   /** Without a health check, a process up this long is ready. */
   readyAfterMs: number;
   cgroups: CgroupHost;
+  /** Rotated log files kept per run (current.log.N); a restart moves them to previous.log.N. */
+  logFiles: number;
   changed: (s: RunState) => void;
 }
 
@@ -161,6 +163,11 @@ export class Supervisor {
     this.timer(delayMs, () => {
       if (this.stopping || this.detached) return;
       this.restarts++;
+      try {
+        keepPreviousRun(this.paths.logs, this.ctx.logFiles);
+      } catch {
+        /* the new run's log then continues the old one: `logs --previous` shows less, nothing breaks */
+      }
       this.launch();
     });
   }

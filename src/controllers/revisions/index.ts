@@ -1,0 +1,2 @@
+// Public surface of the revision controller (rollout history and undo).
+export { revisionController, revisionName } from './revisions.js';
