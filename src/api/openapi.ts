@@ -1,6 +1,7 @@
 // Generates the OpenAPI 3.1 document from the kind registry (the same schemas that validate requests).
 import { allKinds, apiVersionOf, objectSchema, type KindDef } from '../model/index.js';
 import { securityOpenApiPaths } from './openapi-security.js';
+import { placementPreviewOpenApiPaths } from './placement-preview.js';
 
 const problemRef = { $ref: '#/components/schemas/Problem' };
 const errors = Object.fromEntries(
@@ -185,6 +186,6 @@ export function openApiDocument(version: string): Record<string, unknown> {
     },
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearer: [] }],
-    paths: { ...paths, ...securityOpenApiPaths() },
+    paths: { ...paths, ...securityOpenApiPaths(), ...placementPreviewOpenApiPaths() },
   };
 }

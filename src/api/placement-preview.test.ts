@@ -6,6 +6,7 @@ import { application, component, deployment, namespace } from '../model/testing/
 import { Store, SqliteBackend } from '../store/index.js';
 import { loadTopology } from '../topology/index.js';
 import type { PlacementPreview } from './placement-preview.js';
+import { openApiDocument } from './openapi.js';
 import { createApiServer } from './server.js';
 import { StaticTokenSecurity } from './testing/static-security.js';
 
@@ -134,5 +135,10 @@ describe('POST /placement/v1/namespaces/{ns}/preview', () => {
   it('refuses anonymous callers', async () => {
     const r = await app.inject({ method: 'POST', url: URL, payload: { deployment: vcDep } });
     expect(r.statusCode).toBe(401);
+  });
+
+  it('is in the OpenAPI document', () => {
+    const doc = openApiDocument('test') as { paths: Record<string, { post?: { operationId?: string } }> };
+    expect(doc.paths['/placement/v1/namespaces/{namespace}/preview']?.post?.operationId).toBe('previewPlacement');
   });
 });

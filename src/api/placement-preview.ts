@@ -161,3 +161,43 @@ export function placementPreviewRoutes(app: FastifyInstance, deps: { store: Stor
     return send(req, reply, 200, preview);
   });
 }
+
+/** The preview route for the OpenAPI document. */
+export function placementPreviewOpenApiPaths(): Record<string, unknown> {
+  const problem = {
+    description: 'Problem',
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  };
+  return {
+    '/placement/v1/namespaces/{namespace}/preview': {
+      parameters: [{ name: 'namespace', in: 'path', required: true, schema: { type: 'string' } }],
+      post: {
+        tags: ['Placement'],
+        summary: 'Dry-run placement: where a Deployment (and its Application) would run and why; nothing is created',
+        operationId: 'previewPlacement',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['deployment'],
+                properties: {
+                  deployment: { $ref: '#/components/schemas/Deployment' },
+                  application: { $ref: '#/components/schemas/Application' },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'PlacementPreview: the would-be status.placement, placed, replicas and explanation lines',
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
+          ...Object.fromEntries(['401', '403', '422', '429'].map((c) => [c, problem])),
+        },
+      },
+    },
+  };
+}

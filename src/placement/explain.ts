@@ -50,6 +50,19 @@ export function buildExplanation(
     const w = plan.scorers.map((s) => `${s.scorer.name} ${s.weight}`).join(', ');
     summary += w ? ` (weights: ${w})` : ' (no scorer applies: seeded tie-break)';
   }
+  // Carbon figures of countries the data lacks are an assumption: say so, never pass them off as data.
+  const assumed = [
+    ...new Set(
+      unique.flatMap((n) => {
+        const s = ctx.snapshot.siteByName(n);
+        return s?.gridIntensityAssumed ? [s.country] : [];
+      }),
+    ),
+  ].sort();
+  if (assumed.length > 0) {
+    const fallback = ctx.snapshot.sites.find((s) => s.gridIntensityAssumed)!.gridIntensity;
+    summary += `; no grid carbon data for ${assumed.join(', ')}: ${fallback} gCO2/kWh (EU-27 average) assumed`;
+  }
   return {
     component: name,
     ...(plan.group.area !== undefined ? { area: plan.group.area } : {}),

@@ -74,7 +74,8 @@ export function createSnapshot(input: SnapshotInput): Snapshot {
     const unschedulable = s.unschedulable ?? false;
     const pue = s.pue ?? DEFAULT_PUE[s.category];
     const country = s.country.toUpperCase();
-    const gridIntensity = carbon.gridIntensity(country) ?? carbon.fallback;
+    const known = carbon.gridIntensity(country);
+    const gridIntensity = known ?? carbon.fallback;
     const site: SnapshotSite = {
       index,
       name: s.name,
@@ -97,6 +98,7 @@ export function createSnapshot(input: SnapshotInput): Snapshot {
       pricing: normalisePricing(s.pricing),
       pue,
       gridIntensity,
+      ...(known === undefined ? { gridIntensityAssumed: true } : {}),
       carbonIntensity: siteCarbonIntensity(carbon, country, pue),
       hash: hashString(s.name),
     };

@@ -83,6 +83,8 @@ export interface SnapshotSite {
   readonly pue: number;
   /** Grid gCO2/kWh of the site's country. */
   readonly gridIntensity: number;
+  /** True when the carbon source has no figure for the country and its fallback (the EU-27 average) was assumed. */
+  readonly gridIntensityAssumed?: boolean;
   /** Grid intensity × PUE. */
   readonly carbonIntensity: number;
   /** Stable hash of the name, for seeded tie-breaks. */

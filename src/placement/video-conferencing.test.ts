@@ -82,4 +82,24 @@ describe('video conferencing: Zurich ×2, London ×2, EU-only, ≤ 15 ms, spread
       /^0\/31 sites fit component sfu in London: .*4 belong to providers already hosting a replica of sfu.*placed 0\/2 replicas$/,
     );
   });
+
+  it('London ×3 cannot all be spread: the batch places the most it can and the explanation says why the rest stayed out', () => {
+    const r = buildRequest('default', 'vc', app, {
+      ...dep,
+      areas: [
+        { area: 'zurich', replicas: 2 },
+        { area: 'london', replicas: 3 },
+      ],
+    });
+    const d = place(snapshot, r);
+    expect(verifyDecisions(snapshot, [r], [d])).toEqual([]);
+    expect(d.unplaced).toHaveLength(1);
+    expect(d.unplaced[0]).toMatch(/^sfu\/[234]@london$/);
+    expect(placeGreedy(snapshot, r).unplaced.length).toBeGreaterThan(1);
+    const london = d.explanation.find((e) => e.area === 'london')!;
+    expect(london.summary).toMatch(
+      /placed 2\/3 replicas .*; 1 left unplaced: no feasible site fits them beside the other replicas \(spread, capacity\); found jointly by the batch optimiser/,
+    );
+    expect(d.explanation.find((e) => e.area === 'zurich')!.summary).not.toMatch(/left unplaced/);
+  });
 });

@@ -375,7 +375,12 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
           dep,
           'Unplaceable',
           decision.explanation
-            .filter((e) => e.feasible === 0)
+            // Groups with replicas left out (also when some sites were feasible but taken by the others).
+            .filter((e) =>
+              decision.unplaced.some(
+                (u) => u.startsWith(`${e.component}/`) && (u.split('@')[1] ?? '') === (e.area ?? ''),
+              ),
+            )
             .map((e) => e.summary)
             .join('; '),
         );

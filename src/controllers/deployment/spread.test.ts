@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   ApplicationKind,
   DeploymentKind,
+  EventKind,
   kindByName,
   NamespaceKind,
   SiteKind,
@@ -148,5 +149,31 @@ describe('deployment controller keeps spread over every replica', () => {
     ws = await live(store);
     expect(new Set(providersBySlot(ws).values()).size).toBe(4);
     expect(new Set(ws.map((w) => w.spec.siteName)).size).toBe(4);
+  });
+
+  it('London ×3 cannot be spread over providers: 4 of 5 placed, spread kept, the Unplaceable event says why', async () => {
+    const store = await world();
+    await deployVc(store);
+    await store.patch(DeploymentKind, 'default', 'vc', {
+      spec: {
+        areas: [
+          { area: 'zurich', replicas: 2 },
+          { area: 'london', replicas: 3 },
+        ],
+      },
+    });
+    await waitFor(
+      async () =>
+        (await dep(store)).status?.conditions?.some((c) => c.type === 'Placed' && c.reason === 'Unplaceable') &&
+        (await live(store)).length === 4,
+      'Placed=False with 4 workloads',
+      30_000,
+    );
+    const ws = await live(store);
+    expect(new Set(providersBySlot(ws).values()).size).toBe(4);
+    const events = (await store.list(EventKind, { namespace: 'default' })).items.filter(
+      (e) => e.spec.reason === 'Unplaceable',
+    );
+    expect(events.map((e) => e.spec.message).join('\n')).toMatch(/sites fit component sfu in London: .*placed/);
   });
 });
