@@ -162,6 +162,14 @@ describe('deployment controller', () => {
         !all.some((w) => w.metadata.name === storeWl.metadata.name)
       );
     }, 'the store to fail over');
+    // The new placement is reported as a Failover (not Scheduled), next to the warning about the removal.
+    const evs = (await store.list(EventKind, { namespace: 'default' })).items;
+    expect(evs.filter((e) => e.spec.reason === 'Failover').map((e) => e.spec.type)).toEqual(
+      expect.arrayContaining(['Normal', 'Warning']),
+    );
+    expect(evs.filter((e) => e.spec.reason === 'Scheduled' && e.spec.message.includes(`store replica 0`))).toHaveLength(
+      1,
+    );
     const after = await wls(store);
     expect(after.find((w) => w.spec.component === 'api')!.spec.env).toContainEqual({
       name: 'STORE_URL',
