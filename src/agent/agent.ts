@@ -19,7 +19,7 @@ import { fetchWorkloadEnv } from './credential-client.js';
 import { startAgentDrivers } from './driver-factory.js';
 import type { RunState } from './drivers/driver.js';
 import type { DriverSet } from './drivers/set.js';
-import { measureSiteLatencies, renewSiteLease, sendHeartbeat } from './heartbeat.js';
+import { measureSiteLatencies, renewSiteLease, sendHeartbeat, stableLatencies } from './heartbeat.js';
 import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.js';
 import { startEchoServer, type EchoServer } from './probe.js';
 import { Reconciler } from './reconciler.js';
@@ -339,7 +339,7 @@ export class SiteAgent {
   private async measure(): Promise<void> {
     if (!this.conn.online) return;
     try {
-      this.latency = await measureSiteLatencies(this.api, this.site);
+      this.latency = stableLatencies(this.latency, await measureSiteLatencies(this.api, this.site));
     } catch (e) {
       if (!this.conn.fail(e)) this.o.log.warn(`measuring latency: ${(e as Error).message}`);
     }

@@ -101,3 +101,16 @@ export async function measureSiteLatencies(api: ContinuumClient, self: string): 
   for (const p of body.peers ?? []) if (p.site !== self) peers.set(p.site, p.address);
   return measurePeers(peers, 4);
 }
+
+/**
+ * Keeps a previous RTT sample unless the new one differs by more than 20 % and 1 ms: jitter of a few percent is
+ * not a change worth a Site write (and a re-evaluation by every Site watcher). Peers gone are dropped.
+ */
+export function stableLatencies(prev: Record<string, number>, next: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [site, ms] of Object.entries(next)) {
+    const old = prev[site];
+    out[site] = old !== undefined && Math.abs(ms - old) <= Math.max(1, 0.2 * old) ? old : ms;
+  }
+  return out;
+}

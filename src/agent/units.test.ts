@@ -7,6 +7,7 @@ import { siteSpecFromFlags } from '../cli/commands/agent.js';
 import { isConnectionError } from '../client/index.js';
 import { Connection } from '../runtime/index.js';
 import type { RunState } from './drivers/driver.js';
+import { stableLatencies } from './heartbeat.js';
 import { deepEqual, mergeDiff } from './merge-diff.js';
 import { silentLogger } from './options.js';
 import { measurePeers, measureRtt, parseHostPort, startEchoServer } from './probe.js';
@@ -168,6 +169,18 @@ describe('site status', () => {
     });
     // A later heartbeat with the same facts: no write at all (liveness is the Lease).
     expect(mergeDiff(s, buildSiteStatus(s, { ...r, now: new Date('2026-01-01T00:01:00Z') }))).toBeUndefined();
+  });
+
+  it('keeps RTT samples that moved by jitter only, so an idle site is not rewritten', () => {
+    const cases: Array<[Record<string, number>, Record<string, number>, Record<string, number>]> = [
+      [{}, { a: 3 }, { a: 3 }],
+      [{ a: 3 }, { a: 3.8 }, { a: 3 }],
+      [{ a: 3 }, { a: 4.5 }, { a: 4.5 }],
+      [{ a: 100 }, { a: 115 }, { a: 100 }],
+      [{ a: 100 }, { a: 125 }, { a: 125 }],
+      [{ a: 3, gone: 5 }, { a: 3 }, { a: 3 }],
+    ];
+    for (const [prev, next, want] of cases) expect(stableLatencies(prev, next)).toEqual(want);
   });
 
   it('summarises an offline period with the restarts and failures that happened', () => {

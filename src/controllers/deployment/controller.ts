@@ -76,6 +76,11 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
     const providers = m.informer(ProviderKind);
     const areas = m.informer(UserAreaKind);
     const applications = m.informer(ApplicationKind);
+    /**
+     * Slots whose workload was removed from a lost site and not yet re-placed (`ns/dep/slot`): their next
+     * placement is a Failover even when it happens in a later pass (e.g. after waiting for capacity).
+     */
+    const failingOver = new Set<string>();
     /** Workloads created but maybe not yet in the informer: counted in snapshots (single worker). */
     const pending = new Map<string, Workload>();
 
@@ -146,7 +151,10 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
       async reconcile(ctx, key) {
         const [ns, name] = key.split('/');
         const dep = await store.get(DeploymentKind, ns, name);
-        if (!dep || dep.metadata.deletionTimestamp) return;
+        if (!dep || dep.metadata.deletionTimestamp) {
+          for (const k of failingOver) if (k.startsWith(`${key}/`)) failingOver.delete(k);
+          return;
+        }
         const now = ctx.now();
         const writeStatus = async (status: DeploymentStatus): Promise<void> => {
           if (jsonEqual(status, dep.status)) return;
@@ -241,6 +249,8 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
               if (!(e instanceof ApiError && (e.code === 'NotFound' || e.code === 'Conflict'))) throw e;
             });
           pending.delete(objectKey(r.workload));
+          const slotId = r.workload.metadata.labels?.[LABEL_SLOT];
+          if (r.reason === 'SiteLost' && slotId) failingOver.add(`${ns}/${name}/${slotId}`);
           if (r.reason === 'SiteLost')
             await events.warning(
               dep,

@@ -162,11 +162,44 @@ describe('deployment controller', () => {
         !all.some((w) => w.metadata.name === storeWl.metadata.name)
       );
     }, 'the store to fail over');
+    // The new placement is reported as a Failover (not Scheduled), next to the warning about the removal.
+    const evs = (await store.list(EventKind, { namespace: 'default' })).items;
+    expect(evs.filter((e) => e.spec.reason === 'Failover').map((e) => e.spec.type)).toEqual(
+      expect.arrayContaining(['Normal', 'Warning']),
+    );
+    expect(evs.filter((e) => e.spec.reason === 'Scheduled' && e.spec.message.includes(`store replica 0`))).toHaveLength(
+      1,
+    );
     const after = await wls(store);
     expect(after.find((w) => w.spec.component === 'api')!.spec.env).toContainEqual({
       name: 'STORE_URL',
       value: after.find((w) => w.spec.component === 'store')!.status?.url,
     });
+  });
+
+  it('withdraws readiness at once when a site stops renewing (Unknown) but does not fail over from it', async () => {
+    const store = await world();
+    await deployShop(store);
+    await waitFor(async () => (await dep(store)).status?.phase === 'Running', 'shop Running');
+    const front = (await wls(store)).find((w) => w.spec.component === 'frontend')!;
+    const site = (await store.get(SiteKind, undefined, front.spec.siteName!))!;
+    await store.updateStatus(SiteKind, {
+      ...site,
+      status: {
+        ...site.status,
+        conditions: [{ type: 'Ready', status: 'Unknown', reason: 'MassOutageSuspected', lastTransitionTime: 'T1' }],
+      },
+    });
+    await waitFor(async () => (await dep(store)).status?.phase !== 'Running', 'shop to stop claiming Running');
+    const d = await dep(store);
+    expect(d.status?.conditions?.find((c) => c.type === 'Available')?.status).toBe('False');
+    expect(d.status?.endpoints?.some((e) => e.component === 'frontend')).toBe(false);
+    // Held back (mass outage): the frontend workload is neither deleted nor duplicated, also after the
+    // controller's re-checks (what is checked is that nothing happens, so a fixed wait is the test).
+    await sleep(1500);
+    expect((await wls(store)).filter((w) => w.spec.component === 'frontend').map((w) => w.metadata.name)).toEqual([
+      front.metadata.name,
+    ]);
   });
 
   it('rolls a spec change through one replica at a time, never removing a peer still called, and reports unplaceable requirements', async () => {

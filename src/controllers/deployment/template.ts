@@ -88,8 +88,14 @@ function stableJson(v: unknown): string {
 }
 
 /** Deterministic workload name for (slot, template, site): repeating a decision cannot create a duplicate. */
+/**
+ * `DEP-COMPONENT[-AREA]-INDEX-HASH`, at most 63 characters: replicas of different areas are told apart by name
+ * (`shop-web-zurich-0-…`, `shop-web-london-0-…`); the hash makes each (slot, template, site) distinct.
+ */
 export function workloadName(dep: string, slot: Slot, hash: string, site: string): string {
   const h = createHash('sha256').update(`${slot.id}|${hash}|${site}`).digest('hex').slice(0, 6);
-  const base = `${dep}-${slot.component}`.slice(0, 50).replace(/-+$/, '');
-  return `${base}-${slot.index}-${h}`;
+  const trim = (x: string, n: number): string => x.slice(0, n).replace(/-+$/, '');
+  const area = slot.area ? `-${trim(slot.area, 16)}` : '';
+  const tail = `${area}-${slot.index}-${h}`;
+  return `${trim(`${dep}-${slot.component}`, 63 - tail.length)}${tail}`;
 }
