@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContinuumClient } from '../client/index.js';
 import {
   getCondition,
+  LeaseKind,
+  siteLeaseName,
   SiteKind,
   validateObject,
   WorkloadKind,
@@ -32,27 +34,36 @@ const wlStatus = async (name: string): Promise<WorkloadStatus> =>
   ((await env.getWorkload(name))?.status ?? {}) as WorkloadStatus;
 
 describe('registration and heartbeat', () => {
-  it('creates its Site from the declared spec and heartbeats a valid status', async () => {
+  it('creates its Site from the declared spec, renews its Lease and writes the Site only on change', async () => {
     expect(agent.connected).toBe(true);
     const first = await waitFor(async () => {
       const s = await siteStatus(site);
-      return getCondition(s.conditions, 'Ready')?.status === 'True' && s;
-    }, 'a Ready heartbeat');
+      return getCondition(s.conditions, 'Ready')?.status === 'True' && !!s.allocatable && s;
+    }, 'the site to turn Ready from its lease, with its first status');
     const obj = await client.get(SiteKind, undefined, site);
     expect(validateObject(SiteKind, obj)).toEqual([]);
-    expect(getCondition(first.conditions, 'Ready')).toMatchObject({ reason: 'AgentHeartbeat' });
+    expect(getCondition(first.conditions, 'Ready')).toMatchObject({ reason: 'AgentLeaseRenewed' });
     expect(first.allocatable).toEqual({ cpu: 4, memory: '8Gi' });
     expect(first.allocated).toEqual({ cpu: '0', memory: '0Mi' });
     expect(first.agent).toMatchObject({ driver: 'process', address: agent.address, version: expect.any(String) });
     expect(first.agent?.address).toMatch(/^127\.0\.0\.1:\d+$/);
-    // Later heartbeats move lastHeartbeatTime but keep the Ready transition time.
-    const later = await waitFor(async () => {
-      const s = await siteStatus(site);
-      return s.lastHeartbeatTime !== first.lastHeartbeatTime && s;
-    }, 'a second heartbeat');
-    expect(getCondition(later.conditions, 'Ready')?.lastTransitionTime).toBe(
-      getCondition(first.conditions, 'Ready')?.lastTransitionTime,
+    // Heartbeats renew the site's Lease (300 ms period, 1 s duration) ...
+    const lease = await client.get(LeaseKind, undefined, siteLeaseName(site));
+    expect(lease.spec).toMatchObject({ holderIdentity: expect.stringContaining(site), leaseDurationSeconds: 1 });
+    await waitFor(
+      async () =>
+        (await client.get(LeaseKind, undefined, siteLeaseName(site))).metadata.resourceVersion !==
+        lease.metadata.resourceVersion,
+      'a lease renewal',
     );
+    // ... and leave the Site alone while nothing about it changes.
+    const rv = (await client.get(SiteKind, undefined, site)).metadata.resourceVersion;
+    const renewals = async (): Promise<string> =>
+      (await client.get(LeaseKind, undefined, siteLeaseName(site))).metadata.resourceVersion;
+    const r0 = await renewals();
+    await waitFor(async () => (await renewals()) !== r0, 'another lease renewal');
+    expect(first.lastHeartbeatTime).toBeUndefined();
+    expect((await client.get(SiteKind, undefined, site)).metadata.resourceVersion).toBe(rv);
   });
 
   it('adopts an existing Site as it is, and refuses an absent one without a spec', async () => {

@@ -6,6 +6,7 @@ import { VERSION } from '../lib/index.js';
 import {
   WorkloadKind,
   type Resources,
+  type Lease,
   type Site,
   type SiteRuntimeStatus,
   type Workload,
@@ -18,7 +19,7 @@ import { fetchWorkloadEnv } from './credential-client.js';
 import { startAgentDrivers } from './driver-factory.js';
 import type { RunState } from './drivers/driver.js';
 import type { DriverSet } from './drivers/set.js';
-import { measureSiteLatencies, sendHeartbeat } from './heartbeat.js';
+import { measureSiteLatencies, renewSiteLease, sendHeartbeat } from './heartbeat.js';
 import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.js';
 import { startEchoServer, type EchoServer } from './probe.js';
 import { Reconciler } from './reconciler.js';
@@ -54,6 +55,7 @@ export class SiteAgent {
   private streamClient!: ContinuumClient;
   private credential?: string;
   private siteObj?: Site;
+  private leaseObj?: Lease;
   private conn!: Connection;
   private source!: HttpSource<WorkloadSpec, WorkloadStatus>;
   private informer!: Informer<Workload>;
@@ -293,6 +295,17 @@ export class SiteAgent {
     try {
       const states = this.driver.list();
       const connectedSince = this.conn.connectedSince?.toISOString();
+      this.leaseObj = await renewSiteLease(
+        this.api,
+        this.site,
+        this.o.name,
+        this.o.heartbeatMs,
+        this.o.clock(),
+        this.leaseObj,
+      ).catch((e: unknown) => {
+        this.leaseObj = undefined;
+        throw e;
+      });
       this.siteObj = await sendHeartbeat(
         this.api,
         this.siteObj!,

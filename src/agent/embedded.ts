@@ -31,28 +31,34 @@ export interface EmbeddedAgents {
   connected(): number;
   /** detach: true leaves workloads running (a restarted `continuum up` re-adopts them). */
   stop(opts: { detach: boolean }): Promise<void>;
+  /** Simulated site failure: the site's agent stops (no more lease renewals) and stops its workloads. */
+  fail(site: string): Promise<void>;
+  /** Ends a simulated failure: a new agent starts for the site (same state dir and credential). */
+  recover(site: string): Promise<void>;
+  /** Sites whose failure is being simulated. */
+  failed(): string[];
 }
 
 /** Starts one agent per site; if any fails, the ones already started are stopped (detached) and the error is thrown. */
 export async function startEmbeddedAgents(o: EmbeddedAgentsOptions): Promise<EmbeddedAgents> {
   const agents = new Map<string, SiteAgent>();
+  const down = new Set<string>();
   const queue = [...new Set(o.sites)];
   let failure: unknown;
+  const startOne = async (site: string): Promise<SiteAgent> =>
+    SiteAgent.start({
+      heartbeatMs: o.heartbeatMs ?? 1000,
+      log: o.log,
+      ...o.agentOptions,
+      server: o.server,
+      token: o.tokenFor ? await o.tokenFor(site) : o.token,
+      site,
+      stateDir: join(o.stateDir, site),
+    });
   const worker = async (): Promise<void> => {
     for (let site = queue.shift(); site !== undefined && failure === undefined; site = queue.shift()) {
       try {
-        agents.set(
-          site,
-          await SiteAgent.start({
-            heartbeatMs: o.heartbeatMs ?? 1000,
-            log: o.log,
-            ...o.agentOptions,
-            server: o.server,
-            token: o.tokenFor ? await o.tokenFor(site) : o.token,
-            site,
-            stateDir: join(o.stateDir, site),
-          }),
-        );
+        agents.set(site, await startOne(site));
       } catch (e) {
         failure ??= e;
       }
@@ -75,5 +81,17 @@ export async function startEmbeddedAgents(o: EmbeddedAgentsOptions): Promise<Emb
     all: () => [...agents.values()],
     connected: () => [...agents.values()].filter((a) => a.connected).length,
     stop,
+    async fail(site) {
+      const a = agents.get(site);
+      if (!a || down.has(site)) return;
+      down.add(site);
+      agents.delete(site);
+      await a.stop({ detach: false });
+    },
+    async recover(site) {
+      if (!down.delete(site) || !o.sites.includes(site)) return;
+      agents.set(site, await startOne(site));
+    },
+    failed: () => [...down],
   };
 }

@@ -1,11 +1,10 @@
-// What the agent reports in its Site's status: heartbeat condition, capacity, allocation, agent info, latencies, offline report.
+// What the agent reports in its Site's status: capacity, allocation, agent info, latencies, offline report.
 import { cpus, totalmem } from 'node:os';
 import {
   formatMiB,
   formatMilliCpu,
   mebibytes,
   milliCpu,
-  setCondition,
   type Resources,
   type SiteSpec,
   type SiteRuntimeStatus,
@@ -59,25 +58,14 @@ export interface HeartbeatReport {
 }
 
 /**
- * The site status after one heartbeat: fields the agent owns are replaced, others (e.g. energy) kept;
- * the agent only ever reports Ready=True (the site health controller turns it False when heartbeats stop).
+ * The site status the agent reports: fields the agent owns are replaced, others (conditions, energy) kept.
+ * Nothing here changes by itself over time, so a heartbeat writes the Site only when a fact changed; liveness
+ * is the site Lease, and the site health controller owns the Ready condition.
  */
 export function buildSiteStatus(prev: SiteStatus | undefined, r: HeartbeatReport): SiteStatus {
-  const now = r.now.toISOString();
-  const { latencyMs: _l, message: _m, ...kept } = prev ?? {};
+  const { latencyMs: _l, message: _m, lastHeartbeatTime: _h, ...kept } = prev ?? {};
   return {
     ...kept,
-    conditions: setCondition(
-      prev?.conditions,
-      {
-        type: 'Ready',
-        status: 'True',
-        reason: 'AgentHeartbeat',
-        message: `agent ${r.agent.name ?? ''} is heartbeating`.replace('  ', ' '),
-      },
-      now,
-    ),
-    lastHeartbeatTime: now,
     allocatable: r.allocatable,
     allocated: r.allocated,
     agent: r.agent,

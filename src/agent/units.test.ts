@@ -135,7 +135,7 @@ describe('site status', () => {
     });
   });
 
-  it('keeps foreign fields and the Ready transition time, replaces owned ones', () => {
+  it('keeps foreign fields and conditions, replaces owned ones, and writes nothing when no fact changed', () => {
     const r = {
       now: new Date('2026-01-01T00:00:05Z'),
       agent: { name: 'a' },
@@ -148,26 +148,26 @@ describe('site status', () => {
       energy: { powerW: 5 },
       latencyMs: { old: 1 },
       message: 'old',
-      conditions: [{ type: 'Ready', status: 'True' as const, lastTransitionTime: 'T0' }],
+      lastHeartbeatTime: '2026-01-01T00:00:00Z',
+      conditions: [{ type: 'Ready', status: 'True' as const, reason: 'AgentLeaseRenewed', lastTransitionTime: 'T0' }],
     };
     const s = buildSiteStatus(prev, r);
     expect(s.energy).toEqual({ powerW: 5 });
     expect(s.latencyMs).toBeUndefined();
     expect(s.message).toBeUndefined();
-    expect(s.conditions).toEqual([
-      {
-        type: 'Ready',
-        status: 'True',
-        reason: 'AgentHeartbeat',
-        message: 'agent a is heartbeating',
-        lastTransitionTime: 'T0',
-      },
-    ]);
-    expect(mergeDiff(prev, s)).toMatchObject({
+    // Ready belongs to the site health controller (from the lease), not to the agent.
+    expect(s.conditions).toEqual(prev.conditions);
+    expect(mergeDiff(prev, s)).toEqual({
       latencyMs: null,
       message: null,
-      lastHeartbeatTime: '2026-01-01T00:00:05.000Z',
+      lastHeartbeatTime: null,
+      agent: { name: 'a' },
+      allocatable: { cpu: 1 },
+      allocated: { cpu: '0' },
+      workloads: 0,
     });
+    // A later heartbeat with the same facts: no write at all (liveness is the Lease).
+    expect(mergeDiff(s, buildSiteStatus(s, { ...r, now: new Date('2026-01-01T00:01:00Z') }))).toBeUndefined();
   });
 
   it('summarises an offline period with the restarts and failures that happened', () => {

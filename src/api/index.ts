@@ -7,3 +7,4 @@ export { parseYamlBody } from './content.js';
 export * from './route-access.js';
 export type { SecurityOperations, TokenIssueBody } from './security-routes.js';
 export { DEFAULT_MIN_FREE_BYTES, freeBytes, type ReadinessCheck } from './readiness.js';
+export { PLACEMENT_PREVIEW_PATH, type PlacementPreview } from './placement-preview.js';

@@ -134,14 +134,26 @@ export function securityOpenApiPaths(): Record<string, unknown> {
       get: {
         tags: ['Gateway'],
         summary:
-          "Forward to the deployment's serving exposed component (any method; `~component/` selects another); follows failovers and rollouts",
+          "Forward to the nearest ready replica of the deployment's exposed component for the caller's user area " +
+          '(any method and WebSocket; `~component/` selects another; X-Continuum-Area overrides the area). The app ' +
+          'gets X-Continuum-Identity (JWS, keys at /auth/v1/gateway/keys), never Authorization or Cookie (ADR 0012)',
         operationId: 'gateway',
         parameters: [path('namespace'), path('deployment'), path('path')],
         responses: {
           '200': { description: "the application's answer" },
-          '503': { description: 'no serving endpoint' },
+          '400': { description: 'path would leave the workload origin, or unknown X-Continuum-Area' },
+          '503': { description: 'no ready replica could be reached' },
           ...errors,
         },
+      },
+    },
+    '/auth/v1/gateway/keys': {
+      get: {
+        tags: ['Gateway'],
+        summary: 'JWKS of the keys that sign X-Continuum-Identity (public)',
+        operationId: 'gatewayKeys',
+        security: [],
+        responses: { '200': { description: 'a JSON Web Key Set' } },
       },
     },
     '/agent/v1/workloads/{namespace}/{name}/env': {

@@ -140,10 +140,11 @@ async function runCells(
     // Writes to one fixture run in order; fixtures are independent, except that Namespace cells
     // delete the namespaces everything else lives in, so they run first and alone.
     const groups = new Map<string, Cell[]>();
+    // A Deployment's fixture needs the Application fixture (admission checks the reference): same group.
     const keyOf = ([, kind, , ctx]: Cell) =>
       kind === 'Token'
         ? `Token/${ctx}`
-        : `${kind}/${validObject(kind, ctx).namespace ?? ''}/${validObject(kind, ctx).name}`;
+        : `${kind === 'Deployment' ? 'Application' : kind}/${validObject(kind, ctx).namespace ?? ''}/${validObject(kind, ctx).name}`;
     for (const c of list) groups.set(keyOf(c), [...(groups.get(keyOf(c)) ?? []), c]);
     const run = async (cs: Cell[]) => {
       for (const c of cs) await one(c);

@@ -50,6 +50,8 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
   'GET /healthz': { kind: 'public' },
   'GET /readyz': { kind: 'public' },
   'GET /version': { kind: 'public' },
+  // The gateway's identity-token verification keys (JWKS) are published for apps.
+  'GET /auth/v1/gateway/keys': { kind: 'public' },
   'GET /openapi.json': { kind: 'probe', probe: () => ({ method: 'GET', url: '/openapi.json' }), allowed: HUMANS },
   'GET /apis': { kind: 'probe', probe: () => ({ method: 'GET', url: '/apis' }), allowed: HUMANS },
   ...Object.fromEntries(
@@ -118,6 +120,13 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
     probe: () => ({ method: 'POST', url: '/agent/v1/tunnel/00000000-0000-0000-0000-000000000000', body: {} }),
     allowed: (role) => role === 'agent' || expected(role, 'Site', 'own').has('update/status'),
     passed: [404],
+  },
+  // Placement preview: whoever may create a Deployment in the namespace; an empty body is then a 422.
+  'POST /placement/v1/namespaces/:namespace/preview': {
+    kind: 'probe',
+    probe: (ctx) => ({ method: 'POST', url: `/placement/v1/namespaces/${tenantOf(ctx)}/preview`, body: {} }),
+    allowed: (role, ctx) => expected(role, 'Deployment', ctx).has('create'),
+    passed: [422],
   },
   // Gateway: whoever may read the Deployment reaches the handler, which answers 404 for a missing one.
   ...Object.fromEntries(

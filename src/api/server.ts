@@ -9,10 +9,11 @@ import Fastify, {
 import { ApiError, toProblem } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { agentRoutes } from './agent-routes.js';
-import { gatewayRoutes } from './gateway.js';
+import { gatewayRoutes } from './gateway/index.js';
 import { registerContentParsers, send } from './content.js';
 import { nativeHandler, type LogSource } from './native/handlers.js';
 import { openApiDocument } from './openapi.js';
+import { placementPreviewRoutes } from './placement-preview.js';
 import { sendProblem, toApiError } from './problem.js';
 import { accessOf, accessRule, checkAccess, type RouteAccess } from './route-access.js';
 import { securityRoutes } from './security-routes.js';
@@ -152,6 +153,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   securityRoutes(app, { security });
   agentRoutes(app, { store, security });
   gatewayRoutes(app, { store, security });
+  placementPreviewRoutes(app, { store, security });
   for (const p of opts.plugins ?? []) await p(app);
   return app;
 }

@@ -15,7 +15,8 @@ import {
 } from '../controllers/index.js';
 import type { Logger } from '../lib/index.js';
 import { Manager, type ControllerFactory } from '../runtime/index.js';
-import { API_VERSION, NamespaceKind } from '../model/index.js';
+import { API_VERSION, NamespaceKind, SYSTEM_NAMESPACE } from '../model/index.js';
+import { referenceAdmission } from '../placement/index.js';
 // Importing the security layer also registers its kinds (Secret, RoleBinding, ClusterRoleBinding, Token).
 import {
   ContinuumSecurity,
@@ -114,7 +115,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const tls = o.tls ? loadServerTls(o.tls.cert, o.tls.key) : undefined;
   const oidc = [...(o.oidc ?? []), ...(o.oidcConfig ? loadOidcConfig(o.oidcConfig) : [])];
   const backend = await openBackend(o);
-  const store = new Store(backend, { admission: [namespaceAdmission] });
+  const store = new Store(backend, { admission: [namespaceAdmission, referenceAdmission] });
   const security = o.security
     ? await o.security({ dataDir: o.dataDir, store, adminToken })
     : await ContinuumSecurity.create({
@@ -129,10 +130,12 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     await (security as Partial<{ close(): Promise<void> }>).close?.();
   };
 
-  if (!(await store.get(NamespaceKind, undefined, 'default'))) {
-    await store
-      .apply(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name: 'default' } })
-      .catch(() => undefined);
+  for (const name of ['default', SYSTEM_NAMESPACE]) {
+    if (!(await store.get(NamespaceKind, undefined, name))) {
+      await store
+        .apply(NamespaceKind, { apiVersion: API_VERSION, kind: 'Namespace', metadata: { name } })
+        .catch(() => undefined);
+    }
   }
 
   const identity = o.identity ?? `${hostname()}-${process.pid}`;

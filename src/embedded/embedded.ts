@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { savedCredential, startEmbeddedAgents, type EmbeddedAgents } from '../agent/index.js';
 import { ContinuumClient } from '../client/index.js';
 import { startControlPlane } from '../controlplane/index.js';
-import { kindByName } from '../model/index.js';
+import { kindByName, SITE_FAIL_ANNOTATION, SiteKind, type Site } from '../model/index.js';
+import { Informer, storeSource } from '../runtime/index.js';
 import { loadTopology } from '../topology/index.js';
 import type { Logger } from '../lib/index.js';
 
@@ -81,11 +82,32 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     }
     progress(`agents: ${agents.connected()} connected`);
   }
+  // `continuum site fail|recover NAME` inside up: the site's embedded agent stops (no lease, workloads stopped)
+  // and starts again. One change at a time, in order, so a quick fail + recover ends with the agent running.
+  const simulated = new Informer<Site>('embedded-sites', storeSource(cp.store, SiteKind));
+  let chain: Promise<void> = Promise.resolve();
+  if (agents) {
+    const a = agents;
+    simulated.on((type, site) => {
+      const name = site.metadata.name;
+      const fail = type !== 'DELETED' && !!site.metadata.annotations?.[SITE_FAIL_ANNOTATION];
+      if (fail === a.failed().includes(name) && !(fail && a.agent(name))) return;
+      chain = chain
+        .then(() => (fail ? a.fail(name) : a.recover(name)))
+        .then(() =>
+          progress(`site ${name}: ${fail ? 'failure simulated (agent stopped)' : 'recovered (agent started)'}`),
+        )
+        .catch((e: unknown) => o.log?.warn(`site ${name}: ${(e as Error).message}`));
+    });
+    await simulated.start();
+  }
   return {
     url: cp.url,
     adminToken: cp.adminToken,
     summary: `${topo.sites.length} sites of ${topo.providers.length} providers, ${topo.areas.length} user areas`,
     async stop(opts = {}) {
+      await simulated.stop();
+      await chain;
       // Detached by default: workloads keep running and the next `continuum up` re-adopts them.
       await agents?.stop({ detach: !opts.stopWorkloads });
       await cp.stop();

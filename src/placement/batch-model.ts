@@ -1,7 +1,7 @@
 // The batch model: every replica of every request with its candidate sites and static costs, plus move checks.
 import { PlacementContext } from './context.js';
 import type { MutableAmounts } from './defaults.js';
-import { replicaCost } from './engine.js';
+import { replicaCost } from './greedy.js';
 import { planGroup } from './plan.js';
 import type { Plan } from './plan.js';
 import type { Reservations } from './reservations.js';

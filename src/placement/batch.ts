@@ -1,7 +1,7 @@
 // Batch placement: many deployments placed together, greedy by regret, then improved by local search.
 import { addCandidate, assign, buildBatchModel } from './batch-model.js';
 import type { BatchModel, BatchModelOptions } from './batch-model.js';
-import { finishDecision, makeAssignment, place, replicaCost, replicaLabel } from './engine.js';
+import { finishDecision, makeAssignment, placeGreedy, replicaCost, replicaLabel } from './greedy.js';
 import { buildExplanation } from './explain.js';
 import { byDescending, Packing } from './packing.js';
 import { Prng } from './prng.js';
@@ -11,7 +11,7 @@ import { lagrangianSearch } from './lagrange.js';
 import { localSearch, perturb } from './local-search.js';
 import type { Assignment, ComponentExplanation, Decision, PlacementRequest, Snapshot } from './types.js';
 
-export interface BatchOptions extends Omit<BatchModelOptions, 'seed' | 'exhaustive'> {
+export interface BatchOptions extends Omit<BatchModelOptions, 'seed'> {
   seed?: number;
   /** Local-search passes over all moves (default 50). */
   maxPasses?: number;
@@ -69,7 +69,7 @@ function sequential(
 ): BatchResult {
   const ledger = opts.reservations ? opts.reservations.clone() : new Reservations();
   const decisions = requests.map((r) => {
-    const d = place(snapshot, r, { seed, reservations: ledger, ...(opts.hooks ? { hooks: opts.hooks } : {}) });
+    const d = placeGreedy(snapshot, r, { seed, reservations: ledger, ...(opts.hooks ? { hooks: opts.hooks } : {}) });
     ledger.tryCommit(d, snapshot);
     return d;
   });

@@ -104,6 +104,13 @@ export class PlacementContext {
         if (site) this.extra.set(site.index, { ...amounts });
       });
     }
+    // Replicas that stay where they are count for spread from the start (their load is in the snapshot already).
+    for (const e of request.existing ?? []) {
+      const site = snapshot.siteByName(e.site);
+      if (!site) continue;
+      bump(this.usedSites, e.component, site.index, 1);
+      bump(this.usedProviders, e.component, site.provider, 1);
+    }
     if ((opts.loadBasis ?? 'dynamic') === 'dynamic') this.scoringLoad = this.extra;
     else this.scoringLoad = new Map([...this.extra].map(([i, a]) => [i, { ...a }]));
   }

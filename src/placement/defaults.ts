@@ -28,36 +28,8 @@ export const UNPLACED_PENALTY = 1000;
 /** Objective cost per step down the category preference list; above the score range, so tiers dominate. */
 export const TIER_PENALTY = 101;
 
-/** EU-27 member states (ISO 3166-1 alpha-2). */
-export const EU_COUNTRIES: ReadonlySet<string> = new Set([
-  'AT',
-  'BE',
-  'BG',
-  'HR',
-  'CY',
-  'CZ',
-  'DK',
-  'EE',
-  'FI',
-  'FR',
-  'DE',
-  'GR',
-  'HU',
-  'IE',
-  'IT',
-  'LV',
-  'LT',
-  'LU',
-  'MT',
-  'NL',
-  'PL',
-  'PT',
-  'RO',
-  'SK',
-  'SI',
-  'ES',
-  'SE',
-]);
+/** EU-27 member states (ISO 3166-1 alpha-2); one list, kept in the model. */
+export { EU_COUNTRIES } from '../model/index.js';
 
 export const ZERO: Amounts = Object.freeze({ cpu: 0, memory: 0, gpu: 0, storage: 0 });
 export const DIMENSIONS = ['gpu', 'cpu', 'memory', 'storage'] as const;

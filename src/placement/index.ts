@@ -11,7 +11,7 @@ export {
   toAmounts,
   DEFAULT_REQUEST,
 } from './request.js';
-export { place, placeExhaustive, replicaLabel, toPlacementStatus } from './engine.js';
+export { place, placeExhaustive, placeGreedy, replicaLabel, toPlacementStatus } from './engine.js';
 export type { PlaceOptions } from './engine.js';
 export { Reservations, reservationKey } from './reservations.js';
 export type { CommitConflict, CommitResult } from './reservations.js';
@@ -41,3 +41,4 @@ export { buildBatchModel } from './batch-model.js';
 export type { BatchModel, BatchItem, BatchCandidate, BatchModelOptions } from './batch-model.js';
 export { verifyDecisions } from './verify.js';
 export type { Violation } from './verify.js';
+export * from './admission/index.js';

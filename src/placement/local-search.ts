@@ -24,7 +24,10 @@ function tryChain(p: Packing, item: number, to: number, other: number, otherTo: 
   return false;
 }
 
-/** Applies the first improving move found for one item: relocate; swap with an occupant; push an occupant elsewhere. */
+/**
+ * Applies the first improving move found for one item: relocate; swap with an occupant; push an occupant
+ * elsewhere; push aside the replica of its spread group that holds the site's provider (or the site).
+ */
 function improveItem(m: BatchModel, p: Packing, id: number): boolean {
   const item = m.items[id];
   const from = p.siteOf[id];
@@ -51,6 +54,17 @@ function improveItem(m: BatchModel, p: Packing, id: number): boolean {
         if (t === to || t === from || !p.fits(other, t)) continue;
         if (tryChain(p, id, to, other, t)) return true;
       }
+    }
+    // A replica of the same spread group on that site or provider: move it aside (only a lone blocker can be).
+    const blockers = p.spreadBlockers(id, to);
+    if (blockers.length !== 1) continue;
+    const other = blockers[0];
+    const o = m.items[other];
+    const oCost = p.cost(o);
+    for (const d of o.candidates) {
+      if (d.cost - oCost >= gain - EPS) break;
+      const t = d.site.index;
+      if (t !== p.siteOf[other] && tryChain(p, id, to, other, t)) return true;
     }
   }
   return false;

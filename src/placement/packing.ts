@@ -7,7 +7,7 @@ const D = 4;
 /**
  * Invariant: for every site, free[site·4+d] = allocatable − allocated − load outside the batch − Σ
  * demand of the items on it; a move is only made when it keeps every dimension the item uses ≥ 0,
- * and spread groups never hold two replicas on one site (or provider).
+ * and spread groups never hold two replicas on one site (or provider), counting the request's existing replicas.
  */
 export class Packing {
   readonly free: Float64Array;
@@ -24,6 +24,8 @@ export class Packing {
   private readonly siteCounts: Map<number, number>[] = [];
   private readonly providerCounts: Map<number, number>[] = [];
   private readonly providerOf: Int32Array;
+  /** Items of each spread group. */
+  private readonly groupItems: number[][] = [];
 
   constructor(readonly model: BatchModel) {
     const { snapshot, items, extra } = model;
@@ -65,8 +67,22 @@ export class Packing {
         this.spreadProviders.push(sp.providers ?? false);
         this.siteCounts.push(new Map());
         this.providerCounts.push(new Map());
+        this.groupItems.push([]);
       }
       this.spreadGroup[it.id] = g;
+      this.groupItems[g].push(it.id);
+    }
+    // Replicas outside the batch that stay where they are (request.existing) hold their site and provider.
+    for (const [key, g] of groupIds) {
+      const slash = key.indexOf('/');
+      const request = model.requests[Number(key.slice(0, slash))];
+      const component = key.slice(slash + 1);
+      for (const e of request.existing ?? []) {
+        const s = e.component === component ? snapshot.siteByName(e.site) : undefined;
+        if (!s) continue;
+        bump(this.siteCounts[g], s.index, 1);
+        bump(this.providerCounts[g], this.providerOf[s.index], 1);
+      }
     }
   }
 
@@ -94,6 +110,23 @@ export class Packing {
       if (this.spreadProviders[g] && (this.providerCounts[g].get(this.providerOf[site]) ?? 0) > 0) return false;
     }
     return true;
+  }
+
+  /** Placed items of `item`'s spread group that keep it off `site` (same site, or same provider, as the group asks). */
+  spreadBlockers(item: number, site: number): number[] {
+    const g = this.spreadGroup[item];
+    if (g < 0) return [];
+    const out: number[] = [];
+    for (const other of this.groupItems[g]) {
+      const at = this.siteOf[other];
+      if (other === item || at < 0) continue;
+      if (
+        (this.spreadSites[g] && at === site) ||
+        (this.spreadProviders[g] && this.providerOf[at] === this.providerOf[site])
+      )
+        out.push(other);
+    }
+    return out;
   }
 
   /** Capacity-only pre-check: would `item` fit on `site` if `other` (on that site) left? Spread is not considered. */

@@ -130,12 +130,14 @@ export function buildRequest(
     const resources = override?.resources
       ? { ...(c.resources ?? DEFAULT_REQUEST), ...override.resources }
       : c.resources;
+    const gpuModel = override?.resources?.gpuModel ?? c.resources?.gpuModel;
     const pinned = dep.placement?.pinned?.[c.name];
     const { latency: _dropped, tolerations, ...requirements } = merged;
     return {
       name: c.name,
       runtime: c.runtime ?? 'process',
       resources: toAmounts(resources),
+      ...(gpuModel !== undefined ? { gpuModel } : {}),
       requirements,
       tolerations: tolerations ?? [],
       groups,

@@ -194,11 +194,24 @@ export interface RequestComponent {
   readonly exposed: boolean;
 }
 
+/** A replica of the deployment that already runs (or is starting) and keeps its site in this decision. */
+export interface ExistingReplica {
+  readonly component: string;
+  readonly site: string;
+  readonly area?: string;
+}
+
 export interface PlacementRequest {
   readonly namespace: string;
   /** Deployment name. */
   readonly name: string;
   readonly components: readonly RequestComponent[];
+  /**
+   * Replicas of the same deployment placed earlier that stay where they are (incremental placement:
+   * failover, scale-up, rolling update). Cross-replica constraints (spread) count them exactly like the
+   * replicas of this decision; their load is already in the snapshot, so capacity does not count them again.
+   */
+  readonly existing?: readonly ExistingReplica[];
   /** The deployment's own seed, used when place() is not given one. */
   readonly seed?: number;
 }

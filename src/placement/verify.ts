@@ -57,8 +57,15 @@ export function verifyDecisions(
         bad('structure', `${c.name}: ${mine.length} placed + ${unplaced} unplaced != ${want}`);
       if (new Set(mine.map((a) => a.replica)).size !== mine.length)
         bad('structure', `${c.name}: duplicate replica numbers`);
+      // Spread holds against every replica of the component: this decision's and those that stay (request.existing).
       const sitesUsed = new Set<string>();
       const providersUsed = new Set<string>();
+      for (const e of req.existing ?? []) {
+        if (e.component !== c.name) continue;
+        sitesUsed.add(e.site);
+        const p = snapshot.siteByName(e.site)?.provider;
+        if (p !== undefined) providersUsed.add(p);
+      }
       for (const a of mine) {
         const label = `${a.component}/${a.replica}`;
         const s: SnapshotSite | undefined = snapshot.siteByName(a.site);

@@ -107,11 +107,48 @@ describe('controller runtime', () => {
     expect(calls.broken).toBe(1);
   });
 
+  it('re-checks stalled keys with growing delays and at once when an input changes', async () => {
+    const store = newStore();
+    await store.create(SiteKind, site('stuck'));
+    const at: number[] = [];
+    const m = new Manager({ store });
+    let stalledBackoff = { baseMs: 40, maxMs: 160, jitter: 0 };
+    m.add((mgr) => ({
+      name: 'stuck',
+      get stalledBackoff() {
+        return stalledBackoff;
+      },
+      watches: [{ informer: mgr.informer(SiteKind) }],
+      async reconcile() {
+        at.push(Date.now());
+        return { stalled: true };
+      },
+    }));
+    await m.start();
+    cleanup.push(() => m.stop());
+    await waitFor(() => at.length >= 6, 'six stalled re-checks');
+    // Delays 40, 80, 160, 160, 160 ms: never shorter (a busy machine only makes them longer).
+    const gaps = at.slice(1, 6).map((t, i) => t - at[i]);
+    [40, 80, 160, 160, 160].forEach((min, i) => expect(gaps[i]).toBeGreaterThanOrEqual(min - 2));
+    // With a long re-check pending, a change of the watched object reconciles at once.
+    stalledBackoff = { baseMs: 600_000, maxMs: 600_000, jitter: 0 };
+    await waitFor(() => at.length >= 7, 'the re-check that schedules the long delay');
+    const n = at.length;
+    await store.patch(SiteKind, undefined, 'stuck', { spec: { unschedulable: true } });
+    await waitFor(() => at.length > n, 'the change to reconcile the stalled key', 5000);
+  });
+
   it('runs controllers on exactly one replica and moves leadership when the leader dies', async () => {
     const store = newStore();
     const started: string[] = [];
+    // b's wall clock is an hour ahead: expiry is judged by what each replica observed, so skew changes nothing.
     const make = (id: string): Manager => {
-      const m = new Manager({ store, leaderElection: { identity: id, leaseDurationMs: 300, retryMs: 50 } });
+      const skew = id === 'b' ? 3_600_000 : 0;
+      const m = new Manager({
+        store,
+        clock: () => new Date(Date.now() + skew),
+        leaderElection: { identity: id, leaseDurationMs: 300, retryMs: 50 },
+      });
       m.add(() => {
         started.push(id);
         return { name: `c-${id}`, watches: [], async reconcile() {} };

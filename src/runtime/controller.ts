@@ -1,8 +1,8 @@
 // A controller: watches feed keys into a rate-limited queue; workers run a level-triggered reconcile per key.
-import { silentLogger, type BackoffConfig, type Logger } from '../lib/index.js';
+import { backoffDelay, silentLogger, type BackoffConfig, type Logger } from '../lib/index.js';
 import type { AnyResource } from '../model/index.js';
-import type { ChangeType, Informer } from './informer.js';
-import { objectKey } from './informer.js';
+import type { Informer } from './informer.js';
+import { objectKey, type ChangeType } from './informer.js';
 import { WorkQueue } from './queue.js';
 
 /** Thrown by a reconcile that must not be retried (the input is wrong, not the world). */
@@ -19,7 +19,17 @@ export class TerminalError extends Error {
 export interface ReconcileResult {
   /** Reconcile this key again after this many ms even without a change (e.g. to re-check a timeout). */
   requeueAfterMs?: number;
+  /**
+   * The reconcile could not make progress (unplaceable, waiting on a partner): re-check after the key's next
+   * step of `ControllerSpec.stalledBackoff` (the earlier of that and `requeueAfterMs`). The steps grow while the
+   * key stays stalled and restart once a reconcile is not stalled. A change of a watched input still queues the
+   * key at once, so the backoff only bounds how often nothing-changed is re-checked.
+   */
+  stalled?: boolean;
 }
+
+/** Re-check policy of stalled keys: 1 s doubling to 5 min, 10 % jitter. */
+export const DEFAULT_STALLED_BACKOFF: BackoffConfig = { baseMs: 1000, maxMs: 300_000, jitter: 0.1 };
 
 export interface ReconcileContext {
   signal: AbortSignal;
@@ -45,8 +55,12 @@ export interface ControllerSpec {
   reconcile(ctx: ReconcileContext, key: string): Promise<ReconcileResult | void>;
   workers?: number;
   backoff?: BackoffConfig;
+  /** Re-check policy of keys whose reconcile reported `stalled` (default DEFAULT_STALLED_BACKOFF). */
+  stalledBackoff?: BackoffConfig;
   /** Periodic full resync of every key (ms). */
   resyncMs?: number;
+  /** Releases what the controller holds besides its queue (timers), once its workers stopped. */
+  stop?(): void | Promise<void>;
 }
 
 export class Controller {
@@ -54,6 +68,8 @@ export class Controller {
   private readonly ac = new AbortController();
   private workers: Promise<void>[] = [];
   private resync: NodeJS.Timeout | undefined;
+  /** Consecutive stalled reconciles per key. */
+  private readonly stalls = new Map<string, number>();
   reconciles = 0;
   failures = 0;
 
@@ -68,6 +84,11 @@ export class Controller {
         for (const k of w.map ? w.map(obj, old, type) : [objectKey(obj)]) this.queue.add(k);
       });
     }
+  }
+
+  /** Consecutive stalled reconciles of `key` (0 when its last reconcile made progress). */
+  stalledCount(key: string): number {
+    return this.stalls.get(key) ?? 0;
   }
 
   async start(): Promise<void> {
@@ -92,12 +113,20 @@ export class Controller {
         this.reconciles++;
         const r = await this.spec.reconcile(ctx, key);
         this.queue.forget(key);
-        if (r?.requeueAfterMs !== undefined) this.queue.addAfter(key, r.requeueAfterMs);
+        let after = r?.requeueAfterMs;
+        if (r?.stalled) {
+          const n = this.stalls.get(key) ?? 0;
+          this.stalls.set(key, n + 1);
+          const delay = backoffDelay(n, this.spec.stalledBackoff ?? DEFAULT_STALLED_BACKOFF);
+          after = after === undefined ? delay : Math.min(after, delay);
+        } else this.stalls.delete(key);
+        if (after !== undefined) this.queue.addAfter(key, after);
       } catch (e) {
         this.failures++;
         if (e instanceof TerminalError) {
           this.log.warn(`${this.spec.name}: ${key}: ${e.message}`, { reason: e.reason });
           this.queue.forget(key);
+          this.stalls.delete(key);
         } else if (!this.ac.signal.aborted) {
           const delay = this.queue.addRateLimited(key);
           this.log.warn(`${this.spec.name}: reconcile ${key} failed; retry in ${delay} ms: ${(e as Error).message}`);
@@ -114,5 +143,6 @@ export class Controller {
     this.ac.abort();
     this.queue.shutDown();
     await Promise.all(this.workers);
+    await this.spec.stop?.();
   }
 }

@@ -12,18 +12,24 @@ export interface LeaderOptions {
   /** How often to try to acquire or renew. */
   retryMs?: number;
   clock?: () => Date;
+  /** Local monotonic ms clock used to judge expiry (default performance.now). */
+  monotonic?: () => number;
   log?: Logger;
   onStartedLeading: () => Promise<void> | void;
   onStoppedLeading: () => Promise<void> | void;
 }
 
 /**
- * Safety: a replica leads only while its last successful renewal is younger than the lease duration
- * minus one retry period, so two leaders never overlap as long as clocks agree within that margin.
+ * Safety: a replica leads only while its last successful renewal is younger than the lease duration minus one
+ * retry period. Another replica's lease counts as expired only after it was seen unchanged for a whole lease
+ * duration by *our* monotonic clock (as client-go does): renewTime, written by another machine, is never
+ * compared with our clock, so clock skew between replicas cannot cause two leaders.
  */
 export class LeaderElector {
   private leading = false;
   private lastRenew = 0;
+  /** The other holder's lease as last seen changing, and when (monotonic ms). */
+  private observed: { version: string; at: number } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private tick: Promise<void> = Promise.resolve();
@@ -35,6 +41,7 @@ export class LeaderElector {
       leaseDurationMs: 15_000,
       retryMs: 2_000,
       clock: () => new Date(),
+      monotonic: () => performance.now(),
       log: silentLogger,
       ...opts,
     };
@@ -55,8 +62,9 @@ export class LeaderElector {
   }
 
   private async attempt(): Promise<void> {
-    const { store, identity, leaseName, leaseDurationMs, clock } = this.o;
+    const { store, identity, leaseName, leaseDurationMs, clock, monotonic } = this.o;
     const now = clock();
+    const t = monotonic();
     try {
       const cur = await store.get(LeaseKind, undefined, leaseName);
       const spec = {
@@ -73,7 +81,7 @@ export class LeaderElector {
         });
       } else if (cur.spec.holderIdentity === identity) {
         await store.update(LeaseKind, { ...cur, spec: { ...cur.spec, ...spec } });
-      } else if (this.expired(cur, now)) {
+      } else if (this.expired(cur, t)) {
         await store.update(LeaseKind, {
           ...cur,
           spec: { ...spec, acquireTime: now.toISOString(), leaseTransitions: (cur.spec.leaseTransitions ?? 0) + 1 },
@@ -83,21 +91,23 @@ export class LeaderElector {
         await this.setLeading(false);
         return;
       }
-      this.lastRenew = now.getTime();
+      this.lastRenew = t;
       await this.setLeading(true);
     } catch (e) {
       if (!(e instanceof ApiError && (e.code === 'Conflict' || e.code === 'AlreadyExists')))
         this.o.log.warn(`leader election: ${(e as Error).message}`);
       // Could not renew: step down once the lease could have expired for others.
-      if (this.leading && now.getTime() - this.lastRenew > leaseDurationMs - this.o.retryMs)
-        await this.setLeading(false);
+      if (this.leading && t - this.lastRenew > leaseDurationMs - this.o.retryMs) await this.setLeading(false);
       if (e instanceof ApiError && e.code === 'Conflict') await this.setLeading(false);
     }
   }
 
-  private expired(lease: Lease, now: Date): boolean {
-    const renew = Date.parse(lease.spec.renewTime ?? lease.spec.acquireTime ?? '');
-    return !Number.isFinite(renew) || now.getTime() > renew + lease.spec.leaseDurationSeconds * 1000;
+  /** Released (renewTime at the epoch, see stop), or seen unchanged for a whole lease duration. */
+  private expired(lease: Lease, t: number): boolean {
+    if (Date.parse(lease.spec.renewTime ?? '') === 0) return true;
+    const version = lease.metadata.resourceVersion;
+    if (this.observed?.version !== version) this.observed = { version, at: t };
+    return t - this.observed.at > lease.spec.leaseDurationSeconds * 1000;
   }
 
   private async setLeading(v: boolean): Promise<void> {

@@ -16,6 +16,7 @@ import type { DeleteOptions, Store } from '../../store/index.js';
 import { send } from '../content.js';
 import { openStream } from '../sse.js';
 import type { Caller, ResourceAttributes, Security, Verb } from '../../security/port.js';
+import { admitWorkloadStatus } from '../gateway/admission.js';
 import { mergePatch } from './patch.js';
 import { resolvePath, type Target } from './paths.js';
 import { parseQuery, type NativeQuery } from './query.js';
@@ -260,6 +261,7 @@ export function nativeHandler(deps: NativeDeps) {
     if (verb === 'update') {
       const input = bodyFor(t, req.body, true);
       await security.authorize(caller, { ...attrs, object: input, oldObject: current });
+      if (t.subresource === 'status') await admitWorkloadStatus(store, input as AnyResource);
       const out =
         t.subresource === 'status' ? await store.updateStatus(t.kind, input) : await store.update(t.kind, input);
       return send(req, reply, 200, redact(out));
@@ -268,7 +270,11 @@ export function nativeHandler(deps: NativeDeps) {
       req,
       reply,
       200,
-      redact(await mergePatch(store, security, caller, attrs, current, bodyObject(req.body))),
+      redact(
+        await mergePatch(store, security, caller, attrs, current, bodyObject(req.body), (merged) =>
+          t.subresource === 'status' ? admitWorkloadStatus(store, merged) : Promise.resolve(),
+        ),
+      ),
     );
   };
 }

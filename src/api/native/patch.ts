@@ -24,6 +24,8 @@ export async function mergePatch(
   attrs: ResourceAttributes,
   first: AnyResource,
   patch: Record<string, unknown>,
+  /** Extra checks of the merged object before it is written (e.g. addresses in a Workload's status). */
+  admit: (merged: AnyResource) => Promise<void> = async () => {},
 ): Promise<AnyResource> {
   const meta = objectOrUndefined(patch.metadata);
   const pinned = typeof meta?.resourceVersion === 'string';
@@ -31,6 +33,7 @@ export async function mergePatch(
   for (let attempt = 1; ; attempt++) {
     const merged = merge(current, patch) as AnyResource;
     await security.authorize(caller, { ...attrs, object: merged, oldObject: current });
+    await admit(merged);
     const guarded = pinned
       ? patch
       : { ...patch, metadata: { ...meta, resourceVersion: current.metadata.resourceVersion } };

@@ -1,6 +1,6 @@
 // `continuum describe`: a readable account of one object, its conditions and recent events.
 import { stringify } from 'yaml';
-import { EventKind, type AnyResource, type Event } from '../../model/index.js';
+import { EventKind, SYSTEM_NAMESPACE, type AnyResource, type Event } from '../../model/index.js';
 import type { ContinuumClient } from '../../client/index.js';
 import { CONNECTION, clientFrom, kindArg, splitKindName, UsageError, type Command } from '../command.js';
 import { age, table } from '../output.js';
@@ -14,7 +14,7 @@ const indent = (s: string, n = 2): string =>
 
 async function eventsFor(client: ContinuumClient, obj: AnyResource): Promise<Event[]> {
   try {
-    const ns = obj.metadata.namespace ?? 'default';
+    const ns = obj.metadata.namespace ?? SYSTEM_NAMESPACE;
     const r = await client.list(EventKind, {
       namespace: ns,
       fieldSelector: `spec.involvedObject.uid=${obj.metadata.uid}`,

@@ -11,6 +11,7 @@ import { getCommand } from './get.js';
 import { logsCommand } from './logs.js';
 import { secretsCommand } from './secrets.js';
 import { serverCommand } from './server.js';
+import { siteCommand } from './site.js';
 import { tokenCommand } from './token.js';
 import { upCommand } from './up.js';
 import { versionCommand } from './version.js';
@@ -25,6 +26,7 @@ export const commands: Command[] = [
   createCommand,
   logsCommand,
   explainCommand,
+  siteCommand,
   serverCommand,
   agentCommand,
   tokenCommand,

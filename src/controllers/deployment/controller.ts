@@ -5,7 +5,10 @@ import {
   ApplicationKind,
   DeploymentKind,
   getCondition,
+  NamespaceKind,
   ProviderKind,
+  setCondition,
+  SITE_DRAIN_ANNOTATION,
   SiteKind,
   UserAreaKind,
   WorkloadKind,
@@ -13,14 +16,22 @@ import {
   type Assignment,
   type Deployment,
   type DeploymentStatus,
+  type Namespace,
   type Site,
   type Workload,
 } from '../../model/index.js';
-import { buildRequest, buildSnapshot, place, type PlacementRequest } from '../../placement/index.js';
+import type { BackoffConfig } from '../../lib/index.js';
+import {
+  buildRequest,
+  buildSnapshot,
+  place,
+  type ExistingReplica,
+  type PlacementRequest,
+} from '../../placement/index.js';
 import { jsonEqual } from '../../store/index.js';
 import { eventRecorder } from '../events/recorder.js';
 import { TerminalError, type ControllerSpec } from '../../runtime/controller.js';
-import { objectKey } from '../../runtime/informer.js';
+import { objectKey, type ChangeType } from '../../runtime/informer.js';
 import type { Manager } from '../../runtime/manager.js';
 import { exposedPortsOf } from './ports.js';
 import { planRollout, type SlotNeed } from './rollout.js';
@@ -30,11 +41,30 @@ import { LABEL_COMPONENT, LABEL_DEPLOYMENT, LABEL_HASH, LABEL_SLOT, workloadName
 export interface DeploymentControllerOptions {
   /** Seconds a workload may sit on a NotReady site before it is re-placed (default 0: as soon as the site is NotReady). */
   defaultTolerationSeconds?: number;
-  /** Re-check period while a deployment is converging. */
+  /** Re-check period after a pass that changed the status (a pass that changed nothing backs off instead). */
   progressRequeueMs?: number;
+  /** Re-check policy of a deployment that cannot progress (default: 1 s doubling to 5 min). */
+  stalledBackoff?: BackoffConfig;
 }
 
 const UNREACHABLE = 'continuum.eu/unreachable';
+
+const readyOf = (s: Site | undefined): string | undefined => getCondition(s?.status?.conditions, 'Ready')?.status;
+
+/**
+ * Whether a Site changed in a way placement reads (spec, labels, measured capacity, offered runtimes, deletion).
+ * Heartbeat times and latency samples are left out: they change all the time, and the backoff re-check sees them.
+ */
+function siteInputChanged(s: Site, old: Site | undefined): boolean {
+  if (!old) return true;
+  return (
+    !jsonEqual(s.spec, old.spec) ||
+    !jsonEqual(s.metadata.labels ?? {}, old.metadata.labels ?? {}) ||
+    !!s.metadata.deletionTimestamp !== !!old.metadata.deletionTimestamp ||
+    !jsonEqual(s.status?.allocatable ?? null, old.status?.allocatable ?? null) ||
+    !jsonEqual(s.status?.runtimes ?? null, old.status?.runtimes ?? null)
+  );
+}
 
 export function deploymentController(opts: DeploymentControllerOptions = {}) {
   return (m: Manager): ControllerSpec => {
@@ -58,16 +88,25 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
       ),
     ];
 
+    /** Deployments whose last decision left replicas unplaced: any new capacity may place them. */
+    const stalledIn = (ns?: string): string[] =>
+      deployments
+        .list()
+        .filter((d) => (!ns || d.metadata.namespace === ns) && !!d.status?.placement?.unplaced?.length)
+        .map(objectKey);
+
     const lostSince = (site: Site | undefined): number | undefined => {
       if (!site || site.metadata.deletionTimestamp) return 0;
       const ready = getCondition(site.status?.conditions, 'Ready');
-      if (ready?.status === 'True') return undefined;
+      // Unknown: readiness withdrawn but failover held back (mass outage); see the site health controller.
+      if (ready?.status === 'True' || ready?.status === 'Unknown') return undefined;
       return Date.parse(ready?.lastTransitionTime ?? '') || 0;
     };
 
     return {
       name: 'deployment',
       workers: 1,
+      ...(opts.stalledBackoff ? { stalledBackoff: opts.stalledBackoff } : {}),
       watches: [
         { informer: deployments },
         {
@@ -87,12 +126,22 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
         },
         {
           informer: sites,
-          map: (s: Site, old: Site | undefined) =>
-            getCondition(s.status?.conditions, 'Ready')?.status !==
-            getCondition(old?.status?.conditions, 'Ready')?.status
-              ? depsOnSite(s.metadata.name)
-              : [],
+          map: (s: Site, old: Site | undefined) => {
+            const drain = (x: Site | undefined): string | undefined => x?.metadata.annotations?.[SITE_DRAIN_ANNOTATION];
+            const ready = readyOf(s) !== readyOf(old) || drain(s) !== drain(old);
+            const placement = ready || siteInputChanged(s, old);
+            return [...(ready ? depsOnSite(s.metadata.name) : []), ...(placement ? stalledIn() : [])];
+          },
         },
+        // Capacity, areas, providers and quotas are placement inputs: their change re-evaluates stalled deployments.
+        {
+          informer: workloads,
+          map: (w: Workload, _old: Workload | undefined, type: ChangeType) =>
+            type === 'DELETED' || w.metadata.deletionTimestamp ? stalledIn() : [],
+        },
+        { informer: providers, map: () => stalledIn() },
+        { informer: areas, map: () => stalledIn() },
+        { informer: m.informer(NamespaceKind), map: (n: Namespace) => stalledIn(n.metadata.name) },
       ],
       async reconcile(ctx, key) {
         const [ns, name] = key.split('/');
@@ -105,21 +154,25 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
         };
         const app = await store.get(ApplicationKind, ns, dep.spec.application);
         if (!app) {
+          // The Application watch re-queues this deployment when the application appears.
+          const placed = getCondition(dep.status?.conditions, 'Placed');
+          const notFound = {
+            type: 'Placed',
+            status: 'False' as const,
+            reason: 'ApplicationNotFound',
+            message: `application ${dep.spec.application} not found in namespace ${ns}`,
+          };
           await writeStatus({
             ...dep.status,
             observedGeneration: dep.metadata.generation,
             phase: 'Failed',
-            conditions: [
-              {
-                type: 'Placed',
-                status: 'False',
-                reason: 'ApplicationNotFound',
-                message: `application ${dep.spec.application} not found in namespace ${ns}`,
-                lastTransitionTime: now.toISOString(),
-              },
-            ],
+            conditions: setCondition(
+              placed?.reason === 'ApplicationNotFound' ? [placed] : [],
+              notFound,
+              now.toISOString(),
+            ),
           });
-          return;
+          return { stalled: true };
         }
         const own = (
           await store.list(WorkloadKind, { namespace: ns, labelSelector: `${LABEL_DEPLOYMENT}=${name}` })
@@ -145,6 +198,8 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
             dep: dep.spec,
             workloads: own,
             lost,
+            draining: (w) =>
+              !!w.spec.siteName && !!siteOf(w.spec.siteName)?.metadata.annotations?.[SITE_DRAIN_ANNOTATION],
             site: siteOf,
           });
         } catch (e) {
@@ -154,7 +209,14 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
         let placementStatus = dep.status?.placement;
         let unplaced: string[] = [];
         if (plan.place.length && !dep.spec.paused) {
-          const result = await schedule(plan.place, dep, app, ns, name);
+          // Replicas that stay where they are: spread and other cross-replica constraints count them.
+          const placing = new Set(plan.place.map((n) => n.slot.id));
+          const leaving = new Set(plan.remove.map((r) => r.workload.metadata.uid));
+          const existing = own
+            .filter((w) => w.spec.siteName && !w.metadata.deletionTimestamp && !leaving.has(w.metadata.uid))
+            .filter((w) => !placing.has(w.metadata.labels?.[LABEL_SLOT] ?? '') && !lost(w))
+            .map((w) => ({ component: w.metadata.labels?.[LABEL_COMPONENT] ?? '', site: w.spec.siteName as string }));
+          const result = await schedule(plan.place, dep, app, ns, name, existing);
           placementStatus = result.placement;
           unplaced = result.unplaced;
         } else if (dep.status?.placement?.unplaced?.length && plan.place.length)
@@ -167,8 +229,10 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
           placement: placementStatus,
           unplaced,
           now: now.toISOString(),
+          siteReady: (n) => readyOf(siteOf(n)) === 'True',
         });
         // Status (with the new endpoints) before removals, so nothing routes to a workload being stopped.
+        const changed = !jsonEqual(status, dep.status);
         await writeStatus(status);
         for (const r of plan.remove) {
           await store
@@ -184,10 +248,34 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
               `workload ${r.workload.metadata.name} on unavailable site ${r.workload.spec.siteName} removed; its slot is re-placed`,
             );
         }
-        if (status.phase !== 'Running')
-          return { requeueAfterMs: opts.progressRequeueMs ?? (unplaced.length ? 5000 : 1000) };
+        if (status.phase === 'Running' && !plan.remove.length) return nextToleration(own, now.getTime());
+        // Unplaceable or waiting on workloads/sites: watches bring the changes; a pass that changed nothing backs off.
+        const progressed = changed || plan.remove.length > 0 || plan.place.length > unplaced.length;
+        return {
+          stalled: !progressed,
+          requeueAfterMs: progressed
+            ? (opts.progressRequeueMs ?? 1000)
+            : nextToleration(own, now.getTime())?.requeueAfterMs,
+        };
       },
     };
+
+    /** When the first workload on a NotReady site outlives its toleration (nothing else would wake us then). */
+    function nextToleration(own: Workload[], now: number): { requeueAfterMs: number } | undefined {
+      let next = Infinity;
+      for (const w of own) {
+        const since = lostSince(w.spec.siteName ? sites.get(w.spec.siteName) : undefined);
+        if (since === undefined) continue;
+        const at =
+          since +
+          1000 *
+            ((w.spec.tolerations ?? []).find((t) => t.key === UNREACHABLE)?.tolerationSeconds ??
+              opts.defaultTolerationSeconds ??
+              0);
+        if (at > now) next = Math.min(next, at - now + 50);
+      }
+      return Number.isFinite(next) ? { requeueAfterMs: next } : undefined;
+    }
 
     async function schedule(
       needs: SlotNeed[],
@@ -195,6 +283,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
       app: Application,
       ns: string,
       name: string,
+      existing: ExistingReplica[],
     ): Promise<{ placement: DeploymentStatus['placement']; unplaced: string[] }> {
       const now = m.clock();
       const all = new Map(workloads.list().map((w) => [objectKey(w), w]));
@@ -224,6 +313,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
               .filter((g) => g.replicas > 0),
           }))
           .filter((c) => c.groups.length > 0),
+        existing,
       };
       const decision = place(snapshot, request, { seed: dep.spec.placement?.seed ?? 0 });
       const taken = new Map<string, number>();
@@ -271,7 +361,9 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
           if (!(e instanceof ApiError && e.code === 'AlreadyExists')) throw e;
         }
         previous.set(`${a.component}/${need.slot.index}@${a.area ?? ''}`, { ...a, replica: need.slot.index });
-        const verb = need.reason === 'Failover' ? 'Failover' : need.reason === 'Update' ? 'RollingUpdate' : 'Scheduled';
+        const verb = { Failover: 'Failover', Update: 'RollingUpdate', Drain: 'Drained', Create: 'Scheduled' }[
+          need.reason
+        ];
         await events.normal(
           dep,
           verb,
@@ -291,14 +383,17 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
         (dep.status?.placement?.explanation ?? []).map((e) => [`${e.component}|${e.area ?? ''}`, e]),
       );
       for (const e of decision.explanation) explanation.set(`${e.component}|${e.area ?? ''}`, e);
+      const decided = {
+        seed: decision.seed,
+        assignments: [...previous.values()],
+        explanation: [...explanation.values()],
+        ...(decision.unplaced.length ? { unplaced: decision.unplaced } : {}),
+      };
+      // decidedAt dates the decision: the same decision taken again keeps its time (and the status its version).
+      const { decidedAt: before, ...prior } = dep.status?.placement ?? {};
+      const same = before !== undefined && jsonEqual(prior, decided);
       return {
-        placement: {
-          decidedAt: now.toISOString(),
-          seed: decision.seed,
-          assignments: [...previous.values()],
-          explanation: [...explanation.values()],
-          ...(decision.unplaced.length ? { unplaced: decision.unplaced } : {}),
-        },
+        placement: { decidedAt: same ? before : now.toISOString(), ...decided },
         unplaced: decision.unplaced,
       };
     }

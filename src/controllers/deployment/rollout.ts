@@ -7,8 +7,8 @@ export interface SlotNeed {
   slot: Slot;
   spec: ReturnType<typeof workloadSpec>;
   hash: string;
-  /** Why a new workload is needed: first start, failover, or rolling update. */
-  reason: 'Create' | 'Failover' | 'Update';
+  /** Why a new workload is needed: first start, failover, rolling update, or its site is being drained. */
+  reason: 'Create' | 'Failover' | 'Update' | 'Drain';
   replaces?: Workload;
 }
 
@@ -34,7 +34,21 @@ export interface RolloutInput {
   workloads: Workload[];
   /** True when the workload's site is gone or NotReady beyond toleration. */
   lost: (w: Workload) => boolean;
+  /** True when the workload's site is being drained: replaced like an outdated workload (new one first). */
+  draining?: (w: Workload) => boolean;
   site: (name: string) => Site | undefined;
+}
+
+/** Whether a live workload of another component has one of `w`'s URLs in its env (it still calls `w`). */
+function stillCalled(w: Workload, live: Workload[]): boolean {
+  const st = w.status;
+  const urls = new Set<string>();
+  if (st?.url) urls.add(st.url);
+  if (st?.host) for (const p of Object.values(st.ports ?? {})) urls.add(`http://${st.host}:${p}`);
+  if (!urls.size) return false;
+  return live.some(
+    (o) => o !== w && o.spec.component !== w.spec.component && (o.spec.env ?? []).some((e) => urls.has(e.value ?? '')),
+  );
 }
 
 export function planRollout(inp: RolloutInput): RolloutPlan {
@@ -70,14 +84,17 @@ export function planRollout(inp: RolloutInput): RolloutPlan {
       }
       const spec = workloadSpec(inp.depName, inp.appName, c, inp.dep, slot, env);
       const hash = templateHash(spec);
-      const good = current.filter((w) => w.metadata.labels?.[LABEL_HASH] === hash && !inp.lost(w));
+      const draining = inp.draining ?? (() => false);
+      const good = current.filter((w) => w.metadata.labels?.[LABEL_HASH] === hash && !inp.lost(w) && !draining(w));
       const obsolete = current.filter((w) => !good.includes(w));
       const goodReady = good.filter(isReady);
       for (const w of obsolete) if (inp.lost(w)) plan.remove.push({ workload: w, reason: 'SiteLost' });
       const serving = obsolete.filter((w) => !inp.lost(w));
       if (goodReady.length) {
-        // Converged slot: one good ready workload; everything else goes.
-        for (const w of serving) plan.remove.push({ workload: w, reason: 'Replaced' });
+        // Converged slot: one good ready workload; everything else goes — except a replaced workload that a
+        // live workload of another component still calls (its env holds the old URL): it goes once that
+        // dependent has rolled onto the new peer, so no request through the old dependent fails meanwhile.
+        for (const w of serving) if (!stillCalled(w, live)) plan.remove.push({ workload: w, reason: 'Replaced' });
         for (const w of good.filter((g) => g !== goodReady[0])) plan.remove.push({ workload: w, reason: 'Duplicate' });
         readyNow.push(goodReady[0]);
         plan.serving.set(slot.id, goodReady[0]);
@@ -92,9 +109,15 @@ export function planRollout(inp: RolloutInput): RolloutPlan {
         if (serving.length) replacing++;
         continue; // a new workload is starting; wait for it
       }
-      const reason: SlotNeed['reason'] = serving.length ? 'Update' : obsolete.length ? 'Failover' : 'Create';
-      if (reason === 'Update' && replacing >= 1) continue; // one slot per component at a time
-      if (reason === 'Update') replacing++;
+      const reason: SlotNeed['reason'] = serving.length
+        ? serving.every(draining)
+          ? 'Drain'
+          : 'Update'
+        : obsolete.length
+          ? 'Failover'
+          : 'Create';
+      if ((reason === 'Update' || reason === 'Drain') && replacing >= 1) continue; // one slot per component at a time
+      if (reason === 'Update' || reason === 'Drain') replacing++;
       plan.place.push({ slot, spec, hash, reason, ...(obsolete[0] ? { replaces: obsolete[0] } : {}) });
     }
     plan.ready.set(c.name, readyNow);

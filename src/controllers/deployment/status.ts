@@ -1,6 +1,6 @@
 // Computes a Deployment's status from its slots, workloads and the latest placement decision.
 import { setCondition, type Condition, type DeploymentStatus, type Workload } from '../../model/index.js';
-import { isReady, workloadUrl } from './env.js';
+import { isReady as workloadReady, workloadUrl } from './env.js';
 import type { RolloutPlan } from './rollout.js';
 
 export interface StatusInput {
@@ -11,10 +11,17 @@ export interface StatusInput {
   placement?: DeploymentStatus['placement'];
   unplaced: string[];
   now: string;
+  /**
+   * Whether a site is Ready now. A workload on a site that is not counts as not ready whatever it last
+   * reported: its status is only as fresh as its site's lease (default: every site is).
+   */
+  siteReady?: (site: string) => boolean;
 }
 
 export function computeStatus(s: StatusInput): DeploymentStatus {
   const { plan } = s;
+  const isReady = (w: Workload): boolean =>
+    workloadReady(w) && (!s.siteReady || (!!w.spec.siteName && s.siteReady(w.spec.siteName)));
   const total = plan.slots.length;
   const readySlots = plan.slots.filter((sl) => {
     const w = plan.serving.get(sl.id);
@@ -108,7 +115,9 @@ export function computeStatus(s: StatusInput): DeploymentStatus {
             ? 'Failover'
             : plan.place.some((p) => p.reason === 'Update')
               ? 'RollingUpdate'
-              : 'Deploying',
+              : plan.place.some((p) => p.reason === 'Drain')
+                ? 'Draining'
+                : 'Deploying',
           message: `${plan.place.length} to place, ${plan.remove.length} to remove`,
         }
       : { type: 'Progressing', status: 'False', reason: 'Converged', message: 'nothing to do' },

@@ -1,7 +1,7 @@
 // Application: a catalog entry describing components, how they connect, and what they require.
 import { Type, type Static, type TNumber, type TOptional } from 'typebox';
 import { Conditions, Name } from '../meta.js';
-import { CategorySchema, Country, EnvVar, Resources, RuntimeSchema, Toleration } from './common.js';
+import { CategorySchema, ComponentResources, Country, EnvVar, RuntimeSchema, Toleration } from './common.js';
 
 export const Port = Type.Object(
   {
@@ -162,7 +162,7 @@ export const Component = Type.Object(
     runtime: Type.Optional(RuntimeSchema),
     artifact: Artifact,
     ports: Type.Optional(Type.Array(Port, { maxItems: 16 })),
-    resources: Type.Optional(Resources),
+    resources: Type.Optional(ComponentResources),
     env: Type.Optional(Type.Array(EnvVar, { maxItems: 256 })),
     healthCheck: Type.Optional(HealthCheck),
     connections: Type.Optional(Type.Array(Connection, { maxItems: 32 })),

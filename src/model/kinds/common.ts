@@ -50,6 +50,19 @@ export const Resources = Type.Object(
 );
 export type Resources = Static<typeof Resources>;
 
+/**
+ * What a component (or a deployment override) requests: Resources plus the accelerator model its
+ * `gpu` count must be of (a site's `spec.gpuModel`, e.g. "NVIDIA L4"); without a model any GPU fits.
+ */
+export const ComponentResources = Type.Object(
+  {
+    ...Resources.properties,
+    gpuModel: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export type ComponentResources = Static<typeof ComponentResources>;
+
 export const Taint = Type.Object(
   {
     key: Type.String({ minLength: 1, maxLength: 253 }),
@@ -98,3 +111,6 @@ export const ObjectRef = Type.Object(
   { name: Type.String({ minLength: 1 }), namespace: Type.Optional(Type.String()) },
   { additionalProperties: false },
 );
+
+/** An IPv4 or IPv6 address with an optional prefix length (checked fully where it is used). */
+export const CIDR_PATTERN = '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$';

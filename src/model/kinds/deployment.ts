@@ -1,7 +1,7 @@
 // Deployment: one running instance of an Application, with areas of service and the placement outcome.
 import { Type, type Static } from 'typebox';
 import { Conditions, Name } from '../meta.js';
-import { EnvVar, Resources } from './common.js';
+import { ComponentResources, EnvVar } from './common.js';
 import { Requirements } from './application.js';
 
 export const AreaOfService = Type.Object(
@@ -20,7 +20,7 @@ export const DeploymentSpec = Type.Object(
         Type.Object(
           {
             replicas: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
-            resources: Type.Optional(Resources),
+            resources: Type.Optional(ComponentResources),
             env: Type.Optional(Type.Array(EnvVar, { maxItems: 256 })),
           },
           { additionalProperties: false },

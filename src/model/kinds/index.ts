@@ -13,6 +13,7 @@ import { WorkloadSpec, WorkloadStatus } from './workload.js';
 
 export * from './common.js';
 export * from './application.js';
+export * from './requirements-check.js';
 export * from './deployment.js';
 export * from './event.js';
 export * from './lease.js';

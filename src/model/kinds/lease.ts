@@ -1,5 +1,12 @@
-// Lease: a time-bounded claim (leader election among control-plane replicas).
+// Lease: a time-bounded claim (leader election among control-plane replicas, site agents' liveness).
 import { Type, type Static } from 'typebox';
+
+/** Site liveness (KEP-589 style): the agent of site S renews the cluster-scoped Lease `site-S`. */
+export const SITE_LEASE_PREFIX = 'site-';
+export const siteLeaseName = (site: string): string => `${SITE_LEASE_PREFIX}${site}`;
+/** The site a Lease is the liveness lease of, or undefined for other leases. */
+export const siteOfLease = (lease: string): string | undefined =>
+  lease.startsWith(SITE_LEASE_PREFIX) ? lease.slice(SITE_LEASE_PREFIX.length) : undefined;
 
 export const LeaseSpec = Type.Object(
   {

@@ -3,6 +3,9 @@ import { Type, type Static } from 'typebox';
 import { Conditions } from '../meta.js';
 import { Resources } from './common.js';
 
+/** The control plane's own namespace: Events about cluster-scoped objects (Sites, Providers ...) go here. */
+export const SYSTEM_NAMESPACE = 'continuum-system';
+
 export const NamespaceSpec = Type.Object(
   {
     displayName: Type.Optional(Type.String({ maxLength: 128 })),

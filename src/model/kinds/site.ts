@@ -1,7 +1,15 @@
 // Site: one place with compute (a rack, an edge node pool, a data centre) run by one provider.
 import { Type, type Static } from 'typebox';
+
+/** Set by `continuum site drain` (with spec.unschedulable): the site's workloads are moved elsewhere, one at a time. */
+export const SITE_DRAIN_ANNOTATION = 'continuum.eu/drain';
+/**
+ * Set by `continuum site fail`: the site counts as failed at once (Ready=False, reason SimulatedFailure); inside
+ * `continuum up` its embedded agent also stops (no lease renewals, its workloads stop) until `site recover`.
+ */
+export const SITE_FAIL_ANNOTATION = 'continuum.eu/simulated-failure';
 import { Conditions, Name } from '../meta.js';
-import { CategorySchema, Location, Resources, RuntimeSchema, Taint } from './common.js';
+import { CategorySchema, CIDR_PATTERN, Location, Resources, RuntimeSchema, Taint } from './common.js';
 
 export const PriceList = Type.Object(
   {
@@ -41,6 +49,13 @@ export const SiteSpec = Type.Object(
     taints: Type.Optional(Type.Array(Taint, { maxItems: 32 })),
     /** Maintenance: no new workloads are placed here. */
     unschedulable: Type.Optional(Type.Boolean()),
+    /**
+     * Addresses (CIDRs) where this site's workloads answer. The gateway forwards only to endpoints on these;
+     * when unset, only to the host the site's agent registered (status.agent.address).
+     */
+    workloadNetworks: Type.Optional(
+      Type.Array(Type.String({ maxLength: 64, pattern: CIDR_PATTERN }), { minItems: 1, maxItems: 32 }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 // The authorizer: decides one request against the policy table, and narrows list/watch to what a caller may see.
-import { kindByName } from '../../model/index.js';
+import { kindByName, siteOfLease } from '../../model/index.js';
 import { GRANTING_KINDS } from '../kinds.js';
 import type { Grant, Principal } from '../principal.js';
 import { canGrant, effectiveGrants, grantOf } from './grants.js';
@@ -57,6 +57,10 @@ function siteOf(attrs: RequestAttributes): string | undefined {
   const o = attrs.object as Meta | undefined;
   if (attrs.kind === 'Site') return attrs.name ?? o?.metadata?.name;
   if (attrs.kind === 'Workload') return o?.spec?.siteName;
+  if (attrs.kind === 'Lease') {
+    const name = attrs.name ?? o?.metadata?.name;
+    return name === undefined ? undefined : (siteOfLease(name) ?? '');
+  }
   return undefined;
 }
 

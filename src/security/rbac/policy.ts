@@ -23,7 +23,7 @@ export const WRITE_VERBS: readonly Verb[] = ['create', 'update', 'patch', 'delet
  * - `cluster`: every object of the kind.
  * - `tenant`: objects of the grant's namespace (namespaced kinds), the Namespace object of that
  *   name, or Token records with that tenant; a grant without namespace means every tenant.
- * - `site`: the agent's own Site, and Workloads whose spec.siteName is that site.
+ * - `site`: the agent's own Site, Workloads whose spec.siteName is that site, and the site's Lease (`site-NAME`).
  * - `delegable`: Token records the caller could have issued itself (see delegation.ts).
  */
 export type Scope = 'cluster' | 'tenant' | 'site' | 'delegable';
@@ -156,7 +156,7 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ClusterRoleBinding: on('cluster', R, SR),
     Token: on('cluster', R, SR),
   },
-  // Own site's workloads (read, write status) and own site (read, write status); nothing else.
+  // Own site's workloads (read, write status), own site (read, write status) and own site's liveness Lease.
   agent: {
     Namespace: NONE,
     Provider: NONE,
@@ -165,7 +165,7 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     Application: NONE,
     Deployment: NONE,
     Workload: on('site', R, SR, SW),
-    Lease: NONE,
+    Lease: on('site', ['get', 'create', 'update'], SR),
     Event: NONE,
     Secret: NONE,
     RoleBinding: NONE,

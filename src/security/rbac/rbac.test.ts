@@ -88,6 +88,21 @@ describe('agents', () => {
     for (const [attrs, want] of cases) expect(authorize(a, attrs).allowed, JSON.stringify(attrs)).toBe(want);
   });
 
+  it("renew only their own site's liveness Lease (not another site's, not the leader lease)", () => {
+    const lease = (name: string) => ({ kind: 'Lease', metadata: { name }, spec: {} });
+    const cases: Array<[RequestAttributes, boolean]> = [
+      [{ verb: 'get', kind: 'Lease', name: 'site-site-a' }, true],
+      [{ verb: 'create', kind: 'Lease', object: lease('site-site-a') }, true],
+      [{ verb: 'update', kind: 'Lease', name: 'site-site-a', object: lease('site-site-a') }, true],
+      [{ verb: 'update', kind: 'Lease', name: 'site-site-b', object: lease('site-site-b') }, false],
+      [{ verb: 'create', kind: 'Lease', object: lease('site-site-b') }, false],
+      [{ verb: 'update', kind: 'Lease', name: 'continuum-controllers', object: lease('continuum-controllers') }, false],
+      [{ verb: 'delete', kind: 'Lease', name: 'site-site-a' }, false],
+      [{ verb: 'list', kind: 'Lease' }, false],
+    ];
+    for (const [attrs, want] of cases) expect(authorize(a, attrs).allowed, JSON.stringify(attrs)).toBe(want);
+  });
+
   it('asks for the object when a workload decision depends on its site', () => {
     expect(authorize(a, { verb: 'get', kind: 'Workload', namespace: 't1', name: 'w' })).toMatchObject({
       allowed: false,
