@@ -174,7 +174,7 @@ export function kindArg(alias: string | undefined, usage: string): KindDef {
   if (!k)
     throw new ApiError(
       'NotFound',
-      `unknown kind ${JSON.stringify(alias)}; try: sites, providers, applications, deployments, workloads, namespaces, userareas, events`,
+      `unknown kind ${JSON.stringify(alias)}; try: sites, providers, applications, deployments, workloads, namespaces, userareas, events, revisions`,
     );
   return k;
 }

@@ -13,6 +13,42 @@ function comparable(o: AnyResource | undefined): string {
   return stringify({ ...o, metadata });
 }
 
+type Values = Record<string, string> | undefined;
+
+/**
+ * Secrets are diffed without their values, as kubectl does: each value becomes "***" when both sides agree,
+ * "*** (before)" / "*** (after)" when it changes; the ciphertext is left out.
+ */
+export function maskSecrets(
+  live: AnyResource | undefined,
+  merged: AnyResource,
+): [AnyResource | undefined, AnyResource] {
+  if (merged.kind !== 'Secret') return [live, merged];
+  const spec = (o: AnyResource | undefined) => (o?.spec ?? {}) as { data?: Values; stringData?: Values };
+  const mask = (mine: Values, other: Values, tag: string): Values =>
+    mine && Object.fromEntries(Object.entries(mine).map(([k, v]) => [k, other?.[k] === v ? '***' : `*** (${tag})`]));
+  const strip = (o: AnyResource, other: AnyResource | undefined, tag: string): AnyResource => {
+    const {
+      encrypted: _e,
+      data,
+      stringData,
+      ...rest
+    } = o.spec as Record<string, unknown> & {
+      data?: Values;
+      stringData?: Values;
+    };
+    return {
+      ...o,
+      spec: {
+        ...rest,
+        ...(data ? { data: mask(data, spec(other).data, tag) } : {}),
+        ...(stringData ? { stringData: mask(stringData, spec(other).stringData, tag) } : {}),
+      },
+    };
+  };
+  return [live && strip(live, merged, 'before'), strip(merged, live, 'after')];
+}
+
 export const diffCommand: Command = {
   name: 'diff',
   summary: 'Show what apply -f would change (exit 0: no changes, 1: changes, 2: error)',
@@ -32,7 +68,8 @@ export const diffCommand: Command = {
       try {
         const live = await client.tryGet(kind, kind.namespaced ? ns : undefined, name);
         const { object } = await client.apply(m.object, { dryRun: true });
-        const d = unifiedDiff(comparable(live), comparable(object), `live/${label}`, `merged/${label}`);
+        const [before, after] = maskSecrets(live, object);
+        const d = unifiedDiff(comparable(before), comparable(after), `live/${label}`, `merged/${label}`);
         if (d) {
           changed = true;
           io.out(d);

