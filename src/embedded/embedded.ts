@@ -6,6 +6,7 @@ import { startControlPlane } from '../controlplane/index.js';
 import { kindByName } from '../model/index.js';
 import { loadTopology } from '../topology/index.js';
 import type { Logger } from '../lib/index.js';
+import { embeddedPodmanHome, prepareContainerExamples } from './containers.js';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -74,12 +75,23 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
         stateDir,
         heartbeatMs: 1000,
         log: o.log,
+        agentOptions: { driverOptions: { podmanHome: embeddedPodmanHome(o.dataDir) } },
       });
     } catch (e) {
       await cp.stop();
       throw e;
     }
     progress(`agents: ${agents.connected()} connected`);
+    try {
+      const c = await prepareContainerExamples(o.dataDir, agents);
+      progress(
+        c.manifest
+          ? `containers: podman works; the three-tier example as containers: continuum apply -f ${c.manifest}`
+          : `containers: not offered (${c.reason ?? 'unknown'}); workloads run as processes`,
+      );
+    } catch (e) {
+      progress(`containers: the examples image could not be built: ${(e as Error).message}`);
+    }
   }
   return {
     url: cp.url,

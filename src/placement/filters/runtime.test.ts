@@ -94,7 +94,14 @@ describe('runtime filter', () => {
   it('assigns the first allowed runtime each chosen site offers', () => {
     const d = place(
       snap([site('edge', { runtimes: ['process', 'container'] }), site('old', { runtimes: ['process'] })]),
-      req([comp('api', { runtime: 'container', runtimes: ['container', 'process'], replicas: 2 })]),
+      req([
+        comp('api', {
+          runtime: 'container',
+          runtimes: ['container', 'process'],
+          replicas: 2,
+          requirements: { spread: { sites: true } },
+        }),
+      ]),
       { seed: 1 },
     );
     const bySite = Object.fromEntries(d.assignments.map((a) => [a.site, a.runtime]));

@@ -1,7 +1,9 @@
 // The `podman create` arguments of a workload: confinement flags, limits, loopback-only ports, labels for adoption.
 import { milliCpu, parseQuantity } from '../../../model/quantity.js';
 import type { RunSpec } from '../driver.js';
+import { expandVars } from '../process/launch.js';
 import { portEnv } from '../process/ports.js';
+import { IMAGE_ARTIFACTS } from './examples.js';
 import { UID_BLOCK } from './uids.js';
 
 /** Label keys on every container of the driver; adoption rebuilds a workload from them (never from env). */
@@ -146,8 +148,10 @@ export function createArgs(spec: RunSpec, p: CreatePlan): { args: string[]; env:
     }
   }
   args.push(p.image);
+  // $(VAR) in command and args as in the process runtime, with the container's values ($(ARTIFACTS) = /artifacts).
+  const vars = { ...env, ARTIFACTS: IMAGE_ARTIFACTS };
   const a = spec.artifact;
-  if (a.command) args.push(a.command);
-  if (a.args) args.push(...a.args);
+  if (a.command) args.push(expandVars(a.command, vars));
+  if (a.args) args.push(...a.args.map((x) => expandVars(x, vars)));
   return { args, env: byName };
 }

@@ -36,13 +36,14 @@ export async function detectContainerRuntime(o: { home: string; podmanBinary?: s
     return { available: false, reason: 'the agent does not run as root (per-workload user namespaces need it)' };
   let podman: Podman;
   try {
-    podman = new Podman(podmanHome(o.home), bin);
+    // `podman version` reads no storage: nothing is created on disk for the check.
+    podman = new Podman(podmanHome(o.home, { create: false }), bin);
   } catch (e) {
     return { available: false, reason: `cannot prepare podman's storage: ${(e as Error).message}` };
   }
   let version = versions.get(bin);
   if (!version) {
-    version = podman.exec(['version', '--format', '{{.Client.Version}}'], { timeoutMs: 8000 });
+    version = podman.exec(['version', '--format', '{{.Client.Version}}'], { timeoutMs: 8000, bare: true });
     versions.set(bin, version);
   }
   const r = await version;

@@ -1,7 +1,7 @@
 // The container runtime driver: each workload is a confined podman container that outlives the agent and is re-adopted.
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { sleep } from '../../../lib/index.js';
 import { ApiError } from '../../../model/errors.js';
 import type { DriverOptions, LogOptions, RunSpec, RunState, RuntimeDriver } from '../driver.js';
@@ -11,6 +11,7 @@ import { lockStateDir, sanitiseId } from '../process/state.js';
 import { callsLoopback, createArgs, LABEL, type LabelledSpec } from './args.js';
 import { readContainerLog } from './logs.js';
 import { Podman, podmanHome, type PodmanEvent } from './podman.js';
+import { limitsOf, paths, type PsEntry } from './layout.js';
 import { UidBlocks } from './uids.js';
 import { ContainerWorkload, type WorkloadContext, type WorkloadProgress } from './workload.js';
 
@@ -34,16 +35,6 @@ export interface ContainerDriverOptions extends DriverOptions {
 
 export const DEFAULT_UID_REGISTRY = '/run/continuum/userns';
 const DEFAULT_LOG_MAX_BYTES = 5 * 1024 * 1024;
-
-/** What `podman ps --format json` reports per container (the fields read here). */
-interface PsEntry {
-  Id: string;
-  Names: string[];
-  State: string;
-  Pid?: number;
-  ExitCode?: number;
-  Labels?: Record<string, string>;
-}
 
 export async function createContainerDriver(opts: ContainerDriverOptions): Promise<ContainerDriver> {
   const d = new ContainerDriver(opts);
@@ -126,6 +117,12 @@ export class ContainerDriver implements RuntimeDriver {
     return JSON.parse(out || '[]') as PsEntry[];
   }
 
+  /** Every container in the podman home (of any driver). */
+  private async listAll(): Promise<PsEntry[]> {
+    const r = await this.podman.exec(['ps', '-a', '--format', 'json']);
+    return r.code === 0 ? (JSON.parse(r.stdout || '[]') as PsEntry[]) : [{ Id: '?', Names: [], State: 'unknown' }];
+  }
+
   /** Catches deaths a restarted event stream may have missed. */
   private async reconcile(): Promise<void> {
     if (this.closed) return;
@@ -134,9 +131,9 @@ export class ContainerDriver implements RuntimeDriver {
     }
   }
 
-  private progressFile = (id: string): string => join(this.stateDir, 'progress', `${sanitiseId(id)}.json`);
-  private workDir = (id: string): string => join(this.stateDir, 'workloads', sanitiseId(id));
-  private logPath = (id: string): string => join(this.stateDir, 'workloads', `${sanitiseId(id)}.log`);
+  private progressFile = (id: string): string => paths(this.stateDir, id).progress;
+  private workDir = (id: string): string => paths(this.stateDir, id).work;
+  private logPath = (id: string): string => paths(this.stateDir, id).log;
 
   /** Re-attaches to every container of this driver; a container without readable labels is removed. */
   async adoptAll(): Promise<void> {
@@ -356,15 +353,10 @@ export class ContainerDriver implements RuntimeDriver {
     }
     this.loads.clear();
     this.watchEvents();
+    // A private podman home without containers leaves nothing in /run (a shared one is its owner's to clean).
+    if (!opts.detach && !this.opts.podmanHome && (await this.listAll()).length === 0)
+      rmSync(dirname(this.podman.home.run), { recursive: true, force: true });
     this.listeners.clear();
     this.unlock();
   }
-}
-
-/** CPU and memory limits are enforced by the container's cgroup whenever requested; never claimed otherwise. */
-function limitsOf(spec: Pick<RunSpec, 'resources'>): RunState['limits'] {
-  const cpu = spec.resources.cpu !== undefined;
-  const memory = spec.resources.memory !== undefined;
-  const missing = [!cpu && 'cpu', !memory && 'memory'].filter(Boolean);
-  return { cpu, memory, ...(missing.length ? { reason: `no ${missing.join(' or ')} limit requested` } : {}) };
 }

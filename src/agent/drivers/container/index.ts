@@ -7,7 +7,8 @@ import { createContainerDriver, type ContainerDriverOptions } from './driver.js'
 export { ContainerDriver, createContainerDriver, type ContainerDriverOptions } from './driver.js';
 export { detectContainerRuntime } from './detect.js';
 export { ensureNodeImage, digestOf, type ImageFile, type NodeImageOptions } from './image.js';
-export { Podman, podmanHome, type PodmanHome } from './podman.js';
+export { Podman, podmanHome, runDirOf, type PodmanHome } from './podman.js';
+export { buildExamplesImage, threeTierContainerManifest, IMAGE_ARTIFACTS } from './examples.js';
 
 /** The podman home a driver uses: the `podmanHome` option, else `<stateDir>/podman`. */
 const homeOf = (o: { stateDir: string; podmanHome?: unknown }): string =>

@@ -1,6 +1,7 @@
 // The podman CLI as the container driver uses it: a private "podman home" (storage, run dir, config), never the host's.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -33,16 +34,28 @@ cgroup_manager = "cgroupfs"
 events_logger = "file"
 `;
 
-/** Creates (idempotently) the podman home in `dir`. */
-export function podmanHome(dir: string): PodmanHome {
+/** The run dir (run + tmp) of the podman home in `dir`. */
+export const runDirOf = (dir: string, runParent = RUN_PARENT): string =>
+  join(runParent, createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 12));
+
+/** Parent of the run dirs: podman refuses a run root longer than 50 characters, so they cannot live in the home. */
+export const RUN_PARENT = '/run/continuum/podman';
+
+/**
+ * Creates (idempotently) the podman home in `dir`; its run and tmp dirs (runtime state, gone at reboot like
+ * podman's own) are `/run/continuum/podman/<hash of dir>/{run,tmp}`.
+ */
+export function podmanHome(dir: string, opts: { create?: boolean; runParent?: string } = {}): PodmanHome {
   const d = resolve(dir);
+  const runDir = runDirOf(d, opts.runParent);
   const home = {
     dir: d,
     root: join(d, 'root'),
-    run: join(d, 'run'),
-    tmp: join(d, 'tmp'),
+    run: join(runDir, 'run'),
+    tmp: join(runDir, 'tmp'),
     conf: join(d, 'containers.conf'),
   };
+  if (opts.create === false) return home;
   for (const p of [home.root, home.run, home.tmp]) mkdirSync(p, { recursive: true, mode: 0o700 });
   writeFileSync(home.conf, CONTAINERS_CONF, { mode: 0o600 });
   return home;
@@ -89,21 +102,26 @@ export class Podman {
     return ['--root', h.root, '--runroot', h.run, '--tmpdir', h.tmp, '--cgroup-manager', 'cgroupfs'];
   }
 
+  /**
+   * podman's environment: PATH, our containers.conf (absent only before the home is created, e.g. for
+   * `podman version` in detection) and `extra` (never overriding those).
+   */
   private env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     return {
       ...extra,
       PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
-      CONTAINERS_CONF: this.home.conf,
       HOME: this.home.dir,
+      ...(existsSync(this.home.conf) ? { CONTAINERS_CONF: this.home.conf } : {}),
     };
   }
 
   /** Runs `podman <args>`; resolves with the exit code and output (never rejects for a non-zero exit). */
-  exec(args: string[], opts: ExecOptions = {}): Promise<PodmanResult> {
+  exec(args: string[], opts: ExecOptions & { bare?: boolean } = {}): Promise<PodmanResult> {
     return new Promise((done) => {
       const child = execFile(
         this.binary,
-        [...this.globals(), ...args],
+        // bare: without the flags naming storage dirs, which podman creates even for `podman version`.
+        opts.bare ? args : [...this.globals(), ...args],
         {
           env: this.env(opts.env),
           maxBuffer: 64 * 1024 * 1024,
