@@ -1,7 +1,7 @@
 // The podman CLI as the container driver uses it: a private "podman home" (storage, run dir, config), never the host's.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -57,6 +57,9 @@ export function podmanHome(dir: string, opts: { create?: boolean; runParent?: st
   };
   if (opts.create === false) return home;
   for (const p of [home.root, home.run, home.tmp]) mkdirSync(p, { recursive: true, mode: 0o700 });
+  // podman opens its storage to others (0711, for mapped container users); the container configs in it hold
+  // the workloads' environment, so the home itself stays root-only.
+  chmodSync(home.dir, 0o700);
   writeFileSync(home.conf, CONTAINERS_CONF, { mode: 0o600 });
   return home;
 }
