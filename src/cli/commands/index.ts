@@ -14,6 +14,7 @@ import { serverCommand } from './server.js';
 import { tokenCommand } from './token.js';
 import { upCommand } from './up.js';
 import { versionCommand } from './version.js';
+import { imagesCommand } from './images.js';
 import { whoamiCommand } from './whoami.js';
 
 export const commands: Command[] = [
@@ -32,4 +33,5 @@ export const commands: Command[] = [
   auditCommand,
   secretsCommand,
   versionCommand,
+  imagesCommand,
 ];

@@ -58,6 +58,8 @@ export class ContainerDriver implements RuntimeDriver {
   private readonly uids: UidBlocks;
   private readonly loads = new Map<string, ContainerWorkload>();
   private readonly byContainer = new Map<string, ContainerWorkload>();
+  /** Images (by digest) found in the store. */
+  private readonly images = new Set<string>();
   private readonly listeners = new Set<(s: RunState) => void>();
   private readonly lastEmitted = new Map<string, string>();
   private readonly takenPorts = new Set<number>();
@@ -222,9 +224,12 @@ export class ContainerDriver implements RuntimeDriver {
     const names = spec.ports.map((p) => p.name);
     if (new Set(names).size !== names.length)
       throw new ApiError('Invalid', `workload ${spec.id}: duplicate port names`);
+    // A digest names immutable content: once seen in the store it stays valid (`podman create` fails otherwise).
+    if (this.images.has(image)) return image;
     const exists = await this.podman.exec(['image', 'exists', image]);
     if (exists.code !== 0)
       throw new ApiError('Invalid', `workload ${spec.id}: image ${image} is not in this site's image store`);
+    this.images.add(image);
     return image;
   }
 
