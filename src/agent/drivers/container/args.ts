@@ -41,12 +41,12 @@ export interface CreatePlan {
 
 /** Loopback URLs (127.0.0.1 / localhost) in env values, rewritten to the host alias slirp4netns offers. */
 export function rewriteLoopback(value: string): string {
-  return value.replace(/(^|[/@])(127\.0\.0\.1|localhost)(?=[:/]|$)/g, `$1${HOST_LOOPBACK_ALIAS}`);
+  return value.replace(/(^|\/\/|@)(127\.0\.0\.1|localhost)(?=[:/]|$)/g, `$1${HOST_LOOPBACK_ALIAS}`);
 }
 
 /** True when some env value names a peer on the host's loopback. */
 export const callsLoopback = (spec: RunSpec): boolean =>
-  spec.env.some((e) => /(^|[/@])(127\.0\.0\.1|localhost)[:/]/.test(e.value ?? ''));
+  spec.env.some((e) => /(^|\/\/|@)(127\.0\.0\.1|localhost)[:/]/.test(e.value ?? ''));
 
 /** The environment inside the container: the spec's, then HOST, WORKDIR, HOME and PORT / PORT_<NAME> (container ports). */
 export function containerEnv(spec: RunSpec, p: CreatePlan): Record<string, string> {
