@@ -67,7 +67,10 @@ const PODMAN_OWN_ENV = new Set([
 ]);
 
 /** Arguments of `podman create` for the workload (env passed by name, values through the child's environment). */
-export function createArgs(spec: RunSpec, p: CreatePlan): { args: string[]; env: Record<string, string> } {
+export function createArgs(
+  spec: RunSpec,
+  p: CreatePlan,
+): { name: string; args: string[]; env: Record<string, string> } {
   const labelled: LabelledSpec = {
     id: spec.id,
     uid: spec.uid,
@@ -153,5 +156,5 @@ export function createArgs(spec: RunSpec, p: CreatePlan): { args: string[]; env:
   const a = spec.artifact;
   if (a.command) args.push(expandVars(a.command, vars));
   if (a.args) args.push(...a.args.map((x) => expandVars(x, vars)));
-  return { args, env: byName };
+  return { name: p.name, args, env: byName };
 }

@@ -57,7 +57,7 @@ export class ContainerDriver implements RuntimeDriver {
   private readonly ctx: WorkloadContext;
   private readonly uids: UidBlocks;
   private readonly loads = new Map<string, ContainerWorkload>();
-  private readonly byContainer = new Map<string, ContainerWorkload>();
+  private readonly byName = new Map<string, ContainerWorkload>();
   /** Images (by digest) found in the store. */
   private readonly images = new Set<string>();
   private readonly listeners = new Set<(s: RunState) => void>();
@@ -111,7 +111,7 @@ export class ContainerDriver implements RuntimeDriver {
   private onEvent(e: PodmanEvent): void {
     if (e.Status !== 'died') return;
     // podman omits a zero exit code from the event's JSON (Go's omitempty).
-    this.byContainer.get(e.ID)?.died(e.ContainerExitCode ?? 0);
+    this.byName.get(e.Name)?.died(e.ContainerExitCode ?? 0);
   }
 
   private async listOwn(): Promise<PsEntry[]> {
@@ -129,7 +129,7 @@ export class ContainerDriver implements RuntimeDriver {
   private async reconcile(): Promise<void> {
     if (this.closed) return;
     for (const c of await this.listOwn().catch(() => [])) {
-      if (c.State !== 'running') this.byContainer.get(c.Id)?.died(c.ExitCode);
+      if (c.State !== 'running') this.byName.get(c.Names[0] ?? '')?.died(c.ExitCode);
     }
   }
 
@@ -169,7 +169,8 @@ export class ContainerDriver implements RuntimeDriver {
         this.ctx,
       );
       this.loads.set(spec.id, w);
-      this.byContainer.set(c.Id, w);
+      w.containerId = c.Id;
+      this.byName.set(w.name, w);
       w.adopt(progress, { running: c.State === 'running', pid: c.Pid, exitCode: c.ExitCode });
     }
     this.watchEvents();
@@ -266,22 +267,21 @@ export class ContainerDriver implements RuntimeDriver {
         hostLoopback: callsLoopback(spec),
         pidsLimit: this.opts.pidsLimit ?? 512,
       });
-      const created = await this.podman.exec(plan.args, { env: plan.env });
-      if (created.code !== 0) {
-        this.uids.release(uidBase);
-        for (const p of Object.values(ports)) this.takenPorts.delete(p);
-        throw new ApiError(
-          'Invalid',
-          `workload ${spec.id}: podman create failed: ${created.stderr.trim().slice(0, 500)}`,
-        );
-      }
-      const id = created.stdout.trim().split('\n').at(-1) ?? '';
-      const w = new ContainerWorkload(spec, plan.args[2]!, ports, uidBase, limitsOf(spec), this.ctx);
+      // One podman call creates and starts the container; a failure leaves nothing behind and the old run gone.
+      const w = new ContainerWorkload(spec, plan.name, ports, uidBase, limitsOf(spec), this.ctx);
       this.loads.set(spec.id, w);
-      this.byContainer.set(id, w);
+      this.byName.set(w.name, w);
       this.watchEvents();
+      w.beginRun();
+      const started = await this.podman.exec(['run', '--detach', ...plan.args.slice(1)], { env: plan.env });
+      if (started.code !== 0) {
+        this.loads.delete(spec.id);
+        await this.discard(w, false);
+        this.watchEvents();
+        throw new ApiError('Invalid', `workload ${spec.id}: podman run failed: ${started.stderr.trim().slice(0, 500)}`);
+      }
       this.emit(w);
-      void w.launch();
+      void w.afterStart(started.stdout.trim().split('\n').at(-1));
       return w.snapshot();
     });
   }
@@ -298,7 +298,7 @@ export class ContainerDriver implements RuntimeDriver {
       }
       await sleep(100 * (attempt + 1));
     }
-    for (const [cid, x] of this.byContainer) if (x === w) this.byContainer.delete(cid);
+    if (this.byName.get(w.name) === w) this.byName.delete(w.name);
     for (const p of Object.values(w.ports)) this.takenPorts.delete(p);
     this.uids.release(w.uidBase);
     if (files) {

@@ -1,4 +1,6 @@
 // Supervision of one container workload: create, start, exit via podman events, restart with back-off, health, stop.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { RunPhase, RunSpec, RunState } from '../driver.js';
 import { backoffAfterExit, shouldRestart, type BackoffConfig } from '../process/policy.js';
 import { ContainerHealth, probeContainer } from './health.js';
@@ -44,6 +46,8 @@ export class ContainerWorkload {
   private health?: ContainerHealth;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly deathWaiters = new Set<() => void>();
+  /** podman's id of the container (known once created, or from the listing on adoption). */
+  containerId?: string;
 
   constructor(
     readonly spec: RunSpec,
@@ -98,8 +102,8 @@ export class ContainerWorkload {
     this.health = undefined;
   }
 
-  /** Starts the (created) container: a first start or a restart in place. */
-  async launch(): Promise<void> {
+  /** A run begins: called just before the container is started (by `podman run -d` or `podman start`). */
+  beginRun(): void {
     this.startedMs = this.ctx.nowMs();
     this.startedAt = new Date(this.startedMs).toISOString();
     this.exitCode = undefined;
@@ -108,6 +112,20 @@ export class ContainerWorkload {
     this.phase = 'Starting';
     this.ready = false;
     this.running = true;
+  }
+
+  /** The container of this run was started: learn its pid and watch its health (unless it died already). */
+  async afterStart(containerId?: string): Promise<void> {
+    if (containerId) this.containerId = containerId;
+    await this.refreshPid();
+    if (!this.running || this.stopping || this.detached) return;
+    this.watchHealth(false);
+    this.emit();
+  }
+
+  /** Restarts the container in place. */
+  private async launch(): Promise<void> {
+    this.beginRun();
     const r = await this.ctx.podman.exec(['start', this.name]);
     if (this.stopping || this.detached) return;
     if (r.code !== 0) {
@@ -115,17 +133,21 @@ export class ContainerWorkload {
       this.afterEnd(127, `cannot start: ${r.stderr.trim().slice(0, 500)}`);
       return;
     }
-    await this.refreshPid();
-    if (!this.running || this.stopping) return;
-    this.watchHealth(false);
-    this.emit();
+    await this.afterStart();
   }
 
-  /** Reads the host pid of the container's init (absent when it is not running). */
+  /** Reads the host pid of the container's init from conmon's pid file (podman inspect when unknown). */
   private async refreshPid(): Promise<void> {
-    const r = await this.ctx.podman.exec(['inspect', '--format', '{{.State.Pid}}', this.name]);
-    const pid = Number(r.stdout.trim());
-    this.pid = r.code === 0 && pid > 0 && this.running ? pid : undefined;
+    let pid = NaN;
+    if (this.containerId) {
+      const file = join(this.ctx.podman.home.run, 'overlay-containers', this.containerId, 'userdata', 'pidfile');
+      pid = Number(await readFile(file, 'utf8').catch(() => ''));
+    }
+    if (!(pid > 0)) {
+      const r = await this.ctx.podman.exec(['inspect', '--format', '{{.State.Pid}}', this.name]);
+      pid = r.code === 0 ? Number(r.stdout.trim()) : NaN;
+    }
+    this.pid = pid > 0 && this.running ? pid : undefined;
   }
 
   /** Takes over a container found running (or exited) by a new driver. */
