@@ -1,6 +1,6 @@
 // The container runtime driver: each workload is a confined podman container that outlives the agent and is re-adopted.
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { sleep } from '../../../lib/index.js';
 import { ApiError } from '../../../model/errors.js';
@@ -69,6 +69,8 @@ export class ContainerDriver implements RuntimeDriver {
   private readonly unlock: () => void;
   private readonly warn: (m: string) => void;
   private closed = false;
+  /** Whether the podman home exists (created on the first ensure). */
+  private homeReady: boolean;
 
   constructor(private readonly opts: ContainerDriverOptions) {
     this.stateDir = resolve(opts.stateDir);
@@ -76,7 +78,10 @@ export class ContainerDriver implements RuntimeDriver {
     this.key = createHash('sha256').update(this.stateDir).digest('hex').slice(0, 12);
     this.host = opts.host ?? '127.0.0.1';
     this.warn = opts.onWarning ?? (() => {});
-    this.podman = new Podman(podmanHome(opts.podmanHome ?? join(this.stateDir, 'podman')), opts.podmanBinary);
+    // The home is created on the first workload: an agent that never runs a container leaves nothing on disk.
+    const home = podmanHome(opts.podmanHome ?? join(this.stateDir, 'podman'), { create: false });
+    this.homeReady = existsSync(home.root);
+    this.podman = new Podman(home, opts.podmanBinary);
     this.uids = new UidBlocks(opts.uidRegistryDir ?? DEFAULT_UID_REGISTRY);
     const now = opts.now ?? (() => new Date());
     this.ctx = {
@@ -139,6 +144,7 @@ export class ContainerDriver implements RuntimeDriver {
 
   /** Re-attaches to every container of this driver; a container without readable labels is removed. */
   async adoptAll(): Promise<void> {
+    if (!this.homeReady) return; // no storage yet: nothing can be running
     for (const c of await this.listOwn()) {
       const l = c.Labels ?? {};
       let spec: LabelledSpec;
@@ -239,6 +245,10 @@ export class ContainerDriver implements RuntimeDriver {
       const existing = this.loads.get(spec.id);
       if (existing && existing.spec.uid === spec.uid && existing.spec.generation === spec.generation)
         return existing.snapshot();
+      if (!this.homeReady) {
+        podmanHome(this.podman.home.dir);
+        this.homeReady = true;
+      }
       const image = await this.validate(spec);
       let previousPorts: Record<string, number> = {};
       if (existing) {
@@ -359,7 +369,7 @@ export class ContainerDriver implements RuntimeDriver {
     this.loads.clear();
     this.watchEvents();
     // A private podman home without containers leaves nothing in /run (a shared one is its owner's to clean).
-    if (!opts.detach && !this.opts.podmanHome && (await this.listAll()).length === 0)
+    if (!opts.detach && this.homeReady && !this.opts.podmanHome && (await this.listAll()).length === 0)
       rmSync(dirname(this.podman.home.run), { recursive: true, force: true });
     this.listeners.clear();
     this.unlock();
