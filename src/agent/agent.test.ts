@@ -43,7 +43,14 @@ describe('registration and heartbeat', () => {
     expect(getCondition(first.conditions, 'Ready')).toMatchObject({ reason: 'AgentHeartbeat' });
     expect(first.allocatable).toEqual({ cpu: 4, memory: '8Gi' });
     expect(first.allocated).toEqual({ cpu: '0', memory: '0Mi' });
-    expect(first.agent).toMatchObject({ driver: 'process', address: agent.address, version: expect.any(String) });
+    // The offered runtimes: process, plus container where podman works on this host.
+    const offered = agent.runtimes.filter((r) => r.available).map((r) => r.name);
+    expect(offered[0]).toBe('process');
+    expect(first.agent).toMatchObject({
+      driver: offered.join(','),
+      address: agent.address,
+      version: expect.any(String),
+    });
     expect(first.agent?.address).toMatch(/^127\.0\.0\.1:\d+$/);
     // Later heartbeats move lastHeartbeatTime but keep the Ready transition time.
     const later = await waitFor(async () => {
