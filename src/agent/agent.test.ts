@@ -45,7 +45,14 @@ describe('registration and heartbeat', () => {
     expect(getCondition(first.conditions, 'Ready')).toMatchObject({ reason: 'AgentLeaseRenewed' });
     expect(first.allocatable).toEqual({ cpu: 4, memory: '8Gi' });
     expect(first.allocated).toEqual({ cpu: '0', memory: '0Mi' });
-    expect(first.agent).toMatchObject({ driver: 'process', address: agent.address, version: expect.any(String) });
+    // The offered runtimes: process, plus container where podman works on this host.
+    const offered = agent.runtimes.filter((r) => r.available).map((r) => r.name);
+    expect(offered[0]).toBe('process');
+    expect(first.agent).toMatchObject({
+      driver: offered.join(','),
+      address: agent.address,
+      version: expect.any(String),
+    });
     expect(first.agent?.address).toMatch(/^127\.0\.0\.1:\d+$/);
     // Heartbeats renew the site's Lease (300 ms period, 1 s duration) ...
     const lease = await client.get(LeaseKind, undefined, siteLeaseName(site));

@@ -7,6 +7,7 @@ import { kindByName, SITE_FAIL_ANNOTATION, SiteKind, type Site } from '../model/
 import { Informer, storeSource } from '../runtime/index.js';
 import { loadTopology } from '../topology/index.js';
 import type { Logger } from '../lib/index.js';
+import { embeddedPodmanHome, prepareContainerExamples } from './containers.js';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -75,12 +76,23 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
         stateDir,
         heartbeatMs: 1000,
         log: o.log,
+        agentOptions: { driverOptions: { podmanHome: embeddedPodmanHome(o.dataDir) } },
       });
     } catch (e) {
       await cp.stop();
       throw e;
     }
     progress(`agents: ${agents.connected()} connected`);
+    try {
+      const c = await prepareContainerExamples(o.dataDir, agents);
+      progress(
+        c.manifest
+          ? `containers: podman works; the three-tier example as containers: continuum apply -f ${c.manifest}`
+          : `containers: not offered (${c.reason ?? 'unknown'}); workloads run as processes`,
+      );
+    } catch (e) {
+      progress(`containers: the examples image could not be built: ${(e as Error).message}`);
+    }
   }
   // `continuum site fail|recover NAME` inside up: the site's embedded agent stops (no lease, workloads stopped)
   // and starts again. One change at a time, in order, so a quick fail + recover ends with the agent running.

@@ -26,7 +26,7 @@ describe('formatExplanation', () => {
       '1/3 sites fit component api in Madrid: 1 outside the EU, 1 over 10 ms from Madrid; placed 1/1 replica on mad-1 (weights: latency 40, price 30, carbon 15, balance 15)',
     );
     expect(lines[1]).toMatch(
-      /^ {2}api\/0@madrid -> mad-1 \(eu-cloud\): score \d+(\.\d)? \(latency 90\.9, price 50, carbon [\d.]+, balance [\d.]+\); 2 ms; 0\.0225\/h; 304 gCO2\/kWh$/,
+      /^ {2}api\/0@madrid -> mad-1 \(eu-cloud\) as process: score \d+(\.\d)? \(latency 90\.9, price 50, carbon [\d.]+, balance [\d.]+\); 2 ms; 0\.0225\/h; 304 gCO2\/kWh$/,
     );
     expect(lines[2]).toBe('0/3 sites fit component gpu: 3 lack gpu (need 1); placed 0/1 replica');
     expect(lines[3]).toBe('unplaced: gpu/0');

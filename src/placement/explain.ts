@@ -92,7 +92,8 @@ export function formatAssignment(a: Assignment): string {
   if (a.latencyMs !== undefined) parts.push(`${fmt(a.latencyMs, 1)} ms`);
   if (a.pricePerHour !== undefined) parts.push(`${fmt(a.pricePerHour, 4)}/h`);
   if (a.carbonIntensity !== undefined) parts.push(`${fmt(a.carbonIntensity, 0)} gCO2/kWh`);
-  return `  ${who} -> ${a.site}${a.provider !== undefined ? ` (${a.provider})` : ''}${parts.length ? `: ${parts.join('; ')}` : ''}`;
+  const as = a.runtime !== undefined ? ` as ${a.runtime}` : '';
+  return `  ${who} -> ${a.site}${a.provider !== undefined ? ` (${a.provider})` : ''}${as}${parts.length ? `: ${parts.join('; ')}` : ''}`;
 }
 
 /** Plain-English lines: each group's summary followed by its replicas' score breakdowns, then what stayed unplaced. */

@@ -1,4 +1,5 @@
 // The greedy pass of the placement engine: each replica in turn takes the best feasible site, with an explanation.
+import { chooseRuntime } from '../model/index.js';
 import { PlacementContext } from './context.js';
 import type { LoadBasis } from './context.js';
 import { addInto, pricePerHour, round, TIER_PENALTY, UNPLACED_PENALTY } from './defaults.js';
@@ -108,6 +109,8 @@ export function makeAssignment(ctx: PlacementContext, plan: Plan, c: Candidate, 
     replica,
     ...(plan.group.area !== undefined ? { area: plan.group.area } : {}),
     site: c.site.name,
+    runtime:
+      chooseRuntime(plan.component.runtimes ?? [plan.component.runtime], c.site.runtimes) ?? plan.component.runtime,
     provider: c.site.provider,
     score: round(c.score, 2),
     scores,

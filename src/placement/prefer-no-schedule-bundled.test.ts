@@ -65,7 +65,7 @@ describe('PreferNoSchedule on the bundled topology (users in Turin, latency-only
     const forced = formatExplanation(decide({ weights: latencyOnly, latency: [{ area: 'turin', maxMs: 3 }] }));
     expect(forced[0]).toMatch(/^1\/31 sites fit component web in Turin: .*; 1 scored down for PreferNoSchedule/);
     expect(forced[1]).toMatch(
-      new RegExp(`web/0@turin -> ${FACTORY} \\(officina\\): score -?[\\d.]+ \\(.*taints -101\\)`),
+      new RegExp(`web/0@turin -> ${FACTORY} \\(officina\\)(?: as \\w+)?: score -?[\\d.]+ \\(.*taints -101\\)`),
     );
   });
 

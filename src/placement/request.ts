@@ -1,5 +1,5 @@
 // Turns an Application and a Deployment into a PlacementRequest: merged requirements, overrides, replicas per area.
-import { mebibytes, milliCpu } from '../model/index.js';
+import { allowedRuntimes, mebibytes, milliCpu } from '../model/index.js';
 import type {
   ApplicationSpec,
   Component,
@@ -135,7 +135,8 @@ export function buildRequest(
     const { latency: _dropped, tolerations, ...requirements } = merged;
     return {
       name: c.name,
-      runtime: c.runtime ?? 'process',
+      runtime: allowedRuntimes(c)[0]!,
+      runtimes: allowedRuntimes(c),
       resources: toAmounts(resources),
       ...(gpuModel !== undefined ? { gpuModel } : {}),
       requirements,

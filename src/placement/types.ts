@@ -182,7 +182,10 @@ export interface ReplicaGroup {
 
 export interface RequestComponent {
   readonly name: string;
+  /** The preferred runtime (the first of `runtimes`). */
   readonly runtime: RuntimeKind;
+  /** Every runtime the component allows, in preference order (absent: just `runtime`). */
+  readonly runtimes?: readonly RuntimeKind[];
   readonly resources: Amounts;
   /** Required accelerator model, when the component needs a specific one. */
   readonly gpuModel?: string;

@@ -106,7 +106,8 @@ export function verifyDecisions(
           else if (snapshot.latencyMs(area, s) > b.maxMs)
             v('latency', `${snapshot.latencyMs(area, s)} ms > ${b.maxMs} ms from ${b.area}`);
         }
-        if (!s.runtimes.includes(c.runtime)) v('runtime', c.runtime);
+        const allowed = c.runtimes ?? [c.runtime];
+        if (!allowed.some((r) => s.runtimes.includes(r))) v('runtime', allowed.join(' or '));
         const tol = c.tolerations;
         if (!s.ready && !matches(tol, 'continuum.io/not-ready', undefined, 'NoSchedule')) v('taints', 'not ready');
         if (s.unschedulable && !matches(tol, 'continuum.io/unschedulable', undefined, 'NoSchedule'))

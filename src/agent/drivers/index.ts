@@ -2,6 +2,7 @@
 import { ApiError } from '../../model/errors.js';
 import type { RuntimeKind } from '../../model/index.js';
 import type { RuntimeDriver } from './driver.js';
+import { containerDriver } from './container/index.js';
 import { processDriver } from './process/index.js';
 import type { DriverCreateOptions, DriverRegistration } from './registration.js';
 
@@ -11,6 +12,12 @@ export { DriverSet, RuntimeUnavailableError } from './set.js';
 export { startDrivers, type StartDriversOptions, type StartedDrivers } from './start.js';
 export { createProcessDriver, ProcessDriver, type ProcessDriverOptions } from './process/index.js';
 export { DEFAULT_BACKOFF, type BackoffConfig } from './process/index.js';
+export {
+  ContainerDriver,
+  createContainerDriver,
+  ensureNodeImage,
+  type ContainerDriverOptions,
+} from './container/index.js';
 
 /**
  * Every runtime driver this agent build has, one registration line each (ADR 0005, "Adding a driver"). An
@@ -18,6 +25,7 @@ export { DEFAULT_BACKOFF, type BackoffConfig } from './process/index.js';
  */
 export const DRIVERS: readonly DriverRegistration[] = [
   processDriver, // ./process: OS process groups
+  containerDriver, // ./container: podman
 ];
 
 /** Creates the driver for a runtime kind without detection; kinds without a driver are NotImplemented. */

@@ -19,6 +19,7 @@ import { siteCommand } from './site.js';
 import { tokenCommand } from './token.js';
 import { upCommand } from './up.js';
 import { versionCommand } from './version.js';
+import { imagesCommand } from './images.js';
 import { whoamiCommand } from './whoami.js';
 
 export const commands: Command[] = [
@@ -42,4 +43,5 @@ export const commands: Command[] = [
   auditCommand,
   secretsCommand,
   versionCommand,
+  imagesCommand,
 ];

@@ -359,7 +359,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
               },
             ],
           },
-          spec: { ...need.spec, siteName: a.site },
+          spec: { ...need.spec, siteName: a.site, ...(a.runtime ? { runtime: a.runtime } : {}) },
         };
         try {
           const created = await store.create(WorkloadKind, obj);

@@ -1,6 +1,7 @@
 // Desired replica slots of a Deployment and the Workload each slot should run (with a template hash).
 import { createHash } from 'node:crypto';
 import type { ApplicationSpec, Component, DeploymentSpec, EnvVar, WorkloadSpec } from '../../model/index.js';
+import { allowedRuntimes } from '../../model/index.js';
 
 export const LABEL_DEPLOYMENT = 'continuum.eu/deployment';
 export const LABEL_COMPONENT = 'continuum.eu/component';
@@ -58,7 +59,8 @@ export function workloadSpec(
     component: c.name,
     replica: slot.index,
     ...(slot.area ? { area: slot.area } : {}),
-    runtime: c.runtime ?? 'process',
+    // The preferred runtime; the replica gets the one its site offers when it is bound (Assignment.runtime).
+    runtime: allowedRuntimes(c)[0]!,
     artifact: c.artifact,
     ...(c.ports ? { ports: c.ports } : {}),
     ...(resources ? { resources } : {}),

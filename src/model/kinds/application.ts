@@ -1,7 +1,15 @@
 // Application: a catalog entry describing components, how they connect, and what they require.
 import { Type, type Static, type TNumber, type TOptional } from 'typebox';
 import { Conditions, Name } from '../meta.js';
-import { CategorySchema, ComponentResources, Country, EnvVar, RuntimeSchema, Toleration } from './common.js';
+import {
+  CategorySchema,
+  ComponentResources,
+  Country,
+  EnvVar,
+  RuntimeSchema,
+  Toleration,
+  type RuntimeKind,
+} from './common.js';
 
 export const Port = Type.Object(
   {
@@ -42,10 +50,14 @@ export type HealthCheck = Static<typeof HealthCheck>;
 
 export const Artifact = Type.Object(
   {
-    /** Executable for the process runtime. Relative paths resolve against the artifact base directory. */
+    /**
+     * Executable for the process runtime (relative paths resolve against the artifact base directory); for the
+     * container runtime, the command run in the image (relative to the image's working directory; default: the
+     * image's own command).
+     */
     command: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
     args: Type.Optional(Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 256 })),
-    /** OCI image for container and kubernetes runtimes. */
+    /** OCI image for container and kubernetes runtimes; the container runtime needs it pinned (name@sha256:…). */
     image: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
     /** Function runtime: module path and exported handler. */
     handler: Type.Optional(Type.String({ maxLength: 512 })),
@@ -160,6 +172,11 @@ export const Component = Type.Object(
   {
     name: Name,
     runtime: Type.Optional(RuntimeSchema),
+    /**
+     * The runtimes this component may run on, in preference order (e.g. [container, process]); placement picks a
+     * site offering one of them and the first of them that site offers. Takes precedence over `runtime`.
+     */
+    runtimes: Type.Optional(Type.Array(RuntimeSchema, { minItems: 1, maxItems: 4, uniqueItems: true })),
     artifact: Artifact,
     ports: Type.Optional(Type.Array(Port, { maxItems: 16 })),
     resources: Type.Optional(ComponentResources),
@@ -177,6 +194,16 @@ export const Component = Type.Object(
   { additionalProperties: false },
 );
 export type Component = Static<typeof Component>;
+
+/** The runtimes a component allows, in preference order: `runtimes`, else `[runtime]`, else process. */
+export const allowedRuntimes = (c: Pick<Component, 'runtime' | 'runtimes'>): RuntimeKind[] =>
+  c.runtimes?.length ? [...c.runtimes] : [c.runtime ?? 'process'];
+
+/** The first of `allowed` that `offered` contains (undefined: none). */
+export const chooseRuntime = (
+  allowed: readonly RuntimeKind[],
+  offered: readonly RuntimeKind[],
+): RuntimeKind | undefined => allowed.find((r) => offered.includes(r));
 
 export const ApplicationSpec = Type.Object(
   {

@@ -1,7 +1,7 @@
 // Deployment: one running instance of an Application, with areas of service and the placement outcome.
 import { Type, type Static } from 'typebox';
 import { Conditions, Name } from '../meta.js';
-import { ComponentResources, EnvVar } from './common.js';
+import { ComponentResources, EnvVar, RuntimeSchema } from './common.js';
 import { Requirements } from './application.js';
 
 export const AreaOfService = Type.Object(
@@ -51,6 +51,8 @@ export const Assignment = Type.Object(
     replica: Type.Integer({ minimum: 0 }),
     area: Type.Optional(Type.String()),
     site: Type.String(),
+    /** The runtime the replica runs on there: the first of the component's allowed runtimes the site offers. */
+    runtime: Type.Optional(RuntimeSchema),
     provider: Type.Optional(Type.String()),
     score: Type.Optional(Type.Number()),
     scores: Type.Optional(Type.Record(Type.String(), Type.Number())),

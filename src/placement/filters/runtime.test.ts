@@ -1,7 +1,8 @@
 // Tests for the runtime-kind filter: verdicts, reasons naming what each site offers, and exact cell claims.
 import { describe, expect, it } from 'vitest';
 import type { RuntimeKind } from '../../model/index.js';
-import { comp, site } from '../testing/fixtures.js';
+import { place } from '../engine.js';
+import { comp, req, site, snap } from '../testing/fixtures.js';
 import { NODE_MIXED } from '../stage.js';
 import { allNodes, harness, nodeContradictions, reasons, verdicts } from '../testing/harness.js';
 import { runtimeFilter } from './runtime.js';
@@ -63,5 +64,47 @@ describe('runtime filter', () => {
     const claims = allNodes(h).map((n) => runtimeFilter.node!(n, state, h.ctx, h.plan));
     expect(claims).toContain(NODE_MIXED); // the root holds both kinds
     expect(claims.filter((c) => c > 0).length).toBeGreaterThan(0); // uniform cells are still pruned whole
+  });
+
+  it.each<[string, RuntimeKind[], string[], string | undefined, RuntimeKind | undefined]>([
+    // [case, allowed runtimes in preference order, sites passing, reason of the rest, runtime chosen on 'both2']
+    ['container preferred, process fallback', ['container', 'process'], ['proc', 'both', 'fn'], undefined, 'process'],
+    ['only container', ['container'], ['fn'], '1 offer process but not container', undefined],
+    [
+      'function or kubernetes',
+      ['function', 'kubernetes'],
+      ['k8s', 'both', 'fn'],
+      '1 offer process but not function or kubernetes',
+      'kubernetes',
+    ],
+  ])('several allowed runtimes: %s', (_case, runtimes, pass, why, onBoth) => {
+    const h = harness(sites, comp('api', { runtime: runtimes[0]!, runtimes }));
+    const v = verdicts(runtimeFilter, h)!;
+    expect(Object.keys(v).filter((n) => v[n] === 0)).toEqual(pass);
+    if (why) expect(reasons(runtimeFilter, h)).toContain(why);
+    expect(reasons(runtimeFilter, h)).toContain(`1 offer no runtime (${runtimes.join(' or ')} needed)`);
+    expect(nodeContradictions(runtimeFilter, h)).toEqual([]);
+    const pinned = place(
+      snap([site('both2', { runtimes: ['process', 'kubernetes'] })]),
+      req([comp('api', { runtime: runtimes[0]!, runtimes })]),
+    );
+    expect(pinned.assignments[0]?.runtime).toBe(onBoth);
+  });
+
+  it('assigns the first allowed runtime each chosen site offers', () => {
+    const d = place(
+      snap([site('edge', { runtimes: ['process', 'container'] }), site('old', { runtimes: ['process'] })]),
+      req([
+        comp('api', {
+          runtime: 'container',
+          runtimes: ['container', 'process'],
+          replicas: 2,
+          requirements: { spread: { sites: true } },
+        }),
+      ]),
+      { seed: 1 },
+    );
+    const bySite = Object.fromEntries(d.assignments.map((a) => [a.site, a.runtime]));
+    expect(bySite).toEqual({ edge: 'container', old: 'process' });
   });
 });

@@ -1,4 +1,4 @@
-// Filter: the site must offer the component's runtime kind (process, function, kubernetes, container).
+// Filter: the site must offer one of the component's runtime kinds (process, function, kubernetes, container).
 import { RUNTIMES } from '../../model/index.js';
 import type { RuntimeKind } from '../../model/index.js';
 import { NODE_MIXED, NODE_PASS } from '../stage.js';
@@ -6,7 +6,9 @@ import type { Filter } from '../stage.js';
 import { runtimeBit } from '../snapshot.js';
 
 interface State {
-  runtime: RuntimeKind;
+  /** The allowed runtimes, in preference order. */
+  runtimes: readonly RuntimeKind[];
+  /** Their bits: a site passes when it offers any of them. */
   bit: number;
 }
 
@@ -22,9 +24,13 @@ export const runtimeFilter: Filter<State> = {
   stage: 'filter',
   name: 'runtime',
   order: 70,
-  description: "The site must offer the component's runtime kind (detected by its agent, within spec.runtimes).",
+  description:
+    "The site must offer one of the component's runtime kinds (detected by its agent, within spec.runtimes).",
   reads: { request: ['runtime'], site: ['runtimeMask'] },
-  prepare: (_ctx, plan) => ({ runtime: plan.component.runtime, bit: runtimeBit(plan.component.runtime) }),
+  prepare: (_ctx, plan) => {
+    const runtimes = plan.component.runtimes ?? [plan.component.runtime];
+    return { runtimes, bit: runtimes.reduce((m, r) => m | runtimeBit(r), 0) };
+  },
   site: (site, s) => (site.runtimeMask & s.bit ? 0 : codeOf(site.runtimeMask)),
   node: (node, s) =>
     node.runtimeAll & s.bit
@@ -35,7 +41,7 @@ export const runtimeFilter: Filter<State> = {
   describe: (code, n, s) => {
     const kinds = offered(code);
     return kinds.length
-      ? `${n} offer ${kinds.join('/')} but not ${s.runtime}`
-      : `${n} offer no runtime (${s.runtime} needed)`;
+      ? `${n} offer ${kinds.join('/')} but not ${s.runtimes.join(' or ')}`
+      : `${n} offer no runtime (${s.runtimes.join(' or ')} needed)`;
   },
 };

@@ -13,4 +13,5 @@ export {
   untoleratedPreferNoSchedule,
 } from './prefer-no-schedule.js';
 export { priceScore, priceScorer } from './price.js';
+export { RUNTIME_FALLBACK_PENALTY, runtimePreferencePenalty } from './runtime-preference.js';
 export { utilisationAfter, utilisationLowerBound } from './utilisation.js';

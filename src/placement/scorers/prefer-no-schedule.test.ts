@@ -140,7 +140,7 @@ describe('a PreferNoSchedule-tainted site is chosen only when no untainted site 
       /^1\/9 sites fit component api in Berlin: 8 lack cpu \(need 500m\); 1 scored down for PreferNoSchedule taints not tolerated; placed 1\/1 replica on factory \(weights: latency 100\)$/,
     );
     expect(lines[1]).toMatch(
-      /^ {2}api\/0@berlin -> factory \(eu-cloud\): score -\d+(\.\d)? \(latency [\d.]+, taints -101\); /,
+      /^ {2}api\/0@berlin -> factory \(eu-cloud\) as process: score -\d+(\.\d)? \(latency [\d.]+, taints -101\); /,
     );
   });
 

@@ -1,4 +1,4 @@
-// Test fixture: HTTP server on PORT and every PORT_<NAME> (loopback), reporting env/argv/cwd, with slow readiness and graceful SIGTERM.
+// Test fixture: HTTP server on PORT and every PORT_<NAME> (HOST, default loopback), reporting env/argv/cwd, with slow readiness and graceful SIGTERM.
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
@@ -24,7 +24,7 @@ function handle(req, res) {
   res.end(JSON.stringify({ pid: process.pid, env: process.env, argv: process.argv.slice(2), cwd: process.cwd() }));
 }
 
-const servers = [...ports].map((p) => createServer(handle).listen(p, '127.0.0.1'));
+const servers = [...ports].map((p) => createServer(handle).listen(p, process.env.HOST || '127.0.0.1'));
 console.log(`listening on ${[...ports].join(',')}`);
 
 process.on('SIGTERM', () => {
