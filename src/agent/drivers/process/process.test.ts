@@ -7,20 +7,27 @@ import { describe, expect, test, type TestContext } from 'vitest';
 import { isApiError } from '../../../model/errors.js';
 import { describeDriverConformance } from '../conformance.js';
 import type { RunState } from '../driver.js';
-import { AGENT_CHILD, fixturePath, nodeFixture, REGISTER_TS } from '../testing/fixtures.js';
-import { collect, getJson, Harness, makeSpec, pidGone, waitFor } from '../testing/harness.js';
+import { AGENT_CHILD, FIXTURE_DIR, fixturePath, nodeFixture, REGISTER_TS } from '../testing/fixtures.js';
+import { collect, getJson, Harness, hostPidOf, makeSpec, pidGone, waitFor } from '../testing/harness.js';
 import { createProcessDriver, type ProcessDriverOptions } from './driver.js';
 import { processDriver } from './index.js';
+import { SANDBOX_WORKDIR } from './sandbox.js';
 import { workloadPaths } from './state.js';
 
 const fast = {
   backoff: { baseMs: 20, maxMs: 1000, resetAfterMs: 5000 },
   pollIntervalMs: 50,
-  readyAfterMs: 150,
+  // Without a health check, "ready" means up this long: long enough for Node to start (and install its signal
+  // handlers) inside a sandbox on a loaded machine.
+  readyAfterMs: 750,
   logPollMs: 25,
+  // Workloads are confined: the fixture programs must be visible in the sandbox.
+  readOnlyPaths: [FIXTURE_DIR],
 };
 
-describeDriverConformance(processDriver, { artifact: (f) => nodeFixture(f), options: fast });
+// Confined workloads live in their own PID namespace: the pid a program sees is not RunState.pid (the host pid of
+// its sandbox, checked by the process-specific tests below).
+describeDriverConformance(processDriver, { artifact: (f) => nodeFixture(f), options: fast, hostPids: false });
 
 describe('process driver', () => {
   const setup = (ctx: TestContext, extra: Partial<ProcessDriverOptions> = {}) => {
@@ -68,7 +75,7 @@ describe('process driver', () => {
     await d.ensure(sp);
     const s = await until(d, h, sp.id, isReady, 'ready');
     const body = await getJson(s);
-    const work = workloadPaths(stateDir, sp.id).work;
+    const work = SANDBOX_WORKDIR; // the private work dir, wherever it lies on the host
     expect(body.argv).toEqual(['--greeting=hi', '$(GREETING)', `--port=${s.ports.http}`, work, base, '$(UNDEFINED)']);
     expect(body.cwd).toBe(work);
     expect(body.env).toMatchObject({ HOME: work, WORKDIR: work, ARTIFACTS: base });
@@ -111,9 +118,10 @@ describe('process driver', () => {
     const h = setup(ctx);
     const d = await h.driver();
     const sp = makeSpec('group', nodeFixture('spawn-child'), { ports: [] });
+    // The fixture prints its child's pid inside the sandbox's PID namespace: map it to the host pid.
     const childOf = async () => {
       const line = (await collect(d.logs(sp.id), () => false)).findLast((l) => l.startsWith('child '));
-      return line ? Number(line.slice(6)) : 0;
+      return line ? hostPidOf(Number(line.slice(6)), d.get(sp.id)?.pid ?? 0) : 0;
     };
     await d.ensure(sp);
     const s1 = await until(d, h, sp.id, isReady, 'ready');
@@ -238,7 +246,8 @@ describe('process driver', () => {
     const d = await h.driver(stateDir);
     expect(d.get(sp.id)).toMatchObject({ pid, phase: 'Running', restarts: 0 });
     const s = await until(d, h, sp.id, isReady, 'adopted and ready');
-    expect((await getJson(s)).pid).toBe(pid);
+    // The same program answers: its (namespace) pid belongs to the adopted sandbox's process group.
+    expect(hostPidOf((await getJson(s)).pid, pid)).toBeGreaterThan(0);
     await d.remove(sp.id, 1);
     expect(pidGone(pid)).toBe(true);
   }, 60_000);

@@ -47,6 +47,8 @@ export interface PersistedWorkload {
   pid?: number;
   /** /proc start time of pid: guards against a reused pid. */
   startTime?: string;
+  /** pid is a bwrap sandbox: the workload is its child (signals go past the leader, see Run.signal). */
+  sandboxed?: boolean;
   startedAt?: string;
   exitCode?: number;
   message?: string;

@@ -9,7 +9,9 @@ import { CURRENT_LOG } from './logs.js';
 import { backoffAfterExit, restartDelay, shouldRestart, type BackoffConfig } from './policy.js';
 import { isAlive, killStragglers } from './proc.js';
 import { Run } from './run.js';
+import { prepareWorkDir, SANDBOX_WORKDIR, sandboxArgv, visiblePaths, type SandboxConfig } from './sandbox.js';
 import { sanitiseId, writeState, type PersistedWorkload, type WorkloadPaths } from './state.js';
+import type { Identity } from './uids.js';
 
 export interface SupervisorContext {
   host: string;
@@ -20,6 +22,8 @@ export interface SupervisorContext {
   /** Without a health check, a process up this long is ready. */
   readyAfterMs: number;
   cgroups: CgroupHost;
+  /** Present when workloads are confined; each Supervisor then has an `identity`. */
+  sandbox?: SandboxConfig;
   changed: (s: RunState) => void;
 }
 
@@ -31,6 +35,8 @@ export class Supervisor {
   exitCode?: number;
   message?: string;
   limits: Limits = { cpu: false, memory: false };
+  /** The workload's leased uid/gid when confined (set by the driver before start or adopt). */
+  identity?: Identity;
   private cgroupDirs: string[] = [];
   private crashLoop = 0;
   private run?: Run;
@@ -71,6 +77,7 @@ export class Supervisor {
     const startedMs = p.startedAt ? Date.parse(p.startedAt) : this.ctx.nowMs();
     if (p.pid !== undefined && isAlive(p.pid, p.startTime)) {
       const run = (this.run = Run.adopt(p.pid, p.startTime, startedMs, this.ctx.pollIntervalMs, this.onRunEnded));
+      run.sandboxed = p.sandboxed === true;
       if (this.cgroupDirs.length && !isMember(p.pid, this.cgroupDirs))
         this.limits = { cpu: false, memory: false, reason: 'adopted process is not in its cgroup' };
       this.watchHealth(run, true);
@@ -117,6 +124,7 @@ export class Supervisor {
       ready: this.ready,
       pid: run?.pid,
       startTime: run?.startTime,
+      ...(run?.sandboxed ? { sandboxed: true } : {}),
       startedAt: this.startedAt,
       exitCode: this.exitCode,
       message: this.message,
@@ -173,11 +181,17 @@ export class Supervisor {
     this.ready = false;
     let run: Run;
     try {
+      const sb = this.confinement();
       mkdirSync(this.paths.work, { recursive: true });
       mkdirSync(this.paths.logs, { recursive: true });
-      const plan = planLaunch(this.spec, this.ports, this.paths.work);
+      if (sb) prepareWorkDir(this.paths, sb.id);
+      const plan = planLaunch(this.spec, this.ports, sb ? SANDBOX_WORKDIR : this.paths.work);
+      // The agent's TMPDIR does not exist in the sandbox; its private /tmp does.
+      if (sb && !this.spec.env.some((e) => e.name === 'TMPDIR') && plan.env.TMPDIR !== undefined)
+        plan.env.TMPDIR = '/tmp';
+      const inner = sb ? sb.wrap(plan) : plan;
       const { file, args } = withCgroupJoin(
-        plan,
+        { ...plan, ...inner },
         this.cgroupDirs.map((d) => join(d, 'cgroup.procs')),
       );
       const logFile = join(this.paths.logs, CURRENT_LOG);
@@ -186,6 +200,7 @@ export class Supervisor {
         this.ctx.nowMs(),
         this.onRunEnded,
       );
+      run.sandboxed = sb !== undefined;
     } catch (e) {
       this.afterEnd(this.ctx.nowMs(), 127, undefined, `cannot start: ${(e as Error).message}`);
       return;
@@ -194,14 +209,28 @@ export class Supervisor {
     this.emit();
   }
 
+  /** How this workload's commands are confined (sandbox + identity), or undefined when it runs unconfined. */
+  private confinement():
+    | { id: Identity; wrap: (c: { file: string; args: string[] }, probe?: boolean) => { file: string; args: string[] } }
+    | undefined {
+    const cfg = this.ctx.sandbox;
+    const id = this.identity;
+    if (!cfg) return undefined;
+    if (!id) throw new Error(`workload ${this.spec.id} has no uid lease`);
+    const visible = visiblePaths([...cfg.readOnly, this.spec.artifactBaseDir]);
+    return { id, wrap: (c, probe = false) => sandboxArgv(cfg, visible, id, this.paths.work, c, probe) };
+  }
+
   private probeContext(): ProbeContext {
-    const env = workloadEnv(this.spec, this.ports, this.paths.work);
+    const sb = this.confinement();
+    const env = workloadEnv(this.spec, this.ports, sb ? SANDBOX_WORKDIR : this.paths.work);
     return {
       host: this.ctx.host,
       ports: this.ports,
       env,
       cwd: this.paths.work,
       artifactBaseDir: this.spec.artifactBaseDir,
+      ...(sb ? { wrap: (c: { file: string; args: string[] }) => sb.wrap(c, true) } : {}),
     };
   }
 
