@@ -1,5 +1,6 @@
 // The embedded continuum behind `continuum up`: one process with control plane, topology and site agents.
-import { join } from 'node:path';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { savedCredential, startEmbeddedAgents, type EmbeddedAgents } from '../agent/index.js';
 import { ContinuumClient } from '../client/index.js';
 import { startControlPlane } from '../controlplane/index.js';
@@ -18,6 +19,21 @@ export interface EmbeddedOptions {
   log?: Logger;
   /** External OpenID Connect issuers (`--oidc-config FILE`, JSON or YAML). */
   oidcConfig?: string;
+  /** State of the embedded agents and their workloads (default: `<dataDir>-agents`, beside the data dir). */
+  agentsDir?: string;
+}
+
+/**
+ * Where the embedded agents keep their state and workload dirs: never inside the control plane's data dir
+ * (admin token, signing key, database). An older `continuum up` kept them in `<dataDir>/agents`: that dir is
+ * moved once (running workloads keep their open dirs and are re-adopted).
+ */
+export function embeddedAgentsDir(dataDir: string, agentsDir?: string): string {
+  const dir = resolve(agentsDir ?? join(dirname(resolve(dataDir)), `${basename(resolve(dataDir))}-agents`));
+  const legacy = join(resolve(dataDir), 'agents');
+  if (!existsSync(dir) && existsSync(legacy)) renameSync(legacy, dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
 }
 
 export interface Embedded {
@@ -50,10 +66,10 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   let agents: EmbeddedAgents | undefined;
   if (o.agents !== false) {
     try {
-      // The same agents as `continuum agent`, one per site; state under <dataDir>/agents/<site> survives restarts.
+      // The same agents as `continuum agent`, one per site; state under <agentsDir>/<site> survives restarts.
       // Each agent holds its own site-bound credential, obtained like a standalone agent's: a single-use
       // bootstrap token exchanged once, the credential kept in its state dir for later starts.
-      const stateDir = join(o.dataDir, 'agents');
+      const stateDir = embeddedAgentsDir(o.dataDir, o.agentsDir);
       const admin = new ContinuumClient({ server: cp.url, token: cp.adminToken });
       const tokenFor = async (site: string): Promise<string> => {
         if (savedCredential(join(stateDir, site), site)) return cp.adminToken; // unused: the saved credential wins
@@ -74,6 +90,8 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
         stateDir,
         heartbeatMs: 1000,
         log: o.log,
+        // Confined workloads never see the control plane's data dir, even where it lies inside an artifact dir.
+        agentOptions: { driverOptions: { hiddenPaths: [resolve(o.dataDir)] } },
       });
     } catch (e) {
       await cp.stop();

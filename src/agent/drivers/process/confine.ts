@@ -15,8 +15,10 @@ export interface ConfinementOptions {
   uidRange?: UidRange;
   /** Extra host paths workloads may read. */
   readOnlyPaths?: string[];
-  /** Host paths workloads must never see (the agent's state dir, the control plane's data dir). */
+  /** Host paths workloads must never see (e.g. the control plane's data dir). */
   hiddenPaths?: string[];
+  /** The agent's state dir (hidden too). */
+  agentStateDir?: string;
 }
 
 export type ConfinementCheck =
@@ -47,7 +49,12 @@ export function confinementConfig(o: ConfinementOptions): ConfinementCheck {
   const stateDir = resolve(o.stateDir);
   return {
     ok: true,
-    sandbox: { bwrap, setpriv, readOnly: o.readOnlyPaths ?? [], hidden: [stateDir, ...(o.hiddenPaths ?? [])] },
+    sandbox: {
+      bwrap,
+      setpriv,
+      readOnly: o.readOnlyPaths ?? [],
+      hidden: [stateDir, ...(o.agentStateDir ? [o.agentStateDir] : []), ...(o.hiddenPaths ?? [])],
+    },
     range: o.uidRange ?? defaultUidRange(stateDir),
   };
 }
