@@ -171,8 +171,10 @@ export class ProcessDriver implements RuntimeDriver {
   ensure(spec: RunSpec): Promise<RunState> {
     return this.withLock(spec.id, async () => {
       const existing = this.sups.get(spec.id);
-      if (existing && existing.spec.uid === spec.uid && existing.spec.generation === spec.generation)
+      if (existing && existing.spec.uid === spec.uid && existing.spec.generation === spec.generation) {
+        existing.supplyEnv(spec.env);
         return existing.snapshot();
+      }
       this.validate(spec);
       let previousPorts: Record<string, number> = {};
       if (existing) {

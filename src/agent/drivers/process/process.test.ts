@@ -207,6 +207,39 @@ describe('process driver', () => {
     expect(d2.get(never.id)?.message).toMatch(/agent was away/);
   });
 
+  test('state files hold no env values (0600); a workload adopted dead waits for its env from ensure', async (ctx) => {
+    const h = setup(ctx);
+    const stateDir = h.newStateDir();
+    const d1 = await h.driver(stateDir);
+    const sp = makeSpec('secretive', nodeFixture('http-server'), {
+      env: [{ name: 'DB_PASSWORD', value: 's3cr3t-v4lue' }],
+    });
+    await d1.ensure(sp);
+    const s1 = await until(d1, h, sp.id, isReady, 'ready');
+    const file = workloadPaths(stateDir, sp.id).state;
+    expect(readFileSync(file, 'utf8')).not.toContain('s3cr3t-v4lue');
+    expect(readFileSync(file, 'utf8')).toContain('DB_PASSWORD');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(workloadPaths(stateDir, sp.id).root).mode & 0o777).toBe(0o700);
+    await d1.close({ detach: true });
+    process.kill(-(s1.pid ?? 0), 'SIGKILL');
+    await waitFor(() => pidGone(s1.pid ?? 0), 'the workload killed while no agent ran');
+    const d2 = await h.driver(stateDir);
+    const waiting = await until(
+      d2,
+      h,
+      sp.id,
+      (s) => s.envPending === true && /waiting for the agent to resend the environment/.test(s.message ?? ''),
+      'env pending',
+    );
+    expect(waiting).toMatchObject({ phase: 'Starting', ready: false });
+    expect(waiting.pid).toBeUndefined();
+    await d2.ensure(sp);
+    const s2 = await until(d2, h, sp.id, (s) => isReady(s) && !s.envPending, 'relaunched with its env');
+    expect((await getJson(s2)).env.DB_PASSWORD).toBe('s3cr3t-v4lue');
+    expect(readFileSync(file, 'utf8')).not.toContain('s3cr3t-v4lue');
+  });
+
   test('adoption does not trust a reused pid', async (ctx) => {
     const h = setup(ctx);
     const stateDir = h.newStateDir();

@@ -45,9 +45,12 @@ export class Supervisor {
   private stopping = false;
   private detached = false;
   private lastPersisted = '';
+  /** Adopted from a state file without env values: no launch until the agent resends the spec (supplyEnv). */
+  private envPending = false;
+  private launchDeferred = false;
 
   constructor(
-    readonly spec: RunSpec,
+    public spec: RunSpec,
     readonly paths: WorkloadPaths,
     readonly ports: Record<string, number>,
     private readonly ctx: SupervisorContext,
@@ -74,6 +77,7 @@ export class Supervisor {
     });
     this.cgroupDirs = p.cgroupDirs;
     this.crashLoop = p.crashLoop;
+    this.envPending = p.envRedacted === true && p.spec.env.length > 0;
     const startedMs = p.startedAt ? Date.parse(p.startedAt) : this.ctx.nowMs();
     if (p.pid !== undefined && isAlive(p.pid, p.startTime)) {
       const run = (this.run = Run.adopt(p.pid, p.startTime, startedMs, this.ctx.pollIntervalMs, this.onRunEnded));
@@ -110,6 +114,7 @@ export class Supervisor {
     if (this.startedAt !== undefined) s.startedAt = this.startedAt;
     if (this.exitCode !== undefined) s.exitCode = this.exitCode;
     if (this.message !== undefined) s.message = this.message;
+    if (this.envPending) s.envPending = true;
     return s;
   }
 
@@ -173,7 +178,26 @@ export class Supervisor {
     });
   }
 
+  /** The full spec of the same generation, resent by the agent after adoption: its env, and a deferred launch. */
+  supplyEnv(env: RunSpec['env']): void {
+    if (!this.envPending) return;
+    this.spec = { ...this.spec, env };
+    this.envPending = false;
+    if (this.launchDeferred && !this.stopping && !this.detached) {
+      this.launchDeferred = false;
+      this.launch();
+    } else this.emit();
+  }
+
   private launch(): void {
+    if (this.envPending) {
+      this.launchDeferred = true;
+      this.phase = 'Starting';
+      this.ready = false;
+      this.message = 'waiting for the agent to resend the environment (never kept on disk)';
+      this.emit();
+      return;
+    }
     this.startedAt = new Date(this.ctx.nowMs()).toISOString();
     this.exitCode = undefined;
     this.message = undefined;
