@@ -90,8 +90,9 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
         stateDir,
         heartbeatMs: 1000,
         log: o.log,
-        // Confined workloads never see the control plane's data dir, even where it lies inside an artifact dir.
-        agentOptions: { driverOptions: { hiddenPaths: [resolve(o.dataDir)] } },
+        // Confined workloads never see the control plane's data dir nor any agent's state, even where these lie
+        // inside an artifact dir (e.g. `continuum up` run from a checkout).
+        agentOptions: { driverOptions: { hiddenPaths: [resolve(o.dataDir), stateDir] } },
       });
     } catch (e) {
       await cp.stop();

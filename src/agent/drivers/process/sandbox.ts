@@ -95,7 +95,19 @@ export function sandboxArgv(
   for (const r of ro) a.push('--ro-bind', r, r);
   for (const h of cfg.hidden.map((x) => resolve(x)))
     if (ro.some((r) => within(h, r) && h !== r) && existsSync(h)) a.push('--tmpfs', h);
-  a.push('--bind', hostWorkDir, SANDBOX_WORKDIR, '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
+  a.push(
+    '--bind',
+    hostWorkDir,
+    SANDBOX_WORKDIR,
+    '--dev',
+    '/dev',
+    '--proc',
+    '/proc',
+    '--perms',
+    '1777',
+    '--tmpfs',
+    '/tmp',
+  );
   a.push('--chdir', SANDBOX_WORKDIR, '--', cfg.setpriv);
   a.push(`--reuid=${id.uid}`, `--regid=${id.gid}`, '--clear-groups');
   a.push('--inh-caps=-all', '--ambient-caps=-all', '--bounding-set=-all', '--no-new-privs');
