@@ -21,6 +21,8 @@ export interface EmbeddedOptions {
   oidcConfig?: string;
   /** State of the embedded agents and their workloads (default: `<dataDir>-agents`, beside the data dir). */
   agentsDir?: string;
+  /** `off` runs process workloads unconfined, as this user (ADR 0010; `continuum up --unconfined`). */
+  confinement?: 'required' | 'off';
 }
 
 /**
@@ -92,7 +94,12 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
         log: o.log,
         // Confined workloads never see the control plane's data dir nor any agent's state, even where these lie
         // inside an artifact dir (e.g. `continuum up` run from a checkout).
-        agentOptions: { driverOptions: { hiddenPaths: [resolve(o.dataDir), stateDir] } },
+        agentOptions: {
+          driverOptions: {
+            hiddenPaths: [resolve(o.dataDir), stateDir],
+            ...(o.confinement ? { confinement: o.confinement } : {}),
+          },
+        },
       });
     } catch (e) {
       await cp.stop();

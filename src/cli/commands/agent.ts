@@ -8,7 +8,7 @@ import { consoleLogger } from '../logger.js';
 
 const USAGE =
   'continuum agent --server URL --token TOKEN --site NAME [--runtimes process,container] [--state-dir DIR] [--heartbeat SECONDS] ' +
-  '[--probe-address HOST:PORT] [--reconnect-max SECONDS] [--stop-workloads-on-exit] [--ca FILE] [--verbose] ' +
+  '[--probe-address HOST:PORT] [--reconnect-max SECONDS] [--stop-workloads-on-exit] [--ca FILE] [--unconfined] [--verbose] ' +
   '[--provider P --category C --country CC --lat X --lon Y [--city NAME] [--cpu N] [--memory Q]]';
 
 const SITE_FLAGS = ['provider', 'category', 'country', 'city', 'lat', 'lon', 'cpu', 'memory'] as const;
@@ -76,6 +76,8 @@ export const agentCommand: Command = {
     'probe-address': { type: 'string' },
     'reconnect-max': { type: 'string' },
     'stop-workloads-on-exit': { type: 'boolean' },
+    /** Process workloads run as the agent user, unconfined (ADR 0010): a single trusted tenant only. */
+    unconfined: { type: 'boolean' },
     ca: { type: 'string' },
     provider: { type: 'string' },
     category: { type: 'string' },
@@ -114,6 +116,7 @@ export const agentCommand: Command = {
       ...(v['probe-address'] ? { probeAddress: v['probe-address'] } : {}),
       ...(reconnectMax !== undefined ? { reconnect: { maxMs: Math.round(reconnectMax * 1000) } } : {}),
       ...(v.ca ? { ca: readFileSync(v.ca) } : {}),
+      ...(v.unconfined ? { driverOptions: { confinement: 'off' as const } } : {}),
       onConnected: ({ created }) => {
         io.out(
           `${announced ? 'reconnected' : created ? 'registered new site' : 'registered'} ${v.site} at ${server}\n`,

@@ -8,7 +8,7 @@ export const upCommand: Command = {
   name: 'up',
   summary: 'Start the embedded continuum (SQLite, bundled European topology, one agent per site)',
   usage:
-    'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--user-config] [--stop-workloads-on-exit] [--verbose]',
+    'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--user-config] [--stop-workloads-on-exit] [--unconfined] [--verbose]',
   options: {
     ...SERVE_OPTIONS,
     topology: { type: 'string' },
@@ -18,6 +18,8 @@ export const upCommand: Command = {
     /** Accepted for compatibility: the user-level config is only written with --user-config. */
     'no-user-config': { type: 'boolean' },
     'stop-workloads-on-exit': { type: 'boolean' },
+    /** Process workloads run as this user, unconfined (ADR 0010): for a single trusted user without root. */
+    unconfined: { type: 'boolean' },
   },
   async run(v, _p, io) {
     const dataDir = resolve(v['data-dir'] ?? '.continuum');
@@ -32,6 +34,7 @@ export const upCommand: Command = {
       verbose: !!v.verbose,
       progress: (msg) => io.err(`  ${msg}\n`),
       ...(v['oidc-config'] ? { oidcConfig: resolve(v['oidc-config']) } : {}),
+      ...(v.unconfined ? { confinement: 'off' as const } : {}),
     });
     const cfg = { server: emb.url, token: emb.adminToken, namespace: 'default' };
     writeConfig(`${dataDir}/config.json`, cfg);
