@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writeSeccompProgram } from './seccomp.js';
 import { findTool, prepareWorkDir, sandboxArgv, visiblePaths, type SandboxConfig } from './sandbox.js';
 import { defaultUidRange, type UidRange } from './uids.js';
 
@@ -59,6 +60,12 @@ export function confinementConfig(o: ConfinementOptions): ConfinementCheck {
   };
 }
 
+/** The sandbox with its seccomp program written into `dir` (no program off x86_64). */
+export function withSeccomp(cfg: SandboxConfig, dir: string): SandboxConfig {
+  const seccomp = writeSeccompProgram(dir);
+  return seccomp ? { ...cfg, seccomp } : cfg;
+}
+
 /** Starts `true` in a sandbox as the range's first uid; resolves with why it failed, or undefined. */
 export function trySandbox(cfg: SandboxConfig, range: UidRange, timeoutMs = 5000): Promise<string | undefined> {
   // Not in the state dir: detection runs before a legacy state dir is moved there (which needs it absent).
@@ -69,7 +76,7 @@ export function trySandbox(cfg: SandboxConfig, range: UidRange, timeoutMs = 5000
   try {
     prepareWorkDir(paths, id);
     argv = sandboxArgv(
-      cfg,
+      withSeccomp(cfg, root),
       visiblePaths(cfg.readOnly),
       id,
       paths.work,

@@ -57,7 +57,8 @@ export async function detectProcessRuntime(
     const why = await trySandbox(confine.sandbox, confine.range, opts.spawnTimeoutMs ?? 5000);
     if (why) return { available: false, reason: `workload confinement does not work here: ${why}` };
     const r = confine.range;
-    confined = `confined (bwrap sandbox, uids ${r.start}-${r.start + r.size - 1})`;
+    const userns = process.arch === 'x64' ? '' : `, nested user namespaces not blocked on ${process.arch}`;
+    confined = `confined (bwrap sandbox, uids ${r.start}-${r.start + r.size - 1}${userns})`;
   } else confined = confine.message;
   const cgroups = detectCgroups(cgroupScope(opts.stateDir), opts.cgroups ?? true);
   const limits = hostLimits(cgroups);

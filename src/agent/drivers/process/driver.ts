@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { ApiError } from '../../../model/errors.js';
 import type { DriverOptions, LogOptions, RunSpec, RunState, RuntimeDriver } from '../driver.js';
 import { detectCgroups, hostLimits, releaseCgroups, type CgroupHost, type Limits } from './cgroups.js';
-import { confinementConfig, type ConfinementOptions } from './confine.js';
+import { confinementConfig, withSeccomp, type ConfinementOptions } from './confine.js';
 import { cgroupScope } from './detect.js';
 import { planLaunch } from './launch.js';
 import { readLogLines, rotateIfNeeded } from './logs.js';
@@ -98,7 +98,7 @@ export class ProcessDriver implements RuntimeDriver {
       pollIntervalMs: opts.pollIntervalMs ?? 250,
       readyAfterMs: opts.readyAfterMs ?? 200,
       cgroups: this.cgroups,
-      sandbox: confine.sandbox,
+      sandbox: confine.sandbox && withSeccomp(confine.sandbox, this.stateDir),
       changed: (s) => this.emit(s),
     };
     this.rotateTimer = setInterval(() => this.rotateLogs(), opts.logCheckIntervalMs ?? 1000);

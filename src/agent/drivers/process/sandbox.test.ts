@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isApiError } from '../../../model/errors.js';
 import { assertVisible, SANDBOX_WORKDIR, sandboxArgv, visiblePaths, within } from './sandbox.js';
+import { PROGRAM, seccompProgram } from './seccomp.js';
 import { defaultUidRange, UidLeases } from './uids.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'continuum-sandbox-'));
@@ -148,5 +149,34 @@ describe('uid leases', () => {
       expect(r.start).toBeGreaterThanOrEqual(100_000_000);
       expect(r.start + r.size).toBeLessThanOrEqual(200_000_000);
     }
+  });
+});
+
+describe('seccomp', () => {
+  it('opens the program as fd 3 and has bwrap load it', () => {
+    const a = sandboxArgv({ ...cfg, seccomp: '/s/seccomp.bpf' }, ['/usr'], id, '/w', { file: '/bin/true', args: [] });
+    expect(a.file).toBe('/bin/sh');
+    expect(a.args.slice(0, 5)).toEqual([
+      '-c',
+      'exec 3<"$1" || exit 125; shift; exec "$@"',
+      'sh',
+      '/s/seccomp.bpf',
+      cfg.bwrap,
+    ]);
+    expect(after(a.args, '--seccomp')).toEqual(['3']);
+  });
+
+  it.each([
+    ['x64', PROGRAM.length * 8],
+    ['arm64', undefined],
+  ])('program for %s: %s bytes', (arch, bytes) => expect(seccompProgram(arch)?.length).toBe(bytes));
+
+  it('jumps only forward, inside the program, and ends in returns', () => {
+    expect(PROGRAM.at(-1)?.[0]).toBe(0x06);
+    PROGRAM.forEach(([code, jt, jf], i) => {
+      if (code === 0x06) return expect([jt, jf]).toEqual([0, 0]); // a return
+      expect(i + 1 + jt).toBeLessThan(PROGRAM.length);
+      expect(i + 1 + jf).toBeLessThan(PROGRAM.length);
+    });
   });
 });

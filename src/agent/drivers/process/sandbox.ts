@@ -17,7 +17,12 @@ export interface SandboxConfig {
   readOnly: string[];
   /** Host paths masked by an empty tmpfs wherever a read-only path would show them (agent state, data dirs). */
   hidden: string[];
+  /** A seccomp program file (see seccomp.ts) bwrap loads before the command runs; none off x86_64. */
+  seccomp?: string;
 }
+
+/** Opens the seccomp program as fd 3 for `bwrap --seccomp 3`, then execs the rest: `sh -c S sh FILE bwrap ...`. */
+const OPEN_SECCOMP = 'exec 3<"$1" || exit 125; shift; exec "$@"';
 
 /** `child` equals `parent` or lies below it. */
 export const within = (child: string, parent: string): boolean => {
@@ -69,8 +74,9 @@ export function assertVisible(file: string, visible: string[]): void {
 /**
  * The bwrap + setpriv command line running `file args` confined: system dirs and `visible` read-only,
  * `hostWorkDir` writable at SANDBOX_WORKDIR, private /tmp, /dev and /proc, own PID/IPC/UTS (and cgroup)
- * namespaces, then — as the last step before exec — uid/gid switched to `id`, supplementary groups cleared,
- * every capability dropped (bounding, inheritable, ambient) and no_new_privs set. The network namespace is
+ * namespaces, the seccomp filter (no new user namespaces), then — as the last step before exec — uid/gid
+ * switched to `id`, supplementary groups cleared, every capability dropped (bounding, inheritable, ambient)
+ * and no_new_privs set. The network namespace is
  * shared: workloads listen on host ports the agent allocated. `dieWithParent` is for probes (killed on timeout).
  */
 export function sandboxArgv(
@@ -108,10 +114,12 @@ export function sandboxArgv(
     '--tmpfs',
     '/tmp',
   );
+  if (cfg.seccomp) a.push('--seccomp', '3');
   a.push('--chdir', SANDBOX_WORKDIR, '--', cfg.setpriv);
   a.push(`--reuid=${id.uid}`, `--regid=${id.gid}`, '--clear-groups');
   a.push('--inh-caps=-all', '--ambient-caps=-all', '--bounding-set=-all', '--no-new-privs');
   a.push('--', cmd.file, ...cmd.args);
+  if (cfg.seccomp) return { file: '/bin/sh', args: ['-c', OPEN_SECCOMP, 'sh', cfg.seccomp, cfg.bwrap, ...a] };
   return { file: cfg.bwrap, args: a };
 }
 
