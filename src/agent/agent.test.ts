@@ -13,7 +13,7 @@ import {
 } from '../model/index.js';
 import { site as siteFixture } from '../model/testing/index.js';
 import type { SiteAgent } from './agent.js';
-import { AgentEnv, pidGone, processesOf, testSiteSpec, waitFor } from './testing/env.js';
+import { AgentEnv, hostPidOf, pidGone, processesOf, testSiteSpec, waitFor } from './testing/env.js';
 
 const env = new AgentEnv();
 let client: ContinuumClient;
@@ -117,7 +117,8 @@ describe('workloads', () => {
           .catch(() => undefined),
       'the URL to answer',
     );
-    expect(body).toEqual({ pid: st.pid, site, workload: 'default/web' });
+    expect(body).toEqual({ pid: expect.any(Number), site, workload: 'default/web' });
+    expect(hostPidOf((body as { pid: number }).pid, st.pid!)).toBeGreaterThan(0); // answered from its sandbox
     expect(processesOf(site, 'default/web')).toEqual([st.pid]);
     const s = await waitFor(async () => {
       const x = await siteStatus(site);

@@ -1,5 +1,5 @@
 // Embedded agents through `startEmbedded`: one agent per bundled site, logs via the tunnel, workloads survive a restart.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,7 @@ afterAll(async () => {
     }
   }
   rmSync(dir, { recursive: true, force: true });
+  rmSync(`${dir}-agents`, { recursive: true, force: true });
 });
 
 /** The embedded agents share the admin credential with this test's client (polling gently): ride out its rate limit. */
@@ -91,6 +92,9 @@ describe('embedded agents', () => {
       100,
     );
     pids.add(st.pid!);
+    // Agent state and workload dirs live beside the control plane's data dir, never inside it.
+    expect(existsSync(join(dir, 'agents'))).toBe(false);
+    expect(existsSync(join(`${dir}-agents`, site, 'credential.json'))).toBe(true);
     const lines = await retry(async () => {
       const out: string[] = [];
       for await (const chunk of client.logs('default', 'emb-web', { tailLines: 2 })) out.push(chunk);
@@ -114,5 +118,5 @@ describe('embedded agents', () => {
       100,
     );
     expect(again.restarts).toBe(0);
-  });
+  }, 180_000); // 31 embedded agents, an image build where podman works, a restart: slow on a loaded machine
 });

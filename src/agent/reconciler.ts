@@ -89,7 +89,7 @@ export class Reconciler {
     const desired = this.desired();
     for (const [id, w] of desired) {
       const cur = driver.get(id);
-      if (cur && cur.uid === w.metadata.uid && cur.generation === w.metadata.generation) {
+      if (cur && cur.uid === w.metadata.uid && cur.generation === w.metadata.generation && !cur.envPending) {
         this.o.report({ id, uid: cur.uid, run: { state: cur } });
         continue;
       }

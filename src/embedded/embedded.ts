@@ -1,5 +1,6 @@
 // The embedded continuum behind `continuum up`: one process with control plane, topology and site agents.
-import { join } from 'node:path';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { savedCredential, startEmbeddedAgents, type EmbeddedAgents } from '../agent/index.js';
 import { ContinuumClient } from '../client/index.js';
 import { startControlPlane } from '../controlplane/index.js';
@@ -20,6 +21,23 @@ export interface EmbeddedOptions {
   log?: Logger;
   /** External OpenID Connect issuers (`--oidc-config FILE`, JSON or YAML). */
   oidcConfig?: string;
+  /** State of the embedded agents and their workloads (default: `<dataDir>-agents`, beside the data dir). */
+  agentsDir?: string;
+  /** `off` runs process workloads unconfined, as this user (ADR 0010; `continuum up --unconfined`). */
+  confinement?: 'required' | 'off';
+}
+
+/**
+ * Where the embedded agents keep their state and workload dirs: never inside the control plane's data dir
+ * (admin token, signing key, database). An older `continuum up` kept them in `<dataDir>/agents`: that dir is
+ * moved once (running workloads keep their open dirs and are re-adopted).
+ */
+export function embeddedAgentsDir(dataDir: string, agentsDir?: string): string {
+  const dir = resolve(agentsDir ?? join(dirname(resolve(dataDir)), `${basename(resolve(dataDir))}-agents`));
+  const legacy = join(resolve(dataDir), 'agents');
+  if (!existsSync(dir) && existsSync(legacy)) renameSync(legacy, dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
 }
 
 export interface Embedded {
@@ -52,10 +70,10 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   let agents: EmbeddedAgents | undefined;
   if (o.agents !== false) {
     try {
-      // The same agents as `continuum agent`, one per site; state under <dataDir>/agents/<site> survives restarts.
+      // The same agents as `continuum agent`, one per site; state under <agentsDir>/<site> survives restarts.
       // Each agent holds its own site-bound credential, obtained like a standalone agent's: a single-use
       // bootstrap token exchanged once, the credential kept in its state dir for later starts.
-      const stateDir = join(o.dataDir, 'agents');
+      const stateDir = embeddedAgentsDir(o.dataDir, o.agentsDir);
       const admin = new ContinuumClient({ server: cp.url, token: cp.adminToken });
       const tokenFor = async (site: string): Promise<string> => {
         if (savedCredential(join(stateDir, site), site)) return cp.adminToken; // unused: the saved credential wins
@@ -76,7 +94,15 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
         stateDir,
         heartbeatMs: 1000,
         log: o.log,
-        agentOptions: { driverOptions: { podmanHome: embeddedPodmanHome(o.dataDir) } },
+        // Confined workloads never see the control plane's data dir nor any agent's state, even where these lie
+        // inside an artifact dir (e.g. `continuum up` run from a checkout).
+        agentOptions: {
+          driverOptions: {
+            podmanHome: embeddedPodmanHome(o.dataDir),
+            hiddenPaths: [resolve(o.dataDir), stateDir],
+            ...(o.confinement ? { confinement: o.confinement } : {}),
+          },
+        },
       });
     } catch (e) {
       await cp.stop();

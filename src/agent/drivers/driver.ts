@@ -49,6 +49,11 @@ export interface RunState {
    * is false too; `reason` says why each false one is false.
    */
   limits: { cpu: boolean; memory: boolean; reason?: string };
+  /**
+   * The driver was restarted and does not know the workload's environment (resolved values, secrets among
+   * them, are never kept on disk): the agent calls ensure() again with the full spec, even for the same generation.
+   */
+  envPending?: boolean;
 }
 
 export interface LogOptions {

@@ -15,6 +15,8 @@ export type Detection = { available: true; message?: string } | { available: fal
 export type DriverCreateOptions = DriverOptions & {
   /** Non-fatal problems the driver wants an operator to see. */
   onWarning?: (message: string) => void;
+  /** The agent's own state dir (its credential lives there): workloads must never see it. */
+  agentStateDir?: string;
   readonly [option: string]: unknown;
 };
 

@@ -9,7 +9,7 @@ import { processDriver } from './process/index.js';
 import { createProcessDriver } from './process/driver.js';
 import { driverStateDir, startDrivers } from './start.js';
 import { fakeRegistration } from './testing/fake.js';
-import { nodeFixture } from './testing/fixtures.js';
+import { FIXTURE_DIR, nodeFixture } from './testing/fixtures.js';
 import { makeSpec, pidGone, waitFor } from './testing/harness.js';
 
 const dirs: string[] = [];
@@ -109,7 +109,11 @@ describe('startDrivers', () => {
 
   it('moves the process driver state of an older agent (<stateDir>/driver) and re-adopts its workloads', async (ctx) => {
     const stateDir = tempDir();
-    const old = await createProcessDriver({ stateDir: join(stateDir, 'driver'), readyAfterMs: 50 });
+    const old = await createProcessDriver({
+      stateDir: join(stateDir, 'driver'),
+      readyAfterMs: 50,
+      readOnlyPaths: [FIXTURE_DIR],
+    });
     const sp = makeSpec('kept', nodeFixture('http-server'));
     await old.ensure(sp);
     const before = await waitFor(() => old.get(sp.id)?.ready && old.get(sp.id), 'the old run ready');

@@ -61,6 +61,7 @@ export async function startDrivers(o: StartDriversOptions): Promise<StartedDrive
   const optsFor = (kind: RuntimeKind): DriverCreateOptions => ({
     ...o.options,
     stateDir: driverStateDir(o.stateDir, kind),
+    agentStateDir: o.stateDir,
   });
   const detections = new Map<RuntimeKind, Detection>();
   await Promise.all(

@@ -9,7 +9,7 @@ import { workload as workloadFixture } from '../../model/testing/index.js';
 import { SiteAgent } from '../agent.js';
 import type { AgentOptions } from '../options.js';
 
-export { waitFor, sleep, pidGone } from '../drivers/testing/harness.js';
+export { waitFor, sleep, pidGone, hostPidOf } from '../drivers/testing/harness.js';
 
 /** A declared site spec small enough for tests. */
 export const testSiteSpec = (): SiteSpec => ({
@@ -28,9 +28,13 @@ export function chattyServer(first = 20, everyMs = 100): WorkloadSpec['artifact'
   return { command: process.execPath, args: ['-e', src] };
 }
 
-/** Live (non-zombie) processes whose environment says they are workload `id` of `site`. */
+/**
+ * Live (non-zombie) process trees whose environment says they are workload `id` of `site`: the topmost such
+ * process of each (a confined workload's sandbox, whose descendants carry the same environment).
+ */
 export function processesOf(site: string, id: string): number[] {
   const out: number[] = [];
+  const parent = new Map<number, number>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
@@ -39,11 +43,12 @@ export function processesOf(site: string, id: string): number[] {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
       if (/ [ZX] /.test(stat.slice(stat.lastIndexOf(')')))) continue;
       out.push(Number(d));
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     } catch {
       /* gone or not ours */
     }
   }
-  return out;
+  return out.filter((p) => !out.includes(parent.get(p) ?? 0));
 }
 
 /** Control planes and agents of one suite; `cleanup` stops everything and kills every workload process seen. */

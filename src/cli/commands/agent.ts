@@ -8,7 +8,7 @@ import { consoleLogger } from '../logger.js';
 
 const USAGE =
   'continuum agent --server URL --token TOKEN --site NAME [--runtimes process,container] [--state-dir DIR] [--heartbeat SECONDS] ' +
-  '[--probe-address HOST:PORT] [--reconnect-max SECONDS] [--stop-workloads-on-exit] [--ca FILE] [--verbose] ' +
+  '[--probe-address HOST:PORT] [--reconnect-max SECONDS] [--stop-workloads-on-exit] [--ca FILE] [--unconfined] [--verbose] ' +
   '[--provider P --category C --country CC --lat X --lon Y [--city NAME] [--cpu N] [--memory Q]]';
 
 const SITE_FLAGS = ['provider', 'category', 'country', 'city', 'lat', 'lon', 'cpu', 'memory'] as const;
@@ -90,6 +90,11 @@ export const agentCommand: Command = {
     },
     'reconnect-max': { type: 'string', description: 'Longest back-off between reconnects', placeholder: 'SECONDS' },
     'stop-workloads-on-exit': { type: 'boolean', description: 'Stop the workloads when the agent stops' },
+    /** Process workloads run as the agent user, unconfined (ADR 0010): a single trusted tenant only. */
+    unconfined: {
+      type: 'boolean',
+      description: 'Run process workloads unconfined as the agent user (a single trusted tenant only; ADR 0010)',
+    },
     ca: { type: 'string', description: 'PEM CA bundle that verifies an HTTPS server', placeholder: 'FILE' },
     provider: { type: 'string', description: 'Provider of the site (to create the Site)', placeholder: 'P' },
     category: { type: 'string', description: 'Site category, e.g. far-edge (to create the Site)', placeholder: 'C' },
@@ -128,6 +133,7 @@ export const agentCommand: Command = {
       ...(v['probe-address'] ? { probeAddress: v['probe-address'] } : {}),
       ...(reconnectMax !== undefined ? { reconnect: { maxMs: Math.round(reconnectMax * 1000) } } : {}),
       ...(v.ca ? { ca: readFileSync(v.ca) } : {}),
+      ...(v.unconfined ? { driverOptions: { confinement: 'off' as const } } : {}),
       onConnected: ({ created }) => {
         io.out(
           `${announced ? 'reconnected' : created ? 'registered new site' : 'registered'} ${v.site} at ${server}\n`,

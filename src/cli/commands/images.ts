@@ -15,9 +15,20 @@ export const imagesCommand: Command = {
   summary: 'Build the container images of the examples into a site agent podman store (no registry)',
   usage: 'continuum images build [--state-dir DIR | --podman-home DIR] [--out FILE]',
   options: {
-    'state-dir': { type: 'string' },
-    'podman-home': { type: 'string' },
-    out: { type: 'string', short: 'o' },
+    'state-dir': {
+      type: 'string',
+      description: "The site agent's state dir; its podman home is <dir>/drivers/container/podman",
+      placeholder: 'DIR',
+      defaultText: '.continuum-agent',
+    },
+    'podman-home': { type: 'string', description: 'A podman home to build into directly', placeholder: 'DIR' },
+    out: {
+      type: 'string',
+      short: 'o',
+      description: 'Where to write the three-tier example manifest that runs the image',
+      placeholder: 'FILE',
+    },
+    help: { type: 'boolean', short: 'h' },
   },
   async run(v, positionals, io) {
     if (positionals[0] !== 'build') throw new UsageError(`usage: ${this.usage}`);

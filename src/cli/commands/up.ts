@@ -11,7 +11,7 @@ export const upCommand: Command = {
   stopGraceMs: 30_000,
   summary: 'Start the embedded continuum (SQLite, bundled European topology, one agent per site)',
   usage:
-    'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--user-config] [--stop-workloads-on-exit] [--verbose]',
+    'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--user-config] [--stop-workloads-on-exit] [--unconfined] [--verbose]',
   options: {
     ...SERVE_OPTIONS,
     topology: { type: 'string', description: 'Topology file to load instead of the bundled one', placeholder: 'FILE' },
@@ -23,6 +23,11 @@ export const upCommand: Command = {
     'stop-workloads-on-exit': {
       type: 'boolean',
       description: 'Stop the workloads on Ctrl-C instead of leaving them running',
+    },
+    /** Process workloads run as this user, unconfined (ADR 0010): for a single trusted user without root. */
+    unconfined: {
+      type: 'boolean',
+      description: 'Run process workloads unconfined as this user (a single trusted user without root; ADR 0010)',
     },
   },
   async run(v, _p, io) {
@@ -41,6 +46,7 @@ export const upCommand: Command = {
         verbose: !!v.verbose,
         progress: (msg) => io.err(`  ${msg}\n`),
         ...(v['oidc-config'] ? { oidcConfig: resolve(v['oidc-config']) } : {}),
+        ...(v.unconfined ? { confinement: 'off' as const } : {}),
       });
     } catch (e) {
       unlock();

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test, type TestContext } from 'vitest';
-import { nodeFixture } from '../testing/fixtures.js';
+import { FIXTURE_DIR, nodeFixture } from '../testing/fixtures.js';
 import { Harness, makeSpec, sleep, waitFor } from '../testing/harness.js';
 import { createProcessDriver, type ProcessDriver, type ProcessDriverOptions } from './driver.js';
 import { sanitiseId } from './state.js';
@@ -11,7 +11,9 @@ const fast = { backoff: { baseMs: 20, maxMs: 1000, resetAfterMs: 5000 }, pollInt
 
 describe('process driver cgroup limits', () => {
   const setup = async (ctx: TestContext, extra: Partial<ProcessDriverOptions> = {}) => {
-    const h = new Harness((stateDir) => createProcessDriver({ stateDir, ...fast, ...extra }));
+    const h = new Harness((stateDir) =>
+      createProcessDriver({ stateDir, readOnlyPaths: [FIXTURE_DIR], ...fast, ...extra }),
+    );
     ctx.onTestFinished(() => h.cleanup());
     return { h, d: (await h.driver()) as ProcessDriver };
   };

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectCgroups, hostLimits, releaseCgroups } from './cgroups.js';
 import { cgroupScope } from './detect.js';
-import { processDriver } from './index.js';
+import { processDriver, UNCONFINED_MESSAGE } from './index.js';
+import { defaultUidRange } from './uids.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'continuum-detect-'));
 afterAll(() => {
@@ -21,16 +22,23 @@ describe('process runtime detection', () => {
     const d = await processDriver.detect({ stateDir });
     expect(d.available).toBe(true);
     if (!d.available) return;
-    if (limits.cpu && limits.memory) expect(d.message).toMatch(/^cpu and memory limits enforced \(cgroup v[12]\)$/);
-    else if (limits.cpu || limits.memory) expect(d.message).toMatch(/^only (cpu|memory) limits enforced/);
-    else expect(d.message).toBe(`cpu and memory limits not enforced: ${limits.reason}`);
+    const range = defaultUidRange(stateDir);
+    const confined = `confined (bwrap sandbox, uids ${range.start}-${range.start + range.size - 1}); `;
+    expect(d.message?.startsWith(confined)).toBe(true);
+    const rest = d.message?.slice(confined.length);
+    if (limits.cpu && limits.memory) expect(rest).toMatch(/^cpu and memory limits enforced \(cgroup v[12]\)$/);
+    else if (limits.cpu || limits.memory) expect(rest).toMatch(/^only (cpu|memory) limits enforced/);
+    else expect(rest).toBe(`cpu and memory limits not enforced: ${limits.reason}`);
   });
 
+  const noCgroups =
+    'cpu and memory limits not enforced: cpu: cgroups disabled by configuration; memory: cgroups disabled by configuration';
   it.each([
     [
-      { cgroups: false },
-      'cpu and memory limits not enforced: cpu: cgroups disabled by configuration; memory: cgroups disabled by configuration',
+      { cgroups: false, uidRange: { start: 150_000_000, size: 10 } },
+      `confined (bwrap sandbox, uids 150000000-150000009); ${noCgroups}`,
     ],
+    [{ cgroups: false, confinement: 'off' as const }, `${UNCONFINED_MESSAGE}; ${noCgroups}`],
   ])('honours the driver options %j', async (options, message) => {
     expect(await processDriver.detect({ stateDir: join(dir, 'off'), ...options })).toEqual({
       available: true,

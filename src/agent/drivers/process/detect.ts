@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Detection } from '../registration.js';
 import { detectCgroups, hostLimits } from './cgroups.js';
+import { confinementConfig, trySandbox, type ConfinementOptions } from './confine.js';
 import { readProcStat } from './proc.js';
 
 /** The cgroup scope of a driver on `stateDir` (separates drivers sharing a host). */
@@ -38,15 +39,27 @@ function trySpawn(file: string, args: string[], timeoutMs: number): Promise<stri
 /**
  * Available when /proc shows process start times (the pid-reuse guard adoption relies on) and a detached
  * child can be spawned: `/bin/sh` when cgroups are usable (the wrapper that joins them), else Node itself.
- * The message says which limits cgroups can enforce here and why the others cannot be.
+ * Unavailable when workloads cannot be confined (not root, no bwrap/setpriv, sandbox fails) unless confinement
+ * is off. The message says whether workloads are confined, which limits cgroups can enforce here and why not.
  */
-export async function detectProcessRuntime(opts: {
-  stateDir: string;
-  cgroups?: boolean;
-  spawnTimeoutMs?: number;
-}): Promise<Detection> {
+export async function detectProcessRuntime(
+  opts: ConfinementOptions & {
+    cgroups?: boolean;
+    spawnTimeoutMs?: number;
+  },
+): Promise<Detection> {
   if (!readProcStat(process.pid))
     return { available: false, reason: '/proc/<pid>/stat is not readable (Linux /proc needed)' };
+  const confine = confinementConfig(opts);
+  if (!confine.ok) return { available: false, reason: confine.reason };
+  let confined: string;
+  if (confine.sandbox) {
+    const why = await trySandbox(confine.sandbox, confine.range, opts.spawnTimeoutMs ?? 5000);
+    if (why) return { available: false, reason: `workload confinement does not work here: ${why}` };
+    const r = confine.range;
+    const userns = process.arch === 'x64' ? '' : `, nested user namespaces not blocked on ${process.arch}`;
+    confined = `confined (bwrap sandbox, uids ${r.start}-${r.start + r.size - 1}${userns})`;
+  } else confined = confine.message;
   const cgroups = detectCgroups(cgroupScope(opts.stateDir), opts.cgroups ?? true);
   const limits = hostLimits(cgroups);
   const viaShell = limits.cpu || limits.memory;
@@ -57,11 +70,11 @@ export async function detectProcessRuntime(opts: {
   );
   if (failed) return { available: false, reason: failed };
   const enforced = (['cpu', 'memory'] as const).filter((k) => limits[k]);
-  const message =
+  const limitsMessage =
     enforced.length === 2
       ? `cpu and memory limits enforced (cgroup v${cgroups.version})`
       : enforced.length === 1
         ? `only ${enforced[0]} limits enforced (cgroup v${cgroups.version}); ${limits.reason ?? ''}`
         : `cpu and memory limits not enforced: ${limits.reason ?? 'no cgroups'}`;
-  return { available: true, message };
+  return { available: true, message: `${confined}; ${limitsMessage}` };
 }

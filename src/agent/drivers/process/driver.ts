@@ -4,15 +4,23 @@ import { resolve } from 'node:path';
 import { ApiError } from '../../../model/errors.js';
 import type { DriverOptions, LogOptions, RunSpec, RunState, RuntimeDriver } from '../driver.js';
 import { detectCgroups, hostLimits, releaseCgroups, type CgroupHost, type Limits } from './cgroups.js';
+import { confinementConfig, withSeccomp, type ConfinementOptions } from './confine.js';
 import { cgroupScope } from './detect.js';
 import { planLaunch } from './launch.js';
 import { readLogLines, rotateIfNeeded } from './logs.js';
 import { DEFAULT_BACKOFF, type BackoffConfig } from './policy.js';
 import { allocatePorts } from './ports.js';
+import { assertVisible, SANDBOX_WORKDIR, visiblePaths } from './sandbox.js';
 import { dropState, lockStateDir, readAllStates, workloadPaths } from './state.js';
 import { Supervisor, type SupervisorContext } from './supervisor.js';
+import { UidLeases } from './uids.js';
 
-export interface ProcessDriverOptions extends DriverOptions {
+/**
+ * Confinement (ADR 0010): by default (`confinement: 'required'`) every workload runs in a bwrap sandbox as its
+ * own uid leased from `uidRange`, seeing only system dirs, its artifact dir and `readOnlyPaths` read-only and
+ * never `hiddenPaths` or the driver's state dir. `confinement: 'off'` runs workloads as the agent user.
+ */
+export interface ProcessDriverOptions extends DriverOptions, Omit<ConfinementOptions, 'stateDir'> {
   /** Restart back-off (default 100 ms doubling to 10 s, reset after 10 s up). */
   backoff?: Partial<BackoffConfig>;
   /** Exit polling interval for adopted processes (default 250 ms). */
@@ -64,6 +72,8 @@ export class ProcessDriver implements RuntimeDriver {
   private readonly rotateTimer: NodeJS.Timeout;
   private readonly warn: (m: string) => void;
   private readonly unlock: () => void;
+  /** Present when workloads are confined. */
+  private readonly leases?: UidLeases;
   private closed = false;
 
   constructor(private readonly opts: ProcessDriverOptions) {
@@ -73,6 +83,12 @@ export class ProcessDriver implements RuntimeDriver {
     this.logMaxBytes = opts.logMaxBytes ?? DEFAULT_LOG_MAX_BYTES;
     this.logFiles = opts.logFiles ?? DEFAULT_LOG_FILES;
     this.warn = opts.onWarning ?? (() => {});
+    const confine = confinementConfig({ ...opts, stateDir: this.stateDir });
+    if (!confine.ok) {
+      this.unlock();
+      throw new ApiError('Unavailable', confine.reason);
+    }
+    if (confine.sandbox) this.leases = new UidLeases(this.stateDir, confine.range);
     this.cgroups = detectCgroups(cgroupScope(this.stateDir), opts.cgroups ?? true);
     const now = opts.now ?? (() => new Date());
     this.ctx = {
@@ -83,6 +99,7 @@ export class ProcessDriver implements RuntimeDriver {
       readyAfterMs: opts.readyAfterMs ?? 200,
       cgroups: this.cgroups,
       logFiles: this.logFiles,
+      sandbox: confine.sandbox && withSeccomp(confine.sandbox, this.stateDir),
       changed: (s) => this.emit(s),
     };
     this.rotateTimer = setInterval(() => this.rotateLogs(), opts.logCheckIntervalMs ?? 1000);
@@ -99,6 +116,7 @@ export class ProcessDriver implements RuntimeDriver {
     for (const p of readAllStates(this.stateDir, this.warn)) {
       for (const port of Object.values(p.ports)) this.takenPorts.add(port);
       const sup = new Supervisor(p.spec, workloadPaths(this.stateDir, p.spec.id), p.ports, this.ctx);
+      sup.identity = this.leases?.lease(p.spec.id);
       this.sups.set(p.spec.id, sup);
       sup.adopt(p);
     }
@@ -139,7 +157,12 @@ export class ProcessDriver implements RuntimeDriver {
     if (new Set(names).size !== names.length)
       throw new ApiError('Invalid', `workload ${spec.id}: duplicate port names`);
     // Resolves command and args now, so an unusable artifact is rejected before an old generation is stopped.
-    planLaunch(spec, Object.fromEntries(names.map((n) => [n, 0])), workloadPaths(this.stateDir, spec.id).work);
+    const ports = Object.fromEntries(names.map((n) => [n, 0]));
+    if (!this.ctx.sandbox) planLaunch(spec, ports, workloadPaths(this.stateDir, spec.id).work);
+    else {
+      const plan = planLaunch(spec, ports, SANDBOX_WORKDIR);
+      assertVisible(plan.file, visiblePaths([...this.ctx.sandbox.readOnly, spec.artifactBaseDir]));
+    }
   }
 
   private releasePorts(sup: Supervisor): void {
@@ -149,8 +172,10 @@ export class ProcessDriver implements RuntimeDriver {
   ensure(spec: RunSpec): Promise<RunState> {
     return this.withLock(spec.id, async () => {
       const existing = this.sups.get(spec.id);
-      if (existing && existing.spec.uid === spec.uid && existing.spec.generation === spec.generation)
+      if (existing && existing.spec.uid === spec.uid && existing.spec.generation === spec.generation) {
+        existing.supplyEnv(spec.env);
         return existing.snapshot();
+      }
       this.validate(spec);
       let previousPorts: Record<string, number> = {};
       if (existing) {
@@ -165,6 +190,7 @@ export class ProcessDriver implements RuntimeDriver {
       }
       const ports = await allocatePorts(this.host, spec.ports, this.takenPorts, previousPorts);
       const sup = new Supervisor(spec, workloadPaths(this.stateDir, spec.id), ports, this.ctx);
+      sup.identity = this.leases?.lease(spec.id);
       this.sups.set(spec.id, sup);
       sup.start();
       return sup.snapshot();
@@ -181,6 +207,7 @@ export class ProcessDriver implements RuntimeDriver {
       this.emit(final);
       this.lastEmitted.delete(id);
       rmSync(sup.paths.root, { recursive: true, force: true });
+      this.leases?.release(id);
     });
   }
 

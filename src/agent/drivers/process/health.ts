@@ -17,6 +17,8 @@ export interface ProbeContext {
   env: Record<string, string>;
   cwd: string;
   artifactBaseDir?: string;
+  /** Confines an exec probe like the workload itself (same uid, same sandbox); absent when unconfined. */
+  wrap?: (cmd: { file: string; args: string[] }) => { file: string; args: string[] };
 }
 
 /** Timing of a health check with defaults filled in (seconds → milliseconds). */
@@ -84,10 +86,11 @@ function execProbe(command: string[], ctx: ProbeContext, timeoutMs: number): Pro
       resolve({ ok: false, message: `exec: ${(e as Error).message}` });
       return;
     }
-    const args = command.slice(1).map((a) => expandVars(a, ctx.env));
+    const cmd = { file, args: command.slice(1).map((a) => expandVars(a, ctx.env)) };
+    const run = ctx.wrap ? ctx.wrap(cmd) : cmd;
     execFile(
-      file,
-      args,
+      run.file,
+      run.args,
       { cwd: ctx.cwd, env: ctx.env, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 },
       (err, _out, stderr) => {
         if (!err) resolve({ ok: true });

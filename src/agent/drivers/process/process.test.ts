@@ -7,20 +7,27 @@ import { describe, expect, test, type TestContext } from 'vitest';
 import { isApiError } from '../../../model/errors.js';
 import { describeDriverConformance } from '../conformance.js';
 import type { RunState } from '../driver.js';
-import { AGENT_CHILD, fixturePath, nodeFixture, REGISTER_TS } from '../testing/fixtures.js';
-import { collect, getJson, Harness, makeSpec, pidGone, waitFor } from '../testing/harness.js';
+import { AGENT_CHILD, FIXTURE_DIR, fixturePath, nodeFixture, REGISTER_TS } from '../testing/fixtures.js';
+import { collect, getJson, Harness, hostPidOf, makeSpec, pidGone, waitFor } from '../testing/harness.js';
 import { createProcessDriver, type ProcessDriverOptions } from './driver.js';
 import { processDriver } from './index.js';
+import { SANDBOX_WORKDIR } from './sandbox.js';
 import { workloadPaths } from './state.js';
 
 const fast = {
   backoff: { baseMs: 20, maxMs: 1000, resetAfterMs: 5000 },
   pollIntervalMs: 50,
-  readyAfterMs: 150,
+  // Without a health check, "ready" means up this long: long enough for Node to start (and install its signal
+  // handlers) inside a sandbox on a loaded machine.
+  readyAfterMs: 750,
   logPollMs: 25,
+  // Workloads are confined: the fixture programs must be visible in the sandbox.
+  readOnlyPaths: [FIXTURE_DIR],
 };
 
-describeDriverConformance(processDriver, { artifact: (f) => nodeFixture(f), options: fast });
+// Confined workloads live in their own PID namespace: the pid a program sees is not RunState.pid (the host pid of
+// its sandbox, checked by the process-specific tests below).
+describeDriverConformance(processDriver, { artifact: (f) => nodeFixture(f), options: fast, hostPids: false });
 
 describe('process driver', () => {
   const setup = (ctx: TestContext, extra: Partial<ProcessDriverOptions> = {}) => {
@@ -68,7 +75,7 @@ describe('process driver', () => {
     await d.ensure(sp);
     const s = await until(d, h, sp.id, isReady, 'ready');
     const body = await getJson(s);
-    const work = workloadPaths(stateDir, sp.id).work;
+    const work = SANDBOX_WORKDIR; // the private work dir, wherever it lies on the host
     expect(body.argv).toEqual(['--greeting=hi', '$(GREETING)', `--port=${s.ports.http}`, work, base, '$(UNDEFINED)']);
     expect(body.cwd).toBe(work);
     expect(body.env).toMatchObject({ HOME: work, WORKDIR: work, ARTIFACTS: base });
@@ -111,9 +118,10 @@ describe('process driver', () => {
     const h = setup(ctx);
     const d = await h.driver();
     const sp = makeSpec('group', nodeFixture('spawn-child'), { ports: [] });
+    // The fixture prints its child's pid inside the sandbox's PID namespace: map it to the host pid.
     const childOf = async () => {
       const line = (await collect(d.logs(sp.id), () => false)).findLast((l) => l.startsWith('child '));
-      return line ? Number(line.slice(6)) : 0;
+      return line ? hostPidOf(Number(line.slice(6)), d.get(sp.id)?.pid ?? 0) : 0;
     };
     await d.ensure(sp);
     const s1 = await until(d, h, sp.id, isReady, 'ready');
@@ -199,6 +207,39 @@ describe('process driver', () => {
     expect(d2.get(never.id)?.message).toMatch(/agent was away/);
   });
 
+  test('state files hold no env values (0600); a workload adopted dead waits for its env from ensure', async (ctx) => {
+    const h = setup(ctx);
+    const stateDir = h.newStateDir();
+    const d1 = await h.driver(stateDir);
+    const sp = makeSpec('secretive', nodeFixture('http-server'), {
+      env: [{ name: 'DB_PASSWORD', value: 's3cr3t-v4lue' }],
+    });
+    await d1.ensure(sp);
+    const s1 = await until(d1, h, sp.id, isReady, 'ready');
+    const file = workloadPaths(stateDir, sp.id).state;
+    expect(readFileSync(file, 'utf8')).not.toContain('s3cr3t-v4lue');
+    expect(readFileSync(file, 'utf8')).toContain('DB_PASSWORD');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(workloadPaths(stateDir, sp.id).root).mode & 0o777).toBe(0o700);
+    await d1.close({ detach: true });
+    process.kill(-(s1.pid ?? 0), 'SIGKILL');
+    await waitFor(() => pidGone(s1.pid ?? 0), 'the workload killed while no agent ran');
+    const d2 = await h.driver(stateDir);
+    const waiting = await until(
+      d2,
+      h,
+      sp.id,
+      (s) => s.envPending === true && /waiting for the agent to resend the environment/.test(s.message ?? ''),
+      'env pending',
+    );
+    expect(waiting).toMatchObject({ phase: 'Starting', ready: false });
+    expect(waiting.pid).toBeUndefined();
+    await d2.ensure(sp);
+    const s2 = await until(d2, h, sp.id, (s) => isReady(s) && !s.envPending, 'relaunched with its env');
+    expect((await getJson(s2)).env.DB_PASSWORD).toBe('s3cr3t-v4lue');
+    expect(readFileSync(file, 'utf8')).not.toContain('s3cr3t-v4lue');
+  });
+
   test('adoption does not trust a reused pid', async (ctx) => {
     const h = setup(ctx);
     const stateDir = h.newStateDir();
@@ -238,7 +279,8 @@ describe('process driver', () => {
     const d = await h.driver(stateDir);
     expect(d.get(sp.id)).toMatchObject({ pid, phase: 'Running', restarts: 0 });
     const s = await until(d, h, sp.id, isReady, 'adopted and ready');
-    expect((await getJson(s)).pid).toBe(pid);
+    // The same program answers: its (namespace) pid belongs to the adopted sandbox's process group.
+    expect(hostPidOf((await getJson(s)).pid, pid)).toBeGreaterThan(0);
     await d.remove(sp.id, 1);
     expect(pidGone(pid)).toBe(true);
   }, 60_000);

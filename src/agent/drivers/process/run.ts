@@ -1,7 +1,7 @@
 // One start of a workload process — our detached child, or adopted from a previous agent — and how its end is observed.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { exitCodeOf, isAlive, killGroup, killStragglers, readProcStat } from './proc.js';
+import { exitCodeOf, groupMembers, isAlive, killGroup, killStragglers, readProcStat } from './proc.js';
 
 export type RunEnded = (run: Run, exitCode: number | undefined, message: string) => void;
 
@@ -23,6 +23,11 @@ export class Run {
   exitCode?: number;
   /** Set when a failing health check killed the run: it counts as a failure whatever its exit code. */
   unhealthy?: string;
+  /**
+   * The leader is a bwrap sandbox, which dies of SIGTERM at once without passing it on: signals other than
+   * SIGKILL then go to the rest of the group (the workload inside), and bwrap exits with the workload's code.
+   */
+  sandboxed = false;
   readonly done: Promise<void>;
   private markDone!: () => void;
   private poll?: NodeJS.Timeout;
@@ -89,7 +94,17 @@ export class Run {
   /** Signals the whole group, unless the run ended or (adopted) its pid now belongs to another process. */
   signal(sig: NodeJS.Signals): void {
     if (this.ended || (this.adopted && !isAlive(this.pid, this.startTime))) return;
-    killGroup(this.pid, sig);
+    if (!this.sandboxed || sig === 'SIGKILL') {
+      killGroup(this.pid, sig);
+      return;
+    }
+    for (const p of groupMembers(this.pid))
+      if (p !== this.pid)
+        try {
+          process.kill(p, sig);
+        } catch {
+          /* gone meanwhile */
+        }
   }
 
   /** Resolves true once the run ended, false after `ms`. */

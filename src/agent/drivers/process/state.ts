@@ -47,6 +47,8 @@ export interface PersistedWorkload {
   pid?: number;
   /** /proc start time of pid: guards against a reused pid. */
   startTime?: string;
+  /** pid is a bwrap sandbox: the workload is its child (signals go past the leader, see Run.signal). */
+  sandboxed?: boolean;
   startedAt?: string;
   exitCode?: number;
   message?: string;
@@ -54,13 +56,23 @@ export interface PersistedWorkload {
   cgroupDirs: string[];
   /** Consecutive quick failures (back-off exponent). */
   crashLoop: number;
+  /** spec.env holds names only: values (resolved secrets among them) are never written to disk. */
+  envRedacted?: boolean;
 }
 
-/** Atomically replaces state.json (write + rename), creating the directories as needed. */
+/** The state as written: env values dropped, so a state file never holds a resolved secret. */
+export function redacted(state: PersistedWorkload): PersistedWorkload {
+  return { ...state, spec: { ...state.spec, env: state.spec.env.map((e) => ({ name: e.name })) }, envRedacted: true };
+}
+
+/**
+ * Atomically replaces state.json (write + rename, mode 0600, in a 0700 dir), creating the directories as needed.
+ * Env values are dropped (see redacted).
+ */
 export function writeState(paths: WorkloadPaths, state: PersistedWorkload): void {
-  mkdirSync(paths.root, { recursive: true });
+  mkdirSync(paths.root, { recursive: true, mode: 0o700 });
   const tmp = `${paths.state}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state));
+  writeFileSync(tmp, JSON.stringify(redacted(state)), { mode: 0o600 });
   renameSync(tmp, paths.state);
 }
 

@@ -9,7 +9,9 @@ import { CURRENT_LOG, keepPreviousRun } from './logs.js';
 import { backoffAfterExit, restartDelay, shouldRestart, type BackoffConfig } from './policy.js';
 import { isAlive, killStragglers } from './proc.js';
 import { Run } from './run.js';
+import { prepareWorkDir, SANDBOX_WORKDIR, sandboxArgv, visiblePaths, type SandboxConfig } from './sandbox.js';
 import { sanitiseId, writeState, type PersistedWorkload, type WorkloadPaths } from './state.js';
+import type { Identity } from './uids.js';
 
 export interface SupervisorContext {
   host: string;
@@ -22,6 +24,8 @@ export interface SupervisorContext {
   cgroups: CgroupHost;
   /** Rotated log files kept per run (current.log.N); a restart moves them to previous.log.N. */
   logFiles: number;
+  /** Present when workloads are confined; each Supervisor then has an `identity`. */
+  sandbox?: SandboxConfig;
   changed: (s: RunState) => void;
 }
 
@@ -33,6 +37,8 @@ export class Supervisor {
   exitCode?: number;
   message?: string;
   limits: Limits = { cpu: false, memory: false };
+  /** The workload's leased uid/gid when confined (set by the driver before start or adopt). */
+  identity?: Identity;
   private cgroupDirs: string[] = [];
   private crashLoop = 0;
   private run?: Run;
@@ -41,9 +47,12 @@ export class Supervisor {
   private stopping = false;
   private detached = false;
   private lastPersisted = '';
+  /** Adopted from a state file without env values: no launch until the agent resends the spec (supplyEnv). */
+  private envPending = false;
+  private launchDeferred = false;
 
   constructor(
-    readonly spec: RunSpec,
+    public spec: RunSpec,
     readonly paths: WorkloadPaths,
     readonly ports: Record<string, number>,
     private readonly ctx: SupervisorContext,
@@ -70,9 +79,11 @@ export class Supervisor {
     });
     this.cgroupDirs = p.cgroupDirs;
     this.crashLoop = p.crashLoop;
+    this.envPending = p.envRedacted === true && p.spec.env.length > 0;
     const startedMs = p.startedAt ? Date.parse(p.startedAt) : this.ctx.nowMs();
     if (p.pid !== undefined && isAlive(p.pid, p.startTime)) {
       const run = (this.run = Run.adopt(p.pid, p.startTime, startedMs, this.ctx.pollIntervalMs, this.onRunEnded));
+      run.sandboxed = p.sandboxed === true;
       if (this.cgroupDirs.length && !isMember(p.pid, this.cgroupDirs))
         this.limits = { cpu: false, memory: false, reason: 'adopted process is not in its cgroup' };
       this.watchHealth(run, true);
@@ -105,6 +116,7 @@ export class Supervisor {
     if (this.startedAt !== undefined) s.startedAt = this.startedAt;
     if (this.exitCode !== undefined) s.exitCode = this.exitCode;
     if (this.message !== undefined) s.message = this.message;
+    if (this.envPending) s.envPending = true;
     return s;
   }
 
@@ -119,6 +131,7 @@ export class Supervisor {
       ready: this.ready,
       pid: run?.pid,
       startTime: run?.startTime,
+      ...(run?.sandboxed ? { sandboxed: true } : {}),
       startedAt: this.startedAt,
       exitCode: this.exitCode,
       message: this.message,
@@ -172,7 +185,26 @@ export class Supervisor {
     });
   }
 
+  /** The full spec of the same generation, resent by the agent after adoption: its env, and a deferred launch. */
+  supplyEnv(env: RunSpec['env']): void {
+    if (!this.envPending) return;
+    this.spec = { ...this.spec, env };
+    this.envPending = false;
+    if (this.launchDeferred && !this.stopping && !this.detached) {
+      this.launchDeferred = false;
+      this.launch();
+    } else this.emit();
+  }
+
   private launch(): void {
+    if (this.envPending) {
+      this.launchDeferred = true;
+      this.phase = 'Starting';
+      this.ready = false;
+      this.message = 'waiting for the agent to resend the environment (never kept on disk)';
+      this.emit();
+      return;
+    }
     this.startedAt = new Date(this.ctx.nowMs()).toISOString();
     this.exitCode = undefined;
     this.message = undefined;
@@ -180,11 +212,17 @@ export class Supervisor {
     this.ready = false;
     let run: Run;
     try {
+      const sb = this.confinement();
       mkdirSync(this.paths.work, { recursive: true });
       mkdirSync(this.paths.logs, { recursive: true });
-      const plan = planLaunch(this.spec, this.ports, this.paths.work);
+      if (sb) prepareWorkDir(this.paths, sb.id);
+      const plan = planLaunch(this.spec, this.ports, sb ? SANDBOX_WORKDIR : this.paths.work);
+      // The agent's TMPDIR does not exist in the sandbox; its private /tmp does.
+      if (sb && !this.spec.env.some((e) => e.name === 'TMPDIR') && plan.env.TMPDIR !== undefined)
+        plan.env.TMPDIR = '/tmp';
+      const inner = sb ? sb.wrap(plan) : plan;
       const { file, args } = withCgroupJoin(
-        plan,
+        { ...plan, ...inner },
         this.cgroupDirs.map((d) => join(d, 'cgroup.procs')),
       );
       const logFile = join(this.paths.logs, CURRENT_LOG);
@@ -193,6 +231,7 @@ export class Supervisor {
         this.ctx.nowMs(),
         this.onRunEnded,
       );
+      run.sandboxed = sb !== undefined;
     } catch (e) {
       this.afterEnd(this.ctx.nowMs(), 127, undefined, `cannot start: ${(e as Error).message}`);
       return;
@@ -201,14 +240,28 @@ export class Supervisor {
     this.emit();
   }
 
+  /** How this workload's commands are confined (sandbox + identity), or undefined when it runs unconfined. */
+  private confinement():
+    | { id: Identity; wrap: (c: { file: string; args: string[] }, probe?: boolean) => { file: string; args: string[] } }
+    | undefined {
+    const cfg = this.ctx.sandbox;
+    const id = this.identity;
+    if (!cfg) return undefined;
+    if (!id) throw new Error(`workload ${this.spec.id} has no uid lease`);
+    const visible = visiblePaths([...cfg.readOnly, this.spec.artifactBaseDir]);
+    return { id, wrap: (c, probe = false) => sandboxArgv(cfg, visible, id, this.paths.work, c, probe) };
+  }
+
   private probeContext(): ProbeContext {
-    const env = workloadEnv(this.spec, this.ports, this.paths.work);
+    const sb = this.confinement();
+    const env = workloadEnv(this.spec, this.ports, sb ? SANDBOX_WORKDIR : this.paths.work);
     return {
       host: this.ctx.host,
       ports: this.ports,
       env,
       cwd: this.paths.work,
       artifactBaseDir: this.spec.artifactBaseDir,
+      ...(sb ? { wrap: (c: { file: string; args: string[] }) => sb.wrap(c, true) } : {}),
     };
   }
 

@@ -1,5 +1,5 @@
 // Test harness for driver suites: temporary state dirs, spec builder, the shared waits, and leak-proof cleanup.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../../../lib/testing/index.js';
@@ -20,6 +20,29 @@ export function pidGone(pid: number): boolean {
   } catch {
     return true;
   }
+}
+
+/**
+ * The host pid of the live member of process group `pgid` whose innermost (PID-namespace) pid is `nsPid`, or 0.
+ * A confined workload reports its pid inside its sandbox; this maps it back to the host and ties it to the sandbox.
+ */
+export function hostPidOf(nsPid: number, pgid: number): number {
+  for (const e of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) !== pgid || fields[0] === 'Z') continue;
+      const ns =
+        /^NSpid:\s+(.*)$/m
+          .exec(readFileSync(`/proc/${e}/status`, 'utf8'))?.[1]
+          ?.trim()
+          .split(/\s+/) ?? [];
+      if (ns.length > 1 && Number(ns.at(-1)) === nsPid) return Number(e);
+    } catch {
+      /* gone */
+    }
+  }
+  return 0;
 }
 
 export type MakeDriver = (stateDir: string) => Promise<RuntimeDriver>;
