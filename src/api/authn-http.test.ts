@@ -193,11 +193,11 @@ describe('authentication over HTTP', () => {
     });
   });
 
-  it('rate limits per token with 429 and Retry-After, other tokens unaffected', async () => {
+  it('rate limits per subject with 429 and Retry-After, other subjects unaffected', async () => {
     const small = await startSecureEnv({ rateLimit: { ratePerSecond: 1, burst: 5 } });
     try {
-      const a = (await small.issue({ role: 'auditor' })).token;
-      const b = (await small.issue({ role: 'auditor' })).token;
+      const a = (await small.issue({ role: 'auditor', subject: 'auditor-a' })).token;
+      const b = (await small.issue({ role: 'auditor', subject: 'auditor-b' })).token;
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) statuses.push((await small.req(a, 'GET', `${BASE}/sites`)).status);
       expect(statuses).toEqual([200, 200, 200, 200, 200]);

@@ -51,8 +51,10 @@ export interface AuditEntry {
   code?: string;
   reason?: string;
   path?: string;
-  /** Client address, for failed authentications. */
+  /** Client address of the request. */
   ip?: string;
+  /** For a summary record: how many refusals it stands for. */
+  count?: number;
 }
 
 export interface Security {

@@ -40,7 +40,10 @@ export interface ContinuumSecurityOptions {
   /** The opaque token `continuum up` prints (dataDir/admin.token): accepted as the bootstrap superuser. */
   adminToken?: string;
   oidc?: OidcIssuerConfig[];
+  /** Per subject (every token of one identity shares it): default 50 requests/s, burst 100. */
   rateLimit?: { ratePerSecond: number; burst: number };
+  /** Per tenant (every subject holding a grant in the namespace shares it): default 100 requests/s, burst 300. */
+  tenantRateLimit?: { ratePerSecond: number; burst: number };
   issuer?: string;
   audience?: string;
   now?: () => Date;
@@ -63,6 +66,7 @@ export class ContinuumSecurity implements Security {
   private readonly records;
   private readonly authn: Authenticator;
   private readonly limiter: RateLimiter;
+  private readonly tenantLimiter: RateLimiter;
   private readonly secretCodec: SecretCodec;
   private readonly now: () => Date;
   private auditBroken: unknown;
@@ -95,6 +99,12 @@ export class ContinuumSecurity implements Security {
       ratePerSecond: 50,
       burst: 100,
       ...opts.rateLimit,
+      now: () => this.now().getTime(),
+    });
+    this.tenantLimiter = new RateLimiter({
+      ratePerSecond: 100,
+      burst: 300,
+      ...opts.tenantRateLimit,
       now: () => this.now().getTime(),
     });
   }
@@ -142,14 +152,25 @@ export class ContinuumSecurity implements Security {
   }
 
   /**
-   * Per-credential token buckets. The data dir's admin.token is exempt: whoever holds it holds the
-   * data dir, and `continuum up` runs its embedded agents and tools on it.
+   * Token buckets per subject and per tenant (each namespace the caller holds a grant in), so
+   * minting more tokens, or more subjects in one tenant, does not buy more requests. A request is
+   * charged to all its buckets or, when one is empty, refused without charging any. The data dir's
+   * admin.token is exempt: whoever holds it holds the data dir, and `continuum up` runs its
+   * embedded agents and tools on it.
    */
   rateLimit(caller: Caller): void {
     const p = principalOf(caller);
     if (p.issuer === ADMIN_TOKEN_ISSUER) return;
-    const r = this.limiter.take(rateLimitKey(p));
-    if (!r.ok) throw tooManyRequests(r);
+    const tenants = [...new Set(p.grants.flatMap((g) => (g.namespace ? [`tenant:${g.namespace}`] : [])))];
+    const key = rateLimitKey(p);
+    const subjectLimit = `rate limit of subject ${p.subject}`;
+    // An empty subject bucket refuses first (take() charges nothing when it refuses).
+    const early = this.limiter.wouldAllow(key) ? undefined : this.limiter.take(key);
+    if (early && !early.ok) throw tooManyRequests(early, subjectLimit);
+    const t = this.tenantLimiter.takeAll(tenants);
+    if (!t.ok) throw tooManyRequests(t, `rate limit of tenant ${tenants.map((k) => k.slice(7)).join(', ')}`);
+    const r = early ?? this.limiter.take(key);
+    if (!r.ok) throw tooManyRequests(r, subjectLimit);
   }
 
   async authorize(caller: Caller, attrs: ResourceAttributes): Promise<void> {
@@ -233,6 +254,7 @@ export class ContinuumSecurity implements Security {
       status: entry.status,
       ...(code ? { code } : {}),
       ...(entry.reason ? { reason: entry.reason } : {}),
+      ...(entry.count !== undefined ? { count: entry.count } : {}),
     });
   }
 

@@ -21,6 +21,8 @@ export interface AuditEntry {
   /** ApiError code for failures (e.g. TokenExpired, Forbidden). */
   code?: string;
   reason?: string;
+  /** A summary record: the number of like refusals it stands for (they were not recorded one by one). */
+  count?: number;
 }
 
 /**
@@ -102,6 +104,7 @@ export function sanitizeEntry(e: AuditEntry, now: Date): Omit<AuditRecord, 'seq'
     status: Math.trunc(e.status),
     ...(e.code ? { code: cut(e.code, 64) } : {}),
     ...(e.reason ? { reason: text(e.reason, 1024) } : {}),
+    ...(Number.isSafeInteger(e.count) && (e.count as number) >= 0 ? { count: e.count } : {}),
   };
 }
 
