@@ -1,5 +1,5 @@
 // ContinuumSecurity: the API's Security port implemented with the security libraries (authn → rate limit → authz → audit).
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AuditEntry as PortAuditEntry, Caller, ResourceAttributes, Security, Visibility } from './port.js';
 import { ApiError, SiteKind, type KindDef } from '../model/index.js';
 import { Authenticator } from './authn.js';
@@ -289,12 +289,22 @@ export class ContinuumSecurity implements Security {
     req: Omit<IssueRequest, 'subject' | 'kind'> & { subject?: string },
     requestId: string,
   ): Promise<IssuedToken> {
+    // Agent credentials come only from the single-use bootstrap exchange, bound to a site (no long-lived
+    // agent tokens minted directly, by anyone).
+    if (req.role === 'agent' && !req.bootstrap)
+      throw new ApiError(
+        'Forbidden',
+        'agent credentials are issued only by the bootstrap exchange: create a single-use bootstrap token ' +
+          '(bootstrap: true, site) and let the agent exchange it',
+        [{ field: 'bootstrap', message: 'must be true for role agent' }],
+      );
     // Bindings attach to subjects, so choosing a subject could borrow someone else's bindings: only
-    // callers who may grant everything choose one; delegated tokens get the role@tenant subject.
+    // callers who may grant everything choose one. Every other token gets a subject of its own
+    // (role@tenant plus a random suffix), so a binding to one token's subject upgrades only that token.
     if (req.subject !== undefined && !req.bootstrap && !canGrant(principalOf(caller), { role: 'admin' })) {
       throw new ApiError('Forbidden', 'only an administrator may choose the subject of a token');
     }
-    const subject = req.subject ?? `${req.role}${req.tenant ? `@${req.tenant}` : ''}`;
+    const subject = req.subject ?? `${req.role}${req.tenant ? `@${req.tenant}` : ''}~${randomBytes(6).toString('hex')}`;
     if (req.bootstrap && req.site && !(await this.opts.store.get(SiteKind, undefined, req.site)))
       throw new ApiError('NotFound', `site ${req.site} not found`);
     const issued = await this.tokens.issue(
