@@ -1,5 +1,7 @@
 // Credential findings through HTTP: agent tokens only via bootstrap, one subject per issued token, site-named agent subjects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeProtectedHeader } from 'jose';
+import { runCli } from '../cli/testing/run.js';
 import { waitFor } from '../lib/testing/wait.js';
 import { API_VERSION } from '../model/index.js';
 import { BASE, startSecureEnv, type SecureEnv } from './testing/secure-env.js';
@@ -67,5 +69,24 @@ describe('credentials over HTTP', () => {
     // Bindings reach tokens through a watch: wait for alice's upgrade, then bob must still be refused.
     await waitFor(async () => (await canList(alice.token)) === 200, 'the binding to upgrade alice');
     expect(await canList(bob.token)).toBe(403);
+  });
+
+  it('rotates the token-signing key (admin only, CLI and API): earlier tokens keep verifying, new ones use the new key', async () => {
+    const before = (await env.issue({ role: 'auditor' })).token;
+    const oldKid = decodeProtectedHeader(before).kid;
+    const refused = await env.req(infra, 'POST', '/auth/v1/signing-keys/rotate');
+    expect([refused.status, refused.body.code]).toEqual([403, 'Forbidden']);
+    const cli = await runCli('token', 'rotate-signing-key', '--server', env.cp.url, '--token', env.adminToken);
+    expect(cli.code, cli.err).toBe(0);
+    const newKid = /signed with key (\S+);/.exec(cli.out)?.[1];
+    expect(newKid).toBeTruthy();
+    expect(newKid).not.toBe(oldKid);
+    expect((await env.req(before, 'GET', '/auth/v1/whoami')).status).toBe(200);
+    const after = (await env.issue({ role: 'auditor' })).token;
+    expect(decodeProtectedHeader(after).kid).toBe(newKid);
+    expect((await env.req(after, 'GET', '/auth/v1/whoami')).status).toBe(200);
+    const api = await env.req(env.adminToken, 'POST', '/auth/v1/signing-keys/rotate');
+    expect(api.body).toMatchObject({ kind: 'SigningKeyRotation', retired: [] });
+    expect(api.body.keys).toEqual(expect.arrayContaining([oldKid, newKid, api.body.keyId]));
   });
 });

@@ -97,6 +97,21 @@ export function securityOpenApiPaths(): Record<string, unknown> {
         },
       },
     },
+    '/auth/v1/signing-keys/rotate': {
+      post: {
+        tags: tag,
+        summary: 'New token-signing key; earlier tokens verify until they expire (admin)',
+        operationId: 'rotateSigningKey',
+        responses: {
+          '200': json('SigningKeyRotation', {
+            keyId: str,
+            keys: { type: 'array', items: str },
+            retired: { type: 'array', items: str },
+          }),
+          ...errors,
+        },
+      },
+    },
     '/secrets/v1/rotate-key': {
       post: {
         tags: tag,

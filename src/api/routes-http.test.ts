@@ -83,6 +83,11 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
     probe: () => ({ method: 'GET', url: '/audit/v1/export?since=2999-01-01T00:00:00Z' }),
     allowed: only('admin', 'auditor'),
   },
+  'POST /auth/v1/signing-keys/rotate': {
+    kind: 'probe',
+    probe: () => ({ method: 'POST', url: '/auth/v1/signing-keys/rotate' }),
+    allowed: only('admin'),
+  },
   'POST /secrets/v1/rotate-key': {
     kind: 'probe',
     probe: () => ({ method: 'POST', url: '/secrets/v1/rotate-key' }),

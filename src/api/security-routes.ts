@@ -37,6 +37,7 @@ export interface SecurityOperations {
   verifyAudit(): Promise<{ ok: boolean; records: number; index?: number; reason?: string; warnings?: string[] }>;
   exportAudit(write: (line: string) => void | Promise<void>, filter?: { since?: Date; until?: Date }): Promise<number>;
   rotateSecretKey(requestId: string, caller?: Caller): Promise<{ kid: string; reencrypted: number }>;
+  rotateSigningKey(requestId: string, caller: Caller): Promise<{ kid: string; keys: string[]; retired: string[] }>;
   whoami(caller: Caller): Record<string, unknown>;
 }
 
@@ -126,6 +127,13 @@ export function securityRoutes(app: FastifyInstance, deps: { security: Security 
       operation(security, 'revokeToken')(callerOf(req), req.params.id, String(req.id), reason),
     );
     return send(req, reply, 200, rec);
+  });
+
+  // A new token-signing key; earlier tokens keep verifying until they expire (administrators only).
+  app.post('/auth/v1/signing-keys/rotate', async (req, reply) => {
+    req.continuum!.action = 'token:rotate-signing-key';
+    const r = await auditedBy(req, () => operation(security, 'rotateSigningKey')(String(req.id), callerOf(req)));
+    return send(req, reply, 200, { kind: 'SigningKeyRotation', keyId: r.kid, keys: r.keys, retired: r.retired });
   });
 
   app.get('/audit/v1/verify', async (req, reply) => {

@@ -32,7 +32,7 @@ import {
 } from './store-bridge.js';
 import { TokenKeyring } from './token-keys.js';
 import { revokeTokenRecord, type TokenRecord } from './token-records.js';
-import { TokenService, type IssueRequest, type IssuedToken } from './tokens.js';
+import { MAX_TTL_SECONDS, TokenService, type IssueRequest, type IssuedToken } from './tokens.js';
 
 export interface ContinuumSecurityOptions {
   dataDir: string;
@@ -62,6 +62,7 @@ const MUTATING = new Set(['create', 'update', 'patch', 'delete']);
  */
 export class ContinuumSecurity implements Security {
   readonly tokens: TokenService;
+  private readonly tokenKeys: TokenKeyring;
   readonly bindings = new BindingIndex();
   private readonly records;
   private readonly authn: Authenticator;
@@ -82,8 +83,10 @@ export class ContinuumSecurity implements Security {
   ) {
     const paths = securityPaths(opts.dataDir);
     this.now = opts.now ?? (() => new Date());
+    this.tokenKeys = TokenKeyring.loadOrCreate(paths.tokenKeys);
+    this.tokenKeys.retireExpired(MAX_TTL_SECONDS, this.now());
     this.tokens = new TokenService({
-      keyring: TokenKeyring.loadOrCreate(paths.tokenKeys),
+      keyring: this.tokenKeys,
       issuer: opts.issuer,
       audience: opts.audience,
     });
@@ -399,6 +402,30 @@ export class ContinuumSecurity implements Security {
       reason: `new key ${kid}, ${reencrypted} re-encrypted`,
     });
     return { kid, reencrypted };
+  }
+
+  /**
+   * `continuum token rotate-signing-key` (administrators only): new tokens are signed with a new
+   * key; the old keys keep verifying the tokens they signed until those can no longer be valid
+   * (MAX_TTL_SECONDS after they stopped being primary), then they are retired.
+   */
+  async rotateSigningKey(
+    requestId: string,
+    caller: Caller,
+  ): Promise<{ kid: string; keys: string[]; retired: string[] }> {
+    if (!canGrant(principalOf(caller), { role: 'admin' }))
+      throw new ApiError('Forbidden', 'only an administrator may rotate the token signing key');
+    const kid = this.tokenKeys.rotate(this.now());
+    const retired = this.tokenKeys.retireExpired(MAX_TTL_SECONDS, this.now());
+    await this.append({
+      requestId,
+      actor: auditActor(principalOf(caller)),
+      action: 'token:rotate-signing-key',
+      outcome: 'allowed',
+      status: 200,
+      reason: `new signing key ${kid}${retired.length ? `; retired ${retired.join(', ')}` : ''}`,
+    });
+    return { kid, keys: this.tokenKeys.kids(), retired };
   }
 
   /** How many Secrets each KEK protects. */
