@@ -19,7 +19,8 @@ const records = () =>
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, any>);
-const byRequest = (id: string) => records().filter((r) => r.requestId === id);
+// Tests tag requests with X-Request-Id: the server keeps it as clientRequestId beside its own request id.
+const byRequest = (id: string) => records().filter((r) => r.clientRequestId === id);
 
 const cli = runCli;
 

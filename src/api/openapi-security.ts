@@ -97,6 +97,15 @@ export function securityOpenApiPaths(): Record<string, unknown> {
         },
       },
     },
+    '/auth/v1/audit/keys': {
+      get: {
+        tags: tag,
+        summary: 'Public keys that verify audit records and exports (no authentication)',
+        operationId: 'getAuditKeys',
+        security: [],
+        responses: { '200': json('AuditKeys', { keys: { type: 'array', items: { type: 'object' } } }), ...errors },
+      },
+    },
     '/auth/v1/signing-keys/rotate': {
       post: {
         tags: tag,

@@ -52,6 +52,8 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
   'GET /version': { kind: 'public' },
   // The gateway's identity-token verification keys (JWKS) are published for apps.
   'GET /auth/v1/gateway/keys': { kind: 'public' },
+  // The audit public keys are published for auditors who verify exports elsewhere.
+  'GET /auth/v1/audit/keys': { kind: 'public' },
   'GET /openapi.json': { kind: 'probe', probe: () => ({ method: 'GET', url: '/openapi.json' }), allowed: HUMANS },
   'GET /apis': { kind: 'probe', probe: () => ({ method: 'GET', url: '/apis' }), allowed: HUMANS },
   ...Object.fromEntries(

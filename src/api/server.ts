@@ -66,10 +66,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     ...(opts.https ? { https: opts.https } : {}),
-    genReqId: (req) => {
-      const h = req.headers['x-request-id'];
-      return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
-    },
+    // Request ids are ours: a client's X-Request-Id is kept beside it (clientRequestId), never used as it.
+    genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 512, ignoreTrailingSlash: true },
     forceCloseConnections: true,
   } as FastifyServerOptions) as unknown as FastifyInstance;
@@ -131,6 +129,11 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   app.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', String(req.id));
     req.continuum = {};
+    const clientId = req.headers['x-request-id'];
+    if (typeof clientId === 'string' && REQUEST_ID.test(clientId)) {
+      req.continuum.clientRequestId = clientId;
+      void reply.header('x-client-request-id', clientId);
+    }
     const rule = accessOf(req);
     if (rule?.kind === 'public') return;
     if (rule?.kind === 'bootstrap') {
@@ -252,6 +255,7 @@ function auditEntryFor(req: FastifyRequest, reply: FastifyReply): Parameters<Sec
   const problem = status >= 400 ? ctx?.error : undefined;
   return {
     requestId: String(req.id),
+    ...(ctx?.clientRequestId ? { clientRequestId: ctx.clientRequestId } : {}),
     subject: ctx?.caller?.subject ?? 'anonymous',
     verb: ctx?.action ?? (a ? `${a.verb}${a.subresource ? `/${a.subresource}` : ''}` : req.method.toLowerCase()),
     resource: a ? { kind: a.kind.kind, namespace: a.namespace, name: a.name, subresource: a.subresource } : undefined,

@@ -3,7 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AuditEntry as PortAuditEntry, Caller, ResourceAttributes, Security, Visibility } from './port.js';
 import { ApiError, SiteKind, type KindDef } from '../model/index.js';
 import { Authenticator } from './authn.js';
-import { loadOrCreateAuditKey, type AuditKeyPair } from './audit/keys.js';
+import { loadOrCreateAuditKey, publicKeyPem, type AuditKeyPair } from './audit/keys.js';
 import { AuditLog, auditActor } from './audit/log.js';
 import { claimAuditChain, type AuditChain } from './audit/chains.js';
 import type { AuditEntry } from './audit/record.js';
@@ -30,7 +30,7 @@ import {
   watchBindings,
   type SecurityStore,
 } from './store-bridge.js';
-import { TokenKeyring } from './token-keys.js';
+import { TokenKeyring, ed25519Thumbprint } from './token-keys.js';
 import { revokeTokenRecord, type TokenRecord } from './token-records.js';
 import { MAX_TTL_SECONDS, TokenService, type IssueRequest, type IssuedToken } from './tokens.js';
 
@@ -247,6 +247,7 @@ export class ContinuumSecurity implements Security {
             : undefined);
     return this.append({
       requestId: entry.requestId,
+      ...(entry.clientRequestId ? { clientRequestId: entry.clientRequestId } : {}),
       actor: p
         ? auditActor(p, entry.ip ? { ip: entry.ip } : {})
         : { subject: entry.subject, ...(entry.ip ? { ip: entry.ip } : {}) },
@@ -431,6 +432,15 @@ export class ContinuumSecurity implements Security {
   /** How many Secrets each KEK protects. */
   secretKeyUsage(): Promise<Record<string, number>> {
     return secretKeyUsage(this.opts.store);
+  }
+
+  /**
+   * The public keys that verify this control plane's audit records (GET /auth/v1/audit/keys): an
+   * auditor checks an export with one of them, without the data dir. `kid` is the RFC 7638 thumbprint.
+   */
+  auditKeys(): Array<{ kid: string; alg: 'EdDSA'; pem: string; jwk: Record<string, unknown> }> {
+    const jwk = this.auditKey.publicKey.export({ format: 'jwk' });
+    return [{ kid: ed25519Thumbprint(jwk), alg: 'EdDSA', pem: publicKeyPem(this.auditKey.publicKey), jwk: { ...jwk } }];
   }
 
   /** Verifies this control plane's whole audit chain (other replicas' chains: `continuum audit verify --data-dir`). */

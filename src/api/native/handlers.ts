@@ -47,6 +47,8 @@ export interface RequestContext {
   auditRead?: boolean;
   /** The error the request ended with, as rendered. */
   error?: ApiError;
+  /** The client's X-Request-Id (well-formed ones only), recorded beside our request id. */
+  clientRequestId?: string;
   /** This request's 401/403 has been charged to its client address (src/api/limits). */
   failureCharged?: boolean;
   /** Who a 429 refused ("address IP" or "subject S"): such refusals are audited once per window. */

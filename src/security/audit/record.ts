@@ -9,6 +9,8 @@ export interface AuditEntry {
   /** ISO time; defaults to the log's clock. */
   time?: string;
   requestId: string;
+  /** The client's X-Request-Id, when it sent one. */
+  clientRequestId?: string;
   actor: { subject: string; kind?: string; tokenId?: string; roles?: string[]; site?: string; ip?: string };
   /** The verb ("create", "update/status", "get/logs"), or an operation such as "authenticate" or "token:create". */
   action: string;
@@ -80,6 +82,7 @@ export function sanitizeEntry(e: AuditEntry, now: Date): Omit<AuditRecord, 'seq'
   return {
     time: e.time ?? now.toISOString(),
     requestId: String(e.requestId).slice(0, 128),
+    ...(e.clientRequestId ? { clientRequestId: cut(e.clientRequestId, 128) } : {}),
     actor: {
       subject: cut(a.subject, 256) ?? 'anonymous',
       ...(a.kind ? { kind: cut(a.kind, 32) } : {}),
