@@ -1,6 +1,8 @@
 // Builds the HTTP server: content handling, authentication, route access, audit, problem rendering and all routes.
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import Fastify, {
+  type FastifyError,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
@@ -69,6 +71,11 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     // Request ids are ours: a client's X-Request-Id is kept beside it (clientRequestId), never used as it.
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 512, ignoreTrailingSlash: true },
+    // Errors raised before routing (malformed URL, bad content type) are problem+json like every other.
+    frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(req, reply, toApiError(err, req)),
+    // Errors of the HTTP parser (431 oversized headers, malformed requests) never reach fastify: answer them here.
+    clientErrorHandler: clientError,
     forceCloseConnections: true,
   } as FastifyServerOptions) as unknown as FastifyInstance;
   registerContentParsers(app);
@@ -230,6 +237,26 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   placementPreviewRoutes(app, { store, security });
   for (const p of opts.plugins ?? []) await p(app);
   return app;
+}
+
+/** A problem+json answer written straight to the socket, for errors of the HTTP parser (no request object yet). */
+function clientError(err: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const e =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError('HeaderFieldsTooLarge', 'request header fields too large', [
+          { field: '(headers)', message: 'too large' },
+        ])
+      : new ApiError('BadRequest', 'malformed HTTP request', [{ field: '(request)', message: 'cannot be parsed' }]);
+  const body = JSON.stringify(toProblem(e, randomUUID(), ''));
+  socket.end(
+    `HTTP/1.1 ${e.status} ${e.code === 'HeaderFieldsTooLarge' ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      'Content-Type: application/problem+json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** 401s tell the client how to authenticate (RFC 6750), whatever Security implementation raised them. */
