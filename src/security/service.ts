@@ -71,6 +71,8 @@ export class ContinuumSecurity implements Security {
   private readonly secretCodec: SecretCodec;
   private readonly now: () => Date;
   private auditBroken: unknown;
+  /** Set when the chain found at start does not verify (readiness names the record). */
+  private chainBroken: string | undefined;
   private stopBindings: () => void = () => {};
   private closing: Promise<void> | undefined;
 
@@ -119,7 +121,11 @@ export class ContinuumSecurity implements Security {
     const auditKey = loadOrCreateAuditKey(paths.auditKey);
     const chain = claimAuditChain(opts.dataDir);
     let log: AuditLog;
+    let chainAtStart: VerifyResult;
     try {
+      // The whole chain is checked before appending: a record edited in the middle does not stop the
+      // server (the tail is intact) but keeps it unready, naming the record (health()).
+      chainAtStart = await verifyAuditLog(chain.log, auditKey.publicKey, chain.head);
       log = await AuditLog.open(await FileAuditSink.open(chain.log, chain.head), auditKey, { now: opts.now });
     } catch (e) {
       chain.release();
@@ -129,6 +135,8 @@ export class ContinuumSecurity implements Security {
     installCodec(opts.store, 'Secret', new SecretCodec(secretKeys));
     opts.store.addAdmission?.(securityAdmission);
     const s = new ContinuumSecurity(opts, log, chain, auditKey, secretKeys);
+    if (!chainAtStart.ok)
+      s.chainBroken = `audit chain broken at record ${chainAtStart.index}: ${chainAtStart.reason} (found at start)`;
     s.stopBindings = await watchBindings(opts.store, s.bindings);
     return s;
   }
@@ -274,6 +282,7 @@ export class ContinuumSecurity implements Security {
 
   /** Unhealthy once an audit append failed: writes are refused from then on. */
   health(): string | undefined {
+    if (this.chainBroken !== undefined) return this.chainBroken;
     if (this.auditBroken === undefined) return undefined;
     return `audit log cannot be written (${(this.auditBroken as Error)?.message ?? String(this.auditBroken)}); writes are refused`;
   }
