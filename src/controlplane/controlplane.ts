@@ -1,6 +1,6 @@
 // Assembles one control plane: store engine, admission, security, API server, controllers, compaction.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -203,6 +203,25 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   }, 60_000);
   compactor.unref();
 
+  // `--oidc-config` is re-read on SIGHUP and when the file changes; a bad file keeps the running set (logged).
+  const reloadOidc = (): void => {
+    if (!o.oidcConfig) return;
+    const file = o.oidcConfig;
+    void (async () => {
+      try {
+        const next = [...(o.oidc ?? []), ...loadOidcConfig(file)];
+        await (security as Partial<{ reloadOidc(c: typeof next): Promise<void> }>).reloadOidc?.(next);
+        o.log?.info(`OIDC configuration reloaded from ${file}: ${next.length} issuer(s)`);
+      } catch (e) {
+        o.log?.warn(`OIDC configuration not reloaded from ${file}: ${(e as Error).message}`);
+      }
+    })();
+  };
+  if (o.oidcConfig) {
+    process.on('SIGHUP', reloadOidc);
+    watchFile(o.oidcConfig, { interval: 500, persistent: false }, reloadOidc);
+  }
+
   let stopped: Promise<void> | undefined;
   return {
     url,
@@ -214,6 +233,10 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     stop() {
       stopped ??= (async () => {
         clearInterval(compactor);
+        if (o.oidcConfig) {
+          process.off('SIGHUP', reloadOidc);
+          unwatchFile(o.oidcConfig, reloadOidc);
+        }
         const deadlineMs = (o.shutdownDeadlineSeconds ?? 10) * 1000;
         const graceful = (async () => {
           await manager.stop();

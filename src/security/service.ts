@@ -1,5 +1,5 @@
 // ContinuumSecurity: the API's Security port implemented with the security libraries (authn → rate limit → authz → audit).
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AuditEntry as PortAuditEntry, Caller, ResourceAttributes, Security, Visibility } from './port.js';
 import { ApiError, SiteKind, type KindDef } from '../model/index.js';
 import { Authenticator } from './authn.js';
@@ -412,6 +412,22 @@ export class ContinuumSecurity implements Security {
       reason: `new key ${kid}, ${reencrypted} re-encrypted`,
     });
     return { kid, reencrypted };
+  }
+
+  /**
+   * Replaces the external OIDC issuers (SIGHUP or a change of `--oidc-config`); tokens of removed
+   * issuers are refused from the next request on. Audited. Throws and keeps the old set on a bad set.
+   */
+  async reloadOidc(configs: OidcIssuerConfig[]): Promise<void> {
+    this.authn.setOidc(configs.map((c) => new OidcVerifier(c)));
+    await this.append({
+      requestId: randomUUID(),
+      actor: { subject: 'system', kind: 'service' },
+      action: 'oidc:reload',
+      outcome: 'allowed',
+      status: 200,
+      reason: `issuers: ${configs.map((c) => c.issuer).join(', ') || '(none)'}`,
+    });
   }
 
   /**
