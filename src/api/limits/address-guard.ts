@@ -4,7 +4,7 @@ import { RateLimiter, type TakeResult } from '../../security/ratelimit.js';
 export interface AddressLimitOptions {
   /** 401/403 answers per address: sustained per second (default 2) and burst (default 30). */
   failures?: { ratePerSecond: number; burst: number };
-  /** Bootstrap exchanges per address: sustained per second (default 0.5) and burst (default 10). */
+  /** Bootstrap exchanges per address: sustained per second (default 1) and burst (default 60: a site's agents behind one NAT). */
   bootstrap?: { ratePerSecond: number; burst: number };
   /** Refusals of one address within this many ms share one audit record plus one count (default 60 000). */
   auditWindowMs?: number;
@@ -52,7 +52,7 @@ export class AddressGuard {
     this.windowMs = opts.auditWindowMs ?? 60_000;
     const common = { now: this.now, maxKeys: this.maxAddresses };
     this.failures = new RateLimiter({ ratePerSecond: 2, burst: 30, ...opts.failures, ...common });
-    this.bootstraps = new RateLimiter({ ratePerSecond: 0.5, burst: 10, ...opts.bootstrap, ...common });
+    this.bootstraps = new RateLimiter({ ratePerSecond: 1, burst: 60, ...opts.bootstrap, ...common });
   }
 
   /** Charges one failed (401/403) request to `ip`; refused once the address used up its failure burst. */
