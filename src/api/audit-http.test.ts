@@ -19,7 +19,8 @@ const records = () =>
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, any>);
-const byRequest = (id: string) => records().filter((r) => r.requestId === id);
+// Tests tag requests with X-Request-Id: the server keeps it as clientRequestId beside its own request id.
+const byRequest = (id: string) => records().filter((r) => r.clientRequestId === id);
 
 const cli = runCli;
 
@@ -40,7 +41,11 @@ describe('audit log over HTTP', () => {
     // Read right after the answer: the record is already on disk.
     const [rec] = byRequest('req-create-shop');
     expect(rec).toMatchObject({
-      actor: { subject: 'use-case-admin@acme', tokenId: uca.id, roles: ['use-case-admin@acme'] },
+      actor: {
+        subject: expect.stringMatching(/^use-case-admin@acme~/),
+        tokenId: uca.id,
+        roles: ['use-case-admin@acme'],
+      },
       action: 'create',
       resource: { kind: 'Application', namespace: 'acme', name: 'shop' },
       outcome: 'allowed',

@@ -72,7 +72,9 @@ describe('authentication over HTTP', () => {
       expect((await env.req(undefined, 'GET', url)).status).toBe(200);
     const { token } = await env.issue({ role: 'auditor' });
     const who = await env.req(token, 'GET', '/auth/v1/whoami');
-    expect(who.body).toMatchObject({ kind: 'WhoAmI', subject: 'auditor', roles: ['auditor'] });
+    expect(who.body).toMatchObject({ kind: 'WhoAmI', roles: ['auditor'] });
+    // Every issued token has a subject of its own (role plus a random suffix).
+    expect(who.body.subject).toMatch(/^auditor~[0-9a-f]{12}$/);
     expect((await env.req(env.adminToken, 'GET', '/auth/v1/whoami')).body).toMatchObject({
       subject: 'admin',
       roles: ['admin'],
@@ -193,11 +195,11 @@ describe('authentication over HTTP', () => {
     });
   });
 
-  it('rate limits per token with 429 and Retry-After, other tokens unaffected', async () => {
+  it('rate limits per subject with 429 and Retry-After, other subjects unaffected', async () => {
     const small = await startSecureEnv({ rateLimit: { ratePerSecond: 1, burst: 5 } });
     try {
-      const a = (await small.issue({ role: 'auditor' })).token;
-      const b = (await small.issue({ role: 'auditor' })).token;
+      const a = (await small.issue({ role: 'auditor', subject: 'auditor-a' })).token;
+      const b = (await small.issue({ role: 'auditor', subject: 'auditor-b' })).token;
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) statuses.push((await small.req(a, 'GET', `${BASE}/sites`)).status);
       expect(statuses).toEqual([200, 200, 200, 200, 200]);

@@ -97,6 +97,30 @@ export function securityOpenApiPaths(): Record<string, unknown> {
         },
       },
     },
+    '/auth/v1/audit/keys': {
+      get: {
+        tags: tag,
+        summary: 'Public keys that verify audit records and exports (no authentication)',
+        operationId: 'getAuditKeys',
+        security: [],
+        responses: { '200': json('AuditKeys', { keys: { type: 'array', items: { type: 'object' } } }), ...errors },
+      },
+    },
+    '/auth/v1/signing-keys/rotate': {
+      post: {
+        tags: tag,
+        summary: 'New token-signing key; earlier tokens verify until they expire (admin)',
+        operationId: 'rotateSigningKey',
+        responses: {
+          '200': json('SigningKeyRotation', {
+            keyId: str,
+            keys: { type: 'array', items: str },
+            retired: { type: 'array', items: str },
+          }),
+          ...errors,
+        },
+      },
+    },
     '/secrets/v1/rotate-key': {
       post: {
         tags: tag,

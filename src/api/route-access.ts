@@ -47,6 +47,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /auth/v1/whoami': { kind: 'permission', permission: 'whoami' },
   'POST /auth/v1/tokens': { kind: 'handler' },
   'POST /auth/v1/tokens/:id/revoke': { kind: 'handler' },
+  'POST /auth/v1/signing-keys/rotate': { kind: 'handler' },
+  'GET /auth/v1/audit/keys': { kind: 'public' },
   'GET /audit/v1/verify': { kind: 'permission', permission: 'audit:read' },
   'GET /audit/v1/export': { kind: 'permission', permission: 'audit:read' },
   'POST /secrets/v1/rotate-key': { kind: 'handler' },

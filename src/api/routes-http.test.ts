@@ -52,6 +52,8 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
   'GET /version': { kind: 'public' },
   // The gateway's identity-token verification keys (JWKS) are published for apps.
   'GET /auth/v1/gateway/keys': { kind: 'public' },
+  // The audit public keys are published for auditors who verify exports elsewhere.
+  'GET /auth/v1/audit/keys': { kind: 'public' },
   'GET /openapi.json': { kind: 'probe', probe: () => ({ method: 'GET', url: '/openapi.json' }), allowed: HUMANS },
   'GET /apis': { kind: 'probe', probe: () => ({ method: 'GET', url: '/apis' }), allowed: HUMANS },
   ...Object.fromEntries(
@@ -82,6 +84,11 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
     kind: 'probe',
     probe: () => ({ method: 'GET', url: '/audit/v1/export?since=2999-01-01T00:00:00Z' }),
     allowed: only('admin', 'auditor'),
+  },
+  'POST /auth/v1/signing-keys/rotate': {
+    kind: 'probe',
+    probe: () => ({ method: 'POST', url: '/auth/v1/signing-keys/rotate' }),
+    allowed: only('admin'),
   },
   'POST /secrets/v1/rotate-key': {
     kind: 'probe',

@@ -37,6 +37,8 @@ export interface SecurityOperations {
   verifyAudit(): Promise<{ ok: boolean; records: number; index?: number; reason?: string; warnings?: string[] }>;
   exportAudit(write: (line: string) => void | Promise<void>, filter?: { since?: Date; until?: Date }): Promise<number>;
   rotateSecretKey(requestId: string, caller?: Caller): Promise<{ kid: string; reencrypted: number }>;
+  auditKeys(): Array<{ kid: string; alg: 'EdDSA'; pem: string; jwk: Record<string, unknown> }>;
+  rotateSigningKey(requestId: string, caller: Caller): Promise<{ kid: string; keys: string[]; retired: string[] }>;
   whoami(caller: Caller): Record<string, unknown>;
 }
 
@@ -127,6 +129,18 @@ export function securityRoutes(app: FastifyInstance, deps: { security: Security 
     );
     return send(req, reply, 200, rec);
   });
+
+  // A new token-signing key; earlier tokens keep verifying until they expire (administrators only).
+  app.post('/auth/v1/signing-keys/rotate', async (req, reply) => {
+    req.continuum!.action = 'token:rotate-signing-key';
+    const r = await auditedBy(req, () => operation(security, 'rotateSigningKey')(String(req.id), callerOf(req)));
+    return send(req, reply, 200, { kind: 'SigningKeyRotation', keyId: r.kid, keys: r.keys, retired: r.retired });
+  });
+
+  // The audit public keys are published (not secret): auditors verify exports with them, without the data dir.
+  app.get('/auth/v1/audit/keys', async (req, reply) =>
+    send(req, reply, 200, { kind: 'AuditKeys', keys: operation(security, 'auditKeys')() }),
+  );
 
   app.get('/audit/v1/verify', async (req, reply) => {
     const r = await operation(security, 'verifyAudit')();

@@ -38,8 +38,12 @@ describe('server audit hook', () => {
       payload: site('s1'),
     });
     expect(r.statusCode).toBe(201);
+    // The request id is the server's; the client's is kept beside it and echoed as X-Client-Request-Id.
+    expect(r.headers['x-request-id']).not.toBe('r-1');
+    expect(r.headers['x-client-request-id']).toBe('r-1');
     expect(security.entries.at(-1)).toMatchObject({
-      requestId: 'r-1',
+      requestId: r.headers['x-request-id'],
+      clientRequestId: 'r-1',
       verb: 'create',
       resource: { kind: 'Site', name: 's1' },
       outcome: 'allowed',
@@ -74,7 +78,7 @@ describe('server audit hook', () => {
     expect(r.statusCode).toBe(401);
     expect(r.headers['www-authenticate']).toBe('Bearer realm="continuum", error="invalid_token"');
     expect(security.entries.at(-1)).toMatchObject({
-      requestId: 'r-401',
+      clientRequestId: 'r-401',
       outcome: 'unauthenticated',
       status: 401,
       code: 'TokenInvalid',

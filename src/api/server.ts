@@ -1,6 +1,8 @@
 // Builds the HTTP server: content handling, authentication, route access, audit, problem rendering and all routes.
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import Fastify, {
+  type FastifyError,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
@@ -9,6 +11,7 @@ import Fastify, {
 import { ApiError, toProblem } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { agentRoutes } from './agent-routes.js';
+import { AddressGuard, type AddressLimitOptions, type RefusalSummary } from './limits/index.js';
 import { gatewayRoutes } from './gateway/index.js';
 import { registerContentParsers, send } from './content.js';
 import { nativeHandler, type LogSource } from './native/handlers.js';
@@ -18,7 +21,8 @@ import { sendProblem, toApiError } from './problem.js';
 import { accessOf, accessRule, checkAccess, type RouteAccess } from './route-access.js';
 import { securityRoutes } from './security-routes.js';
 import { readinessRoute, type ReadinessCheck } from './readiness.js';
-import type { Security } from '../security/port.js';
+import type { Caller, Security } from '../security/port.js';
+import { tooManyRequests } from '../security/ratelimit.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -39,6 +43,8 @@ export interface ApiServerOptions {
   minFreeBytes?: number;
   /** Replica identity and controller role, shown by /version. */
   identity?: () => Record<string, string>;
+  /** Per-client-address limits on unauthenticated, failed and bootstrap requests, and refusal audit windows. */
+  limits?: AddressLimitOptions;
   /** Lets other modules (agent tunnel, CAMARA, console) add routes before the server starts. */
   plugins?: Array<(app: FastifyInstance) => void | Promise<void>>;
 }
@@ -62,11 +68,14 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     ...(opts.https ? { https: opts.https } : {}),
-    genReqId: (req) => {
-      const h = req.headers['x-request-id'];
-      return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
-    },
+    // Request ids are ours: a client's X-Request-Id is kept beside it (clientRequestId), never used as it.
+    genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 512, ignoreTrailingSlash: true },
+    // Errors raised before routing (malformed URL, bad content type) are problem+json like every other.
+    frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(req, reply, toApiError(err, req)),
+    // Errors of the HTTP parser (431 oversized headers, malformed requests) never reach fastify: answer them here.
+    clientErrorHandler: clientError,
     forceCloseConnections: true,
   } as FastifyServerOptions) as unknown as FastifyInstance;
   registerContentParsers(app);
@@ -93,15 +102,70 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     ),
   );
 
-  // Authentication → rate limit → route access. Unmatched paths authenticate too (no route probing without a token).
+  // Refusals (429) are audited once per window and key, the rest as one summary record per window.
+  const guard = new AddressGuard(opts.limits);
+  const summarize = (sum: RefusalSummary): Promise<void> =>
+    Promise.resolve(
+      security.audit({
+        requestId: randomUUID(),
+        subject: sum.key.startsWith('subject ') ? sum.key.slice(8) : 'anonymous',
+        verb: 'refused',
+        outcome: 'denied',
+        status: 429,
+        code: 'TooManyRequests',
+        reason: `${sum.count} more requests of ${sum.key} refused (429) from ${sum.from} to ${sum.to}`,
+        ...(sum.key.startsWith('address ') ? { ip: sum.key.slice(8) } : {}),
+        count: sum.count,
+      }),
+    ).then(
+      () => undefined,
+      (e: unknown) => app.log.error({ err: e }, 'audit summary append failed'),
+    );
+  const sweep = setInterval(() => void Promise.all(guard.drain().map(summarize)), Math.min(guard.windowMs, 60_000));
+  sweep.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    await Promise.all(guard.drain(true).map(summarize));
+  });
+  const addressLimited = (req: FastifyRequest, r: { retryAfterSeconds: number }, what: string): ApiError => {
+    req.continuum = { ...req.continuum, refusedKey: `address ${req.ip}` };
+    return tooManyRequests(r, what);
+  };
+
+  // Address limits → authentication → rate limit → route access. Unmatched paths authenticate too (no route probing).
   app.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', String(req.id));
     req.continuum = {};
+    const clientId = req.headers['x-request-id'];
+    if (typeof clientId === 'string' && REQUEST_ID.test(clientId)) {
+      req.continuum.clientRequestId = clientId;
+      void reply.header('x-client-request-id', clientId);
+    }
     const rule = accessOf(req);
-    if (rule?.kind === 'public' || rule?.kind === 'bootstrap') return;
-    const caller = await security.authenticate(req.headers);
+    if (rule?.kind === 'public') return;
+    if (rule?.kind === 'bootstrap') {
+      const r = guard.bootstrap(req.ip);
+      if (!r.ok) throw addressLimited(req, r, 'bootstrap rate limit of this client address');
+      return;
+    }
+    let caller: Caller;
+    try {
+      caller = await security.authenticate(req.headers);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) {
+        req.continuum.failureCharged = true;
+        const r = guard.failure(req.ip);
+        if (!r.ok) throw addressLimited(req, r, 'limit on failed authentications from this client address');
+      }
+      throw e;
+    }
     req.continuum.caller = caller;
-    security.rateLimit(caller);
+    try {
+      security.rateLimit(caller);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 429) req.continuum.refusedKey = `subject ${caller.subject}`;
+      throw e;
+    }
     if (req.is404) return;
     if (!rule)
       throw new ApiError(
@@ -109,6 +173,23 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
         `route ${req.method} ${req.routeOptions.url} has no access rule (src/api/route-access.ts)`,
       );
     await checkAccess(security, caller, rule, (req.params ?? {}) as Record<string, string>);
+  });
+
+  // Failed answers not charged above (403s, handlers' 401s) cost the address; repeated refusals are aggregated.
+  app.addHook('onSend', async (req, reply, payload) => {
+    const ctx = req.continuum;
+    if (!ctx) return payload;
+    const status = reply.statusCode;
+    if ((status === 401 || status === 403) && !ctx.failureCharged) {
+      ctx.failureCharged = true;
+      guard.failure(req.ip);
+    }
+    if (status === 429 && ctx.refusedKey) {
+      const n = guard.refusal(ctx.refusedKey);
+      if (n.ended) await summarize(n.ended);
+      if (!n.audit) ctx.audited = true;
+    }
+    return payload;
   });
 
   // The audit record of a mutating request, and of every 401/403/429, is durable before the answer leaves.
@@ -158,6 +239,26 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   return app;
 }
 
+/** A problem+json answer written straight to the socket, for errors of the HTTP parser (no request object yet). */
+function clientError(err: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const e =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError('HeaderFieldsTooLarge', 'request header fields too large', [
+          { field: '(headers)', message: 'too large' },
+        ])
+      : new ApiError('BadRequest', 'malformed HTTP request', [{ field: '(request)', message: 'cannot be parsed' }]);
+  const body = JSON.stringify(toProblem(e, randomUUID(), ''));
+  socket.end(
+    `HTTP/1.1 ${e.status} ${e.code === 'HeaderFieldsTooLarge' ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      'Content-Type: application/problem+json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 /** 401s tell the client how to authenticate (RFC 6750), whatever Security implementation raised them. */
 function withChallenge(err: ApiError): ApiError {
   if (err.status !== 401 || Object.keys(err.headers).some((h) => h.toLowerCase() === 'www-authenticate')) return err;
@@ -181,6 +282,7 @@ function auditEntryFor(req: FastifyRequest, reply: FastifyReply): Parameters<Sec
   const problem = status >= 400 ? ctx?.error : undefined;
   return {
     requestId: String(req.id),
+    ...(ctx?.clientRequestId ? { clientRequestId: ctx.clientRequestId } : {}),
     subject: ctx?.caller?.subject ?? 'anonymous',
     verb: ctx?.action ?? (a ? `${a.verb}${a.subresource ? `/${a.subresource}` : ''}` : req.method.toLowerCase()),
     resource: a ? { kind: a.kind.kind, namespace: a.namespace, name: a.name, subresource: a.subresource } : undefined,
@@ -196,6 +298,6 @@ function auditEntryFor(req: FastifyRequest, reply: FastifyReply): Parameters<Sec
     ...(problem ? { code: problem.code } : {}),
     ...(problem && failed ? { reason: problem.message } : {}),
     path: req.url.split('?')[0],
-    ...(status === 401 ? { ip: req.ip } : {}),
+    ip: req.ip,
   };
 }

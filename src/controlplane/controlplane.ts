@@ -1,10 +1,10 @@
 // Assembles one control plane: store engine, admission, security, API server, controllers, compaction.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createApiServer, type LogSource } from '../api/index.js';
+import { createApiServer, type AddressLimitOptions, type LogSource } from '../api/index.js';
 import { createTunnelHub } from '../api/tunnel/index.js';
 import {
   deploymentController,
@@ -54,8 +54,12 @@ export interface ControlPlaneOptions {
   /** External OpenID Connect issuers, given directly or as a JSON/YAML file (`--oidc-config`). */
   oidc?: OidcIssuerConfig[];
   oidcConfig?: string;
-  /** Per-credential rate limit (default 50 requests/s, burst 100). */
+  /** Per-subject rate limit (default 50 requests/s, burst 100). */
   rateLimit?: { ratePerSecond: number; burst: number };
+  /** Per-tenant rate limit, shared by every subject with a grant in the tenant (default 100 requests/s, burst 300). */
+  tenantRateLimit?: { ratePerSecond: number; burst: number };
+  /** Per-client-address limits on unauthenticated, failed and bootstrap requests (src/api/limits). */
+  addressLimits?: AddressLimitOptions;
   /** Maximum request body in bytes (default 1 MiB). */
   bodyLimit?: number;
   /**
@@ -125,6 +129,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
         adminToken,
         oidc,
         ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}),
+        ...(o.tenantRateLimit ? { tenantRateLimit: o.tenantRateLimit } : {}),
         onAuditError: (e) => o.log?.error(`audit log write failed; writes are refused: ${(e as Error).message}`),
       });
   const closeSecurity = async (): Promise<void> => {
@@ -169,6 +174,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       logger: o.logRequests ? { level: 'info', ...(o.logStream ? { stream: o.logStream } : {}) } : false,
       https: tls ?? null,
       bodyLimit: o.bodyLimit,
+      limits: o.addressLimits,
       dataDir: o.dataDir,
       minFreeBytes: o.minFreeDiskBytes,
       plugins: plugins.map((p) => (a: FastifyInstance) => p(a, { store })),
@@ -197,6 +203,25 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   }, 60_000);
   compactor.unref();
 
+  // `--oidc-config` is re-read on SIGHUP and when the file changes; a bad file keeps the running set (logged).
+  const reloadOidc = (): void => {
+    if (!o.oidcConfig) return;
+    const file = o.oidcConfig;
+    void (async () => {
+      try {
+        const next = [...(o.oidc ?? []), ...loadOidcConfig(file)];
+        await (security as Partial<{ reloadOidc(c: typeof next): Promise<void> }>).reloadOidc?.(next);
+        o.log?.info(`OIDC configuration reloaded from ${file}: ${next.length} issuer(s)`);
+      } catch (e) {
+        o.log?.warn(`OIDC configuration not reloaded from ${file}: ${(e as Error).message}`);
+      }
+    })();
+  };
+  if (o.oidcConfig) {
+    process.on('SIGHUP', reloadOidc);
+    watchFile(o.oidcConfig, { interval: 500, persistent: false }, reloadOidc);
+  }
+
   let stopped: Promise<void> | undefined;
   return {
     url,
@@ -208,6 +233,10 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     stop() {
       stopped ??= (async () => {
         clearInterval(compactor);
+        if (o.oidcConfig) {
+          process.off('SIGHUP', reloadOidc);
+          unwatchFile(o.oidcConfig, reloadOidc);
+        }
         const deadlineMs = (o.shutdownDeadlineSeconds ?? 10) * 1000;
         const graceful = (async () => {
           await manager.stop();

@@ -58,6 +58,8 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     log: o.log,
     siteGraceSeconds: 5,
     ...(o.oidcConfig ? { oidcConfig: o.oidcConfig } : {}),
+    // Every embedded agent (one per site, 31 in the bundled topology) exchanges its bootstrap token from loopback.
+    addressLimits: { bootstrap: { ratePerSecond: 1, burst: 1_000 } },
   });
   let changed = 0;
   for (const obj of [...topo.providers, ...topo.areas, ...topo.sites]) {

@@ -21,6 +21,7 @@ export const ERROR_CATALOGUE = {
   Invalid: { status: 422, title: 'Invalid object' },
   Unplaceable: { status: 422, title: 'No site satisfies the requirements' },
   TooManyRequests: { status: 429, title: 'Too many requests' },
+  HeaderFieldsTooLarge: { status: 431, title: 'Request header fields too large' },
   Internal: { status: 500, title: 'Internal error' },
   NotImplemented: { status: 501, title: 'Not implemented' },
   Unavailable: { status: 503, title: 'Service unavailable' },

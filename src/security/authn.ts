@@ -44,10 +44,19 @@ export class Authenticator {
   private readonly oidc = new Map<string, OidcVerifier>();
 
   constructor(private readonly opts: AuthenticatorOptions) {
-    for (const v of opts.oidc ?? []) {
-      if (v.issuer === opts.tokens.issuer) throw new Error(`OIDC issuer ${v.issuer} clashes with the built-in issuer`);
-      this.oidc.set(v.issuer, v);
+    this.setOidc(opts.oidc ?? []);
+  }
+
+  /** Replaces the external issuers at once (configuration reload); throws, keeping the old set, on a clash. */
+  setOidc(verifiers: OidcVerifier[]): void {
+    const next = new Map<string, OidcVerifier>();
+    for (const v of verifiers) {
+      if (v.issuer === this.opts.tokens.issuer)
+        throw new Error(`OIDC issuer ${v.issuer} clashes with the built-in issuer`);
+      next.set(v.issuer, v);
     }
+    this.oidc.clear();
+    for (const [k, v] of next) this.oidc.set(k, v);
   }
 
   async authenticate(authorization: string | undefined, now = new Date()): Promise<Principal> {

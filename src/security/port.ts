@@ -41,7 +41,10 @@ export interface Visibility {
 }
 
 export interface AuditEntry {
+  /** The server's id of the request. */
   requestId: string;
+  /** The id the client sent (X-Request-Id), kept beside ours, never instead of it. */
+  clientRequestId?: string;
   subject: string;
   verb: string;
   resource?: { kind: string; namespace?: string; name?: string; subresource?: string };
@@ -51,8 +54,10 @@ export interface AuditEntry {
   code?: string;
   reason?: string;
   path?: string;
-  /** Client address, for failed authentications. */
+  /** Client address of the request. */
   ip?: string;
+  /** For a summary record: how many refusals it stands for. */
+  count?: number;
 }
 
 export interface Security {

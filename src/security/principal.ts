@@ -52,9 +52,9 @@ export interface Principal {
   issuer?: string;
 }
 
-/** Key for per-credential rate limiting: the token id when known, else issuer + subject. */
+/** Key for per-subject rate limiting: issuer + subject (every token of one identity shares the bucket). */
 export function rateLimitKey(p: Principal): string {
-  return p.tokenId ? `tok:${p.tokenId}` : `sub:${p.issuer ?? ''}|${p.subject}`;
+  return `sub:${p.issuer ?? ''}|${p.subject}`;
 }
 
 /** A compact, secret-free description of a principal for audit records and logs. */

@@ -230,12 +230,13 @@ describe('ContinuumSecurity', () => {
     expect(await codeOf(sec.issueToken(cea, { role: 'auditor', ttlSeconds: 60 }, rid()))).toBe('Forbidden');
   });
 
-  it('rate limits per token with 429', async () => {
+  it('rate limits per subject with 429 (a second token of the same subject shares the bucket)', async () => {
     await sec.close();
     await store.close();
     await start({ ratePerSecond: 1, burst: 2 });
-    const a = await login('auditor');
-    const b = await login('auditor');
+    const a = await login('auditor', undefined, 'auditor-a');
+    const b = await login('auditor', undefined, 'auditor-b');
+    const a2 = await login('auditor', undefined, 'auditor-a');
     const seq = async (c: Caller) => [
       await codeOf(() => sec.rateLimit(c)),
       await codeOf(() => sec.rateLimit(c)),
@@ -243,6 +244,7 @@ describe('ContinuumSecurity', () => {
     ];
     expect(await seq(a)).toEqual(['ok', 'ok', 'TooManyRequests']);
     expect(await seq(b)).toEqual(['ok', 'ok', 'TooManyRequests']);
+    expect(await codeOf(() => sec.rateLimit(a2))).toBe('TooManyRequests');
     const err = (() => {
       try {
         sec.rateLimit(a);

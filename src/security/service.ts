@@ -1,9 +1,9 @@
 // ContinuumSecurity: the API's Security port implemented with the security libraries (authn → rate limit → authz → audit).
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AuditEntry as PortAuditEntry, Caller, ResourceAttributes, Security, Visibility } from './port.js';
 import { ApiError, SiteKind, type KindDef } from '../model/index.js';
 import { Authenticator } from './authn.js';
-import { loadOrCreateAuditKey, type AuditKeyPair } from './audit/keys.js';
+import { loadOrCreateAuditKey, publicKeyPem, type AuditKeyPair } from './audit/keys.js';
 import { AuditLog, auditActor } from './audit/log.js';
 import { claimAuditChain, type AuditChain } from './audit/chains.js';
 import type { AuditEntry } from './audit/record.js';
@@ -30,9 +30,9 @@ import {
   watchBindings,
   type SecurityStore,
 } from './store-bridge.js';
-import { TokenKeyring } from './token-keys.js';
+import { TokenKeyring, ed25519Thumbprint } from './token-keys.js';
 import { revokeTokenRecord, type TokenRecord } from './token-records.js';
-import { TokenService, type IssueRequest, type IssuedToken } from './tokens.js';
+import { MAX_TTL_SECONDS, TokenService, type IssueRequest, type IssuedToken } from './tokens.js';
 
 export interface ContinuumSecurityOptions {
   dataDir: string;
@@ -40,7 +40,10 @@ export interface ContinuumSecurityOptions {
   /** The opaque token `continuum up` prints (dataDir/admin.token): accepted as the bootstrap superuser. */
   adminToken?: string;
   oidc?: OidcIssuerConfig[];
+  /** Per subject (every token of one identity shares it): default 50 requests/s, burst 100. */
   rateLimit?: { ratePerSecond: number; burst: number };
+  /** Per tenant (every subject holding a grant in the namespace shares it): default 100 requests/s, burst 300. */
+  tenantRateLimit?: { ratePerSecond: number; burst: number };
   issuer?: string;
   audience?: string;
   now?: () => Date;
@@ -59,13 +62,17 @@ const MUTATING = new Set(['create', 'update', 'patch', 'delete']);
  */
 export class ContinuumSecurity implements Security {
   readonly tokens: TokenService;
+  private readonly tokenKeys: TokenKeyring;
   readonly bindings = new BindingIndex();
   private readonly records;
   private readonly authn: Authenticator;
   private readonly limiter: RateLimiter;
+  private readonly tenantLimiter: RateLimiter;
   private readonly secretCodec: SecretCodec;
   private readonly now: () => Date;
   private auditBroken: unknown;
+  /** Set when the chain found at start does not verify (readiness names the record). */
+  private chainBroken: string | undefined;
   private stopBindings: () => void = () => {};
   private closing: Promise<void> | undefined;
 
@@ -78,8 +85,10 @@ export class ContinuumSecurity implements Security {
   ) {
     const paths = securityPaths(opts.dataDir);
     this.now = opts.now ?? (() => new Date());
+    this.tokenKeys = TokenKeyring.loadOrCreate(paths.tokenKeys);
+    this.tokenKeys.retireExpired(MAX_TTL_SECONDS, this.now());
     this.tokens = new TokenService({
-      keyring: TokenKeyring.loadOrCreate(paths.tokenKeys),
+      keyring: this.tokenKeys,
       issuer: opts.issuer,
       audience: opts.audience,
     });
@@ -97,6 +106,12 @@ export class ContinuumSecurity implements Security {
       ...opts.rateLimit,
       now: () => this.now().getTime(),
     });
+    this.tenantLimiter = new RateLimiter({
+      ratePerSecond: 100,
+      burst: 300,
+      ...opts.tenantRateLimit,
+      now: () => this.now().getTime(),
+    });
   }
 
   /** Loads or creates every key in the data dir, installs the Secret codec, opens the audit log and loads bindings. */
@@ -106,7 +121,11 @@ export class ContinuumSecurity implements Security {
     const auditKey = loadOrCreateAuditKey(paths.auditKey);
     const chain = claimAuditChain(opts.dataDir);
     let log: AuditLog;
+    let chainAtStart: VerifyResult;
     try {
+      // The whole chain is checked before appending: a record edited in the middle does not stop the
+      // server (the tail is intact) but keeps it unready, naming the record (health()).
+      chainAtStart = await verifyAuditLog(chain.log, auditKey.publicKey, chain.head);
       log = await AuditLog.open(await FileAuditSink.open(chain.log, chain.head), auditKey, { now: opts.now });
     } catch (e) {
       chain.release();
@@ -116,6 +135,8 @@ export class ContinuumSecurity implements Security {
     installCodec(opts.store, 'Secret', new SecretCodec(secretKeys));
     opts.store.addAdmission?.(securityAdmission);
     const s = new ContinuumSecurity(opts, log, chain, auditKey, secretKeys);
+    if (!chainAtStart.ok)
+      s.chainBroken = `audit chain broken at record ${chainAtStart.index}: ${chainAtStart.reason} (found at start)`;
     s.stopBindings = await watchBindings(opts.store, s.bindings);
     return s;
   }
@@ -142,14 +163,25 @@ export class ContinuumSecurity implements Security {
   }
 
   /**
-   * Per-credential token buckets. The data dir's admin.token is exempt: whoever holds it holds the
-   * data dir, and `continuum up` runs its embedded agents and tools on it.
+   * Token buckets per subject and per tenant (each namespace the caller holds a grant in), so
+   * minting more tokens, or more subjects in one tenant, does not buy more requests. A request is
+   * charged to all its buckets or, when one is empty, refused without charging any. The data dir's
+   * admin.token is exempt: whoever holds it holds the data dir, and `continuum up` runs its
+   * embedded agents and tools on it.
    */
   rateLimit(caller: Caller): void {
     const p = principalOf(caller);
     if (p.issuer === ADMIN_TOKEN_ISSUER) return;
-    const r = this.limiter.take(rateLimitKey(p));
-    if (!r.ok) throw tooManyRequests(r);
+    const tenants = [...new Set(p.grants.flatMap((g) => (g.namespace ? [`tenant:${g.namespace}`] : [])))];
+    const key = rateLimitKey(p);
+    const subjectLimit = `rate limit of subject ${p.subject}`;
+    // An empty subject bucket refuses first (take() charges nothing when it refuses).
+    const early = this.limiter.wouldAllow(key) ? undefined : this.limiter.take(key);
+    if (early && !early.ok) throw tooManyRequests(early, subjectLimit);
+    const t = this.tenantLimiter.takeAll(tenants);
+    if (!t.ok) throw tooManyRequests(t, `rate limit of tenant ${tenants.map((k) => k.slice(7)).join(', ')}`);
+    const r = early ?? this.limiter.take(key);
+    if (!r.ok) throw tooManyRequests(r, subjectLimit);
   }
 
   async authorize(caller: Caller, attrs: ResourceAttributes): Promise<void> {
@@ -223,6 +255,7 @@ export class ContinuumSecurity implements Security {
             : undefined);
     return this.append({
       requestId: entry.requestId,
+      ...(entry.clientRequestId ? { clientRequestId: entry.clientRequestId } : {}),
       actor: p
         ? auditActor(p, entry.ip ? { ip: entry.ip } : {})
         : { subject: entry.subject, ...(entry.ip ? { ip: entry.ip } : {}) },
@@ -233,6 +266,7 @@ export class ContinuumSecurity implements Security {
       status: entry.status,
       ...(code ? { code } : {}),
       ...(entry.reason ? { reason: entry.reason } : {}),
+      ...(entry.count !== undefined ? { count: entry.count } : {}),
     });
   }
 
@@ -248,6 +282,7 @@ export class ContinuumSecurity implements Security {
 
   /** Unhealthy once an audit append failed: writes are refused from then on. */
   health(): string | undefined {
+    if (this.chainBroken !== undefined) return this.chainBroken;
     if (this.auditBroken === undefined) return undefined;
     return `audit log cannot be written (${(this.auditBroken as Error)?.message ?? String(this.auditBroken)}); writes are refused`;
   }
@@ -267,12 +302,22 @@ export class ContinuumSecurity implements Security {
     req: Omit<IssueRequest, 'subject' | 'kind'> & { subject?: string },
     requestId: string,
   ): Promise<IssuedToken> {
+    // Agent credentials come only from the single-use bootstrap exchange, bound to a site (no long-lived
+    // agent tokens minted directly, by anyone).
+    if (req.role === 'agent' && !req.bootstrap)
+      throw new ApiError(
+        'Forbidden',
+        'agent credentials are issued only by the bootstrap exchange: create a single-use bootstrap token ' +
+          '(bootstrap: true, site) and let the agent exchange it',
+        [{ field: 'bootstrap', message: 'must be true for role agent' }],
+      );
     // Bindings attach to subjects, so choosing a subject could borrow someone else's bindings: only
-    // callers who may grant everything choose one; delegated tokens get the role@tenant subject.
+    // callers who may grant everything choose one. Every other token gets a subject of its own
+    // (role@tenant plus a random suffix), so a binding to one token's subject upgrades only that token.
     if (req.subject !== undefined && !req.bootstrap && !canGrant(principalOf(caller), { role: 'admin' })) {
       throw new ApiError('Forbidden', 'only an administrator may choose the subject of a token');
     }
-    const subject = req.subject ?? `${req.role}${req.tenant ? `@${req.tenant}` : ''}`;
+    const subject = req.subject ?? `${req.role}${req.tenant ? `@${req.tenant}` : ''}~${randomBytes(6).toString('hex')}`;
     if (req.bootstrap && req.site && !(await this.opts.store.get(SiteKind, undefined, req.site)))
       throw new ApiError('NotFound', `site ${req.site} not found`);
     const issued = await this.tokens.issue(
@@ -369,9 +414,58 @@ export class ContinuumSecurity implements Security {
     return { kid, reencrypted };
   }
 
+  /**
+   * Replaces the external OIDC issuers (SIGHUP or a change of `--oidc-config`); tokens of removed
+   * issuers are refused from the next request on. Audited. Throws and keeps the old set on a bad set.
+   */
+  async reloadOidc(configs: OidcIssuerConfig[]): Promise<void> {
+    this.authn.setOidc(configs.map((c) => new OidcVerifier(c)));
+    await this.append({
+      requestId: randomUUID(),
+      actor: { subject: 'system', kind: 'service' },
+      action: 'oidc:reload',
+      outcome: 'allowed',
+      status: 200,
+      reason: `issuers: ${configs.map((c) => c.issuer).join(', ') || '(none)'}`,
+    });
+  }
+
+  /**
+   * `continuum token rotate-signing-key` (administrators only): new tokens are signed with a new
+   * key; the old keys keep verifying the tokens they signed until those can no longer be valid
+   * (MAX_TTL_SECONDS after they stopped being primary), then they are retired.
+   */
+  async rotateSigningKey(
+    requestId: string,
+    caller: Caller,
+  ): Promise<{ kid: string; keys: string[]; retired: string[] }> {
+    if (!canGrant(principalOf(caller), { role: 'admin' }))
+      throw new ApiError('Forbidden', 'only an administrator may rotate the token signing key');
+    const kid = this.tokenKeys.rotate(this.now());
+    const retired = this.tokenKeys.retireExpired(MAX_TTL_SECONDS, this.now());
+    await this.append({
+      requestId,
+      actor: auditActor(principalOf(caller)),
+      action: 'token:rotate-signing-key',
+      outcome: 'allowed',
+      status: 200,
+      reason: `new signing key ${kid}${retired.length ? `; retired ${retired.join(', ')}` : ''}`,
+    });
+    return { kid, keys: this.tokenKeys.kids(), retired };
+  }
+
   /** How many Secrets each KEK protects. */
   secretKeyUsage(): Promise<Record<string, number>> {
     return secretKeyUsage(this.opts.store);
+  }
+
+  /**
+   * The public keys that verify this control plane's audit records (GET /auth/v1/audit/keys): an
+   * auditor checks an export with one of them, without the data dir. `kid` is the RFC 7638 thumbprint.
+   */
+  auditKeys(): Array<{ kid: string; alg: 'EdDSA'; pem: string; jwk: Record<string, unknown> }> {
+    const jwk = this.auditKey.publicKey.export({ format: 'jwk' });
+    return [{ kid: ed25519Thumbprint(jwk), alg: 'EdDSA', pem: publicKeyPem(this.auditKey.publicKey), jwk: { ...jwk } }];
   }
 
   /** Verifies this control plane's whole audit chain (other replicas' chains: `continuum audit verify --data-dir`). */

@@ -111,6 +111,24 @@ export class TokenKeyring {
     return k.kid;
   }
 
+  /**
+   * Retires every non-primary key that stopped being primary more than `maxTtlSeconds` ago: no
+   * token signed with it can still be valid. A key stopped being primary when its successor in
+   * the file was created (rotation appends). Returns the retired kids.
+   */
+  retireExpired(maxTtlSeconds: number, now = new Date()): string[] {
+    const keys = this.stored.keys;
+    const gone = keys
+      .filter((k, i) => k.kid !== this.stored.primary && i + 1 < keys.length)
+      .filter((k) => {
+        const demotedAt = Date.parse(keys[keys.indexOf(k) + 1].createdAt);
+        return now.getTime() - demotedAt > maxTtlSeconds * 1000;
+      })
+      .map((k) => k.kid);
+    for (const kid of gone) this.retire(kid);
+    return gone;
+  }
+
   /** Drops a non-primary key; tokens signed with it stop verifying ("unknown key id"). */
   retire(kid: string): void {
     if (kid === this.stored.primary) throw new Error('cannot retire the primary token signing key');

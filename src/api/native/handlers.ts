@@ -47,6 +47,12 @@ export interface RequestContext {
   auditRead?: boolean;
   /** The error the request ended with, as rendered. */
   error?: ApiError;
+  /** The client's X-Request-Id (well-formed ones only), recorded beside our request id. */
+  clientRequestId?: string;
+  /** This request's 401/403 has been charged to its client address (src/api/limits). */
+  failureCharged?: boolean;
+  /** Who a 429 refused ("address IP" or "subject S"): such refusals are audited once per window. */
+  refusedKey?: string;
 }
 
 declare module 'fastify' {
@@ -190,6 +196,7 @@ export function nativeHandler(deps: NativeDeps) {
         });
         return reply;
       }
+      if (t.kind.kind === 'Secret') req.continuum!.auditRead = true;
       const page = await store.list(t.kind, { ...opts, limit: q.limit, continue: q.continue });
       return send(req, reply, 200, {
         apiVersion: apiVersionOf(t.kind),
@@ -239,8 +246,26 @@ export function nativeHandler(deps: NativeDeps) {
           throw new ApiError('NotFound', `${t.kind.kind} has no logs subresource`, [
             { field: 'path.subresource', message: 'no logs' },
           ]);
+        // Log reads are audited (with the client address) before the stream starts: it bypasses onSend.
+        await security.audit(
+          {
+            requestId: String(req.id),
+            ...(req.continuum?.clientRequestId ? { clientRequestId: req.continuum.clientRequestId } : {}),
+            subject: caller.subject,
+            verb: 'get/logs',
+            resource: { kind: t.kind.kind, namespace: t.namespace, name: t.name, subresource: 'logs' },
+            outcome: 'allowed',
+            status: 200,
+            path: req.url.split('?')[0],
+            ip: req.ip,
+          },
+          caller,
+        );
+        req.continuum!.audited = true;
         return streamLogs(deps, req, reply, current, q);
       }
+      // Reads of Secret values are audited like writes.
+      if (t.kind.kind === 'Secret') req.continuum!.auditRead = true;
       return send(req, reply, 200, redact(current));
     }
     if (verb === 'delete') {

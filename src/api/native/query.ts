@@ -61,7 +61,12 @@ export function parseQuery(raw: Record<string, unknown>): NativeQuery {
         q.continue = str(k, v, 4096);
         break;
       case 'resourceVersion':
-        q.resourceVersion = str(k, v, 32);
+        // Validated the same for get, list and watch (the store's rule: a decimal revision, or empty).
+        if (!/^[0-9]{0,15}$/.test(v))
+          throw new ApiError('BadRequest', `invalid resourceVersion ${JSON.stringify(v.slice(0, 32))}`, [
+            { field: 'query.resourceVersion', message: 'must be a decimal revision' },
+          ]);
+        q.resourceVersion = v;
         break;
       case 'limit':
         q.limit = int(k, v, 1, 100_000);

@@ -28,7 +28,15 @@ export async function startMatrixEnv(): Promise<MatrixEnv> {
       yield 'a log line';
     },
   };
-  const env = await startSecureEnv({ runControllers: false, rateLimit: { ratePerSecond: 1e6, burst: 1e6 }, logs });
+  // The matrix checks decisions, not abuse limits (src/api/limits tests those): every limit is lifted.
+  const unlimited = { ratePerSecond: 1e6, burst: 1e6 };
+  const env = await startSecureEnv({
+    runControllers: false,
+    rateLimit: unlimited,
+    tenantRateLimit: unlimited,
+    addressLimits: { failures: unlimited, bootstrap: unlimited },
+    logs,
+  });
   const kinds = allKinds()
     .map((k) => k.kind)
     .filter((k) => k !== 'Token')

@@ -1,12 +1,20 @@
 // `continuum audit`: verify the hash-chained, signed audit log (naming the first bad record) and export it as JSON lines.
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { auditChains, exportAuditLog, parseTtl, verifyAuditChains } from '../../security/index.js';
+import {
+  auditChains,
+  exportAuditLog,
+  parseTtl,
+  readAuditPublicKey,
+  verifyAuditChains,
+  verifyAuditLog,
+} from '../../security/index.js';
 import { decodeUtf8, problemToError, readAll } from '../../client/index.js';
 import { CONNECTION, UsageError, clientFrom, type Command, type Io } from '../command.js';
 
 const USAGE =
   'continuum audit verify [--data-dir DIR]   (without --data-dir: the server verifies its own chain; with it: every chain in DIR)\n' +
+  '       continuum audit verify --file EXPORT.jsonl --public-key KEY.pem   (any exported range, offline; key from GET /auth/v1/audit/keys)\n' +
   '       continuum audit export [--since T] [--until T] [-o FILE] [--data-dir DIR [--chain NAME]]   (T: ISO time or an age such as 24h)';
 
 interface Verification {
@@ -73,6 +81,12 @@ export const auditCommand: Command = {
       placeholder: 'DIR',
     },
     chain: { type: 'string', description: 'Which chain of the data dir (one per replica)', placeholder: 'NAME' },
+    file: { type: 'string', description: 'Verify this export (JSON lines) offline, any range', placeholder: 'FILE' },
+    'public-key': {
+      type: 'string',
+      description: 'Audit public key (PEM, from GET /auth/v1/audit/keys) to verify --file with',
+      placeholder: 'KEY',
+    },
     since: { type: 'string', description: 'Records from this ISO time or age (e.g. 24h)', placeholder: 'T' },
     until: { type: 'string', description: 'Records up to this ISO time or age', placeholder: 'T' },
     output: {
@@ -88,6 +102,11 @@ export const auditCommand: Command = {
     if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}\nusage: ${USAGE}`);
     const dataDir = v['data-dir'] ? resolve(v['data-dir']) : undefined;
     if (sub === 'verify') {
+      if (v.file || v['public-key']) {
+        if (!v.file || !v['public-key']) throw new UsageError('--file and --public-key go together');
+        const key = readAuditPublicKey(resolve(v['public-key']));
+        return report(await verifyAuditLog(resolve(v.file), key, undefined, { range: true }), io);
+      }
       if (dataDir) return verifyDataDir(dataDir, io);
       const { client } = clientFrom(v);
       return report((await client.http.json<Verification>('GET', '/audit/v1/verify')).body, io);

@@ -1,4 +1,4 @@
-// `continuum token`: issue (create), revoke and list built-in API tokens and agent bootstrap tokens.
+// `continuum token`: issue (create), revoke and list built-in API tokens and agent bootstrap tokens; rotate the signing key.
 import { TokenKind, parseTtl } from '../../security/index.js';
 import { CONNECTION, UsageError, clientFrom, type Command, type Io } from '../command.js';
 import { renderObjects } from '../output.js';
@@ -7,7 +7,8 @@ const USAGE =
   'continuum token create --role ROLE [--tenant T] [--ttl 24h] [--subject S] [--description D] [-o json]\n' +
   '       continuum token create --role agent --site SITE --bootstrap [--ttl 15m]\n' +
   '       continuum token revoke ID [--reason R]\n' +
-  '       continuum token list [--role R] [-o yaml|json|wide|name]';
+  '       continuum token list [--role R] [-o yaml|json|wide|name]\n' +
+  '       continuum token rotate-signing-key';
 
 function ttlArg(text: string): number {
   try {
@@ -96,8 +97,22 @@ export const tokenCommand: Command = {
         else io.out(renderObjects(TokenKind, r.items, { output: v.output }));
         return 0;
       }
+      case 'rotate-signing-key': {
+        if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}\nusage: ${USAGE}`);
+        const { client } = clientFrom(v);
+        const r = await client.http.json<{ keyId: string; keys: string[]; retired: string[] }>(
+          'POST',
+          '/auth/v1/signing-keys/rotate',
+        );
+        const { keyId, keys, retired } = r.body;
+        io.out(
+          `new tokens are signed with key ${keyId}; ${keys.length - 1} earlier key(s) still verify tokens they signed` +
+            `${retired.length ? `; retired ${retired.join(', ')}` : ''}\n`,
+        );
+        return 0;
+      }
       default:
-        throw new UsageError(`token needs a subcommand: create, revoke or list\nusage: ${USAGE}`);
+        throw new UsageError(`token needs a subcommand: create, revoke, list or rotate-signing-key\nusage: ${USAGE}`);
     }
   },
 };

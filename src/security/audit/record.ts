@@ -9,6 +9,8 @@ export interface AuditEntry {
   /** ISO time; defaults to the log's clock. */
   time?: string;
   requestId: string;
+  /** The client's X-Request-Id, when it sent one. */
+  clientRequestId?: string;
   actor: { subject: string; kind?: string; tokenId?: string; roles?: string[]; site?: string; ip?: string };
   /** The verb ("create", "update/status", "get/logs"), or an operation such as "authenticate" or "token:create". */
   action: string;
@@ -21,6 +23,8 @@ export interface AuditEntry {
   /** ApiError code for failures (e.g. TokenExpired, Forbidden). */
   code?: string;
   reason?: string;
+  /** A summary record: the number of like refusals it stands for (they were not recorded one by one). */
+  count?: number;
 }
 
 /**
@@ -78,6 +82,7 @@ export function sanitizeEntry(e: AuditEntry, now: Date): Omit<AuditRecord, 'seq'
   return {
     time: e.time ?? now.toISOString(),
     requestId: String(e.requestId).slice(0, 128),
+    ...(e.clientRequestId ? { clientRequestId: cut(e.clientRequestId, 128) } : {}),
     actor: {
       subject: cut(a.subject, 256) ?? 'anonymous',
       ...(a.kind ? { kind: cut(a.kind, 32) } : {}),
@@ -102,6 +107,7 @@ export function sanitizeEntry(e: AuditEntry, now: Date): Omit<AuditRecord, 'seq'
     status: Math.trunc(e.status),
     ...(e.code ? { code: cut(e.code, 64) } : {}),
     ...(e.reason ? { reason: text(e.reason, 1024) } : {}),
+    ...(Number.isSafeInteger(e.count) && (e.count as number) >= 0 ? { count: e.count } : {}),
   };
 }
 

@@ -29,7 +29,7 @@ export function fileSource(path: string, headPath?: string): VerifySource {
 }
 
 /**
- * Checks every record in order: valid JSON, `seq` equal to its position (catches deletion,
+ * With `range`, the source may be an export starting at any record (seq > 0). Checks every record in order: valid JSON, `seq` equal to its position (catches deletion,
  * insertion and reordering), `prev` equal to the previous record's hash, `hash` matching the
  * content (catches edits) and a valid signature (catches forged records). Then checks the signed
  * head: a head beyond the last record means records were cut off the end. A missing head is only
@@ -39,11 +39,13 @@ export async function verifyAuditLog(
   source: VerifySource | AuditSink | string,
   publicKey: KeyObject,
   headPath?: string,
+  opts: { range?: boolean } = {},
 ): Promise<VerifyResult> {
   const src = typeof source === 'string' ? fileSource(source, headPath) : source;
   let index = 0;
+  let start = 0;
   let prev = GENESIS;
-  const fail = (reason: string): VerifyResult => ({ ok: false, records: index, index, reason });
+  const fail = (reason: string): VerifyResult => ({ ok: false, records: index - start, index, reason });
   const headText = await src.readHead();
   let head: AuditHead | undefined;
   if (headText) {
@@ -70,6 +72,12 @@ export async function verifyAuditLog(
     ) {
       return fail(`record ${index}: missing seq/prev/hash/sig`);
     }
+    // An exported range starts anywhere: its first record is taken at its word for seq and prev (both
+    // are covered by its hash and signature); every later record must follow it without a gap.
+    if (opts.range && index === start && index === 0 && Number.isSafeInteger(rec.seq) && rec.seq > 0) {
+      index = start = rec.seq;
+      prev = rec.prev;
+    }
     if (rec.seq !== index)
       return fail(`record ${index}: has seq ${String(rec.seq)} (a record was deleted, inserted or moved here)`);
     if (rec.prev !== prev) return fail(`record ${index}: does not chain to the previous record (prev hash mismatch)`);
@@ -83,8 +91,10 @@ export async function verifyAuditLog(
   }
   const warnings: string[] = [];
   if (!head) {
-    if (index > 0) warnings.push('no head file: removal of the newest records cannot be detected');
-    return { ok: true, records: index, warnings };
+    if (index > start && !opts.range) warnings.push('no head file: removal of the newest records cannot be detected');
+    if (opts.range && index > start)
+      warnings.push(`records ${start}..${index - 1} verified; records cut off after the range cannot be detected`);
+    return { ok: true, records: index - start, warnings };
   }
   if (head.seq >= index) return fail(`record ${index}: missing (head names record ${head.seq}; the log ends early)`);
   if (head.seq < index - 1)
