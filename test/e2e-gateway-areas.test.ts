@@ -51,7 +51,9 @@ describe('gateway nearest-replica routing with real agents and workloads', () =>
   it('routes Zurich and London callers to their own replicas and fails over with 0 failed requests', async () => {
     const script = join(dir, 'where.cjs');
     writeFileSync(script, SERVER);
-    emb = await startEmbedded({ dataDir: join(dir, 'data'), port: 0 });
+    // The workload's script lives in this test's temp dir, which a confined workload cannot see (its /tmp is
+    // private); routing is what is tested here, confinement has its own suite (test/attack-process.test.ts).
+    emb = await startEmbedded({ dataDir: join(dir, 'data'), port: 0, confinement: 'off' });
     const port = Number(new URL(emb.url).port);
     const c = new ContinuumClient({ server: emb.url, token: emb.adminToken });
     const area = await retry(() => c.get(UserAreaKind, undefined, 'zurich'));
