@@ -53,7 +53,15 @@ async function cliAsync(cwd: string, env: Record<string, string>, ...args: strin
 }
 
 async function getJson(url: string): Promise<any> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(20_000) });
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(20_000) });
+  } catch (e) {
+    // A pooled keep-alive connection the workload closed as idle at the moment of reuse ("other side closed"):
+    // retried once on a fresh connection, as HTTP clients do for an idempotent GET.
+    if ((e as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw e;
+    res = await fetch(url, { signal: AbortSignal.timeout(20_000) });
+  }
   if (!res.ok) throw new Error(`${url}: ${res.status}`);
   return res.json();
 }

@@ -34,7 +34,7 @@ import { TerminalError, type ControllerSpec } from '../../runtime/controller.js'
 import { objectKey, type ChangeType } from '../../runtime/informer.js';
 import type { Manager } from '../../runtime/manager.js';
 import { exposedPortsOf } from './ports.js';
-import { planRollout, type SlotNeed } from './rollout.js';
+import { calls, planRollout, type SlotNeed } from './rollout.js';
 import { computeStatus } from './status.js';
 import { LABEL_COMPONENT, LABEL_DEPLOYMENT, LABEL_HASH, LABEL_SLOT, workloadName } from './template.js';
 
@@ -43,6 +43,11 @@ export interface DeploymentControllerOptions {
   defaultTolerationSeconds?: number;
   /** Re-check period after a pass that changed the status (a pass that changed nothing backs off instead). */
   progressRequeueMs?: number;
+  /**
+   * How long a replaced workload outlives the last caller removed before it (default 5 s): that caller's
+   * process may still finish in-flight requests while its agent stops it, and they must not find the peer gone.
+   */
+  peerDrainMs?: number;
   /** Re-check policy of a deployment that cannot progress (default: 1 s doubling to 5 min). */
   stalledBackoff?: BackoffConfig;
 }
@@ -83,6 +88,9 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
     const failingOver = new Set<string>();
     /** Workloads created but maybe not yet in the informer: counted in snapshots (single worker). */
     const pending = new Map<string, Workload>();
+    /** uid → until when a workload stays although replaced (a caller removed just before may still call it). */
+    const drainUntil = new Map<string, number>();
+    const peerDrainMs = opts.peerDrainMs ?? 5000;
 
     const depsOnSite = (site: string): string[] => [
       ...new Set(
@@ -242,7 +250,17 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
         // Status (with the new endpoints) before removals, so nothing routes to a workload being stopped.
         const changed = !jsonEqual(status, dep.status);
         await writeStatus(status);
+        const nowMs = now.getTime();
+        for (const [uid, until] of drainUntil) if (until <= nowMs) drainUntil.delete(uid);
+        const deferred: number[] = [];
         for (const r of plan.remove) {
+          const until = r.reason === 'Replaced' ? (drainUntil.get(r.workload.metadata.uid) ?? 0) : 0;
+          if (until > nowMs) {
+            deferred.push(until - nowMs);
+            continue;
+          }
+          for (const peer of own) if (calls(r.workload, peer)) drainUntil.set(peer.metadata.uid, nowMs + peerDrainMs);
+          drainUntil.delete(r.workload.metadata.uid);
           await store
             .delete(WorkloadKind, ns, r.workload.metadata.name, { preconditions: { uid: r.workload.metadata.uid } })
             .catch((e: unknown) => {
@@ -258,6 +276,8 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
               `workload ${r.workload.metadata.name} on unavailable site ${r.workload.spec.siteName} removed; its slot is re-placed`,
             );
         }
+        // A replaced workload kept for a caller that is still stopping: back once its drain time is over.
+        if (deferred.length) return { requeueAfterMs: Math.min(...deferred) + 50 };
         if (status.phase === 'Running' && !plan.remove.length) return nextToleration(own, now.getTime());
         // Unplaceable or waiting on workloads/sites: watches bring the changes; a pass that changed nothing backs off.
         const progressed = changed || plan.remove.length > 0 || plan.place.length > unplaced.length;

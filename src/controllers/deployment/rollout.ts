@@ -39,16 +39,25 @@ export interface RolloutInput {
   site: (name: string) => Site | undefined;
 }
 
-/** Whether a live workload of another component has one of `w`'s URLs in its env (it still calls `w`). */
-function stillCalled(w: Workload, live: Workload[]): boolean {
+/** The URLs under which peers reach `w` (what a caller's env holds). */
+function urlsOf(w: Workload): Set<string> {
   const st = w.status;
   const urls = new Set<string>();
   if (st?.url) urls.add(st.url);
   if (st?.host) for (const p of Object.values(st.ports ?? {})) urls.add(`http://${st.host}:${p}`);
-  if (!urls.size) return false;
-  return live.some(
-    (o) => o !== w && o.spec.component !== w.spec.component && (o.spec.env ?? []).some((e) => urls.has(e.value ?? '')),
-  );
+  return urls;
+}
+
+/** Whether `caller` (a workload of another component) has one of `w`'s URLs in its env. */
+export function calls(caller: Workload, w: Workload): boolean {
+  if (caller === w || caller.spec.component === w.spec.component) return false;
+  const urls = urlsOf(w);
+  return urls.size > 0 && (caller.spec.env ?? []).some((e) => urls.has(e.value ?? ''));
+}
+
+/** Whether a live workload of another component has one of `w`'s URLs in its env (it still calls `w`). */
+function stillCalled(w: Workload, live: Workload[]): boolean {
+  return live.some((o) => calls(o, w));
 }
 
 export function planRollout(inp: RolloutInput): RolloutPlan {
