@@ -37,6 +37,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /readyz': { kind: 'public' },
   'GET /version': { kind: 'public' },
   'GET /openapi.json': { kind: 'permission', permission: 'openapi:read' },
+  'GET /api': { kind: 'resource' },
   ...Object.fromEntries(
     ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => [
       [`${m} /apis`, { kind: 'resource' }],

@@ -54,6 +54,7 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
   'GET /auth/v1/gateway/keys': { kind: 'public' },
   'GET /openapi.json': { kind: 'probe', probe: () => ({ method: 'GET', url: '/openapi.json' }), allowed: HUMANS },
   'GET /apis': { kind: 'probe', probe: () => ({ method: 'GET', url: '/apis' }), allowed: HUMANS },
+  'GET /api': { kind: 'probe', probe: () => ({ method: 'GET', url: '/api' }), allowed: HUMANS },
   ...Object.fromEntries(
     ['POST', 'PUT', 'PATCH', 'DELETE'].map((m) => [
       `${m} /apis`,

@@ -13,6 +13,7 @@ import { gatewayRoutes } from './gateway/index.js';
 import { registerContentParsers, send } from './content.js';
 import { nativeHandler, type LogSource } from './native/handlers.js';
 import { openApiDocument } from './openapi.js';
+import { apiVersions, versionInfo } from './kube/discovery.js';
 import { placementPreviewRoutes } from './placement-preview.js';
 import { sendProblem, toApiError } from './problem.js';
 import { accessOf, accessRule, checkAccess, type RouteAccess } from './route-access.js';
@@ -138,13 +139,22 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     checks: { ...(opts.ready ? { controllers: opts.ready } : {}), ...opts.readiness },
   });
   app.get('/version', async (req, reply) =>
-    send(req, reply, 200, {
-      version: opts.version,
-      engine: store.backend.engine,
-      node: process.version,
-      ...opts.identity?.(),
-    }),
+    send(
+      req,
+      reply,
+      200,
+      versionInfo(opts.version, {
+        version: opts.version,
+        engine: store.backend.engine,
+        node: process.version,
+        ...opts.identity?.(),
+      }),
+    ),
   );
+  app.get('/api', async (req, reply) => {
+    await security.authorizeNonResource(req.continuum!.caller!, 'discovery:read');
+    return send(req, reply, 200, apiVersions());
+  });
   app.get('/openapi.json', async (req, reply) => send(req, reply, 200, openApiDocument(opts.version)));
 
   const handle = nativeHandler({ store, security, logs: opts.logs });

@@ -1,7 +1,6 @@
 // The native KRM REST API: one handler for every kind, in Kubernetes conventions.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
-  allKinds,
   ApiError,
   apiVersionOf,
   isObjectOf,
@@ -20,6 +19,7 @@ import { mergePatch } from './patch.js';
 import { resolvePath, type Target } from './paths.js';
 import { parseQuery, type NativeQuery } from './query.js';
 import { streamWatch } from './watch-sse.js';
+import { discoveryDoc } from '../kube/discovery.js';
 
 /** Serves workload logs (the agent tunnel implements it). */
 export interface LogSource {
@@ -146,7 +146,7 @@ export function nativeHandler(deps: NativeDeps) {
     if (segs.length < 3) {
       if (req.method !== 'GET') throw new ApiError('MethodNotAllowed', `${req.method} is not supported on ${path}`);
       await security.authorizeNonResource(req.continuum!.caller!, 'discovery:read');
-      return send(req, reply, 200, discovery(segs));
+      return send(req, reply, 200, discoveryDoc(segs));
     }
     const t = resolvePath(segs);
     const q = parseQuery(req.query as Record<string, unknown>);
@@ -283,38 +283,6 @@ export function nativeHandler(deps: NativeDeps) {
         ),
       ),
     );
-  };
-}
-
-/** /apis lists groups; /apis/<group>/<version> lists its resources (kubectl-style discovery). */
-function discovery(segs: string[]): unknown {
-  const kinds = allKinds();
-  if (segs.length === 0) {
-    const groups = [...new Set(kinds.map((k) => k.group))];
-    return {
-      kind: 'APIGroupList',
-      groups: groups.map((g) => ({
-        name: g,
-        versions: [...new Set(kinds.filter((k) => k.group === g).map((k) => k.version))],
-      })),
-    };
-  }
-  const [group, version] = segs;
-  const list = kinds.filter((k) => k.group === group && (version === undefined || k.version === version));
-  if (!list.length)
-    throw new ApiError('NotFound', `no API group ${segs.join('/')}`, [{ field: 'path', message: 'unknown API group' }]);
-  return {
-    kind: 'APIResourceList',
-    groupVersion: `${group}/${version ?? list[0].version}`,
-    resources: list.map((k) => ({
-      name: k.plural,
-      singularName: k.singular,
-      kind: k.kind,
-      namespaced: k.namespaced,
-      shortNames: k.shortNames,
-      verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
-      description: k.description,
-    })),
   };
 }
 

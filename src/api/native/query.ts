@@ -15,7 +15,25 @@ export interface NativeQuery {
   dryRun?: boolean;
   /** logs: the workload's previous run (before its last restart). */
   previous?: boolean;
+  /** Kubernetes' standard parameters (see src/api/kube/README in ADR 0016): accepted and checked. */
+  fieldManager?: string;
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  gracePeriodSeconds?: number;
+  pretty?: boolean;
+  resourceVersionMatch?: 'NotOlderThan' | 'Exact';
+  sendInitialEvents?: boolean;
+  /** Server-side apply: take ownership of conflicting fields. */
+  force?: boolean;
 }
+
+const oneOf = <T extends string>(k: string, v: string, values: readonly T[]): T => {
+  if (!(values as readonly string[]).includes(v))
+    throw new ApiError('BadRequest', `query parameter ${k} must be one of ${values.join(', ')}`, [
+      { field: `query.${k}`, message: `one of ${values.join(', ')}` },
+    ]);
+  return v as T;
+};
 
 const bool = (k: string, v: string): boolean => {
   if (v === 'true' || v === '1' || v === '') return true;
@@ -63,11 +81,38 @@ export function parseQuery(raw: Record<string, unknown>): NativeQuery {
       case 'resourceVersion':
         q.resourceVersion = str(k, v, 32);
         break;
-      case 'limit':
-        q.limit = int(k, v, 1, 100_000);
+      case 'limit': {
+        // limit=0 means "no limit", as in Kubernetes.
+        const n = int(k, v, 0, 100_000);
+        if (n > 0) q.limit = n;
+        break;
+      }
+      case 'fieldManager':
+        q.fieldManager = str(k, v, 128);
+        break;
+      case 'fieldValidation':
+        q.fieldValidation = oneOf(k, v, ['Strict', 'Warn', 'Ignore'] as const);
+        break;
+      case 'propagationPolicy':
+        q.propagationPolicy = oneOf(k, v, ['Orphan', 'Background', 'Foreground'] as const);
+        break;
+      case 'gracePeriodSeconds':
+        q.gracePeriodSeconds = int(k, v, 0, 86_400);
+        break;
+      case 'pretty':
+        q.pretty = bool(k, v);
+        break;
+      case 'resourceVersionMatch':
+        q.resourceVersionMatch = oneOf(k, v, ['NotOlderThan', 'Exact'] as const);
+        break;
+      case 'sendInitialEvents':
+        q.sendInitialEvents = bool(k, v);
+        break;
+      case 'force':
+        q.force = bool(k, v);
         break;
       case 'timeoutSeconds':
-        q.timeoutSeconds = int(k, v, 1, 86_400);
+        q.timeoutSeconds = int(k, v, 0, 86_400) || undefined;
         break;
       case 'tailLines':
         q.tailLines = int(k, v, 0, 1_000_000);
