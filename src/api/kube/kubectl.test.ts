@@ -62,21 +62,89 @@ describe.skipIf(!ready)('kubectl against Continuum', () => {
     expect(r.code).not.toBe(0);
     expect(r.err).toContain('Error from server (NotFound)');
     expect(r.err).toContain('absent-1');
-    const bad = await kubectl('get', 'sites', '--chunk-size=0', '--selector=a in (');
-    expect(bad.err).toMatch(/Error from server \(BadRequest\)|unable to parse requirement/);
+    // A 422 with field paths reads as kubectl's "is invalid" line naming the field.
+    const bad = join(env.dir, 'bad.yaml');
+    writeFileSync(bad, SITE.replace('kube-1', 'bad-1').replace('category: far-edge', 'category: 7'));
+    const inv = await kubectl('create', '--validate=false', '-f', bad);
+    expect(inv.code).not.toBe(0);
+    expect(inv.err).toMatch(/"bad-1" is invalid: spec\.category/);
+  });
+
+  it('get shows the same columns as `continuum get` (Table), -o wide adds the wide ones', async () => {
+    await kubectl('apply', '--validate=false', '-f', join(env.dir, 'site.yaml'));
+    const r = await kubectl('get', 'sites');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split('\n')[0].split(/\s+/)).toEqual([
+      'NAME',
+      'PROVIDER',
+      'CATEGORY',
+      'COUNTRY',
+      'CITY',
+      'READY',
+      'AGE',
+    ]);
+    expect(r.out).toMatch(/^kube-1\s+p\s+far-edge\s+DE\s/m);
+    const w = await kubectl('get', 'sites', '-o', 'wide');
+    expect(w.out.split('\n')[0]).toMatch(/CPU\s+MEMORY/);
+    expect(w.out).toMatch(/^kube-1\s.*\s4\s+8Gi\s/m);
+  });
+
+  it('get --watch streams changes (NDJSON) until its timeout; wait --for=condition sees a status change', async () => {
+    await kubectl('apply', '--validate=false', '-f', join(env.dir, 'site.yaml'));
+    const watching = kubectl('get', 'sites', '--watch', '--request-timeout=8s');
+    const waiting = kubectl('wait', '--for=condition=Ready', 'site/kube-1', '--timeout=30s');
+    let waited = false;
+    void waiting.then(() => (waited = true));
+    // The label change shows up in the watch; the status change releases the wait.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(waited).toBe(false);
+    expect((await kubectl('label', 'site', 'kube-1', 'seen=yes')).code).toBe(0);
+    const status = {
+      status: {
+        conditions: [
+          { type: 'Ready', status: 'True', reason: 'Test', message: 'm', lastTransitionTime: '2026-01-01T00:00:00Z' },
+        ],
+      },
+    };
+    const p = await kubectl(
+      'patch',
+      'site',
+      'kube-1',
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify(status),
+    );
+    expect(p.code, p.err).toBe(0);
+    const w = await waiting;
+    expect(w.code, w.err).toBe(0);
+    expect(w.out).toContain('condition met');
+    const g = await watching;
+    expect(g.out.match(/^kube-1\s+p\s+far-edge/gm)?.length ?? 0).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
+  it('diff runs a server-side dry run and shows the change without making it', async () => {
+    const f = join(env.dir, 'site2.yaml');
+    writeFileSync(f, SITE.replace('cpu: 4', 'cpu: 6'));
+    const d = await kubectl('diff', '-f', f);
+    expect(d.code, d.err).toBe(1); // kubectl diff: 1 = differences found
+    expect(d.out).toMatch(/^\+\s+cpu: 6$/m);
+    const y = await kubectl('get', 'site', 'kube-1', '-o', 'jsonpath={.spec.capacity.cpu}');
+    expect(y.out).toBe('4');
   });
 
   it('apply (client-side), get -o yaml, delete', async () => {
-    const f = join(env.dir, 'site.yaml');
+    const f = join(env.dir, 'site9.yaml');
+    writeFileSync(f, SITE.replace('kube-1', 'kube-9'));
     const a = await kubectl('apply', '--validate=false', '-f', f);
     expect(a.code, a.err).toBe(0);
-    expect(a.out).toContain('site.continuum.eu/kube-1 created');
+    expect(a.out).toContain('site.continuum.eu/kube-9 created');
     const again = await kubectl('apply', '--validate=false', '-f', f);
     expect(again.code, again.err).toBe(0);
-    const y = await kubectl('get', 'site', 'kube-1', '-o', 'yaml');
+    const y = await kubectl('get', 'site', 'kube-9', '-o', 'yaml');
     expect(y.code, y.err).toBe(0);
     expect(y.out).toContain('provider: p');
-    const d = await kubectl('delete', 'site', 'kube-1', '--wait=false');
+    const d = await kubectl('delete', 'site', 'kube-9');
     expect(d.code, d.err).toBe(0);
     expect(d.out).toContain('deleted');
   });

@@ -20,6 +20,7 @@ import { resolvePath, type Target } from './paths.js';
 import { parseQuery, type NativeQuery } from './query.js';
 import { streamWatch } from './watch-sse.js';
 import { discoveryDoc } from '../kube/discovery.js';
+import { toTable, wantsTable } from '../kube/table.js';
 
 /** Serves workload logs (the agent tunnel implements it). */
 export interface LogSource {
@@ -183,18 +184,23 @@ export function nativeHandler(deps: NativeDeps) {
       const opts = { namespace, labelSelector: q.labelSelector, fieldSelector, filter };
       if (verb === 'watch') {
         const w = await store.watch(t.kind, { ...opts, resourceVersion: q.resourceVersion ?? lastEventId(req) });
+        const table = wantsTable(req);
         await streamWatch(req, reply, w, {
-          timeoutSeconds: q.timeoutSeconds,
-          transform: redact,
+          timeoutSeconds: q.timeoutSeconds ?? q.timeout,
+          transform: table ? (o) => toTable(t.kind, [redact(o)], {}, q.includeObject) : redact,
           bookmarks: q.allowWatchBookmarks,
+          kind: t.kind,
         });
         return reply;
       }
       const page = await store.list(t.kind, { ...opts, limit: q.limit, continue: q.continue });
+      const metadata = { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}) };
+      if (wantsTable(req))
+        return send(req, reply, 200, toTable(t.kind, page.items.map(redact), metadata, q.includeObject));
       return send(req, reply, 200, {
         apiVersion: apiVersionOf(t.kind),
         kind: listKind(t.kind),
-        metadata: { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}) },
+        metadata,
         items: page.items.map(redact),
       });
     }
@@ -241,6 +247,7 @@ export function nativeHandler(deps: NativeDeps) {
           ]);
         return streamLogs(deps, req, reply, current, q);
       }
+      if (wantsTable(req)) return send(req, reply, 200, toTable(t.kind, [redact(current)], {}, q.includeObject));
       return send(req, reply, 200, redact(current));
     }
     if (verb === 'delete') {

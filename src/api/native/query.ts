@@ -25,6 +25,10 @@ export interface NativeQuery {
   sendInitialEvents?: boolean;
   /** Server-side apply: take ownership of conflicting fields. */
   force?: boolean;
+  /** kubectl's --request-timeout as a Go duration ("8s", "1m0s"): caps a watch like timeoutSeconds. */
+  timeout?: number;
+  /** Table answers: what each row carries (default Metadata). */
+  includeObject?: 'None' | 'Metadata' | 'Object';
 }
 
 const oneOf = <T extends string>(k: string, v: string, values: readonly T[]): T => {
@@ -59,6 +63,17 @@ const str = (k: string, v: string, max: number): string => {
     ]);
   return v;
 };
+
+/** A Go duration of hours, minutes and seconds ("30s", "1m0s", "1h2m3.5s") in whole seconds (at least 1). */
+function goDuration(k: string, v: string): number {
+  const m = /^(?:(\d{1,5})h)?(?:(\d{1,5})m)?(?:(\d{1,7})(?:\.\d{1,9})?s)?$/.exec(v);
+  if (!m || v === '')
+    throw new ApiError('BadRequest', `query parameter ${k} must be a duration like 30s or 1m0s`, [
+      { field: `query.${k}`, message: 'duration' },
+    ]);
+  const secs = Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+  return Math.max(1, Math.min(secs, 86_400));
+}
 
 export function parseQuery(raw: Record<string, unknown>): NativeQuery {
   const q: NativeQuery = {};
@@ -110,6 +125,12 @@ export function parseQuery(raw: Record<string, unknown>): NativeQuery {
         break;
       case 'force':
         q.force = bool(k, v);
+        break;
+      case 'timeout':
+        q.timeout = goDuration(k, v);
+        break;
+      case 'includeObject':
+        q.includeObject = oneOf(k, v, ['None', 'Metadata', 'Object'] as const);
         break;
       case 'timeoutSeconds':
         q.timeoutSeconds = int(k, v, 0, 86_400) || undefined;
