@@ -45,6 +45,7 @@ export function registerContentParsers(app: FastifyInstance): void {
     'application/json',
     'application/merge-patch+json',
     'application/apply-patch+json',
+    'application/json-patch+json',
     'application/problem+json',
   ];
   const yaml = ['application/yaml', 'application/x-yaml', 'text/yaml', 'application/apply-patch+yaml'];

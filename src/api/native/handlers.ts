@@ -21,6 +21,7 @@ import { parseQuery, type NativeQuery } from './query.js';
 import { streamWatch } from './watch-sse.js';
 import { discoveryDoc } from '../kube/discovery.js';
 import { toTable, wantsTable } from '../kube/table.js';
+import { jsonPatch } from '../kube/json-patch-write.js';
 
 /** Serves workload logs (the agent tunnel implements it). */
 export interface LogSource {
@@ -263,6 +264,12 @@ export function nativeHandler(deps: NativeDeps) {
       );
     }
     if (t.subresource === 'logs') throw new ApiError('MethodNotAllowed', 'logs are read-only');
+    if (verb === 'patch' && String(req.headers['content-type'] ?? '').includes('json-patch+json')) {
+      const admit = (o: AnyResource): Promise<void> =>
+        t.subresource === 'status' ? admitWorkloadStatus(store, o) : Promise.resolve();
+      const out = await jsonPatch(store, security, caller, attrs, current, req.body, admit, { dryRun: q.dryRun });
+      return send(req, reply, 200, redact(out));
+    }
     if (verb === 'update') {
       const input = bodyFor(t, req.body, true);
       await security.authorize(caller, { ...attrs, object: input, oldObject: current });
