@@ -14,6 +14,7 @@ import { registerContentParsers, send } from './content.js';
 import { nativeHandler, type LogSource } from './native/handlers.js';
 import { openApiDocument } from './openapi.js';
 import { apiVersions, versionInfo } from './kube/discovery.js';
+import { reviewRoutes } from './kube/reviews.js';
 import { placementPreviewRoutes } from './placement-preview.js';
 import { sendProblem, toApiError } from './problem.js';
 import { accessOf, accessRule, checkAccess, type RouteAccess } from './route-access.js';
@@ -157,6 +158,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   });
   app.get('/openapi.json', async (req, reply) => send(req, reply, 200, openApiDocument(opts.version)));
 
+  reviewRoutes(app, { security });
   const handle = nativeHandler({ store, security, logs: opts.logs });
   app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/apis', handler: handle });
   app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/apis/*', handler: handle });

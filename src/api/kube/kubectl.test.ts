@@ -1,6 +1,7 @@
 // The real kubectl binary against a TLS control plane: discovery, errors as Status, CRUD, query parameters.
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,27 @@ async function kubectl(...args: string[]): Promise<{ code: number; out: string; 
     const x = e as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof x.code === 'number' ? x.code : 1, out: x.stdout ?? '', err: x.stderr ?? '' };
   }
+}
+
+/** Issues a built-in token for `role` through POST /auth/v1/tokens, trusting the test CA. */
+function issueToken(role: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${env.url}/auth/v1/tokens`,
+      {
+        method: 'POST',
+        ca: readFileSync(env.caFile),
+        headers: { authorization: `Bearer ${env.token}`, 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve((JSON.parse(text) as { token: string }).token));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ role, ttlSeconds: 600 }));
+  });
 }
 
 const SITE = `apiVersion: continuum.eu/v1alpha1
@@ -122,6 +144,21 @@ describe.skipIf(!ready)('kubectl against Continuum', () => {
     const g = await watching;
     expect(g.out.match(/^kube-1\s+p\s+far-edge/gm)?.length ?? 0).toBeGreaterThanOrEqual(2);
   }, 60_000);
+
+  it('auth whoami and auth can-i (protobuf reviews) answer from RBAC, for the admin and for an auditor', async () => {
+    const who = await kubectl('auth', 'whoami');
+    expect(who.code, who.err).toBe(0);
+    expect(who.out).toMatch(/Username\s+admin/);
+    expect((await kubectl('auth', 'can-i', 'delete', 'deployments', '-n', 'default')).out.trim()).toBe('yes');
+    // An auditor (token issued over HTTPS as the admin) reads but may not delete.
+    const token = await issueToken('auditor');
+    expect((await kubectl('--token', token, 'auth', 'can-i', 'list', 'sites')).out.trim()).toBe('yes');
+    const del = await kubectl('--token', token, 'auth', 'can-i', 'delete', 'sites');
+    expect(del.out.trim()).toMatch(/^no/);
+    expect(del.code).toBe(1);
+    const get = await kubectl('auth', 'can-i', 'frob', 'sites');
+    expect(get.out.trim()).toMatch(/^no/);
+  });
 
   it('diff runs a server-side dry run and shows the change without making it', async () => {
     const f = join(env.dir, 'site2.yaml');
