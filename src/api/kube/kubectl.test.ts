@@ -181,6 +181,12 @@ describe.skipIf(!ready)('kubectl against Continuum', () => {
     const y = await kubectl('get', 'site', 'kube-9', '-o', 'yaml');
     expect(y.code, y.err).toBe(0);
     expect(y.out).toContain('provider: p');
+    // Server-side apply of a changed file updates in place.
+    writeFileSync(f, SITE.replace('kube-1', 'kube-9').replace('cpu: 4', 'cpu: 3'));
+    const ssa = await kubectl('apply', '--server-side', '--validate=false', '-f', f);
+    expect(ssa.code, ssa.err).toBe(0);
+    expect(ssa.out).toContain('site.continuum.eu/kube-9 serverside-applied');
+    expect((await kubectl('get', 'site', 'kube-9', '-o', 'jsonpath={.spec.capacity.cpu}')).out).toBe('3');
     const d = await kubectl('delete', 'site', 'kube-9');
     expect(d.code, d.err).toBe(0);
     expect(d.out).toContain('deleted');
