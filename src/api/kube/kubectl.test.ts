@@ -5,6 +5,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/testing/run.js';
 import { hasTool, startKubeEnv, type KubeEnv } from '../testing/kube-env.js';
 
 const exec = promisify(execFile);
@@ -158,6 +159,31 @@ describe.skipIf(!ready)('kubectl against Continuum', () => {
     expect(del.code).toBe(1);
     const get = await kubectl('auth', 'can-i', 'frob', 'sites');
     expect(get.out.trim()).toMatch(/^no/);
+  });
+
+  it('`continuum kubeconfig --role` writes a kubeconfig kubectl uses as that role', async () => {
+    const out = join(env.dir, 'auditor.kubeconfig');
+    const r = await runCli(
+      'kubeconfig',
+      '--server',
+      env.url,
+      '--token',
+      env.token,
+      '--ca',
+      env.caFile,
+      '--role',
+      'auditor',
+      '--ttl',
+      '1h',
+      '--output-file',
+      out,
+    );
+    expect(r.code, r.err).toBe(0);
+    const as = (...args: string[]) => kubectl('--kubeconfig', out, ...args);
+    expect((await as('auth', 'whoami')).out).not.toMatch(/Username\s+admin\b/);
+    expect((await as('auth', 'can-i', 'list', 'sites')).out.trim()).toBe('yes');
+    expect((await as('auth', 'can-i', 'delete', 'sites')).out.trim()).toMatch(/^no/);
+    expect((await as('get', 'sites')).code).toBe(0);
   });
 
   it('diff runs a server-side dry run and shows the change without making it', async () => {
