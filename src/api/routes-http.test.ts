@@ -71,6 +71,12 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
     allowed: () => true,
     passed: [201],
   },
+  'GET /openapi/v3': { kind: 'probe', probe: () => ({ method: 'GET', url: '/openapi/v3' }), allowed: HUMANS },
+  'GET /openapi/v3/apis/:group/:version': {
+    kind: 'probe',
+    probe: () => ({ method: 'GET', url: '/openapi/v3/apis/continuum.eu/v1alpha1' }),
+    allowed: HUMANS,
+  },
   'GET /api': { kind: 'probe', probe: () => ({ method: 'GET', url: '/api' }), allowed: HUMANS },
   ...Object.fromEntries(
     ['POST', 'PUT', 'PATCH', 'DELETE'].map((m) => [

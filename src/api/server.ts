@@ -15,6 +15,7 @@ import { nativeHandler, type LogSource } from './native/handlers.js';
 import { openApiDocument } from './openapi.js';
 import { apiVersions, versionInfo } from './kube/discovery.js';
 import { reviewRoutes } from './kube/reviews.js';
+import { groupVersionDocument, openApiV3Index } from './kube/openapi-v3.js';
 import { placementPreviewRoutes } from './placement-preview.js';
 import { sendProblem, toApiError } from './problem.js';
 import { accessOf, accessRule, checkAccess, type RouteAccess } from './route-access.js';
@@ -157,6 +158,16 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     return send(req, reply, 200, apiVersions());
   });
   app.get('/openapi.json', async (req, reply) => send(req, reply, 200, openApiDocument(opts.version)));
+  app.get('/openapi/v3', async (req, reply) => send(req, reply, 200, openApiV3Index(openApiDocument(opts.version))));
+  app.get('/openapi/v3/apis/:group/:version', async (req, reply) => {
+    const { group, version } = req.params as { group: string; version: string };
+    const doc = groupVersionDocument(openApiDocument(opts.version), group, version);
+    if (!doc)
+      throw new ApiError('NotFound', `no API group-version ${group}/${version}`, [
+        { field: 'path', message: 'unknown' },
+      ]);
+    return send(req, reply, 200, doc);
+  });
 
   reviewRoutes(app, { security });
   const handle = nativeHandler({ store, security, logs: opts.logs });

@@ -186,6 +186,13 @@ describe.skipIf(!ready)('kubectl against Continuum', () => {
     expect((await as('get', 'sites')).code).toBe(0);
   });
 
+  it('explain reads /openapi/v3 (x-kubernetes-group-version-kind)', async () => {
+    const r = await kubectl('explain', 'sites.spec');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/KIND:\s+Site/);
+    expect(r.out).toMatch(/^\s+provider\s+<string>/m);
+  });
+
   it('diff runs a server-side dry run and shows the change without making it', async () => {
     const f = join(env.dir, 'site2.yaml');
     writeFileSync(f, SITE.replace('cpu: 4', 'cpu: 6'));
