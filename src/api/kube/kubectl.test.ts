@@ -193,6 +193,17 @@ describe.skipIf(!ready)('kubectl against Continuum', () => {
     expect(r.out).toMatch(/^\s+provider\s+<string>/m);
   });
 
+  it('apply with kubectl’s default validation: server-side field validation, unknown fields refused by path', async () => {
+    const f = join(env.dir, 'site-v.yaml');
+    writeFileSync(f, SITE.replace('kube-1', 'kube-v'));
+    const ok = await kubectl('apply', '-f', f);
+    expect(ok.code, ok.err).toBe(0);
+    writeFileSync(f, SITE.replace('kube-1', 'kube-v').replace('  provider: p', '  provider: p\n  bogus: 1'));
+    const bad = await kubectl('apply', '-f', f);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/"kube-v" is invalid: spec\.bogus: unknown field/);
+  });
+
   it('diff runs a server-side dry run and shows the change without making it', async () => {
     const f = join(env.dir, 'site2.yaml');
     writeFileSync(f, SITE.replace('cpu: 4', 'cpu: 6'));

@@ -3,6 +3,24 @@
 import { createHash } from 'node:crypto';
 import { allKinds } from '../../model/index.js';
 
+/**
+ * JSON Schema 2020-12 keywords rewritten in their OpenAPI 3.0 form, which kubectl's Go parser requires
+ * (a numeric `exclusiveMinimum` fails its decoding and kubectl falls back to /openapi/v2).
+ */
+export function toOpenApi30(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(toOpenApi30);
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if ((k === 'exclusiveMinimum' || k === 'exclusiveMaximum') && typeof x === 'number') {
+      out[k === 'exclusiveMinimum' ? 'minimum' : 'maximum'] = x;
+      out[k] = true;
+    } else if (k === 'const') out.enum = [x];
+    else out[k] = toOpenApi30(x);
+  }
+  return out;
+}
+
 /** The OpenAPI document of one group-version, derived from the whole document (`full`, built from the registry). */
 export function groupVersionDocument(full: Record<string, unknown>, group: string, version: string) {
   const kinds = allKinds().filter((k) => k.group === group && k.version === version);
@@ -44,7 +62,7 @@ export function groupVersionDocument(full: Record<string, unknown>, group: strin
     }
     paths[p] = withParam;
   }
-  return { ...full, openapi: '3.0.0', components: { ...components, schemas }, paths };
+  return { ...full, openapi: '3.0.0', components: { ...components, schemas: toOpenApi30(schemas) }, paths };
 }
 
 /** The /openapi/v3 index: one entry per group-version, with a content hash as Kubernetes does. */
