@@ -160,7 +160,7 @@ describe('native API', () => {
     const addr = app.server.address() as { port: number };
     const url = `http://127.0.0.1:${addr.port}${BASE}/namespaces/w1/workloads?watch=true`;
     const ac = new AbortController();
-    const res = await fetch(url, { headers: auth, signal: ac.signal });
+    const res = await fetch(url, { headers: { ...auth, accept: 'text/event-stream' }, signal: ac.signal });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const created = await store.create(WorkloadKind, workload('w1', 'a'));
     const reader = res.body!.getReader();
@@ -176,7 +176,7 @@ describe('native API', () => {
     // A client that reconnects with Last-Event-ID gets exactly what happened after it, not the past again.
     const later = await store.create(WorkloadKind, workload('w1', 'b'));
     const resumed = await fetch(`${url}&timeoutSeconds=1`, {
-      headers: { ...auth, 'last-event-id': created.metadata.resourceVersion },
+      headers: { ...auth, accept: 'text/event-stream', 'last-event-id': created.metadata.resourceVersion },
     });
     const events = (await resumed.text()).split('\n').filter((l) => l.startsWith('id: '));
     expect(events).toEqual([`id: ${later.metadata.resourceVersion}`]);

@@ -45,11 +45,14 @@ export function registerContentParsers(app: FastifyInstance): void {
     'application/json',
     'application/merge-patch+json',
     'application/apply-patch+json',
+    'application/json-patch+json',
     'application/problem+json',
   ];
   const yaml = ['application/yaml', 'application/x-yaml', 'text/yaml', 'application/apply-patch+yaml'];
-  app.addContentTypeParser(json, { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser(json, { parseAs: 'string' }, (req, body, done) => {
     try {
+      // A bodiless DELETE labelled JSON (client-node, kubectl) means "no DeleteOptions".
+      if (req.method === 'DELETE' && !(body as string).trim()) return done(null, undefined);
       done(null, parseJsonBody(body as string));
     } catch (e) {
       done(e as Error, undefined);

@@ -1,6 +1,7 @@
 // Renders every failure as application/problem+json at the single HTTP boundary.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, toProblem } from '../model/index.js';
+import { ApiError } from '../model/index.js';
+import { renderError } from './kube/status.js';
 
 const FASTIFY_CODES: Record<string, ApiError['code']> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PayloadTooLarge',
@@ -39,8 +40,6 @@ export function toApiError(err: unknown, req: FastifyRequest): ApiError {
 
 export function sendProblem(req: FastifyRequest, reply: FastifyReply, err: ApiError): FastifyReply {
   for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
-  return reply
-    .code(err.status)
-    .type('application/problem+json')
-    .send(JSON.stringify(toProblem(err, String(req.id), req.url.split('?')[0])));
+  const { type, body } = renderError(req, err, req.url.split('?')[0]);
+  return reply.code(err.status).type(type).send(JSON.stringify(body));
 }

@@ -37,6 +37,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /readyz': { kind: 'public' },
   'GET /version': { kind: 'public' },
   'GET /openapi.json': { kind: 'permission', permission: 'openapi:read' },
+  'GET /api': { kind: 'resource' },
+  'GET /openapi/v3': { kind: 'permission', permission: 'openapi:read' },
+  'GET /openapi/v3/apis/:group/:version': { kind: 'permission', permission: 'openapi:read' },
   ...Object.fromEntries(
     ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => [
       [`${m} /apis`, { kind: 'resource' }],

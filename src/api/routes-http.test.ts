@@ -56,6 +56,30 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
   'GET /auth/v1/audit/keys': { kind: 'public' },
   'GET /openapi.json': { kind: 'probe', probe: () => ({ method: 'GET', url: '/openapi.json' }), allowed: HUMANS },
   'GET /apis': { kind: 'probe', probe: () => ({ method: 'GET', url: '/apis' }), allowed: HUMANS },
+  // Anyone authenticated may ask about itself (kubectl auth can-i / whoami).
+  'POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews': {
+    kind: 'probe',
+    probe: () => ({
+      method: 'POST',
+      url: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      body: { spec: { resourceAttributes: { verb: 'list', group: 'continuum.eu', resource: 'sites' } } },
+    }),
+    allowed: () => true,
+    passed: [201],
+  },
+  'POST /apis/authentication.k8s.io/v1/selfsubjectreviews': {
+    kind: 'probe',
+    probe: () => ({ method: 'POST', url: '/apis/authentication.k8s.io/v1/selfsubjectreviews', body: {} }),
+    allowed: () => true,
+    passed: [201],
+  },
+  'GET /openapi/v3': { kind: 'probe', probe: () => ({ method: 'GET', url: '/openapi/v3' }), allowed: HUMANS },
+  'GET /openapi/v3/apis/:group/:version': {
+    kind: 'probe',
+    probe: () => ({ method: 'GET', url: '/openapi/v3/apis/continuum.eu/v1alpha1' }),
+    allowed: HUMANS,
+  },
+  'GET /api': { kind: 'probe', probe: () => ({ method: 'GET', url: '/api' }), allowed: HUMANS },
   ...Object.fromEntries(
     ['POST', 'PUT', 'PATCH', 'DELETE'].map((m) => [
       `${m} /apis`,

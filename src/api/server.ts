@@ -16,6 +16,9 @@ import { gatewayRoutes } from './gateway/index.js';
 import { registerContentParsers, send } from './content.js';
 import { nativeHandler, type LogSource } from './native/handlers.js';
 import { openApiDocument } from './openapi.js';
+import { apiVersions, versionInfo } from './kube/discovery.js';
+import { reviewRoutes } from './kube/reviews.js';
+import { groupVersionDocument, openApiV3Index } from './kube/openapi-v3.js';
 import { placementPreviewRoutes } from './placement-preview.js';
 import { sendProblem, toApiError } from './problem.js';
 import { accessOf, accessRule, checkAccess, type RouteAccess } from './route-access.js';
@@ -219,15 +222,35 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     checks: { ...(opts.ready ? { controllers: opts.ready } : {}), ...opts.readiness },
   });
   app.get('/version', async (req, reply) =>
-    send(req, reply, 200, {
-      version: opts.version,
-      engine: store.backend.engine,
-      node: process.version,
-      ...opts.identity?.(),
-    }),
+    send(
+      req,
+      reply,
+      200,
+      versionInfo(opts.version, {
+        version: opts.version,
+        engine: store.backend.engine,
+        node: process.version,
+        ...opts.identity?.(),
+      }),
+    ),
   );
+  app.get('/api', async (req, reply) => {
+    await security.authorizeNonResource(req.continuum!.caller!, 'discovery:read');
+    return send(req, reply, 200, apiVersions());
+  });
   app.get('/openapi.json', async (req, reply) => send(req, reply, 200, openApiDocument(opts.version)));
+  app.get('/openapi/v3', async (req, reply) => send(req, reply, 200, openApiV3Index(openApiDocument(opts.version))));
+  app.get('/openapi/v3/apis/:group/:version', async (req, reply) => {
+    const { group, version } = req.params as { group: string; version: string };
+    const doc = groupVersionDocument(openApiDocument(opts.version), group, version);
+    if (!doc)
+      throw new ApiError('NotFound', `no API group-version ${group}/${version}`, [
+        { field: 'path', message: 'unknown' },
+      ]);
+    return send(req, reply, 200, doc);
+  });
 
+  reviewRoutes(app, { security });
   const handle = nativeHandler({ store, security, logs: opts.logs });
   app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/apis', handler: handle });
   app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/apis/*', handler: handle });

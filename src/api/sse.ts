@@ -55,7 +55,9 @@ export function openStream(
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { ...headers, 'x-request-id': String(req.id) });
+  // Headers leave now: a client (client-node's Watch) may wait for them before the first event exists.
   if (opts.first) res.write(opts.first);
+  else res.flushHeaders();
   open++;
   const closed = new Promise<void>((resolve) => {
     if (res.destroyed) resolve();

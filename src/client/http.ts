@@ -183,7 +183,7 @@ export function knownErrorCode(code: unknown): ErrorCode | undefined {
 
 /** The ApiError for a non-2xx answer: the server's problem document, or a code derived from the status. */
 export function problemToError(status: number, text: string): ApiError {
-  let p: { code?: unknown; detail?: string; errors?: FieldError[] } | undefined;
+  let p: { code?: unknown; errorCode?: unknown; detail?: string; errors?: FieldError[] } | undefined;
   try {
     p = JSON.parse(text) as typeof p;
   } catch {
@@ -191,7 +191,7 @@ export function problemToError(status: number, text: string): ApiError {
   }
   const detail = typeof p?.detail === 'string' && p.detail ? p.detail : undefined;
   const errors = Array.isArray(p?.errors) ? p.errors : [];
-  const known = knownErrorCode(p?.code);
+  const known = knownErrorCode(p?.errorCode) ?? knownErrorCode(p?.code);
   if (known && detail) return new ApiError(known, detail, errors);
   const code: ErrorCode =
     status === 401

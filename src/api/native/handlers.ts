@@ -1,7 +1,6 @@
 // The native KRM REST API: one handler for every kind, in Kubernetes conventions.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
-  allKinds,
   ApiError,
   apiVersionOf,
   isObjectOf,
@@ -20,6 +19,9 @@ import { mergePatch } from './patch.js';
 import { resolvePath, type Target } from './paths.js';
 import { parseQuery, type NativeQuery } from './query.js';
 import { streamWatch } from './watch-sse.js';
+import { discoveryDoc } from '../kube/discovery.js';
+import { toTable, wantsTable } from '../kube/table.js';
+import { jsonPatch } from '../kube/json-patch-write.js';
 
 /** Serves workload logs (the agent tunnel implements it). */
 export interface LogSource {
@@ -152,7 +154,7 @@ export function nativeHandler(deps: NativeDeps) {
     if (segs.length < 3) {
       if (req.method !== 'GET') throw new ApiError('MethodNotAllowed', `${req.method} is not supported on ${path}`);
       await security.authorizeNonResource(req.continuum!.caller!, 'discovery:read');
-      return send(req, reply, 200, discovery(segs));
+      return send(req, reply, 200, discoveryDoc(segs));
     }
     const t = resolvePath(segs);
     const q = parseQuery(req.query as Record<string, unknown>);
@@ -189,19 +191,24 @@ export function nativeHandler(deps: NativeDeps) {
       const opts = { namespace, labelSelector: q.labelSelector, fieldSelector, filter };
       if (verb === 'watch') {
         const w = await store.watch(t.kind, { ...opts, resourceVersion: q.resourceVersion ?? lastEventId(req) });
+        const table = wantsTable(req);
         await streamWatch(req, reply, w, {
-          timeoutSeconds: q.timeoutSeconds,
-          transform: redact,
+          timeoutSeconds: q.timeoutSeconds ?? q.timeout,
+          transform: table ? (o) => toTable(t.kind, [redact(o)], {}, q.includeObject) : redact,
           bookmarks: q.allowWatchBookmarks,
+          kind: t.kind,
         });
         return reply;
       }
       if (t.kind.kind === 'Secret') req.continuum!.auditRead = true;
       const page = await store.list(t.kind, { ...opts, limit: q.limit, continue: q.continue });
+      const metadata = { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}) };
+      if (wantsTable(req))
+        return send(req, reply, 200, toTable(t.kind, page.items.map(redact), metadata, q.includeObject));
       return send(req, reply, 200, {
         apiVersion: apiVersionOf(t.kind),
         kind: listKind(t.kind),
-        metadata: { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}) },
+        metadata,
         items: page.items.map(redact),
       });
     }
@@ -266,6 +273,7 @@ export function nativeHandler(deps: NativeDeps) {
       }
       // Reads of Secret values are audited like writes.
       if (t.kind.kind === 'Secret') req.continuum!.auditRead = true;
+      if (wantsTable(req)) return send(req, reply, 200, toTable(t.kind, [redact(current)], {}, q.includeObject));
       return send(req, reply, 200, redact(current));
     }
     if (verb === 'delete') {
@@ -281,6 +289,12 @@ export function nativeHandler(deps: NativeDeps) {
       );
     }
     if (t.subresource === 'logs') throw new ApiError('MethodNotAllowed', 'logs are read-only');
+    if (verb === 'patch' && String(req.headers['content-type'] ?? '').includes('json-patch+json')) {
+      const admit = (o: AnyResource): Promise<void> =>
+        t.subresource === 'status' ? admitWorkloadStatus(store, o) : Promise.resolve();
+      const out = await jsonPatch(store, security, caller, attrs, current, req.body, admit, { dryRun: q.dryRun });
+      return send(req, reply, 200, redact(out));
+    }
     if (verb === 'update') {
       const input = bodyFor(t, req.body, true);
       await security.authorize(caller, { ...attrs, object: input, oldObject: current });
@@ -308,38 +322,6 @@ export function nativeHandler(deps: NativeDeps) {
         ),
       ),
     );
-  };
-}
-
-/** /apis lists groups; /apis/<group>/<version> lists its resources (kubectl-style discovery). */
-function discovery(segs: string[]): unknown {
-  const kinds = allKinds();
-  if (segs.length === 0) {
-    const groups = [...new Set(kinds.map((k) => k.group))];
-    return {
-      kind: 'APIGroupList',
-      groups: groups.map((g) => ({
-        name: g,
-        versions: [...new Set(kinds.filter((k) => k.group === g).map((k) => k.version))],
-      })),
-    };
-  }
-  const [group, version] = segs;
-  const list = kinds.filter((k) => k.group === group && (version === undefined || k.version === version));
-  if (!list.length)
-    throw new ApiError('NotFound', `no API group ${segs.join('/')}`, [{ field: 'path', message: 'unknown API group' }]);
-  return {
-    kind: 'APIResourceList',
-    groupVersion: `${group}/${version ?? list[0].version}`,
-    resources: list.map((k) => ({
-      name: k.plural,
-      singularName: k.singular,
-      kind: k.kind,
-      namespaced: k.namespaced,
-      shortNames: k.shortNames,
-      verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
-      description: k.description,
-    })),
   };
 }
 

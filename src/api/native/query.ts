@@ -15,7 +15,29 @@ export interface NativeQuery {
   dryRun?: boolean;
   /** logs: the workload's previous run (before its last restart). */
   previous?: boolean;
+  /** Kubernetes' standard parameters (see src/api/kube/README in ADR 0016): accepted and checked. */
+  fieldManager?: string;
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  gracePeriodSeconds?: number;
+  pretty?: boolean;
+  resourceVersionMatch?: 'NotOlderThan' | 'Exact';
+  sendInitialEvents?: boolean;
+  /** Server-side apply: take ownership of conflicting fields. */
+  force?: boolean;
+  /** kubectl's --request-timeout as a Go duration ("8s", "1m0s"): caps a watch like timeoutSeconds. */
+  timeout?: number;
+  /** Table answers: what each row carries (default Metadata). */
+  includeObject?: 'None' | 'Metadata' | 'Object';
 }
+
+const oneOf = <T extends string>(k: string, v: string, values: readonly T[]): T => {
+  if (!(values as readonly string[]).includes(v))
+    throw new ApiError('BadRequest', `query parameter ${k} must be one of ${values.join(', ')}`, [
+      { field: `query.${k}`, message: `one of ${values.join(', ')}` },
+    ]);
+  return v as T;
+};
 
 const bool = (k: string, v: string): boolean => {
   if (v === 'true' || v === '1' || v === '') return true;
@@ -41,6 +63,17 @@ const str = (k: string, v: string, max: number): string => {
     ]);
   return v;
 };
+
+/** A Go duration of hours, minutes and seconds ("30s", "1m0s", "1h2m3.5s") in whole seconds (at least 1). */
+function goDuration(k: string, v: string): number {
+  const m = /^(?:(\d{1,5})h)?(?:(\d{1,5})m)?(?:(\d{1,7})(?:\.\d{1,9})?s)?$/.exec(v);
+  if (!m || v === '')
+    throw new ApiError('BadRequest', `query parameter ${k} must be a duration like 30s or 1m0s`, [
+      { field: `query.${k}`, message: 'duration' },
+    ]);
+  const secs = Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+  return Math.max(1, Math.min(secs, 86_400));
+}
 
 export function parseQuery(raw: Record<string, unknown>): NativeQuery {
   const q: NativeQuery = {};
@@ -68,11 +101,44 @@ export function parseQuery(raw: Record<string, unknown>): NativeQuery {
           ]);
         q.resourceVersion = v;
         break;
-      case 'limit':
-        q.limit = int(k, v, 1, 100_000);
+      case 'limit': {
+        // limit=0 means "no limit", as in Kubernetes.
+        const n = int(k, v, 0, 100_000);
+        if (n > 0) q.limit = n;
+        break;
+      }
+      case 'fieldManager':
+        q.fieldManager = str(k, v, 128);
+        break;
+      case 'fieldValidation':
+        q.fieldValidation = oneOf(k, v, ['Strict', 'Warn', 'Ignore'] as const);
+        break;
+      case 'propagationPolicy':
+        q.propagationPolicy = oneOf(k, v, ['Orphan', 'Background', 'Foreground'] as const);
+        break;
+      case 'gracePeriodSeconds':
+        q.gracePeriodSeconds = int(k, v, 0, 86_400);
+        break;
+      case 'pretty':
+        q.pretty = bool(k, v);
+        break;
+      case 'resourceVersionMatch':
+        q.resourceVersionMatch = oneOf(k, v, ['NotOlderThan', 'Exact'] as const);
+        break;
+      case 'sendInitialEvents':
+        q.sendInitialEvents = bool(k, v);
+        break;
+      case 'force':
+        q.force = bool(k, v);
+        break;
+      case 'timeout':
+        q.timeout = goDuration(k, v);
+        break;
+      case 'includeObject':
+        q.includeObject = oneOf(k, v, ['None', 'Metadata', 'Object'] as const);
         break;
       case 'timeoutSeconds':
-        q.timeoutSeconds = int(k, v, 1, 86_400);
+        q.timeoutSeconds = int(k, v, 0, 86_400) || undefined;
         break;
       case 'tailLines':
         q.tailLines = int(k, v, 0, 1_000_000);

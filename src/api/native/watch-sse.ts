@@ -1,8 +1,9 @@
-// Streams a watch to the client as Server-Sent Events (one event per change, id = resourceVersion).
+// Streams a watch: newline-delimited JSON `{type, object}` as Kubernetes serves it, or Server-Sent Events on request.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, toProblem, type AnyResource } from '../../model/index.js';
+import { ApiError, apiVersionOf, toProblem, type AnyResource, type KindDef } from '../../model/index.js';
 import type { Watch } from '../../store/index.js';
-import { openEventStream } from '../sse.js';
+import { openEventStream, openStream } from '../sse.js';
+import { renderError } from '../kube/status.js';
 
 export interface SseOptions {
   timeoutSeconds?: number;
@@ -11,7 +12,16 @@ export interface SseOptions {
   /** Applied to each object before it is sent. */
   transform?: (obj: AnyResource) => unknown;
   bookmarks?: boolean;
+  /** The watched kind: BOOKMARK objects carry its apiVersion and kind (client-go decodes them by kind). */
+  kind?: KindDef;
 }
+
+/**
+ * SSE only when the client names text/event-stream (our CLI, informers, agents); every other client (kubectl,
+ * client-go, client-node, curl) gets Kubernetes' newline-delimited JSON.
+ */
+export const wantsSse = (req: FastifyRequest): boolean =>
+  String(req.headers.accept ?? '').includes('text/event-stream');
 
 export async function streamWatch(
   req: FastifyRequest,
@@ -19,7 +29,12 @@ export async function streamWatch(
   watch: Watch,
   opts: SseOptions = {},
 ): Promise<void> {
-  const stream = openEventStream(req, reply, 'watching', opts.heartbeatMs ?? 15_000);
+  const sse = wantsSse(req);
+  const stream = sse
+    ? openEventStream(req, reply, 'watching', opts.heartbeatMs ?? 15_000)
+    : openStream(req, reply, { 'content-type': 'application/json', 'cache-control': 'no-cache, no-transform' });
+  const bookmark = (o: AnyResource): AnyResource =>
+    opts.kind ? ({ ...o, apiVersion: apiVersionOf(opts.kind), kind: opts.kind.kind } as AnyResource) : o;
   const close = (): void => watch.close();
   // The response's 'close' (client gone) ends the watch, which ends the loop below even while it waits.
   stream.res.once('close', close);
@@ -27,17 +42,22 @@ export async function streamWatch(
   try {
     for await (const ev of watch) {
       if (ev.type === 'BOOKMARK' && !opts.bookmarks) continue;
-      const object = ev.type === 'BOOKMARK' || !opts.transform ? ev.object : opts.transform(ev.object);
+      const object =
+        ev.type === 'BOOKMARK' ? bookmark(ev.object) : !opts.transform ? ev.object : opts.transform(ev.object);
+      const line = JSON.stringify({ type: ev.type, object });
       const ok = await stream.write(
-        `event: ${ev.type}\nid: ${ev.object.metadata.resourceVersion}\ndata: ${JSON.stringify({ type: ev.type, object })}\n\n`,
+        sse ? `event: ${ev.type}\nid: ${ev.object.metadata.resourceVersion}\ndata: ${line}\n\n` : `${line}\n`,
       );
       if (!ok) break;
     }
   } catch (e) {
     const err = e instanceof ApiError ? e : new ApiError('Internal', 'watch failed');
     if (!(e instanceof ApiError)) req.log.error({ err: e }, 'watch failed');
+    // SSE keeps the problem document; NDJSON clients get a meta/v1 Status (410 makes informers relist).
     await stream.write(
-      `event: ERROR\ndata: ${JSON.stringify({ type: 'ERROR', object: toProblem(err, String(req.id)) })}\n\n`,
+      sse
+        ? `event: ERROR\ndata: ${JSON.stringify({ type: 'ERROR', object: toProblem(err, String(req.id)) })}\n\n`
+        : `${JSON.stringify({ type: 'ERROR', object: kubeStatus(req, err) })}\n`,
     );
   } finally {
     if (timeout) clearTimeout(timeout);
@@ -45,4 +65,10 @@ export async function streamWatch(
     watch.close();
     stream.end();
   }
+}
+
+/** The Status object of a watch ERROR event (always the Kubernetes shape: numeric code, status Failure). */
+function kubeStatus(req: FastifyRequest, err: ApiError): Record<string, unknown> {
+  const { body } = renderError(req, err, req.url.split('?')[0]);
+  return { ...body, status: 'Failure', code: err.status };
 }

@@ -71,6 +71,8 @@ export async function startSecureEnv(
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        // Watches here are read as SSE (NDJSON, the default for other clients, is tested in src/api/kube).
+        ...(/[?&]watch=(true|1)/.test(url) ? { accept: 'text/event-stream' } : {}),
         ...headers,
       },
       ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),

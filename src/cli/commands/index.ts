@@ -19,6 +19,7 @@ import { siteCommand } from './site.js';
 import { tokenCommand } from './token.js';
 import { upCommand } from './up.js';
 import { versionCommand } from './version.js';
+import { kubeconfigCommand } from './kubeconfig.js';
 import { imagesCommand } from './images.js';
 import { whoamiCommand } from './whoami.js';
 
@@ -43,5 +44,6 @@ export const commands: Command[] = [
   auditCommand,
   secretsCommand,
   versionCommand,
+  kubeconfigCommand,
   imagesCommand,
 ];
