@@ -18,6 +18,8 @@ import { sendProblem, toApiError } from './problem.js';
 import { accessOf, accessRule, checkAccess, type RouteAccess } from './route-access.js';
 import { securityRoutes } from './security-routes.js';
 import { readinessRoute, type ReadinessCheck } from './readiness.js';
+import { metricsRoutes } from './metrics.js';
+import { metrics, secondsSince } from '../lib/metrics/index.js';
 import type { Security } from '../security/port.js';
 
 export interface ApiServerOptions {
@@ -116,7 +118,9 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     const entry = auditEntryFor(req, reply);
     if (!entry) return payload;
     try {
+      const started = performance.now();
       await security.audit(entry, req.continuum?.caller);
+      metrics.auditWriteDuration.observe(secondsSince(started));
       return payload;
     } catch (e) {
       req.log.error({ err: e, requestId: req.id }, 'audit append failed');
@@ -154,6 +158,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   agentRoutes(app, { store, security });
   gatewayRoutes(app, { store, security });
   placementPreviewRoutes(app, { store, security });
+  metricsRoutes(app, { store });
   for (const p of opts.plugins ?? []) await p(app);
   return app;
 }

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createApiServer, type LogSource } from '../api/index.js';
+import { createApiServer, startMetricsListener, type LogSource } from '../api/index.js';
 import { createTunnelHub } from '../api/tunnel/index.js';
 import {
   deploymentController,
@@ -81,6 +81,8 @@ export interface ControlPlaneOptions {
   shutdownDeadlineSeconds?: number;
   /** /readyz fails when the data dir's file system has less free space than this (default 64 MiB). */
   minFreeDiskBytes?: number;
+  /** "host:port" of an extra listener serving GET /metrics WITHOUT authentication (private scrape network). */
+  metricsAddress?: string;
 }
 
 export interface ControlPlane {
@@ -91,6 +93,8 @@ export interface ControlPlane {
   app: FastifyInstance;
   /** The security in use (ContinuumSecurity unless overridden). */
   security: Security;
+  /** URL of the unauthenticated metrics listener, when `metricsAddress` was given. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -181,6 +185,14 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     throw e;
   }
   const server = app;
+  const metricsListener = o.metricsAddress
+    ? await startMetricsListener(o.metricsAddress, store).catch(async (e: unknown) => {
+        await server.close().catch(() => undefined);
+        await closeSecurity().catch(() => undefined);
+        await store.close().catch(() => undefined);
+        throw e;
+      })
+    : undefined;
   await manager.start();
 
   // Compaction keeps the event log bounded; watchers older than the window get 410 Gone and relist.
@@ -205,9 +217,11 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     manager,
     app: server,
     security,
+    ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
     stop() {
       stopped ??= (async () => {
         clearInterval(compactor);
+        await metricsListener?.close();
         const deadlineMs = (o.shutdownDeadlineSeconds ?? 10) * 1000;
         const graceful = (async () => {
           await manager.stop();

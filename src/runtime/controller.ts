@@ -1,5 +1,6 @@
 // A controller: watches feed keys into a rate-limited queue; workers run a level-triggered reconcile per key.
 import { backoffDelay, silentLogger, type BackoffConfig, type Logger } from '../lib/index.js';
+import { metrics, secondsSince } from '../lib/metrics/index.js';
 import type { AnyResource } from '../model/index.js';
 import type { Informer } from './informer.js';
 import { objectKey, type ChangeType } from './informer.js';
@@ -78,7 +79,9 @@ export class Controller {
     private readonly log: Logger = silentLogger,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.queue = new WorkQueue(spec.backoff);
+    this.queue = new WorkQueue(spec.backoff, spec.name);
+    // Error series exist from the start (at 0), so rate() and alerts see them before the first failure.
+    for (const kind of ['transient', 'terminal']) metrics.reconcileErrors.inc({ controller: spec.name, kind }, 0);
     for (const w of spec.watches) {
       w.informer.on((type, obj, old) => {
         for (const k of w.map ? w.map(obj, old, type) : [objectKey(obj)]) this.queue.add(k);
@@ -111,7 +114,10 @@ export class Controller {
       const ctx: ReconcileContext = { signal: this.ac.signal, log: this.log, now: this.clock };
       try {
         this.reconciles++;
-        const r = await this.spec.reconcile(ctx, key);
+        const started = performance.now();
+        const r = await this.spec
+          .reconcile(ctx, key)
+          .finally(() => metrics.reconcileDuration.observe({ controller: this.spec.name }, secondsSince(started)));
         this.queue.forget(key);
         let after = r?.requeueAfterMs;
         if (r?.stalled) {
@@ -123,6 +129,8 @@ export class Controller {
         if (after !== undefined) this.queue.addAfter(key, after);
       } catch (e) {
         this.failures++;
+        const kind = e instanceof TerminalError ? 'terminal' : 'transient';
+        if (!this.ac.signal.aborted) metrics.reconcileErrors.inc({ controller: this.spec.name, kind });
         if (e instanceof TerminalError) {
           this.log.warn(`${this.spec.name}: ${key}: ${e.message}`, { reason: e.reason });
           this.queue.forget(key);
