@@ -30,6 +30,8 @@ export interface ApiServerOptions {
   /** Maximum request body in bytes (default 1 MiB). */
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
+  /** A pino instance for request logs (takes precedence over `logger`): the process' one structured logger. */
+  loggerInstance?: FastifyServerOptions['loggerInstance'];
   https?: { key: string | Buffer; cert: string | Buffer; minVersion?: 'TLSv1.2' | 'TLSv1.3' } | null;
   /** Extra readiness check (e.g. controllers started); shown as "controllers" by /readyz. */
   ready?: () => Promise<string | undefined>;
@@ -61,7 +63,7 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export async function createApiServer(opts: ApiServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    ...(opts.loggerInstance ? { loggerInstance: opts.loggerInstance } : { logger: opts.logger ?? false }),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     ...(opts.https ? { https: opts.https } : {}),
     genReqId: (req) => {

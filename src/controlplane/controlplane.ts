@@ -14,7 +14,7 @@ import {
   revisionController,
   siteHealthController,
 } from '../controllers/index.js';
-import type { Logger } from '../lib/index.js';
+import { isStructured, type Logger } from '../lib/index.js';
 import { Manager, type ControllerFactory } from '../runtime/index.js';
 import { API_VERSION, NamespaceKind, SYSTEM_NAMESPACE } from '../model/index.js';
 import { referenceAdmission } from '../placement/index.js';
@@ -147,7 +147,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const leaseMs = (o.leaseSeconds ?? 15) * 1000;
   const manager = new Manager({
     store,
-    log: o.log,
+    log: o.log?.child?.({ component: 'controllers' }) ?? o.log,
     leaderElection: o.leaderElection
       ? { identity, leaseDurationMs: leaseMs, retryMs: Math.max(200, Math.min(2000, leaseMs / 5)) }
       : undefined,
@@ -171,6 +171,9 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       version: VERSION,
       identity: () => ({ identity, controllers: manager.leading ? 'leader' : 'standby' }),
       logger: o.logRequests ? { level: 'info', ...(o.logStream ? { stream: o.logStream } : {}) } : false,
+      ...(o.logRequests && !o.logStream && isStructured(o.log)
+        ? { loggerInstance: o.log.pino.child({ component: 'api' }) }
+        : {}),
       https: tls ?? null,
       bodyLimit: o.bodyLimit,
       dataDir: o.dataDir,

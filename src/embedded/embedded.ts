@@ -18,12 +18,16 @@ export interface EmbeddedOptions {
   verbose?: boolean;
   progress?: (msg: string) => void;
   log?: Logger;
+  /** host:port of an unauthenticated /metrics listener (see ControlPlaneOptions.metricsAddress). */
+  metricsAddress?: string;
   /** External OpenID Connect issuers (`--oidc-config FILE`, JSON or YAML). */
   oidcConfig?: string;
 }
 
 export interface Embedded {
   url: string;
+  /** The unauthenticated metrics URL, when metricsAddress was given. */
+  metricsUrl?: string;
   adminToken: string;
   summary: string;
   /** Stops agents and control plane; workloads keep running (re-adopted next time) unless stopWorkloads. */
@@ -38,6 +42,8 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     port: o.port,
     host: o.host,
     log: o.log,
+    logRequests: !!o.verbose,
+    ...(o.metricsAddress ? { metricsAddress: o.metricsAddress } : {}),
     siteGraceSeconds: 5,
     ...(o.oidcConfig ? { oidcConfig: o.oidcConfig } : {}),
   });
@@ -75,7 +81,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
         sites: topo.sites.map((s) => s.metadata.name),
         stateDir,
         heartbeatMs: 1000,
-        log: o.log,
+        log: o.log?.child?.({ component: 'agent' }) ?? o.log,
         agentOptions: { driverOptions: { podmanHome: embeddedPodmanHome(o.dataDir) } },
       });
     } catch (e) {
@@ -115,6 +121,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   }
   return {
     url: cp.url,
+    ...(cp.metricsUrl ? { metricsUrl: cp.metricsUrl } : {}),
     adminToken: cp.adminToken,
     summary: `${topo.sites.length} sites of ${topo.providers.length} providers, ${topo.areas.length} user areas`,
     async stop(opts = {}) {

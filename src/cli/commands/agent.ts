@@ -114,7 +114,7 @@ export const agentCommand: Command = {
     const reconnectMax = numberFlag(v['reconnect-max'], 'reconnect-max', 0.1, 3600);
     const siteSpec = siteSpecFromFlags(v);
     const stateDir = resolve(v['state-dir'] ?? `.continuum-agent/${v.site}`);
-    const log = consoleLogger(io, !!v.verbose);
+    const log = consoleLogger(io, !!v.verbose, 'info', { role: 'agent', site: v.site });
     let announced = false;
     const agent = await startAgent({
       server,
