@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { Gauge, metrics, Registry, registry } from '../lib/metrics/index.js';
+import { recordServerSpan } from '../lib/tracing/index.js';
 import { SiteKind, WorkloadKind } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { openStreams } from './sse.js';
@@ -69,6 +70,20 @@ export function metricsRoutes(app: FastifyInstance, o: { store: Store }): void {
         code: String(reply.statusCode),
       },
       reply.elapsedTime / 1000,
+    );
+    recordServerSpan(
+      `${req.method} ${route}`,
+      req.headers,
+      reply.elapsedTime,
+      {
+        'http.request.method': req.method,
+        'http.route': route,
+        'http.response.status_code': reply.statusCode,
+        'continuum.request_id': String(req.id),
+        ...(a ? { 'continuum.resource': a.kind.plural, 'continuum.verb': a.verb } : {}),
+        ...(a?.namespace ? { 'continuum.namespace': a.namespace } : {}),
+      },
+      reply.statusCode >= 500,
     );
   });
   app.get('/metrics', { config: { access: { kind: 'permission', permission: 'metrics:read' } } }, async (_req, reply) =>

@@ -15,6 +15,7 @@ import {
   siteHealthController,
 } from '../controllers/index.js';
 import { isStructured, type Logger } from '../lib/index.js';
+import { startTracing } from '../lib/tracing/index.js';
 import { Manager, type ControllerFactory } from '../runtime/index.js';
 import { API_VERSION, NamespaceKind, SYSTEM_NAMESPACE } from '../model/index.js';
 import { referenceAdmission } from '../placement/index.js';
@@ -114,6 +115,8 @@ async function openBackend(o: ControlPlaneOptions): Promise<Backend> {
 }
 
 export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
+  // OTLP/HTTP trace export when OTEL_EXPORTER_OTLP_ENDPOINT is set (once per process).
+  startTracing({ serviceName: 'continuum-control-plane' });
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
   const adminToken = ensureAdminToken(o.dataDir);
   // Configuration errors surface before anything is opened.
