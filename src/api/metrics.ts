@@ -1,11 +1,16 @@
 // Prometheus exposition: GET /metrics (behind `metrics:read`), request-duration hook, optional unauthenticated listener.
 import { createServer, type Server } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Span } from '@opentelemetry/api';
 import { Gauge, metrics, Registry, registry } from '../lib/metrics/index.js';
-import { recordServerSpan } from '../lib/tracing/index.js';
+import { noteWrite, startServerSpan, traceparentOf } from '../lib/tracing/index.js';
+import { resolvePath } from './native/paths.js';
 import { SiteKind, WorkloadKind } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { openStreams } from './sse.js';
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const SPANS = new WeakMap<FastifyRequest, Span>();
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -71,20 +76,40 @@ export function metricsRoutes(app: FastifyInstance, o: { store: Store }): void {
       },
       reply.elapsedTime / 1000,
     );
-    recordServerSpan(
-      `${req.method} ${route}`,
-      req.headers,
-      reply.elapsedTime,
-      {
-        'http.request.method': req.method,
-        'http.route': route,
-        'http.response.status_code': reply.statusCode,
-        'continuum.request_id': String(req.id),
-        ...(a ? { 'continuum.resource': a.kind.plural, 'continuum.verb': a.verb } : {}),
-        ...(a?.namespace ? { 'continuum.namespace': a.namespace } : {}),
-      },
-      reply.statusCode >= 500,
-    );
+    const span = SPANS.get(req);
+    if (!span) return;
+    span.setAttributes({
+      'http.route': route,
+      'http.response.status_code': reply.statusCode,
+      ...(a ? { 'continuum.resource': a.kind.plural, 'continuum.verb': a.verb } : {}),
+      ...(a?.namespace ? { 'continuum.namespace': a.namespace } : {}),
+    });
+    if (reply.statusCode >= 500) span.setStatus({ code: 2 });
+    span.end();
+  });
+  // The server span starts as the request is routed; its context is what the request's writes carry.
+  app.addHook('onRequest', async (req) => {
+    const route = req.is404 ? 'unmatched' : (req.routeOptions?.url ?? 'unmatched');
+    const span = startServerSpan(`${req.method} ${route}`, req.headers, {
+      'http.request.method': req.method,
+      'continuum.request_id': String(req.id),
+    });
+    if (span.isRecording()) SPANS.set(req, span);
+  });
+  // Before the handler writes: remember the object's trace so the reconcile the write causes joins it.
+  app.addHook('preHandler', async (req) => {
+    const span = SPANS.get(req);
+    const tp = span && traceparentOf(span);
+    if (!tp || !WRITE_METHODS.has(req.method) || !req.url.startsWith('/apis/')) return;
+    try {
+      const t = resolvePath(req.url.split('?')[0].split('/').slice(2).filter(Boolean));
+      const meta = (req.body as { metadata?: { name?: unknown; namespace?: unknown } } | undefined)?.metadata;
+      const name = t.name ?? (typeof meta?.name === 'string' ? meta.name : undefined);
+      const ns = t.namespace ?? (typeof meta?.namespace === 'string' ? meta.namespace : undefined);
+      if (name) noteWrite(t.kind.kind, t.kind.namespaced ? ns : undefined, name, tp);
+    } catch {
+      /* not a resource path: nothing to note */
+    }
   });
   app.get('/metrics', { config: { access: { kind: 'permission', permission: 'metrics:read' } } }, async (_req, reply) =>
     reply.type(METRICS_CONTENT_TYPE).send(await renderMetrics(o.store)),

@@ -8,6 +8,7 @@ import { startControlPlane, type ControlPlane } from '../controlplane/index.js';
 import { startTracing, type Tracing } from '../lib/tracing/index.js';
 import { waitFor } from '../lib/testing/index.js';
 import { API_VERSION } from '../model/index.js';
+import { application, deployment } from '../model/testing/index.js';
 
 interface OtlpSpan {
   traceId: string;
@@ -18,6 +19,7 @@ interface OtlpSpan {
   attributes: Array<{ key: string; value: Record<string, unknown> }>;
 }
 const spans: OtlpSpan[] = [];
+const attrOf = (s: OtlpSpan, k: string) => s.attributes.find((a) => a.key === k)?.value;
 const contentTypes: string[] = [];
 let receiver: Server;
 let tracing: Tracing | undefined;
@@ -63,6 +65,46 @@ describe('OTLP/HTTP trace export', () => {
     expect(attr('http.response.status_code')).toEqual({ intValue: 200 });
     expect(attr('continuum.resource')).toEqual({ stringValue: 'sites' });
     expect(contentTypes).toContain('application/json');
+  });
+
+  it('carries the trace of a write into the reconcile it causes (API → controller)', async () => {
+    const traceId = 'aaf92f3577b34da6a3ce929d0e0e4736';
+    const headers = {
+      authorization: `Bearer ${cp.adminToken}`,
+      'content-type': 'application/json',
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+    };
+    const base = `${cp.url}/apis/${API_VERSION}/namespaces/default`;
+    const app = await fetch(`${base}/applications`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(application('default', 'traced')),
+    });
+    expect(app.status).toBe(201);
+    const dep = await fetch(`${base}/deployments`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(deployment('default', 'traced')),
+    });
+    expect(dep.status).toBe(201);
+    const post = await waitFor(
+      () =>
+        spans.find(
+          (s) =>
+            s.traceId === traceId &&
+            s.name === 'POST /apis/*' &&
+            attrOf(s, 'continuum.resource')?.stringValue === 'deployments',
+        ),
+      'the API span of the Deployment create',
+      20_000,
+    );
+    const reconcile = await waitFor(
+      () => spans.find((s) => s.traceId === traceId && s.name === 'reconcile deployment'),
+      'the deployment reconcile span in the same trace',
+      20_000,
+    );
+    expect(reconcile.parentSpanId).toBe(post.spanId);
+    expect(attrOf(reconcile, 'continuum.key')).toEqual({ stringValue: 'default/traced' });
   });
 
   it('starts a new trace when the caller sends none or a malformed traceparent', async () => {

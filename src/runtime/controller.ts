@@ -1,6 +1,7 @@
 // A controller: watches feed keys into a rate-limited queue; workers run a level-triggered reconcile per key.
 import { backoffDelay, silentLogger, type BackoffConfig, type Logger } from '../lib/index.js';
 import { metrics, secondsSince } from '../lib/metrics/index.js';
+import { inSpan, writeTrace } from '../lib/tracing/index.js';
 import type { AnyResource } from '../model/index.js';
 import type { Informer } from './informer.js';
 import { objectKey, type ChangeType } from './informer.js';
@@ -71,6 +72,8 @@ export class Controller {
   private resync: NodeJS.Timeout | undefined;
   /** Consecutive stalled reconciles per key. */
   private readonly stalls = new Map<string, number>();
+  /** Trace context of the API write that queued a key (taken by its next reconcile). */
+  private readonly traces = new Map<string, string>();
   reconciles = 0;
   failures = 0;
 
@@ -84,7 +87,11 @@ export class Controller {
     for (const kind of ['transient', 'terminal']) metrics.reconcileErrors.inc({ controller: spec.name, kind }, 0);
     for (const w of spec.watches) {
       w.informer.on((type, obj, old) => {
-        for (const k of w.map ? w.map(obj, old, type) : [objectKey(obj)]) this.queue.add(k);
+        const tp = writeTrace(obj.kind, obj.metadata.namespace, obj.metadata.name);
+        for (const k of w.map ? w.map(obj, old, type) : [objectKey(obj)]) {
+          if (tp) this.traces.set(k, tp);
+          this.queue.add(k);
+        }
       });
     }
   }
@@ -115,9 +122,12 @@ export class Controller {
       try {
         this.reconciles++;
         const started = performance.now();
-        const r = await this.spec
-          .reconcile(ctx, key)
-          .finally(() => metrics.reconcileDuration.observe({ controller: this.spec.name }, secondsSince(started)));
+        const tp = this.traces.get(key);
+        this.traces.delete(key);
+        const attrs = { 'continuum.controller': this.spec.name, 'continuum.key': key };
+        const r = await inSpan(`reconcile ${this.spec.name}`, tp, attrs, () => this.spec.reconcile(ctx, key)).finally(
+          () => metrics.reconcileDuration.observe({ controller: this.spec.name }, secondsSince(started)),
+        );
         this.queue.forget(key);
         let after = r?.requeueAfterMs;
         if (r?.stalled) {
