@@ -9,3 +9,4 @@ export type { OfflineWindow } from '../runtime/index.js';
 export { startEmbeddedAgents, type EmbeddedAgents, type EmbeddedAgentsOptions } from './embedded.js';
 export * from './tunnel/index.js';
 export type { RunSpec, RunState, RuntimeDriver } from './drivers/driver.js';
+export { agentMetricsText, startAgentMetrics } from './metrics.js';

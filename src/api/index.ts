@@ -9,3 +9,4 @@ export type { SecurityOperations, TokenIssueBody } from './security-routes.js';
 export { PLACEMENT_PREVIEW_PATH, type PlacementPreview } from './placement-preview.js';
 export { DEFAULT_MIN_FREE_BYTES, freeBytes, type ReadinessCheck } from './readiness.js';
 export type { AddressLimitOptions } from './limits/index.js';
+export { METRICS_CONTENT_TYPE, renderMetrics, startMetricsListener } from './metrics.js';

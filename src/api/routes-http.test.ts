@@ -99,6 +99,11 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
     allowed: (role, ctx) => expected(role, 'Token', ctx).has('update'),
     after: (ctx) => env.reset('Token', ctx),
   },
+  'GET /metrics': {
+    kind: 'probe',
+    probe: () => ({ method: 'GET', url: '/metrics' }),
+    allowed: only('admin', 'infrastructure-admin', 'cloud-edge-admin', 'auditor'),
+  },
   'GET /audit/v1/verify': {
     kind: 'probe',
     probe: () => ({ method: 'GET', url: '/audit/v1/verify' }),

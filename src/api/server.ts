@@ -24,6 +24,8 @@ import { sendProblem, toApiError } from './problem.js';
 import { accessOf, accessRule, checkAccess, type RouteAccess } from './route-access.js';
 import { securityRoutes } from './security-routes.js';
 import { readinessRoute, type ReadinessCheck } from './readiness.js';
+import { metricsRoutes } from './metrics.js';
+import { metrics, secondsSince } from '../lib/metrics/index.js';
 import type { Caller, Security } from '../security/port.js';
 import { tooManyRequests } from '../security/ratelimit.js';
 
@@ -35,6 +37,8 @@ export interface ApiServerOptions {
   /** Maximum request body in bytes (default 1 MiB). */
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
+  /** A pino instance for request logs (takes precedence over `logger`): the process' one structured logger. */
+  loggerInstance?: FastifyServerOptions['loggerInstance'];
   https?: { key: string | Buffer; cert: string | Buffer; minVersion?: 'TLSv1.2' | 'TLSv1.3' } | null;
   /** Extra readiness check (e.g. controllers started); shown as "controllers" by /readyz. */
   ready?: () => Promise<string | undefined>;
@@ -68,7 +72,7 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export async function createApiServer(opts: ApiServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    ...(opts.loggerInstance ? { loggerInstance: opts.loggerInstance } : { logger: opts.logger ?? false }),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     ...(opts.https ? { https: opts.https } : {}),
     // Request ids are ours: a client's X-Request-Id is kept beside it (clientRequestId), never used as it.
@@ -200,7 +204,9 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     const entry = auditEntryFor(req, reply);
     if (!entry) return payload;
     try {
+      const started = performance.now();
       await security.audit(entry, req.continuum?.caller);
+      metrics.auditWriteDuration.observe(secondsSince(started));
       return payload;
     } catch (e) {
       req.log.error({ err: e, requestId: req.id }, 'audit append failed');
@@ -258,6 +264,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   agentRoutes(app, { store, security });
   gatewayRoutes(app, { store, security });
   placementPreviewRoutes(app, { store, security });
+  metricsRoutes(app, { store });
   for (const p of opts.plugins ?? []) await p(app);
   return app;
 }

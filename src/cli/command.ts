@@ -195,6 +195,8 @@ export const SERVE_OPTIONS: Options = {
   port: { type: 'string', short: 'p', defaultText: '8080' },
   host: { type: 'string' },
   'oidc-config': { type: 'string' },
+  /** Serve GET /metrics WITHOUT authentication on this host:port as well (private scrape network). */
+  'metrics-address': { type: 'string', description: 'Also serve /metrics without auth on HOST:PORT' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 };

@@ -1,15 +1,16 @@
-// A line logger on stderr for long-running commands.
-import type { Logger } from '../lib/index.js';
+// The log of long-running commands (server, agent, up): JSON lines on stderr from the one structured logger.
+import { createStructuredLogger, type LogLevel, type StructuredLogger } from '../lib/index.js';
 import type { Io } from './command.js';
 
-export function consoleLogger(io: Io, verbose: boolean): Logger {
-  const line = (level: string, msg: string, fields?: Record<string, unknown>): void =>
-    io.err(
-      `${new Date().toISOString()} ${level} ${msg}${fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ''}\n`,
-    );
-  return {
-    info: (m, f) => verbose && line('INFO', m, f),
-    warn: (m, f) => line('WARN', m, f),
-    error: (m, f) => line('ERROR', m, f),
-  };
+/**
+ * `--verbose` → debug level (request logs included); otherwise `quiet` (info for daemons, warn for `up`, whose
+ * terminal shows the human summary). Every line is one JSON object; nothing else of the server goes to stderr.
+ */
+export function consoleLogger(
+  io: Io,
+  verbose: boolean,
+  quiet: LogLevel = 'info',
+  bindings?: Record<string, unknown>,
+): StructuredLogger {
+  return createStructuredLogger({ level: verbose ? 'debug' : quiet, write: (l) => io.err(l), bindings });
 }

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, unwatchFile, watchFile,
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createApiServer, type AddressLimitOptions, type LogSource } from '../api/index.js';
+import { createApiServer, startMetricsListener, type AddressLimitOptions, type LogSource } from '../api/index.js';
 import { createTunnelHub } from '../api/tunnel/index.js';
 import {
   deploymentController,
@@ -14,7 +14,8 @@ import {
   revisionController,
   siteHealthController,
 } from '../controllers/index.js';
-import type { Logger } from '../lib/index.js';
+import { isStructured, type Logger } from '../lib/index.js';
+import { startTracing } from '../lib/tracing/index.js';
 import { Manager, type ControllerFactory } from '../runtime/index.js';
 import { API_VERSION, NamespaceKind, SYSTEM_NAMESPACE } from '../model/index.js';
 import { referenceAdmission } from '../placement/index.js';
@@ -85,6 +86,8 @@ export interface ControlPlaneOptions {
   shutdownDeadlineSeconds?: number;
   /** /readyz fails when the data dir's file system has less free space than this (default 64 MiB). */
   minFreeDiskBytes?: number;
+  /** "host:port" of an extra listener serving GET /metrics WITHOUT authentication (private scrape network). */
+  metricsAddress?: string;
 }
 
 export interface ControlPlane {
@@ -95,6 +98,8 @@ export interface ControlPlane {
   app: FastifyInstance;
   /** The security in use (ContinuumSecurity unless overridden). */
   security: Security;
+  /** URL of the unauthenticated metrics listener, when `metricsAddress` was given. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -114,6 +119,8 @@ async function openBackend(o: ControlPlaneOptions): Promise<Backend> {
 }
 
 export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
+  // OTLP/HTTP trace export when OTEL_EXPORTER_OTLP_ENDPOINT is set (once per process).
+  startTracing({ serviceName: 'continuum-control-plane' });
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
   const adminToken = ensureAdminToken(o.dataDir);
   // Configuration errors surface before anything is opened.
@@ -148,7 +155,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const leaseMs = (o.leaseSeconds ?? 15) * 1000;
   const manager = new Manager({
     store,
-    log: o.log,
+    log: o.log?.child?.({ component: 'controllers' }) ?? o.log,
     leaderElection: o.leaderElection
       ? { identity, leaseDurationMs: leaseMs, retryMs: Math.max(200, Math.min(2000, leaseMs / 5)) }
       : undefined,
@@ -172,6 +179,9 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       version: VERSION,
       identity: () => ({ identity, controllers: manager.leading ? 'leader' : 'standby' }),
       logger: o.logRequests ? { level: 'info', ...(o.logStream ? { stream: o.logStream } : {}) } : false,
+      ...(o.logRequests && !o.logStream && isStructured(o.log)
+        ? { loggerInstance: o.log.pino.child({ component: 'api' }) }
+        : {}),
       https: tls ?? null,
       bodyLimit: o.bodyLimit,
       limits: o.addressLimits,
@@ -187,6 +197,14 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     throw e;
   }
   const server = app;
+  const metricsListener = o.metricsAddress
+    ? await startMetricsListener(o.metricsAddress, store).catch(async (e: unknown) => {
+        await server.close().catch(() => undefined);
+        await closeSecurity().catch(() => undefined);
+        await store.close().catch(() => undefined);
+        throw e;
+      })
+    : undefined;
   await manager.start();
 
   // Compaction keeps the event log bounded; watchers older than the window get 410 Gone and relist.
@@ -230,6 +248,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     manager,
     app: server,
     security,
+    ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
     stop() {
       stopped ??= (async () => {
         clearInterval(compactor);
@@ -237,6 +256,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
           process.off('SIGHUP', reloadOidc);
           unwatchFile(o.oidcConfig, reloadOidc);
         }
+        await metricsListener?.close();
         const deadlineMs = (o.shutdownDeadlineSeconds ?? 10) * 1000;
         const graceful = (async () => {
           await manager.stop();

@@ -19,6 +19,8 @@ export interface EmbeddedOptions {
   verbose?: boolean;
   progress?: (msg: string) => void;
   log?: Logger;
+  /** host:port of an unauthenticated /metrics listener (see ControlPlaneOptions.metricsAddress). */
+  metricsAddress?: string;
   /** External OpenID Connect issuers (`--oidc-config FILE`, JSON or YAML). */
   oidcConfig?: string;
   /** State of the embedded agents and their workloads (default: `<dataDir>-agents`, beside the data dir). */
@@ -42,6 +44,8 @@ export function embeddedAgentsDir(dataDir: string, agentsDir?: string): string {
 
 export interface Embedded {
   url: string;
+  /** The unauthenticated metrics URL, when metricsAddress was given. */
+  metricsUrl?: string;
   adminToken: string;
   summary: string;
   /** Stops agents and control plane; workloads keep running (re-adopted next time) unless stopWorkloads. */
@@ -56,6 +60,8 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     port: o.port,
     host: o.host,
     log: o.log,
+    logRequests: !!o.verbose,
+    ...(o.metricsAddress ? { metricsAddress: o.metricsAddress } : {}),
     siteGraceSeconds: 5,
     ...(o.oidcConfig ? { oidcConfig: o.oidcConfig } : {}),
     // Every embedded agent (one per site, 31 in the bundled topology) exchanges its bootstrap token from loopback.
@@ -95,7 +101,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
         sites: topo.sites.map((s) => s.metadata.name),
         stateDir,
         heartbeatMs: 1000,
-        log: o.log,
+        log: o.log?.child?.({ component: 'agent' }) ?? o.log,
         // Confined workloads never see the control plane's data dir nor any agent's state, even where these lie
         // inside an artifact dir (e.g. `continuum up` run from a checkout).
         agentOptions: {
@@ -143,6 +149,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   }
   return {
     url: cp.url,
+    ...(cp.metricsUrl ? { metricsUrl: cp.metricsUrl } : {}),
     adminToken: cp.adminToken,
     summary: `${topo.sites.length} sites of ${topo.providers.length} providers, ${topo.areas.length} user areas`,
     async stop(opts = {}) {

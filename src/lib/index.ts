@@ -2,3 +2,4 @@
 export * from './backoff.js';
 export * from './logger.js';
 export * from './package.js';
+export * from './structured-logger.js';

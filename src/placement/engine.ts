@@ -1,4 +1,5 @@
 // The placement engine: the greedy pass, then the batch optimiser when the greedy pass leaves replicas unplaced.
+import { metrics, secondsSince } from '../lib/metrics/index.js';
 import { placeBatch } from './batch.js';
 import { placeGreedy } from './greedy.js';
 import type { PlaceOptions } from './greedy.js';
@@ -25,6 +26,15 @@ export const BATCH_FALLBACK_MAX_REPLICAS = 256;
  * only the greedy pass runs.
  */
 export function place(snapshot: Snapshot, request: PlacementRequest, opts: PlaceOptions = {}): Decision {
+  const started = performance.now();
+  const d = decide(snapshot, request, opts);
+  metrics.placementDuration.observe(secondsSince(started));
+  const outcome = d.unplaced.length === 0 ? 'placed' : d.assignments.length ? 'partial' : 'unplaced';
+  metrics.placementDecisions.inc({ outcome });
+  return d;
+}
+
+function decide(snapshot: Snapshot, request: PlacementRequest, opts: PlaceOptions): Decision {
   const greedy = placeGreedy(snapshot, request, opts);
   if (greedy.unplaced.length === 0 || opts.batchFallback === false || opts.hooks?.quota) return greedy;
   const replicas = greedy.assignments.length + greedy.unplaced.length;

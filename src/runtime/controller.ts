@@ -1,5 +1,7 @@
 // A controller: watches feed keys into a rate-limited queue; workers run a level-triggered reconcile per key.
 import { backoffDelay, silentLogger, type BackoffConfig, type Logger } from '../lib/index.js';
+import { metrics, secondsSince } from '../lib/metrics/index.js';
+import { inSpan, writeTrace } from '../lib/tracing/index.js';
 import type { AnyResource } from '../model/index.js';
 import type { Informer } from './informer.js';
 import { objectKey, type ChangeType } from './informer.js';
@@ -70,6 +72,8 @@ export class Controller {
   private resync: NodeJS.Timeout | undefined;
   /** Consecutive stalled reconciles per key. */
   private readonly stalls = new Map<string, number>();
+  /** Trace context of the API write that queued a key (taken by its next reconcile). */
+  private readonly traces = new Map<string, string>();
   reconciles = 0;
   failures = 0;
 
@@ -78,10 +82,16 @@ export class Controller {
     private readonly log: Logger = silentLogger,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.queue = new WorkQueue(spec.backoff);
+    this.queue = new WorkQueue(spec.backoff, spec.name);
+    // Error series exist from the start (at 0), so rate() and alerts see them before the first failure.
+    for (const kind of ['transient', 'terminal']) metrics.reconcileErrors.inc({ controller: spec.name, kind }, 0);
     for (const w of spec.watches) {
       w.informer.on((type, obj, old) => {
-        for (const k of w.map ? w.map(obj, old, type) : [objectKey(obj)]) this.queue.add(k);
+        const tp = writeTrace(obj.kind, obj.metadata.namespace, obj.metadata.name);
+        for (const k of w.map ? w.map(obj, old, type) : [objectKey(obj)]) {
+          if (tp) this.traces.set(k, tp);
+          this.queue.add(k);
+        }
       });
     }
   }
@@ -111,7 +121,13 @@ export class Controller {
       const ctx: ReconcileContext = { signal: this.ac.signal, log: this.log, now: this.clock };
       try {
         this.reconciles++;
-        const r = await this.spec.reconcile(ctx, key);
+        const started = performance.now();
+        const tp = this.traces.get(key);
+        this.traces.delete(key);
+        const attrs = { 'continuum.controller': this.spec.name, 'continuum.key': key };
+        const r = await inSpan(`reconcile ${this.spec.name}`, tp, attrs, () => this.spec.reconcile(ctx, key)).finally(
+          () => metrics.reconcileDuration.observe({ controller: this.spec.name }, secondsSince(started)),
+        );
         this.queue.forget(key);
         let after = r?.requeueAfterMs;
         if (r?.stalled) {
@@ -123,6 +139,8 @@ export class Controller {
         if (after !== undefined) this.queue.addAfter(key, after);
       } catch (e) {
         this.failures++;
+        const kind = e instanceof TerminalError ? 'terminal' : 'transient';
+        if (!this.ac.signal.aborted) metrics.reconcileErrors.inc({ controller: this.spec.name, kind });
         if (e instanceof TerminalError) {
           this.log.warn(`${this.spec.name}: ${key}: ${e.message}`, { reason: e.reason });
           this.queue.forget(key);

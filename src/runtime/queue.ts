@@ -1,5 +1,6 @@
 // A de-duplicating work queue with per-key exponential backoff (Kubernetes client-go semantics).
 import { backoffDelay, type BackoffConfig } from '../lib/index.js';
+import { metrics } from '../lib/metrics/index.js';
 
 const DEFAULT_BACKOFF: BackoffConfig = { baseMs: 50, maxMs: 60_000, jitter: 0.1 };
 
@@ -16,8 +17,14 @@ export class WorkQueue {
   private timers = new Map<string, { timer: NodeJS.Timeout; at: number }>();
   private waiters: Array<(k: string | undefined) => void> = [];
   private shuttingDown = false;
+  /** When each queued key entered the queue (for the queue-latency histogram). */
+  private enqueuedAt = new Map<string, number>();
 
-  constructor(private readonly backoff: BackoffConfig = DEFAULT_BACKOFF) {}
+  constructor(
+    private readonly backoff: BackoffConfig = DEFAULT_BACKOFF,
+    /** Controller name: the `controller` label of the work-queue metrics. */
+    private readonly name = 'unnamed',
+  ) {}
 
   add(key: string): void {
     if (this.shuttingDown || this.dirty.has(key)) return;
@@ -27,8 +34,13 @@ export class WorkQueue {
     if (w) {
       this.dirty.delete(key);
       this.processing.add(key);
+      metrics.workQueueLatency.observe({ controller: this.name }, 0);
       w(key);
-    } else this.queue.push(key);
+    } else {
+      this.queue.push(key);
+      this.enqueuedAt.set(key, performance.now());
+      metrics.workQueueDepth.inc({ controller: this.name });
+    }
   }
 
   /**
@@ -87,11 +99,19 @@ export class WorkQueue {
     if (this.shuttingDown) return Promise.resolve(undefined);
     const key = this.queue.shift();
     if (key !== undefined) {
+      this.taken(key);
       this.dirty.delete(key);
       this.processing.add(key);
       return Promise.resolve(key);
     }
     return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private taken(key: string): void {
+    const at = this.enqueuedAt.get(key);
+    this.enqueuedAt.delete(key);
+    metrics.workQueueDepth.dec({ controller: this.name });
+    if (at !== undefined) metrics.workQueueLatency.observe({ controller: this.name }, (performance.now() - at) / 1000);
   }
 
   done(key: string): void {
@@ -111,6 +131,8 @@ export class WorkQueue {
   }
 
   shutDown(): void {
+    if (!this.shuttingDown && this.queue.length)
+      metrics.workQueueDepth.dec({ controller: this.name }, this.queue.length);
     this.shuttingDown = true;
     for (const t of this.timers.values()) clearTimeout(t.timer);
     this.timers.clear();

@@ -10,6 +10,7 @@ import {
   type Resource,
   type ResourceInput,
 } from '../model/index.js';
+import { metrics, secondsSince } from '../lib/metrics/index.js';
 import { PreconditionFailed, type Backend, type ObjectKey } from './backend.js';
 import { guardBackend } from './unavailable.js';
 import { applyObject, type ApplyResult } from './apply.js';
@@ -160,7 +161,9 @@ export class Store {
   private async commitRaw(m: Parameters<Backend['commit']>[0]): Promise<AnyResource> {
     const plain = m.object;
     const encoded = this.encode(structuredClone(plain));
+    const started = performance.now();
     const rev = await this.backend.commit({ ...m, object: encoded } as typeof m);
+    metrics.storeWriteDuration.observe({ op: m.op }, secondsSince(started));
     plain.metadata.resourceVersion = String(rev);
     return plain;
   }

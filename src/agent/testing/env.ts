@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startControlPlane, type ControlPlane } from '../../controlplane/index.js';
+import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '../../controlplane/index.js';
 import { WorkloadKind, type SiteSpec, type Workload, type WorkloadSpec } from '../../model/index.js';
 import { workload as workloadFixture } from '../../model/testing/index.js';
 import { SiteAgent } from '../agent.js';
@@ -69,8 +69,8 @@ export class AgentEnv {
   }
 
   /** Starts (or restarts, on the same data dir and port) the control plane; it brings its own tunnel hub. */
-  async startControlPlane(): Promise<ControlPlane> {
-    this.cp = await startControlPlane({ dataDir: this.dataDir, port: this.port });
+  async startControlPlane(over: Partial<ControlPlaneOptions> = {}): Promise<ControlPlane> {
+    this.cp = await startControlPlane({ dataDir: this.dataDir, port: this.port, ...over });
     this.port = Number(new URL(this.cp.url).port);
     return this.cp;
   }

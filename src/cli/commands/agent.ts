@@ -1,14 +1,14 @@
 // `continuum agent`: runs a site agent that dials the control plane, reports its site and runs the site's workloads.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DRIVER_NAMES, startAgent, type DriverName } from '../../agent/index.js';
+import { DRIVER_NAMES, startAgent, startAgentMetrics, type DriverName } from '../../agent/index.js';
 import { CATEGORIES, RUNTIMES, type Category, type RuntimeKind, type SiteSpec } from '../../model/index.js';
 import { numberFlag, UsageError, untilStopped, type Command } from '../command.js';
 import { consoleLogger } from '../logger.js';
 
 const USAGE =
   'continuum agent --server URL --token TOKEN --site NAME [--runtimes process,container] [--state-dir DIR] [--heartbeat SECONDS] ' +
-  '[--probe-address HOST:PORT] [--reconnect-max SECONDS] [--stop-workloads-on-exit] [--ca FILE] [--unconfined] [--verbose] ' +
+  '[--probe-address HOST:PORT] [--metrics-address HOST:PORT] [--reconnect-max SECONDS] [--stop-workloads-on-exit] [--ca FILE] [--unconfined] [--verbose] ' +
   '[--provider P --category C --country CC --lat X --lon Y [--city NAME] [--cpu N] [--memory Q]]';
 
 const SITE_FLAGS = ['provider', 'category', 'country', 'city', 'lat', 'lon', 'cpu', 'memory'] as const;
@@ -104,6 +104,11 @@ export const agentCommand: Command = {
     lon: { type: 'string', description: 'Longitude (to create the Site)', placeholder: 'Y' },
     cpu: { type: 'string', description: 'CPU capacity in cores (to create the Site)', placeholder: 'N' },
     memory: { type: 'string', description: 'Memory capacity, e.g. 8Gi (to create the Site)', placeholder: 'Q' },
+    'metrics-address': {
+      type: 'string',
+      description: 'Serve per-workload CPU, memory and restarts as Prometheus /metrics (no auth) on HOST:PORT',
+      placeholder: 'HOST:PORT',
+    },
     verbose: { type: 'boolean', short: 'v' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -119,7 +124,7 @@ export const agentCommand: Command = {
     const reconnectMax = numberFlag(v['reconnect-max'], 'reconnect-max', 0.1, 3600);
     const siteSpec = siteSpecFromFlags(v);
     const stateDir = resolve(v['state-dir'] ?? `.continuum-agent/${v.site}`);
-    const log = consoleLogger(io, !!v.verbose);
+    const log = consoleLogger(io, !!v.verbose, 'info', { role: 'agent', site: v.site });
     let announced = false;
     const agent = await startAgent({
       server,
@@ -149,12 +154,20 @@ export const agentCommand: Command = {
     io.out(
       `agent for site ${v.site} running (runtimes ${offered}, state in ${stateDir}, probe ${agent.address}); Ctrl-C to stop\n`,
     );
+    const metrics = v['metrics-address']
+      ? await startAgentMetrics(v['metrics-address'], v.site, () => agent.driver.list()).catch(async (e: unknown) => {
+          await agent.stop({ detach: true });
+          throw e;
+        })
+      : undefined;
+    if (metrics) io.out(`workload metrics (no auth) on ${metrics.url}\n`);
     for (const r of agent.runtimes.filter((x) => !x.available && runtimes?.includes(x.name)))
       io.err(`runtime ${r.name} not available: ${r.reason ?? 'unknown'}\n`);
     await untilStopped(io);
     // Edge autonomy: by default the workloads outlive the agent and the next agent on this state dir re-adopts them.
     const detach = !v['stop-workloads-on-exit'];
     const running = agent.driver.list().length;
+    await metrics?.close();
     await agent.stop({ detach });
     io.err(
       detach

@@ -11,7 +11,7 @@ export const serverCommand: Command = {
   stopGraceMs: 15_000,
   summary: 'Run a control-plane replica (use --postgres for several replicas with leader election)',
   usage:
-    'continuum server [--data-dir DIR] [--port PORT] [--host HOST] [--postgres URL [--schema S]] [--tls-cert F --tls-key F] [--oidc-config FILE] [--lease-seconds N] [--site-grace-seconds N] [--verbose]',
+    'continuum server [--data-dir DIR] [--port PORT] [--host HOST] [--postgres URL [--schema S]] [--tls-cert F --tls-key F] [--oidc-config FILE] [--lease-seconds N] [--site-grace-seconds N] [--metrics-address HOST:PORT] [--verbose]',
   options: {
     ...SERVE_OPTIONS,
     postgres: {
@@ -28,7 +28,7 @@ export const serverCommand: Command = {
   async run(v, _p, io) {
     const dataDir = resolve(v['data-dir'] ?? '.continuum');
     if (!!v['tls-cert'] !== !!v['tls-key']) throw new Error('--tls-cert and --tls-key go together');
-    const log = consoleLogger(io, !!v.verbose);
+    const log = consoleLogger(io, !!v.verbose, 'info', { role: 'server' });
     // Replicas share PostgreSQL; a SQLite data dir belongs to one process.
     const unlock =
       (v.postgres ?? process.env.CONTINUUM_POSTGRES_URL) ? () => undefined : lockDataDir(dataDir, 'server');
@@ -43,10 +43,12 @@ export const serverCommand: Command = {
       ...(v['oidc-config'] ? { oidcConfig: resolve(v['oidc-config']) } : {}),
       log,
       logRequests: !!v.verbose,
+      ...(v['metrics-address'] ? { metricsAddress: v['metrics-address'] } : {}),
       leaseSeconds: numberFlag(v['lease-seconds'], 'lease-seconds', 1, 3600),
       siteGraceSeconds: numberFlag(v['site-grace-seconds'], 'site-grace-seconds', 0.5, 86_400),
     });
     io.out(`listening on ${cp.url} (store: ${cp.store.backend.engine})\nadmin token in ${dataDir}/admin.token\n`);
+    if (cp.metricsUrl) io.out(`metrics (no auth) on ${cp.metricsUrl}\n`);
     await untilStopped(io);
     await cp.stop();
     unlock();

@@ -4,6 +4,7 @@ import { startEmbedded } from '../../embedded/index.js';
 import { userConfigPath, writeConfig } from '../config.js';
 import { lockDataDir } from '../datadir-lock.js';
 import { numberFlag, SERVE_OPTIONS, untilStopped, type Command } from '../command.js';
+import { consoleLogger } from '../logger.js';
 
 export const upCommand: Command = {
   name: 'up',
@@ -11,7 +12,7 @@ export const upCommand: Command = {
   stopGraceMs: 30_000,
   summary: 'Start the embedded continuum (SQLite, bundled European topology, one agent per site)',
   usage:
-    'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--user-config] [--stop-workloads-on-exit] [--unconfined] [--verbose]',
+    'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--user-config] [--stop-workloads-on-exit] [--unconfined] [--metrics-address HOST:PORT] [--verbose]',
   options: {
     ...SERVE_OPTIONS,
     topology: { type: 'string', description: 'Topology file to load instead of the bundled one', placeholder: 'FILE' },
@@ -44,6 +45,8 @@ export const upCommand: Command = {
         topology: v.topology,
         agents: !v['no-agents'],
         verbose: !!v.verbose,
+        log: consoleLogger(io, !!v.verbose, 'warn'),
+        ...(v['metrics-address'] ? { metricsAddress: v['metrics-address'] } : {}),
         progress: (msg) => io.err(`  ${msg}\n`),
         ...(v['oidc-config'] ? { oidcConfig: resolve(v['oidc-config']) } : {}),
         ...(v.unconfined ? { confinement: 'off' as const } : {}),
@@ -59,6 +62,7 @@ export const upCommand: Command = {
     io.out(
       `Continuum is up.\n  API:         ${emb.url}\n  Admin token: ${emb.adminToken}\n  Token file:  ${dataDir}/admin.token\n  Config:      ${dataDir}/config.json${userConfig ? ` and ${userConfigPath()}` : ''}\n  Sites:       ${emb.summary}\nTry: continuum get sites    (Ctrl-C to stop)\n`,
     );
+    if (emb.metricsUrl) io.out(`  Metrics:     ${emb.metricsUrl} (no auth)\n`);
     await untilStopped(io);
     io.err('shutting down ...\n');
     await emb.stop({ stopWorkloads: !!v['stop-workloads-on-exit'] });

@@ -1,0 +1,81 @@
+// The agent's own Prometheus endpoint: per-workload CPU, memory, restarts and readiness, read from /proc at scrape.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { Gauge, Registry } from '../lib/metrics/index.js';
+import type { RunState } from './drivers/driver.js';
+
+/** Kernel clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on every Linux ABI Node runs on). */
+const USER_HZ = 100;
+
+/** CPU seconds (user + system, the process itself) and resident bytes of `pid`; undefined off Linux or when gone. */
+export function procUsage(pid: number): { cpuSeconds: number; rssBytes: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces and parentheses): state is field 3, utime 14, stime 15.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpuSeconds = (Number(f[11]) + Number(f[12])) / USER_HZ;
+    const rss = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return { cpuSeconds, rssBytes: rss ? Number(rss[1]) * 1024 : 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The exposition text of the workloads `list()` returns on `site`. */
+export async function agentMetricsText(site: string, list: () => RunState[]): Promise<string> {
+  const r = new Registry();
+  const labelNames = ['site', 'workload'] as const;
+  const g = (name: string, help: string) => new Gauge({ name, help, labelNames, registers: [r] });
+  const restarts = g('continuum_agent_workload_restarts', 'Restarts of the workload since the agent started it');
+  const ready = g('continuum_agent_workload_ready', '1 when the workload passes its readiness check');
+  const cpu = g('continuum_agent_workload_cpu_seconds_total', 'CPU seconds (user+system) of the workload process');
+  const mem = g('continuum_agent_workload_memory_bytes', 'Resident memory of the workload process');
+  for (const s of list()) {
+    const labels = { site, workload: s.id };
+    restarts.set(labels, s.restarts);
+    ready.set(labels, s.ready ? 1 : 0);
+    const u = s.pid ? procUsage(s.pid) : undefined;
+    if (u) {
+      cpu.set(labels, u.cpuSeconds);
+      mem.set(labels, u.rssBytes);
+    }
+  }
+  return r.metrics();
+}
+
+/**
+ * Serves GET /metrics without authentication on `address` ("host:port"; loopback or a private scrape network).
+ * Resolves with the URL and a close function.
+ */
+export async function startAgentMetrics(
+  address: string,
+  site: string,
+  list: () => RunState[],
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const m = /^(.*):(\d+)$/.exec(address);
+  if (!m) throw new Error(`--metrics-address must be host:port, got ${JSON.stringify(address)}`);
+  const host = m[1].replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics is served here\n');
+      return;
+    }
+    agentMetricsText(site, list).then(
+      (t) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(t),
+      (e: unknown) => res.writeHead(503, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${String(e)}\n`),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(m[2]), host, () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+}
