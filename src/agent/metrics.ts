@@ -1,5 +1,5 @@
 // The agent's own Prometheus endpoint: per-workload CPU, memory, restarts and readiness, read from /proc at scrape.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Gauge, Registry } from '../lib/metrics/index.js';
 import type { RunState } from './drivers/driver.js';
@@ -7,8 +7,30 @@ import type { RunState } from './drivers/driver.js';
 /** Kernel clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on every Linux ABI Node runs on). */
 const USER_HZ = 100;
 
-/** CPU seconds (user + system, the process itself) and resident bytes of `pid`; undefined off Linux or when gone. */
-export function procUsage(pid: number): { cpuSeconds: number; rssBytes: number } | undefined {
+/** Parent pid of every live process, from one pass over /proc. */
+function parentsOf(): Map<number, number[]> {
+  const children = new Map<number, number[]>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return children;
+  }
+  for (const d of entries) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+    } catch {
+      /* gone */
+    }
+  }
+  return children;
+}
+
+/** CPU seconds (user + system) and resident bytes of one process; undefined when gone. */
+function ownUsage(pid: number): { cpuSeconds: number; rssBytes: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may contain spaces and parentheses): state is field 3, utime 14, stime 15.
@@ -21,6 +43,29 @@ export function procUsage(pid: number): { cpuSeconds: number; rssBytes: number }
   }
 }
 
+/**
+ * CPU seconds and resident bytes of `pid` and every descendant (a confined workload's pid is its sandbox's
+ * wrapper; the program runs below it); undefined off Linux or when gone.
+ */
+export function procUsage(
+  pid: number,
+  children: Map<number, number[]> = parentsOf(),
+): { cpuSeconds: number; rssBytes: number } | undefined {
+  const root = ownUsage(pid);
+  if (!root) return undefined;
+  const total = { ...root };
+  const todo = [...(children.get(pid) ?? [])];
+  for (let i = 0; i < todo.length && i < 10_000; i++) {
+    const u = ownUsage(todo[i]);
+    if (u) {
+      total.cpuSeconds += u.cpuSeconds;
+      total.rssBytes += u.rssBytes;
+    }
+    todo.push(...(children.get(todo[i]) ?? []));
+  }
+  return total;
+}
+
 /** The exposition text of the workloads `list()` returns on `site`. */
 export async function agentMetricsText(site: string, list: () => RunState[]): Promise<string> {
   const r = new Registry();
@@ -28,13 +73,14 @@ export async function agentMetricsText(site: string, list: () => RunState[]): Pr
   const g = (name: string, help: string) => new Gauge({ name, help, labelNames, registers: [r] });
   const restarts = g('continuum_agent_workload_restarts', 'Restarts of the workload since the agent started it');
   const ready = g('continuum_agent_workload_ready', '1 when the workload passes its readiness check');
-  const cpu = g('continuum_agent_workload_cpu_seconds_total', 'CPU seconds (user+system) of the workload process');
-  const mem = g('continuum_agent_workload_memory_bytes', 'Resident memory of the workload process');
+  const cpu = g('continuum_agent_workload_cpu_seconds_total', 'CPU seconds (user+system) of the workload processes');
+  const mem = g('continuum_agent_workload_memory_bytes', 'Resident memory of the workload processes');
+  const children = parentsOf();
   for (const s of list()) {
     const labels = { site, workload: s.id };
     restarts.set(labels, s.restarts);
     ready.set(labels, s.ready ? 1 : 0);
-    const u = s.pid ? procUsage(s.pid) : undefined;
+    const u = s.pid ? procUsage(s.pid, children) : undefined;
     if (u) {
       cpu.set(labels, u.cpuSeconds);
       mem.set(labels, u.rssBytes);

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('control plane logging', () => {
-  it('writes only JSON lines, request lines with the request id the client sent', async () => {
+  it('writes only JSON lines, request lines with the request id the server gave', async () => {
     const lines: string[] = [];
     const log = createStructuredLogger({ level: 'debug', write: (l) => lines.push(l) });
     cp = await startControlPlane({ dataDir: dir, port: 0, log, logRequests: true });
@@ -24,9 +24,14 @@ describe('control plane logging', () => {
       headers: { authorization: `Bearer ${cp.adminToken}`, 'x-request-id': 'trace-me-42' },
     });
     expect(r.status).toBe(200);
-    await waitFor(() => lines.some((l) => l.includes('trace-me-42') && l.includes('request completed')), 'a log line');
+    // Request ids are the server's (a client's X-Request-Id is kept beside it, never used as ours).
+    const id = r.headers.get('x-request-id')!;
+    expect(id).toBeTruthy();
+    expect(id).not.toBe('trace-me-42');
+    expect(r.headers.get('x-client-request-id')).toBe('trace-me-42');
+    await waitFor(() => lines.some((l) => l.includes(id) && l.includes('request completed')), 'a log line');
     const rows = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    const mine = rows.filter((x) => x.reqId === 'trace-me-42');
+    const mine = rows.filter((x) => x.reqId === id);
     expect(mine.map((x) => x.msg)).toEqual(['incoming request', 'request completed']);
     expect(mine.every((x) => x.component === 'api' && typeof x.time === 'string')).toBe(true);
     // The token never reaches the log.
