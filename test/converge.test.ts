@@ -7,21 +7,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ContinuumClient } from '../src/client/index.js';
 import { DeploymentKind, EventKind, SiteKind, WorkloadKind } from '../src/model/index.js';
 import { adminToken, BIN, killHard, ROOT, sleep, startChild, stopGracefully, tempDir, until } from './harness.js';
-import { processesUnder, type Child } from './harness.js';
+import { killTree, processesUnder, type Child } from './harness.js';
 
 const children: Child[] = [];
 const workdirs: string[] = [];
 afterAll(async () => {
   for (const c of children.reverse()) await stopGracefully(c, 5000);
   // Workloads left running on purpose by a detached stop (or orphaned by a kill) end with the test.
-  for (const dir of workdirs)
-    for (const pid of processesUnder(dir, 'server.mjs')) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
+  for (const dir of workdirs) for (const pid of processesUnder(dir, 'server.mjs')) killTree(pid);
 });
 
 /** Runs the CLI in `cwd`; returns exit status, output and how long it took. */

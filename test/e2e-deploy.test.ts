@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adminToken, BIN, killHard, ROOT, startChild, stopGracefully, tempDir, until, type Child } from './harness.js';
-import { processesUnder } from './harness.js';
+import { killTree, processesUnder } from './harness.js';
 
 const EXAMPLE = join(ROOT, 'examples', 'three-tier', 'app.yaml');
 const children: Child[] = [];
@@ -13,17 +13,7 @@ const pids = new Set<number>();
 
 afterAll(async () => {
   for (const c of children.reverse()) await stopGracefully(c, 5000);
-  for (const pid of pids) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-  }
+  for (const pid of pids) killTree(pid);
 });
 
 /** Runs the CLI synchronously in `cwd`; throws with its output on failure. */

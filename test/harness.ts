@@ -127,3 +127,5 @@ export function processesUnder(dir: string, marker: string): number[] {
   }
   return out;
 }
+
+export { killTree, processTree } from '../src/lib/testing/index.js';

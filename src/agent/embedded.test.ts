@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ContinuumClient } from '../client/index.js';
+import { killTree } from '../lib/testing/index.js';
 import { startEmbedded, type Embedded } from '../embedded/index.js';
 import {
   API_VERSION,
@@ -22,13 +23,7 @@ let emb: Embedded | undefined;
 
 afterAll(async () => {
   await emb?.stop();
-  for (const pid of pids) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
+  for (const pid of pids) killTree(pid);
   rmSync(dir, { recursive: true, force: true });
   rmSync(`${dir}-agents`, { recursive: true, force: true });
 });
