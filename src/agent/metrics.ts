@@ -1,7 +1,6 @@
 // The agent's own Prometheus endpoint: per-workload CPU, memory, restarts and readiness, read from /proc at scrape.
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { Gauge, Registry } from '../lib/metrics/index.js';
+import { Gauge, Registry, serveMetrics } from '../lib/metrics/index.js';
 import type { RunState } from './drivers/driver.js';
 
 /** Kernel clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on every Linux ABI Node runs on). */
@@ -98,30 +97,5 @@ export async function startAgentMetrics(
   site: string,
   list: () => RunState[],
 ): Promise<{ url: string; close: () => Promise<void> }> {
-  const m = /^(.*):(\d+)$/.exec(address);
-  if (!m) throw new Error(`--metrics-address must be host:port, got ${JSON.stringify(address)}`);
-  const host = m[1].replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
-  const server = createServer((req, res) => {
-    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics is served here\n');
-      return;
-    }
-    agentMetricsText(site, list).then(
-      (t) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(t),
-      (e: unknown) => res.writeHead(503, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${String(e)}\n`),
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(Number(m[2]), host, () => resolve());
-  });
-  const port = (server.address() as { port: number }).port;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`,
-    close: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
-  };
+  return serveMetrics(address, () => agentMetricsText(site, list));
 }

@@ -1,8 +1,9 @@
 // Prometheus exposition: GET /metrics (behind `metrics:read`), request-duration hook, optional unauthenticated listener.
-import { createServer, type Server } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Span } from '@opentelemetry/api';
-import { Gauge, metrics, Registry, registry } from '../lib/metrics/index.js';
+import { Gauge, METRICS_CONTENT_TYPE, metrics, Registry, registry, serveMetrics } from '../lib/metrics/index.js';
+
+export { METRICS_CONTENT_TYPE };
 import { noteWrite, startServerSpan, traceparentOf } from '../lib/tracing/index.js';
 import { resolvePath } from './native/paths.js';
 import { SiteKind, WorkloadKind } from '../model/index.js';
@@ -11,8 +12,6 @@ import { openStreams } from './sse.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const SPANS = new WeakMap<FastifyRequest, Span>();
-
-export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 // Streams open in this process (watches, log and audit streams, agent tunnels); computed at scrape time.
 new Gauge({
@@ -124,30 +123,5 @@ export async function startMetricsListener(
   address: string,
   store: Store,
 ): Promise<{ url: string; close: () => Promise<void> }> {
-  const m = /^(.*):(\d+)$/.exec(address);
-  if (!m) throw new Error(`--metrics-address must be host:port, got ${JSON.stringify(address)}`);
-  const host = m[1].replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
-  const server: Server = createServer((req, res) => {
-    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics is served here\n');
-      return;
-    }
-    renderMetrics(store).then(
-      (text) => res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(text),
-      (e: unknown) => res.writeHead(503, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${String(e)}\n`),
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(Number(m[2]), host, () => resolve());
-  });
-  const port = (server.address() as { port: number }).port;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`,
-    close: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
-  };
+  return serveMetrics(address, () => renderMetrics(store));
 }

@@ -75,3 +75,4 @@ export const metrics = {
 export const secondsSince = (start: number): number => (performance.now() - start) / 1000;
 
 export { Counter, Gauge, Histogram, Registry };
+export { METRICS_CONTENT_TYPE, serveMetrics } from './listener.js';

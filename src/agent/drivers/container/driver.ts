@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { sleep } from '../../../lib/index.js';
 import { ApiError } from '../../../model/errors.js';
 import type { DriverOptions, LogOptions, RunSpec, RunState, RuntimeDriver } from '../driver.js';
+import { KeyedLock, StateNotifier } from '../serial.js';
 import { DEFAULT_BACKOFF, type BackoffConfig } from '../process/policy.js';
 import { allocatePorts } from '../process/ports.js';
 import { lockStateDir, sanitiseId } from '../process/state.js';
@@ -60,10 +61,9 @@ export class ContainerDriver implements RuntimeDriver {
   private readonly byName = new Map<string, ContainerWorkload>();
   /** Images (by digest) found in the store. */
   private readonly images = new Set<string>();
-  private readonly listeners = new Set<(s: RunState) => void>();
-  private readonly lastEmitted = new Map<string, string>();
+  private readonly notifier = new StateNotifier((m) => this.warn(m));
   private readonly takenPorts = new Set<number>();
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks = new KeyedLock();
   /** Stops the podman event stream; the stream runs only while the driver has workloads. */
   private stopEvents: (() => void) | undefined;
   private readonly unlock: () => void;
@@ -193,31 +193,7 @@ export class ContainerDriver implements RuntimeDriver {
   }
 
   private notify(s: RunState): void {
-    const key = JSON.stringify(s);
-    if (this.lastEmitted.get(s.id) === key) return;
-    this.lastEmitted.set(s.id, key);
-    for (const l of this.listeners) {
-      try {
-        l(s);
-      } catch (e) {
-        this.warn(`onChange listener threw: ${(e as Error).message}`);
-      }
-    }
-  }
-
-  /** Serialises ensure/remove per workload id. */
-  private withLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(id) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.locks.set(id, settled);
-    void settled.then(() => {
-      if (this.locks.get(id) === settled) this.locks.delete(id);
-    });
-    return next;
+    this.notifier.notify(s);
   }
 
   private async validate(spec: RunSpec): Promise<string> {
@@ -241,7 +217,7 @@ export class ContainerDriver implements RuntimeDriver {
   }
 
   ensure(spec: RunSpec): Promise<RunState> {
-    return this.withLock(spec.id, async () => {
+    return this.locks.run(spec.id, async () => {
       const existing = this.loads.get(spec.id);
       if (existing && existing.spec.uid === spec.uid && existing.spec.generation === spec.generation)
         return existing.snapshot();
@@ -319,7 +295,7 @@ export class ContainerDriver implements RuntimeDriver {
   }
 
   remove(id: string, graceSeconds?: number): Promise<void> {
-    return this.withLock(id, async () => {
+    return this.locks.run(id, async () => {
       const w = this.loads.get(id);
       if (!w) return;
       const final = await w.stop((graceSeconds ?? w.spec.terminationGracePeriodSeconds) * 1000, 'removed');
@@ -327,7 +303,7 @@ export class ContainerDriver implements RuntimeDriver {
       this.watchEvents();
       await this.discard(w, true);
       this.notify(final);
-      this.lastEmitted.delete(id);
+      this.notifier.forget(id);
     });
   }
 
@@ -340,8 +316,7 @@ export class ContainerDriver implements RuntimeDriver {
   }
 
   onChange(listener: (state: RunState) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.notifier.subscribe(listener);
   }
 
   async *logs(id: string, opts: LogOptions = {}): AsyncGenerator<string> {
@@ -356,7 +331,7 @@ export class ContainerDriver implements RuntimeDriver {
   async close(opts: { detach: boolean }): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled([...this.locks.values()]);
+    await this.locks.idle();
     const loads = [...this.loads.values()];
     if (opts.detach) for (const w of loads) w.detach();
     else {
@@ -371,7 +346,7 @@ export class ContainerDriver implements RuntimeDriver {
     // A private podman home without containers leaves nothing in /run (a shared one is its owner's to clean).
     if (!opts.detach && this.homeReady && !this.opts.podmanHome && (await this.listAll()).length === 0)
       rmSync(dirname(this.podman.home.run), { recursive: true, force: true });
-    this.listeners.clear();
+    this.notifier.clear();
     this.unlock();
   }
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunPhase, RunSpec, RunState } from '../driver.js';
 import { backoffAfterExit, shouldRestart, type BackoffConfig } from '../process/policy.js';
-import { ContainerHealth, probeContainer } from './health.js';
+import { HealthMonitor, probeContainer } from './health.js';
 import type { Podman } from './podman.js';
 
 export interface WorkloadContext {
@@ -43,7 +43,7 @@ export class ContainerWorkload {
   private unhealthy?: string;
   private stopping = false;
   private detached = false;
-  private health?: ContainerHealth;
+  private health?: HealthMonitor;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly deathWaiters = new Set<() => void>();
   /** podman's id of the container (known once created, or from the listing on adoption). */
@@ -180,7 +180,7 @@ export class ContainerWorkload {
       });
       return;
     }
-    this.health = new ContainerHealth(
+    this.health = new HealthMonitor(
       hc,
       () => probeContainer(this.ctx.podman, this.name, hc, this.ctx.host, this.ports),
       {
@@ -205,8 +205,7 @@ export class ContainerWorkload {
         },
       },
       this.ctx.nowMs,
-      adopted && this.phase === 'Running',
-      adopted,
+      { everHealthy: adopted && this.phase === 'Running', skipInitialDelay: adopted },
     );
   }
 

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiError } from '../../../model/errors.js';
 import type { DriverOptions, LogOptions, RunSpec, RunState, RuntimeDriver } from '../driver.js';
+import { KeyedLock, StateNotifier } from '../serial.js';
 import { detectCgroups, hostLimits, releaseCgroups, type CgroupHost, type Limits } from './cgroups.js';
 import { confinementConfig, withSeccomp, type ConfinementOptions } from './confine.js';
 import { cgroupScope } from './detect.js';
@@ -65,10 +66,9 @@ export class ProcessDriver implements RuntimeDriver {
   private readonly logFiles: number;
   private readonly ctx: SupervisorContext;
   private readonly sups = new Map<string, Supervisor>();
-  private readonly listeners = new Set<(s: RunState) => void>();
-  private readonly lastEmitted = new Map<string, string>();
+  private readonly notifier = new StateNotifier((m) => this.warn(m));
   private readonly takenPorts = new Set<number>();
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks = new KeyedLock();
   private readonly rotateTimer: NodeJS.Timeout;
   private readonly warn: (m: string) => void;
   private readonly unlock: () => void;
@@ -123,31 +123,7 @@ export class ProcessDriver implements RuntimeDriver {
   }
 
   private emit(s: RunState): void {
-    const key = JSON.stringify(s);
-    if (this.lastEmitted.get(s.id) === key) return;
-    this.lastEmitted.set(s.id, key);
-    for (const l of this.listeners) {
-      try {
-        l(s);
-      } catch (e) {
-        this.warn(`onChange listener threw: ${(e as Error).message}`);
-      }
-    }
-  }
-
-  /** Serialises ensure/remove per workload id. */
-  private withLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(id) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.locks.set(id, settled);
-    void settled.then(() => {
-      if (this.locks.get(id) === settled) this.locks.delete(id);
-    });
-    return next;
+    this.notifier.notify(s);
   }
 
   private validate(spec: RunSpec): void {
@@ -170,7 +146,7 @@ export class ProcessDriver implements RuntimeDriver {
   }
 
   ensure(spec: RunSpec): Promise<RunState> {
-    return this.withLock(spec.id, async () => {
+    return this.locks.run(spec.id, async () => {
       const existing = this.sups.get(spec.id);
       if (existing && existing.spec.uid === spec.uid && existing.spec.generation === spec.generation) {
         existing.supplyEnv(spec.env);
@@ -198,14 +174,14 @@ export class ProcessDriver implements RuntimeDriver {
   }
 
   remove(id: string, graceSeconds?: number): Promise<void> {
-    return this.withLock(id, async () => {
+    return this.locks.run(id, async () => {
       const sup = this.sups.get(id);
       if (!sup) return;
       const final = await sup.stop((graceSeconds ?? sup.spec.terminationGracePeriodSeconds) * 1000, 'removed');
       this.sups.delete(id);
       this.releasePorts(sup);
       this.emit(final);
-      this.lastEmitted.delete(id);
+      this.notifier.forget(id);
       rmSync(sup.paths.root, { recursive: true, force: true });
       this.leases?.release(id);
     });
@@ -220,8 +196,7 @@ export class ProcessDriver implements RuntimeDriver {
   }
 
   onChange(listener: (state: RunState) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.notifier.subscribe(listener);
   }
 
   async *logs(id: string, opts: LogOptions = {}): AsyncGenerator<string> {
@@ -249,7 +224,7 @@ export class ProcessDriver implements RuntimeDriver {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.rotateTimer);
-    await Promise.allSettled([...this.locks.values()]);
+    await this.locks.idle();
     const sups = [...this.sups.values()];
     if (opts.detach) for (const s of sups) s.detach();
     else {
@@ -261,7 +236,7 @@ export class ProcessDriver implements RuntimeDriver {
       releaseCgroups(Object.values(this.cgroups.parents));
     }
     this.sups.clear();
-    this.listeners.clear();
+    this.notifier.clear();
     this.unlock();
   }
 }

@@ -130,7 +130,7 @@ export interface HealthEvents {
 }
 
 /**
- * Probes one run on its schedule. Until the first success it probes every startupPeriodMs, but a failure
+ * Probes one run (of any runtime) on its schedule. Until the first success it probes every startupPeriodMs, but a failure
  * counts towards failureThreshold at most once per periodMs, so a slow start is not mistaken for a hang.
  */
 export class HealthMonitor {
@@ -142,7 +142,8 @@ export class HealthMonitor {
 
   constructor(
     private readonly hc: HealthCheck,
-    private readonly ctx: ProbeContext,
+    /** One probe (the process runtime: `probe(hc, ctx)`; the container runtime probes through podman). */
+    private readonly run: () => Promise<ProbeResult>,
     private readonly events: HealthEvents,
     private readonly nowMs: () => number,
     opts: { everHealthy?: boolean; skipInitialDelay?: boolean } = {},
@@ -165,7 +166,7 @@ export class HealthMonitor {
 
   private async tick(): Promise<void> {
     const t = healthTiming(this.hc);
-    const r = await probe(this.hc, this.ctx);
+    const r = await this.run();
     if (this.stopped) return;
     if (r.ok) {
       this.failures = 0;

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunPhase, RunSpec, RunState } from '../driver.js';
 import { isMember, placeWorkload, releaseCgroups, type CgroupHost, type Limits } from './cgroups.js';
-import { HealthMonitor, type ProbeContext } from './health.js';
+import { HealthMonitor, probe, type ProbeContext } from './health.js';
 import { planLaunch, withCgroupJoin, workloadEnv } from './launch.js';
 import { CURRENT_LOG, keepPreviousRun } from './logs.js';
 import { backoffAfterExit, restartDelay, shouldRestart, type BackoffConfig } from './policy.js';
@@ -283,9 +283,10 @@ export class Supervisor {
       return;
     }
     const everHealthy = adopted && this.phase === 'Running';
+    const ctx = this.probeContext();
     this.health = new HealthMonitor(
       hc,
-      this.probeContext(),
+      () => probe(hc, ctx),
       {
         onResult: (r) => {
           if (this.run !== run || run.ended) return;
