@@ -129,7 +129,13 @@ function ops(k: KindDef, scope: 'collection' | 'item' | 'status' | 'logs'): Reco
           tags: tag,
           summary: 'Read workload logs',
           operationId: 'readWorkloadLogs',
-          parameters: [q('follow', 'keep streaming', 'boolean'), q('tailLines', 'last N lines', 'integer')],
+          parameters: [
+            q('follow', 'keep streaming', 'boolean'),
+            q('tailLines', 'last N lines', 'integer'),
+            q('previous', 'the run before the last restart', 'boolean'),
+            q('sinceSeconds', 'only lines of the last N seconds', 'integer'),
+            q('sinceTime', 'only lines since this RFC 3339 time'),
+          ],
           responses: { '200': { description: 'log lines', content: { 'text/plain': {} } }, ...errors },
         },
       };

@@ -187,13 +187,13 @@ export class ContinuumClient {
   async *logs(
     namespace: string,
     name: string,
-    p: { follow?: boolean; tailLines?: number; previous?: boolean },
+    p: { follow?: boolean; tailLines?: number; previous?: boolean; sinceSeconds?: number; sinceTime?: string },
     signal?: AbortSignal,
   ): AsyncIterable<string> {
     const kind = WorkloadKind;
     const res = await this.http.raw(
       'GET',
-      `${itemPath(kind, namespace, name)}/logs${query({ follow: p.follow, tailLines: p.tailLines, previous: p.previous })}`,
+      `${itemPath(kind, namespace, name)}/logs${query({ ...p })}`,
       undefined,
       { accept: 'text/plain' },
       signal,

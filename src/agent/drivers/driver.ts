@@ -62,6 +62,11 @@ export interface LogOptions {
   tail?: number;
   /** The log of the run before the last restart (empty when there was none). */
   previous?: boolean;
+  /**
+   * Only lines written at or after this time (ms since the epoch). A driver whose log lines carry no times may
+   * include lines up to its sampling interval older than this, but never leaves out a newer one.
+   */
+  sinceMs?: number;
   signal?: AbortSignal;
 }
 

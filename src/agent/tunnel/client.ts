@@ -142,6 +142,7 @@ export class TunnelClient {
         signal: ac.signal,
         ...(msg.tailLines !== undefined ? { tail: msg.tailLines } : {}),
         ...(msg.previous ? { previous: true } : {}),
+        ...(typeof msg.sinceTime === 'number' ? { sinceMs: msg.sinceTime } : {}),
       });
       await uploadLines(opts, path, lines, ac);
     } catch (e) {

@@ -11,6 +11,7 @@ import {
   type Workload,
 } from '../../model/index.js';
 import type { DeleteOptions, Store } from '../../store/index.js';
+import type { LogQuery } from '../../client/index.js';
 import { send } from '../content.js';
 import { openStream } from '../sse.js';
 import type { Caller, ResourceAttributes, Security, Verb } from '../../security/port.js';
@@ -25,10 +26,7 @@ import { jsonPatch } from '../kube/json-patch-write.js';
 
 /** Serves workload logs (the agent tunnel implements it). */
 export interface LogSource {
-  logs(
-    workload: Workload,
-    opts: { follow: boolean; tailLines?: number; previous?: boolean; signal: AbortSignal },
-  ): AsyncIterable<string>;
+  logs(workload: Workload, opts: LogQuery & { signal: AbortSignal }): AsyncIterable<string>;
 }
 
 export interface NativeDeps {
@@ -343,6 +341,8 @@ async function streamLogs(
     follow: !!q.follow,
     tailLines: q.tailLines,
     ...(q.previous ? { previous: true } : {}),
+    ...(q.sinceTime !== undefined ? { sinceTime: q.sinceTime } : {}),
+    ...(q.sinceSeconds !== undefined ? { sinceTime: Date.now() - q.sinceSeconds * 1000 } : {}),
     signal: ac.signal,
   });
   const stream = openStream(req, reply, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache' });

@@ -15,6 +15,10 @@ export interface NativeQuery {
   dryRun?: boolean;
   /** logs: the workload's previous run (before its last restart). */
   previous?: boolean;
+  /** logs: only lines of the last N seconds (Kubernetes' sinceSeconds). */
+  sinceSeconds?: number;
+  /** logs: only lines since this RFC 3339 time, as ms since the epoch (Kubernetes' sinceTime). */
+  sinceTime?: number;
   /** Kubernetes' standard parameters (see src/api/kube/README in ADR 0016): accepted and checked. */
   fieldManager?: string;
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
@@ -73,6 +77,17 @@ function goDuration(k: string, v: string): number {
     ]);
   const secs = Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
   return Math.max(1, Math.min(secs, 86_400));
+}
+
+/** An RFC 3339 date-time ("2026-11-30T12:00:00Z", offsets and fractions allowed) as ms since the epoch. */
+function rfc3339(k: string, v: string): number {
+  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/i.test(v);
+  const ms = ok ? Date.parse(v) : NaN;
+  if (!Number.isFinite(ms))
+    throw new ApiError('BadRequest', `query parameter ${k} must be an RFC 3339 time like 2026-11-30T12:00:00Z`, [
+      { field: `query.${k}`, message: 'RFC 3339 date-time' },
+    ]);
+  return ms;
 }
 
 export function parseQuery(raw: Record<string, unknown>): NativeQuery {
@@ -155,6 +170,12 @@ export function parseQuery(raw: Record<string, unknown>): NativeQuery {
       case 'previous':
         q.previous = bool(k, v);
         break;
+      case 'sinceSeconds':
+        q.sinceSeconds = int(k, v, 1, 10 * 365 * 86_400);
+        break;
+      case 'sinceTime':
+        q.sinceTime = rfc3339(k, v);
+        break;
       case 'dryRun':
         // Kubernetes spells it dryRun=All; true/1 are accepted too.
         q.dryRun = v === 'All' ? true : bool(k, v);
@@ -165,5 +186,9 @@ export function parseQuery(raw: Record<string, unknown>): NativeQuery {
         ]);
     }
   }
+  if (q.sinceSeconds !== undefined && q.sinceTime !== undefined)
+    throw new ApiError('BadRequest', 'at most one of sinceSeconds and sinceTime may be given', [
+      { field: 'query.sinceTime', message: 'conflicts with sinceSeconds' },
+    ]);
   return q;
 }

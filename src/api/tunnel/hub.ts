@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LogSource } from '../native/handlers.js';
 import { ApiError, ERROR_CATALOGUE, type ErrorCode, type Workload } from '../../model/index.js';
 import { PendingRequest } from './pending.js';
-import { TUNNEL_BASE, type TunnelErrorReport, type TunnelMessage } from '../../client/index.js';
+import { TUNNEL_BASE, type LogQuery, type TunnelErrorReport, type TunnelMessage } from '../../client/index.js';
 import type { Caller } from '../../security/port.js';
 import { openEventStream } from '../sse.js';
 
@@ -96,11 +96,7 @@ export function createTunnelHub(opts: TunnelHubOptions = {}): TunnelHub {
     return reply.code(204).send();
   }
 
-  async function* stream(
-    t: Tunnel,
-    wl: Workload,
-    o: { follow: boolean; tailLines?: number; previous?: boolean; signal: AbortSignal },
-  ): AsyncGenerator<string> {
+  async function* stream(t: Tunnel, wl: Workload, o: LogQuery & { signal: AbortSignal }): AsyncGenerator<string> {
     const id = randomUUID();
     const p = new PendingRequest(id, t.site, maxLines);
     pendings.set(id, p);
@@ -120,6 +116,7 @@ export function createTunnelHub(opts: TunnelHubOptions = {}): TunnelHub {
         follow: o.follow,
         ...(o.tailLines !== undefined ? { tailLines: o.tailLines } : {}),
         ...(o.previous ? { previous: true } : {}),
+        ...(o.sinceTime !== undefined ? { sinceTime: o.sinceTime } : {}),
       });
       for (let line = await p.take(o.signal); line !== undefined; line = await p.take(o.signal)) yield line;
     } finally {

@@ -57,4 +57,36 @@ describe('logs', () => {
     const p = await runCli('logs', 'workload/crashy', '-p', '--prefix', ...admin);
     expect(p.out).toBe(`[crashy/${site}] run 2\n`);
   }, 60_000);
+
+  it('--since and --since-time leave out older lines and keep every newer one', async () => {
+    const lines = async (...a: string[]): Promise<string[]> => {
+      const r = await runCli('logs', 'web-a', ...a, ...admin);
+      expect([r.code, r.err]).toEqual([0, '']);
+      return r.out.split('\n').filter(Boolean);
+    };
+    // The first lines were printed at start; once the agent has sampled the log after them, --since drops them.
+    await waitFor(async () => !(await lines('--since', '2s')).includes('line 1'), 'old lines left out', 30_000);
+    const before = await lines();
+    const t0 = new Date();
+    const after = await waitFor(async () => {
+      const all = await lines();
+      return all.length >= before.length + 5 && all;
+    }, 'five more ticks');
+    const since = await lines('--since-time', t0.toISOString());
+    expect(since).not.toContain('line 1');
+    // Every line written after t0 is there (the index may add about a second of older ones, never drop newer).
+    const newer = after.slice(before.length);
+    expect(since.slice(since.indexOf(newer[0]!), since.indexOf(newer[0]!) + newer.length)).toEqual(newer);
+    expect(since.length).toBeLessThan(after.length);
+  }, 90_000);
+
+  it.each([
+    [['--since', '5x'], 2, '--since must be a duration'],
+    [['--since', '0'], 2, '--since must be a positive duration'],
+    [['--since', '1m', '--since-time', '2026-11-30T12:00:00Z'], 2, 'not both'],
+    [['--since-time', 'yesterday'], 1, 'sinceTime must be an RFC 3339 time'],
+  ])('rejects %j', async (args, code, message) => {
+    const r = await runCli('logs', 'web-a', ...args, ...admin);
+    expect([r.code, r.err]).toEqual([code, expect.stringContaining(message)]);
+  });
 });

@@ -1,11 +1,11 @@
 // `continuum logs`: a workload's stdout and stderr fetched from its site's agent; -l / deployments: several at once.
 import { DeploymentKind, WorkloadKind, type Workload } from '../../model/index.js';
 import type { ContinuumClient } from '../../client/index.js';
-import { CONNECTION, UsageError, clientFrom, numberFlag, type Command, type Io } from '../command.js';
+import { CONNECTION, UsageError, clientFrom, numberFlag, parseDuration, type Command, type Io } from '../command.js';
 
 const USAGE =
   'continuum logs (WORKLOAD | deployment/NAME [--all-replicas] | -l SELECTOR) [-n NS] [-f] [--tail N] ' +
-  '[--previous] [--prefix] [--max-log-requests N]';
+  '[--previous] [--since DURATION | --since-time TIME] [--prefix] [--max-log-requests N]';
 
 /** The workloads a logs command reads: one by name, all matching a selector, or one/all of a deployment. */
 async function targets(client: ContinuumClient, ns: string, v: Record<string, any>, arg?: string): Promise<Workload[]> {
@@ -42,7 +42,19 @@ async function pump(client: ContinuumClient, ns: string, w: Workload, p: Params,
   if (rest) io.out(`${prefix}${rest}\n`);
 }
 
-type Params = { follow?: boolean; tailLines?: number; previous?: boolean };
+type Params = { follow?: boolean; tailLines?: number; previous?: boolean; sinceSeconds?: number; sinceTime?: string };
+
+/** --since / --since-time as the API's sinceSeconds / sinceTime (at most one; the server checks the time). */
+function sinceParams(v: Record<string, any>): Pick<Params, 'sinceSeconds' | 'sinceTime'> {
+  if (v.since !== undefined && v['since-time'] !== undefined)
+    throw new UsageError('give --since or --since-time, not both');
+  if (v.since !== undefined) {
+    const ms = parseDuration(String(v.since), 'since');
+    if (ms <= 0) throw new UsageError('--since must be a positive duration such as 30s, 5m or 1h');
+    return { sinceSeconds: Math.max(1, Math.ceil(ms / 1000)) };
+  }
+  return v['since-time'] !== undefined ? { sinceTime: String(v['since-time']) } : {};
+}
 
 export const logsCommand: Command = {
   name: 'logs',
@@ -63,6 +75,16 @@ export const logsCommand: Command = {
       type: 'boolean',
       short: 'p',
       description: 'The previous run of the workload (before its last restart)',
+    },
+    since: {
+      type: 'string',
+      description: 'Only lines of the last DURATION (30s, 5m, 1h); process workloads: to within about a second',
+      placeholder: 'DURATION',
+    },
+    'since-time': {
+      type: 'string',
+      description: 'Only lines since an RFC 3339 time (2026-11-30T12:00:00Z)',
+      placeholder: 'TIME',
     },
     prefix: {
       type: 'boolean',
@@ -87,7 +109,12 @@ export const logsCommand: Command = {
     }
     if (wls.length > max)
       throw new UsageError(`${wls.length} workloads match, more than --max-log-requests ${max}; narrow the selector`);
-    const p: Params = { follow: v.follow, tailLines: tail, ...(v.previous ? { previous: true } : {}) };
+    const p: Params = {
+      follow: v.follow,
+      tailLines: tail,
+      ...(v.previous ? { previous: true } : {}),
+      ...sinceParams(v),
+    };
     const prefixed = v.prefix || wls.length > 1;
     const failures: string[] = [];
     // Several workloads are read concurrently (needed with -f); each line stays whole.

@@ -3,8 +3,11 @@ import { open, stat } from 'node:fs/promises';
 import { sleep } from '../../../lib/index.js';
 import type { LogOptions } from '../driver.js';
 
-/** Turns k8s-file lines into log lines: `P` (partial) pieces are joined up to the next `F` (final) piece. */
-export function parseK8sFile(text: string): { lines: string[]; rest: string } {
+/**
+ * Turns k8s-file lines into log lines: `P` (partial) pieces are joined up to the next `F` (final) piece. With
+ * `sinceMs`, lines whose final piece was written before that time (ms since the epoch) are left out.
+ */
+export function parseK8sFile(text: string, sinceMs?: number): { lines: string[]; rest: string } {
   const lines: string[] = [];
   let partial = '';
   let consumed = 0;
@@ -13,11 +16,11 @@ export function parseK8sFile(text: string): { lines: string[]; rest: string } {
     if (nl < 0) break;
     const raw = text.slice(consumed, nl);
     consumed = nl + 1;
-    const m = /^\S+ (?:stdout|stderr) ([PF]) ?(.*)$/.exec(raw);
+    const m = /^(\S+) (?:stdout|stderr) ([PF]) ?(.*)$/.exec(raw);
     if (!m) continue;
-    partial += m[2];
-    if (m[1] === 'F') {
-      lines.push(partial);
+    partial += m[3];
+    if (m[2] === 'F') {
+      if (sinceMs === undefined || !(Date.parse(m[1]) < sinceMs)) lines.push(partial);
       partial = '';
     }
   }
@@ -53,7 +56,7 @@ export async function* readContainerLog(
 ): AsyncGenerator<string> {
   const first = await readFrom(path, 0);
   let pos = first.size;
-  const parsed = parseK8sFile(first.text);
+  const parsed = parseK8sFile(first.text, opts.sinceMs);
   let rest = parsed.rest;
   yield* opts.tail !== undefined ? parsed.lines.slice(-opts.tail) : parsed.lines;
   if (!opts.follow) return;

@@ -97,6 +97,18 @@ describe('k8s-file log lines', () => {
     ['t stdout F a\nt stdout F b', ['a'], 't stdout F b'],
     ['garbage\nt stdout F ok\n', ['ok'], ''],
   ])('%j', (text, lines, rest) => expect(parseK8sFile(text)).toEqual({ lines, rest }));
+
+  it.each([
+    ['2026-11-30T12:00:00.5+00:00', ['at noon', 'later']],
+    ['2026-11-30T12:00:00.501Z', ['later']],
+    ['2026-11-30T13:00:00Z', []],
+  ])('since %s keeps lines whose final piece is not older', (since, lines) => {
+    const text =
+      '2026-11-30T11:59:59.999999999+00:00 stdout F before\n' +
+      '2026-11-30T12:00:00.100000000+00:00 stdout P at \n2026-11-30T12:00:00.500000000+00:00 stdout F noon\n' +
+      '2026-11-30T12:00:01.000000000+00:00 stderr F later\n';
+    expect(parseK8sFile(text, Date.parse(since)).lines).toEqual(lines);
+  });
 });
 
 describe('uid blocks', () => {

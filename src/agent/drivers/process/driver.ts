@@ -1,6 +1,6 @@
 // The process runtime driver: each workload is a real OS process group that outlives the agent and is re-adopted.
 import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ApiError } from '../../../model/errors.js';
 import type { DriverOptions, LogOptions, RunSpec, RunState, RuntimeDriver } from '../driver.js';
 import { KeyedLock, StateNotifier } from '../serial.js';
@@ -8,7 +8,8 @@ import { detectCgroups, hostLimits, releaseCgroups, type CgroupHost, type Limits
 import { confinementConfig, withSeccomp, type ConfinementOptions } from './confine.js';
 import { cgroupScope } from './detect.js';
 import { planLaunch } from './launch.js';
-import { readLogLines, rotateIfNeeded } from './logs.js';
+import { CURRENT_LOG, readLogLines, rotateIfNeeded } from './logs.js';
+import { markLogTime } from './log-times.js';
 import { DEFAULT_BACKOFF, type BackoffConfig } from './policy.js';
 import { allocatePorts } from './ports.js';
 import { assertVisible, SANDBOX_WORKDIR, visiblePaths } from './sandbox.js';
@@ -70,6 +71,8 @@ export class ProcessDriver implements RuntimeDriver {
   private readonly takenPorts = new Set<number>();
   private readonly locks = new KeyedLock();
   private readonly rotateTimer: NodeJS.Timeout;
+  /** Last sampled size of each current log (the time index records changes only). */
+  private readonly logSizes = new Map<string, number>();
   private readonly warn: (m: string) => void;
   private readonly unlock: () => void;
   /** Present when workloads are confined. */
@@ -210,9 +213,12 @@ export class ProcessDriver implements RuntimeDriver {
   }
 
   private rotateLogs(): void {
+    const live = new Set([...this.sups.values()].map((s) => join(s.paths.logs, CURRENT_LOG)));
+    for (const log of this.logSizes.keys()) if (!live.has(log)) this.logSizes.delete(log);
     for (const sup of this.sups.values()) {
       try {
         rotateIfNeeded(sup.paths.logs, this.logMaxBytes, this.logFiles);
+        markLogTime(join(sup.paths.logs, CURRENT_LOG), this.ctx.nowMs(), this.logSizes);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
           this.warn(`log rotation for ${sup.spec.id}: ${(e as Error).message}`);

@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { moveTimes, offsetSince, removeTimes } from './log-times.js';
 
 export const CURRENT_LOG = 'current.log';
 /** The log of the run before the last restart, with its rotated parts (previous.log.N). */
@@ -15,11 +16,20 @@ const rotated = (dir: string, i: number, base = CURRENT_LOG): string => join(dir
  * replacing the older previous run, so the new run starts with an empty current.log.
  */
 export function keepPreviousRun(dir: string, keep: number): void {
-  for (let i = 0; i <= keep + 1; i++)
-    rmSync(i ? rotated(dir, i, PREVIOUS_LOG) : join(dir, PREVIOUS_LOG), { force: true });
-  if (existsSync(join(dir, CURRENT_LOG))) renameSync(join(dir, CURRENT_LOG), join(dir, PREVIOUS_LOG));
-  for (let i = 1; i <= keep; i++)
-    if (existsSync(rotated(dir, i))) renameSync(rotated(dir, i), rotated(dir, i, PREVIOUS_LOG));
+  for (let i = 0; i <= keep + 1; i++) {
+    const p = i ? rotated(dir, i, PREVIOUS_LOG) : join(dir, PREVIOUS_LOG);
+    rmSync(p, { force: true });
+    removeTimes(p);
+  }
+  move(join(dir, CURRENT_LOG), join(dir, PREVIOUS_LOG));
+  for (let i = 1; i <= keep; i++) move(rotated(dir, i), rotated(dir, i, PREVIOUS_LOG));
+}
+
+/** Renames a log file and its time index, if the log exists. */
+function move(from: string, to: string): void {
+  if (!existsSync(from)) return;
+  renameSync(from, to);
+  moveTimes(from, to);
 }
 
 const sizeOf = (p: string): number => {
@@ -41,12 +51,15 @@ export function rotateIfNeeded(dir: string, maxBytes: number, keep: number): boo
   if (sizeOf(current) <= maxBytes) return false;
   if (keep <= 0) {
     truncateSync(current, 0);
+    removeTimes(current);
     return true;
   }
   rmSync(rotated(dir, keep), { force: true });
-  for (let i = keep - 1; i >= 1; i--) if (existsSync(rotated(dir, i))) renameSync(rotated(dir, i), rotated(dir, i + 1));
+  removeTimes(rotated(dir, keep));
+  for (let i = keep - 1; i >= 1; i--) move(rotated(dir, i), rotated(dir, i + 1));
   copyFileSync(current, rotated(dir, 1));
   truncateSync(current, 0);
+  moveTimes(current, rotated(dir, 1));
   return true;
 }
 
@@ -100,6 +113,8 @@ export interface ReadLogOptions {
   previous?: boolean;
   follow?: boolean;
   signal?: AbortSignal;
+  /** Only lines written at or after this time (ms since the epoch), per the logs' time index (log-times.ts). */
+  sinceMs?: number;
   /** Follow polling interval. */
   pollMs?: number;
   /** Stops following once true (workload removed, driver closed); lines already written are still yielded. */
@@ -117,13 +132,15 @@ export async function* readLogLines(dir: string, keep: number, opts: ReadLogOpti
     const p = rotated(dir, i, base);
     const size = sizeOf(p);
     if (size <= 0) continue;
+    const start = opts.sinceMs !== undefined ? await offsetSince(p, opts.sinceMs, size) : 0;
     const split = new LineSplitter();
-    for await (const c of chunks(p, 0, size)) collector.add(split.push(c));
+    for await (const c of chunks(p, start, size)) collector.add(split.push(c));
     if (split.rest) collector.add([split.rest]);
   }
   let offset = Math.max(0, sizeOf(current));
+  const from = opts.sinceMs !== undefined && offset > 0 ? await offsetSince(current, opts.sinceMs, offset) : 0;
   const split = new LineSplitter();
-  for await (const c of chunks(current, 0, offset)) collector.add(split.push(c));
+  for await (const c of chunks(current, from, offset)) collector.add(split.push(c));
   if (!opts.follow) {
     if (split.rest) collector.add([split.rest]);
     yield* collector.lines;
