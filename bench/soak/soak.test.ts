@@ -19,9 +19,13 @@ describe('soak (60 s)', () => {
     expect(r.cpRestarts).toBeGreaterThanOrEqual(1);
     expect(r.acknowledgedWrites).toBeGreaterThan(0);
     expect(r.setupFailures).toBe(0);
+    expect(r.agentStartFailures).toBe(0);
+    expect(r.agentRestarts).toBeGreaterThanOrEqual(1);
     expect(r.unverified).toBe(0);
     expect(r.lostWrites).toBe(0);
     expect(r.duplicateWorkloads).toBe(0);
+    expect(r.orphanProcesses).toBe(0);
+    expect(r.steadyRunning).toBe(2);
     expect(r.fiveXxOutside).toBe(0);
   }, 600_000);
 });

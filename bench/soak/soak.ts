@@ -1,10 +1,11 @@
-// Soak run: many API clients, unplaceable Deployments, an agent and the control plane SIGKILLed on a schedule.
+// Soak run: many API clients, unplaceable and running Deployments, an agent and the control plane SIGKILLed on a schedule.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/lib/index.js';
+import { killTree, workloadTrees } from '../../src/lib/testing/process-tree.js';
 
 export interface SoakOptions {
   durationS: number;
@@ -29,12 +30,19 @@ export interface SoakReport {
   errorsOutside: number;
   acknowledgedWrites: number;
   lostWrites: number;
+  /** Workload objects sharing one replica slot, plus workload processes beyond one per workload object. */
   duplicateWorkloads: number;
+  /** The placeable Deployment's replicas found running (as processes on the soak site) at the end, of STEADY_REPLICAS. */
+  steadyRunning: number;
+  /** Workload processes on the soak site whose Workload object no longer exists (after the settle time). */
+  orphanProcesses: number;
   cpRestarts: number;
   agentRestarts: number;
   rssMiB: Array<{ t: number; rss: number }>;
   idleWritesPerS: number;
   watchEvents: number;
+  /** Agent starts that failed (a refused flag, a crash before it ran, no start within a minute). */
+  agentStartFailures: number;
   /** Setup requests (applying the unplaceable Deployments) that failed or timed out. */
   setupFailures: number;
   /** Acknowledged writes that could not be checked within the verification budget (server too slow). */
@@ -100,6 +108,33 @@ function rssMiB(pid: number | undefined): number {
   }
 }
 
+/** A Deployment that fits the soak's one agent site: its replicas keep running through every kill. */
+const STEADY_REPLICAS = 2;
+const SOAK_SITE = 'soak-edge';
+const steadyDocs = (): object[] => [
+  {
+    apiVersion: 'continuum.eu/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'steady', namespace: 'default' },
+    spec: {
+      components: [
+        {
+          name: 'web',
+          runtime: 'process',
+          artifact: { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'] },
+          resources: { cpu: '100m', memory: '64Mi' },
+        },
+      ],
+    },
+  },
+  {
+    apiVersion: 'continuum.eu/v1alpha1',
+    kind: 'Deployment',
+    metadata: { name: 'steady', namespace: 'default' },
+    spec: { application: 'steady', areas: [{ area: 'berlin', replicas: STEADY_REPLICAS }] },
+  },
+];
+
 const unplaceableDocs = (i: number): object[] => [
   {
     apiVersion: 'continuum.eu/v1alpha1',
@@ -162,6 +197,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     acknowledgedWrites: 0,
     lostWrites: 0,
     duplicateWorkloads: 0,
+    steadyRunning: 0,
+    orphanProcesses: 0,
     cpRestarts: 0,
     agentRestarts: 0,
     rssMiB: [],
@@ -169,6 +206,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     watchEvents: 0,
     setupFailures: 0,
     unverified: 0,
+    agentStartFailures: 0,
   };
   const latencies: number[] = [];
   const health: number[] = [];
@@ -193,22 +231,22 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     await startCp();
     token = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
     // Setup writes may time out while the server struggles (e.g. the unplaceable spin): counted, not fatal.
-    for (let i = 0; i < o.unplaceable; i++)
-      for (const d of unplaceableDocs(i)) {
-        const doc = d as { kind: string; metadata: { name: string } };
-        try {
-          const res = await call(
-            'PATCH',
-            `${BASE}/namespaces/default/${doc.kind.toLowerCase()}s/${doc.metadata.name}`,
-            d,
-            'application/apply-patch+json',
-          );
-          if (!res.ok) log(`soak: apply ${doc.kind} ${doc.metadata.name}: ${res.status} ${await res.text()}`);
-        } catch (e) {
-          r.setupFailures++;
-          log(`soak: apply ${doc.kind} ${doc.metadata.name} failed: ${(e as Error).message}`);
-        }
+    const docs = [...steadyDocs(), ...Array.from({ length: o.unplaceable }, (_, i) => unplaceableDocs(i)).flat()];
+    for (const d of docs) {
+      const doc = d as { kind: string; metadata: { name: string } };
+      try {
+        const res = await call(
+          'PATCH',
+          `${BASE}/namespaces/default/${doc.kind.toLowerCase()}s/${doc.metadata.name}`,
+          d,
+          'application/apply-patch+json',
+        );
+        if (!res.ok) log(`soak: apply ${doc.kind} ${doc.metadata.name}: ${res.status} ${await res.text()}`);
+      } catch (e) {
+        r.setupFailures++;
+        log(`soak: apply ${doc.kind} ${doc.metadata.name} failed: ${(e as Error).message}`);
       }
+    }
     const agentArgs = [
       'agent',
       '--server',
@@ -216,11 +254,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       '--token',
       token,
       '--site',
-      'soak-edge',
+      SOAK_SITE,
       '--provider',
       'soak',
       '--category',
-      'edge',
+      'near-edge',
       '--country',
       'DE',
       '--lat',
@@ -237,7 +275,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       join(dataDir, 'agent'),
     ];
     const startAgent = async (): Promise<void> => {
-      agent = await startProcess(agentArgs, /./, 30_000).catch(() => undefined);
+      agent = await startProcess(agentArgs, /agent for site \S+ running/, 60_000).catch((e: Error) => {
+        r.agentStartFailures++;
+        log(`soak: the agent did not start: ${e.message}`);
+        return undefined;
+      });
     };
     await startAgent();
     log(`soak: control plane ${url} (pid ${cp?.pid}), ${o.clients} clients, ${o.durationS} s`);
@@ -378,15 +420,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       const body = (await res.json()) as { metadata?: { labels?: Record<string, string> } };
       if (!res.ok || Number(body.metadata?.labels?.counter ?? 0) < counter) r.lostWrites++;
     }
-    const wl = (await (await retry(() => call('GET', `${BASE}/workloads`))).json()) as {
-      items: Array<{ metadata: { ownerReferences?: Array<{ name: string }> }; spec?: { replicaIndex?: number } }>;
-    };
-    const seen = new Set<string>();
-    for (const w of wl.items ?? []) {
-      const k = `${w.metadata.ownerReferences?.[0]?.name}/${w.spec?.replicaIndex ?? JSON.stringify(w.spec)}`;
-      if (seen.has(k)) r.duplicateWorkloads++;
-      seen.add(k);
-    }
+    await verifyWorkloads(r, () => retry(() => call('GET', `${BASE}/workloads`)), log);
     // Idle write rate: revisions per second with no client running (agent heartbeats, controllers).
     const rev = async (): Promise<number> =>
       Number(
@@ -406,9 +440,60 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     await killHard(agent);
     await killHard(cp);
     killAll();
+    // Workloads outlive their agent (edge autonomy): the soak's own are killed here, whatever happened.
+    for (const pids of workloadTrees(SOAK_SITE).values()) for (const pid of pids) killTree(pid);
     rmSync(dataDir, { recursive: true, force: true });
   }
   r.api = { p50: pct(latencies, 50), p99: pct(latencies, 99) };
   r.healthz = { p99: pct(health, 99), samples: health.length };
   return r;
+}
+
+type WorkloadList = {
+  items?: Array<{
+    metadata: {
+      namespace?: string;
+      name: string;
+      ownerReferences?: Array<{ name: string }>;
+      deletionTimestamp?: string;
+    };
+    spec?: { replicaIndex?: number; siteName?: string };
+    status?: { phase?: string };
+  }>;
+};
+
+/**
+ * Duplicates and orphans, in the API and on the host: no two live Workloads share a replica slot, every workload
+ * of the soak site runs as exactly one process tree, no process outlives its Workload, and the placeable
+ * Deployment's replicas all run. Waits (bounded) for the agent to settle after the last kill.
+ */
+async function verifyWorkloads(r: SoakReport, list: () => Promise<Response>, log: (l: string) => void): Promise<void> {
+  let last = '';
+  for (const until = Date.now() + 90_000; ;) {
+    const wl = (await (await list()).json()) as WorkloadList;
+    const live = (wl.items ?? []).filter((w) => !w.metadata.deletionTimestamp);
+    const slots = new Set<string>();
+    let dupSlots = 0;
+    for (const w of live) {
+      const k = `${w.metadata.ownerReferences?.[0]?.name}/${w.spec?.replicaIndex ?? JSON.stringify(w.spec)}`;
+      if (slots.has(k)) dupSlots++;
+      slots.add(k);
+    }
+    const trees = workloadTrees(SOAK_SITE);
+    const ids = new Set(live.map((w) => `${w.metadata.namespace ?? 'default'}/${w.metadata.name}`));
+    const dupProcs = [...trees.values()].reduce((n, pids) => n + Math.max(0, pids.length - 1), 0);
+    const orphans = [...trees.keys()].filter((id) => !ids.has(id)).length;
+    const steady = live.filter((w) => w.metadata.ownerReferences?.[0]?.name === 'steady');
+    const running = steady.filter((w) => trees.get(`${w.metadata.namespace ?? 'default'}/${w.metadata.name}`)?.length);
+    Object.assign(r, {
+      duplicateWorkloads: dupSlots + dupProcs,
+      orphanProcesses: orphans,
+      steadyRunning: running.length,
+    });
+    const settled = dupSlots + dupProcs + orphans === 0 && running.length === STEADY_REPLICAS;
+    last = `${steady.length} steady workloads, ${running.length} running, ${dupProcs} duplicate processes, ${orphans} orphans`;
+    if (settled || Date.now() > until) break;
+    await sleep(1000);
+  }
+  log(`soak: workloads at the end: ${last}`);
 }

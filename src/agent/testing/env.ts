@@ -8,6 +8,7 @@ import { WorkloadKind, type SiteSpec, type Workload, type WorkloadSpec } from '.
 import { workload as workloadFixture } from '../../model/testing/index.js';
 import { SiteAgent } from '../agent.js';
 import type { AgentOptions } from '../options.js';
+import { workloadTrees } from '../../lib/testing/process-tree.js';
 
 export { waitFor, sleep, pidGone, hostPidOf } from '../drivers/testing/harness.js';
 
@@ -33,22 +34,7 @@ export function chattyServer(first = 20, everyMs = 100): WorkloadSpec['artifact'
  * process of each (a confined workload's sandbox, whose descendants carry the same environment).
  */
 export function processesOf(site: string, id: string): number[] {
-  const out: number[] = [];
-  const parent = new Map<number, number>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const env = readFileSync(`/proc/${d}/environ`, 'utf8').split('\0');
-      if (!env.includes(`CONTINUUM_SITE=${site}`) || !env.includes(`CONTINUUM_WORKLOAD=${id}`)) continue;
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (/ [ZX] /.test(stat.slice(stat.lastIndexOf(')')))) continue;
-      out.push(Number(d));
-      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      /* gone or not ours */
-    }
-  }
-  return out.filter((p) => !out.includes(parent.get(p) ?? 0));
+  return workloadTrees(site).get(id) ?? [];
 }
 
 /** Control planes and agents of one suite; `cleanup` stops everything and kills every workload process seen. */

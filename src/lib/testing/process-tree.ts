@@ -30,3 +30,29 @@ export function killTree(pid: number): void {
     }
   }
 }
+
+/**
+ * Live (non-zombie) workload process trees of `site` by workload id (`CONTINUUM_WORKLOAD`, "namespace/name"):
+ * the topmost process of each tree whose environment names that site and workload (a confined workload's
+ * sandbox, whose descendants carry the same environment). More than one pid for an id is a duplicate.
+ */
+export function workloadTrees(site: string): Map<string, number[]> {
+  const found = new Map<number, { id: string; ppid: number }>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const env = readFileSync(`/proc/${d}/environ`, 'utf8').split('\0');
+      if (!env.includes(`CONTINUUM_SITE=${site}`)) continue;
+      const id = env.find((e) => e.startsWith('CONTINUUM_WORKLOAD='))?.slice('CONTINUUM_WORKLOAD='.length);
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (id === undefined || fields[0] === 'Z' || fields[0] === 'X') continue;
+      found.set(Number(d), { id, ppid: Number(fields[1]) });
+    } catch {
+      /* gone or not ours */
+    }
+  }
+  const out = new Map<string, number[]>();
+  for (const [pid, { id, ppid }] of found) if (found.get(ppid)?.id !== id) out.set(id, [...(out.get(id) ?? []), pid]);
+  return out;
+}
