@@ -74,7 +74,7 @@ export function createSnapshot(input: SnapshotInput): Snapshot {
     const unschedulable = s.unschedulable ?? false;
     const pue = s.pue ?? DEFAULT_PUE[s.category];
     const country = s.country.toUpperCase();
-    const known = carbon.gridIntensity(country);
+    const known = carbon.siteIntensity?.(s.name, country) ?? carbon.gridIntensity(country);
     const gridIntensity = known ?? carbon.fallback;
     const site: SnapshotSite = {
       index,
@@ -99,7 +99,7 @@ export function createSnapshot(input: SnapshotInput): Snapshot {
       pue,
       gridIntensity,
       ...(known === undefined ? { gridIntensityAssumed: true } : {}),
-      carbonIntensity: siteCarbonIntensity(carbon, country, pue),
+      carbonIntensity: siteCarbonIntensity(carbon, country, pue, s.name),
       hash: hashString(s.name),
     };
     return Object.freeze(site);

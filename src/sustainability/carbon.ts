@@ -65,6 +65,8 @@ export function loadGridIntensity(): GridIntensityTable {
 export interface CarbonSource {
   /** gCO2/kWh for the country, or undefined when unknown. */
   gridIntensity(country: string): number | undefined;
+  /** gCO2/kWh of one site's own supply (a site-level series), or undefined to use its country's. */
+  siteIntensity?(site: string, country: string): number | undefined;
   /** Value to assume for unknown countries. */
   readonly fallback: number;
   /** Human-readable provenance, for reports and explanations. */
@@ -84,7 +86,11 @@ export function staticCarbonSource(
   };
 }
 
-/** Effective intensity of a site: grid intensity of its country × its PUE (gCO2 per kWh of IT load). */
-export function siteCarbonIntensity(source: CarbonSource, country: string, pue: number): number {
-  return (source.gridIntensity(country) ?? source.fallback) * pue;
+/**
+ * Effective intensity of a site: its own supply's intensity where the source has one, else its country's grid
+ * intensity, × its PUE (gCO2 per kWh of IT load).
+ */
+export function siteCarbonIntensity(source: CarbonSource, country: string, pue: number, site?: string): number {
+  const own = site !== undefined ? source.siteIntensity?.(site, country) : undefined;
+  return (own ?? source.gridIntensity(country) ?? source.fallback) * pue;
 }

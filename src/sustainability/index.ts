@@ -1,2 +1,6 @@
-// Public surface of sustainability: carbon intensity data (power model and time-shifting land here later).
+// Public surface of sustainability: grid intensity data and series, the energy model, time and space shifting.
 export * from './carbon.js';
+export * from './series.js';
+export * from './forecast.js';
+export * from './energy.js';
+export * from './move.js';
