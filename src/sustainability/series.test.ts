@@ -97,17 +97,7 @@ describe('moving a running workload', () => {
     // a small difference does not pay for the transfer: stay
     [{ currentIntensity: 110, candidateIntensity: 100, horizonHours: 1 }, false, 2, 12.5],
   ])('%j → move %s', (over, move, saved, cost) => {
-    const v = decideMove({
-      powerKW: 0.2,
-      horizonHours: 24,
-      transferGB: 10,
-      kWhPerGB: 0.01,
-      overlapHours: 0.1,
-      margin: 0.2,
-      currentIntensity: 0,
-      candidateIntensity: 0,
-      ...over,
-    });
+    const v = decideMove({ powerKW: 0.2, transferGB: 10, kWhPerGB: 0.01, overlapHours: 0.1, margin: 0.2, ...over });
     expect(v.move).toBe(move);
     expect(v.savedGrams).toBeCloseTo(saved, 6);
     expect(v.costGrams).toBeCloseTo(cost, 6);
