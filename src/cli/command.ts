@@ -197,6 +197,11 @@ export const SERVE_OPTIONS: Options = {
   'oidc-config': { type: 'string' },
   /** Serve GET /metrics WITHOUT authentication on this host:port as well (private scrape network). */
   'metrics-address': { type: 'string', description: 'Also serve /metrics without auth on HOST:PORT' },
+  'carbon-data': {
+    type: 'string',
+    description: 'Carbon-intensity series (Carbon Aware SDK JSON) from a file or http(s) URL, for placement',
+    placeholder: 'FILE|URL',
+  },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 };

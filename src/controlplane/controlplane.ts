@@ -19,6 +19,7 @@ import { startTracing } from '../lib/tracing/index.js';
 import { Manager, type ControllerFactory } from '../runtime/index.js';
 import { API_VERSION, NamespaceKind, SYSTEM_NAMESPACE } from '../model/index.js';
 import { referenceAdmission } from '../placement/index.js';
+import { carbonDataSource } from '../sustainability/index.js';
 // Importing the security layer also registers its kinds (Secret, RoleBinding, ClusterRoleBinding, Token).
 import {
   ContinuumSecurity,
@@ -88,6 +89,11 @@ export interface ControlPlaneOptions {
   minFreeDiskBytes?: number;
   /** "host:port" of an extra listener serving GET /metrics WITHOUT authentication (private scrape network). */
   metricsAddress?: string;
+  /**
+   * Carbon-intensity series (file path or http(s) URL, Carbon Aware SDK JSON) for carbon-aware placement in space
+   * and time; without it placement uses the bundled annual country means.
+   */
+  carbonData?: string;
 }
 
 export interface ControlPlane {
@@ -163,7 +169,10 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   manager.add(garbageCollector);
   manager.add(namespaceController);
   manager.add(siteHealthController({ graceSeconds: o.siteGraceSeconds }));
-  manager.add(deploymentController({ defaultTolerationSeconds: o.tolerationSeconds }));
+  const carbon = o.carbonData ? carbonDataSource(o.carbonData, { onError: (m) => o.log?.warn(m) }) : undefined;
+  // A bad file at start is reported and retried on the timer; placement uses the annual means meanwhile.
+  await carbon?.refresh().catch(() => undefined);
+  manager.add(deploymentController({ defaultTolerationSeconds: o.tolerationSeconds, ...(carbon ? { carbon } : {}) }));
   manager.add(revisionController);
   for (const c of o.controllers ?? []) manager.add(c);
 
@@ -252,6 +261,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     stop() {
       stopped ??= (async () => {
         clearInterval(compactor);
+        carbon?.close();
         if (o.oidcConfig) {
           process.off('SIGHUP', reloadOidc);
           unwatchFile(o.oidcConfig, reloadOidc);

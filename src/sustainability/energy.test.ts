@@ -58,7 +58,7 @@ describe('a known CPU burn', () => {
       });
       const measured = procUsage(burn.pid!)!.cpuSeconds; // as the agent's metering samples it
       const e = workloadEnergy(linear, { cpuSeconds: measured, seconds: 60, reservedCores: 0 });
-      const handKWh = (((250 - 50) * 2) / 4) * 1.5 / 3.6e6; // 2 CPU-s of a 4-core 50–250 W host, PUE 1.5
+      const handKWh = ((((250 - 50) * 2) / 4) * 1.5) / 3.6e6; // 2 CPU-s of a 4-core 50–250 W host, PUE 1.5
       expect(Math.abs(e.kWh - handKWh) / handKWh).toBeLessThan(0.05);
       const g = carbonGrams(e.kWh, 301); // DE, 2020 mean
       expect(Math.abs(g - handKWh * 301) / (handKWh * 301)).toBeLessThan(0.05);

@@ -4,3 +4,4 @@ export * from './series.js';
 export * from './forecast.js';
 export * from './energy.js';
 export * from './move.js';
+export * from './source.js';

@@ -11,7 +11,7 @@ export const serverCommand: Command = {
   stopGraceMs: 15_000,
   summary: 'Run a control-plane replica (use --postgres for several replicas with leader election)',
   usage:
-    'continuum server [--data-dir DIR] [--port PORT] [--host HOST] [--postgres URL [--schema S]] [--tls-cert F --tls-key F] [--oidc-config FILE] [--lease-seconds N] [--site-grace-seconds N] [--metrics-address HOST:PORT] [--verbose]',
+    'continuum server [--data-dir DIR] [--port PORT] [--host HOST] [--postgres URL [--schema S]] [--tls-cert F --tls-key F] [--oidc-config FILE] [--lease-seconds N] [--site-grace-seconds N] [--metrics-address HOST:PORT] [--carbon-data FILE|URL] [--verbose]',
   options: {
     ...SERVE_OPTIONS,
     postgres: {
@@ -44,6 +44,7 @@ export const serverCommand: Command = {
       log,
       logRequests: !!v.verbose,
       ...(v['metrics-address'] ? { metricsAddress: v['metrics-address'] } : {}),
+      ...(v['carbon-data'] ? { carbonData: v['carbon-data'] } : {}),
       leaseSeconds: numberFlag(v['lease-seconds'], 'lease-seconds', 1, 3600),
       siteGraceSeconds: numberFlag(v['site-grace-seconds'], 'site-grace-seconds', 0.5, 86_400),
     });

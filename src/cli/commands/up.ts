@@ -12,7 +12,7 @@ export const upCommand: Command = {
   stopGraceMs: 30_000,
   summary: 'Start the embedded continuum (SQLite, bundled European topology, one agent per site)',
   usage:
-    'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--user-config] [--stop-workloads-on-exit] [--unconfined] [--metrics-address HOST:PORT] [--verbose]',
+    'continuum up [--data-dir DIR] [--port PORT] [--host HOST] [--topology FILE] [--oidc-config FILE] [--no-agents] [--user-config] [--stop-workloads-on-exit] [--unconfined] [--metrics-address HOST:PORT] [--carbon-data FILE|URL] [--verbose]',
   options: {
     ...SERVE_OPTIONS,
     topology: { type: 'string', description: 'Topology file to load instead of the bundled one', placeholder: 'FILE' },
@@ -47,6 +47,7 @@ export const upCommand: Command = {
         verbose: !!v.verbose,
         log: consoleLogger(io, !!v.verbose, 'warn'),
         ...(v['metrics-address'] ? { metricsAddress: v['metrics-address'] } : {}),
+        ...(v['carbon-data'] ? { carbonData: v['carbon-data'] } : {}),
         progress: (msg) => io.err(`  ${msg}\n`),
         ...(v['oidc-config'] ? { oidcConfig: resolve(v['oidc-config']) } : {}),
         ...(v.unconfined ? { confinement: 'off' as const } : {}),

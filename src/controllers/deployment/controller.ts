@@ -25,9 +25,11 @@ import {
   buildRequest,
   buildSnapshot,
   place,
+  type Decision,
   type ExistingReplica,
   type PlacementRequest,
 } from '../../placement/index.js';
+import type { CarbonSource } from '../../sustainability/index.js';
 import { jsonEqual } from '../../store/index.js';
 import { eventRecorder } from '../events/recorder.js';
 import { TerminalError, type ControllerSpec } from '../../runtime/controller.js';
@@ -36,6 +38,7 @@ import type { Manager } from '../../runtime/manager.js';
 import { exposedPortsOf } from './ports.js';
 import { calls, planRollout, type SlotNeed } from './rollout.js';
 import { computeStatus } from './status.js';
+import { carbonSourceAt, plannedStart, type CarbonForecast } from './carbon.js';
 import { LABEL_COMPONENT, LABEL_DEPLOYMENT, LABEL_HASH, LABEL_SLOT, workloadName } from './template.js';
 
 export interface DeploymentControllerOptions {
@@ -50,6 +53,8 @@ export interface DeploymentControllerOptions {
   peerDrainMs?: number;
   /** Re-check policy of a deployment that cannot progress (default: 1 s doubling to 5 min). */
   stalledBackoff?: BackoffConfig;
+  /** Carbon-intensity forecasts: placement reads each site's mean over the run's window; deferrable runs wait. */
+  carbon?: CarbonForecast;
 }
 
 const UNREACHABLE = 'continuum.eu/unreachable';
@@ -224,6 +229,28 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
         }
         let placementStatus = dep.status?.placement;
         let unplaced: string[] = [];
+        // A deferrable run that has not started waits for its greenest window (decided once per generation).
+        const timing =
+          own.length === 0 && plan.place.length
+            ? plannedStart(opts.carbon, dep, now.getTime(), (src) => meanIntensity(plan.place, dep, app, ns, name, src))
+            : dep.status?.schedule;
+        const waitMs = timing && own.length === 0 ? Date.parse(timing.plannedStart) - now.getTime() : 0;
+        if (waitMs > 0) {
+          const status = {
+            ...computeStatus({
+              generation: dep.metadata.generation,
+              previous: dep.status,
+              plan,
+              exposedPorts: exposedPortsOf(app.spec),
+              unplaced: [],
+              now: now.toISOString(),
+              deferred: timing!.message,
+            }),
+            schedule: timing!,
+          };
+          await writeStatus(status);
+          return { requeueAfterMs: Math.min(waitMs + 50, 2 ** 31 - 1) };
+        }
         if (plan.place.length && !dep.spec.paused) {
           // Replicas that stay where they are: spread and other cross-replica constraints count them.
           const placing = new Set(plan.place.map((n) => n.slot.id));
@@ -237,16 +264,19 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
           unplaced = result.unplaced;
         } else if (dep.status?.placement?.unplaced?.length && plan.place.length)
           unplaced = dep.status.placement.unplaced;
-        const status = computeStatus({
-          generation: dep.metadata.generation,
-          previous: dep.status,
-          plan,
-          exposedPorts: exposedPortsOf(app.spec),
-          placement: placementStatus,
-          unplaced,
-          now: now.toISOString(),
-          siteReady: (n) => readyOf(siteOf(n)) === 'True',
-        });
+        const status = {
+          ...computeStatus({
+            generation: dep.metadata.generation,
+            previous: dep.status,
+            plan,
+            exposedPorts: exposedPortsOf(app.spec),
+            placement: placementStatus,
+            unplaced,
+            now: now.toISOString(),
+            siteReady: (n) => readyOf(siteOf(n)) === 'True',
+          }),
+          ...(timing ? { schedule: timing } : {}),
+        };
         // Status (with the new endpoints) before removals, so nothing routes to a workload being stopped.
         const changed = !jsonEqual(status, dep.status);
         await writeStatus(status);
@@ -307,15 +337,16 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
       return Number.isFinite(next) ? { requeueAfterMs: next } : undefined;
     }
 
-    async function schedule(
+    /** The placement decision for the slots in `needs` (nothing written), against `carbon` when given. */
+    function decide(
       needs: SlotNeed[],
       dep: Deployment,
       app: Application,
       ns: string,
       name: string,
       existing: ExistingReplica[],
-    ): Promise<{ placement: DeploymentStatus['placement']; unplaced: string[] }> {
-      const now = m.clock();
+      carbon: CarbonSource | undefined,
+    ): { decision: Decision; wanted: Map<string, SlotNeed[]> } {
       const all = new Map(workloads.list().map((w) => [objectKey(w), w]));
       for (const [k, w] of pending) if (!all.has(k)) all.set(k, w);
       const snapshot = buildSnapshot({
@@ -323,7 +354,8 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
         providers: providers.list(),
         areas: areas.list(),
         workloads: [...all.values()],
-        now,
+        now: m.clock(),
+        ...(carbon ? { carbon } : {}),
       });
       const full = buildRequest(ns, name, app.spec, dep.spec);
       // Only the slots that need a workload are placed; the others keep their sites.
@@ -345,7 +377,33 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
           .filter((c) => c.groups.length > 0),
         existing,
       };
-      const decision = place(snapshot, request, { seed: dep.spec.placement?.seed ?? 0 });
+      return { decision: place(snapshot, request, { seed: dep.spec.placement?.seed ?? 0 }), wanted };
+    }
+
+    /** Mean effective gCO2/kWh of the replicas a decision against `carbon` would place; undefined if any is left out. */
+    function meanIntensity(
+      needs: SlotNeed[],
+      dep: Deployment,
+      app: Application,
+      ns: string,
+      name: string,
+      carbon: CarbonSource,
+    ): number | undefined {
+      const { decision } = decide(needs, dep, app, ns, name, [], carbon);
+      if (decision.unplaced.length || !decision.assignments.length) return undefined;
+      return decision.assignments.reduce((a, x) => a + (x.carbonIntensity ?? 0), 0) / decision.assignments.length;
+    }
+
+    async function schedule(
+      needs: SlotNeed[],
+      dep: Deployment,
+      app: Application,
+      ns: string,
+      name: string,
+      existing: ExistingReplica[],
+    ): Promise<{ placement: DeploymentStatus['placement']; unplaced: string[] }> {
+      const now = m.clock();
+      const { decision, wanted } = decide(needs, dep, app, ns, name, existing, carbonSourceAt(opts.carbon, dep, +now));
       const taken = new Map<string, number>();
       const previous = new Map<string, Assignment>(
         (dep.status?.placement?.assignments ?? []).map((a) => [`${a.component}/${a.replica}@${a.area ?? ''}`, a]),

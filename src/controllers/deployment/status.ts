@@ -16,6 +16,8 @@ export interface StatusInput {
    * reported: its status is only as fresh as its site's lease (default: every site is).
    */
   siteReady?: (site: string) => boolean;
+  /** A deferrable run waiting for its greenest window: why (the arithmetic); nothing is placed meanwhile. */
+  deferred?: string;
 }
 
 export function computeStatus(s: StatusInput): DeploymentStatus {
@@ -66,30 +68,34 @@ export function computeStatus(s: StatusInput): DeploymentStatus {
   }
   const progressing = plan.place.length > 0 || plan.remove.length > 0 || readySlots < total;
   const phase: DeploymentStatus['phase'] =
-    readySlots === total && !progressing
-      ? 'Running'
-      : s.unplaced.length
-        ? readySlots > 0
-          ? 'Degraded'
-          : 'Pending'
-        : 'Deploying';
+    s.deferred !== undefined
+      ? 'Pending'
+      : readySlots === total && !progressing
+        ? 'Running'
+        : s.unplaced.length
+          ? readySlots > 0
+            ? 'Degraded'
+            : 'Pending'
+          : 'Deploying';
   let conditions: Condition[] | undefined = s.previous?.conditions;
   const cond = (c: Condition): void => {
     conditions = setCondition(conditions, { ...c, observedGeneration: s.generation }, s.now);
   };
   cond(
-    s.unplaced.length
-      ? {
-          type: 'Placed',
-          status: 'False',
-          reason: 'Unplaceable',
-          message:
-            (s.placement?.explanation ?? [])
-              .filter((e) => e.feasible === 0)
-              .map((e) => e.summary)
-              .join('; ') || `unplaced: ${s.unplaced.join(', ')}`,
-        }
-      : { type: 'Placed', status: 'True', reason: 'AllReplicasPlaced', message: `${total} replica(s) placed` },
+    s.deferred !== undefined
+      ? { type: 'Placed', status: 'False', reason: 'DeferredForCarbon', message: s.deferred }
+      : s.unplaced.length
+        ? {
+            type: 'Placed',
+            status: 'False',
+            reason: 'Unplaceable',
+            message:
+              (s.placement?.explanation ?? [])
+                .filter((e) => e.feasible === 0)
+                .map((e) => e.summary)
+                .join('; ') || `unplaced: ${s.unplaced.join(', ')}`,
+          }
+        : { type: 'Placed', status: 'True', reason: 'AllReplicasPlaced', message: `${total} replica(s) placed` },
   );
   cond(
     readySlots === total

@@ -40,6 +40,22 @@ export const DeploymentSpec = Type.Object(
       ),
     ),
     paused: Type.Optional(Type.Boolean()),
+    /**
+     * When and how long it runs, for carbon-aware placement: the carbon scorer uses each site's forecast mean over
+     * [now, now + expectedDurationSeconds] (default one hour); with a `deadline` the Deployment is a deferrable
+     * batch run that starts in the greenest window that still ends by the deadline (ADR 0022).
+     */
+    schedule: Type.Optional(
+      Type.Object(
+        {
+          expectedDurationSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 31 * 86_400 })),
+          deadline: Type.Optional(
+            Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$' }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -93,6 +109,17 @@ export const DeploymentStatus = Type.Object(
         Type.Literal('Failed'),
         Type.Literal('Terminating'),
       ]),
+    ),
+    /** A deferrable run's chosen start (kept for the generation) and the arithmetic behind it. */
+    schedule: Type.Optional(
+      Type.Object(
+        {
+          plannedStart: Type.String(),
+          message: Type.String(),
+          observedGeneration: Type.Optional(Type.Integer()),
+        },
+        { additionalProperties: false },
+      ),
     ),
     placement: Type.Optional(
       Type.Object(

@@ -112,6 +112,14 @@ export async function deploymentProblems(
       out.push({ field: `spec.overrides.${component}`, message: `no component ${component} in the application` });
     await checkEnv(o.env, `spec.overrides.${component}.env`, look, out);
   }
+  const sch = spec.schedule;
+  if (sch?.deadline !== undefined && !Number.isFinite(Date.parse(sch.deadline)))
+    out.push({ field: 'spec.schedule.deadline', message: 'not a valid date-time' });
+  else if (sch?.deadline !== undefined && sch.expectedDurationSeconds === undefined)
+    out.push({
+      field: 'spec.schedule.expectedDurationSeconds',
+      message: 'required with a deadline (the run must fit between its start and the deadline)',
+    });
   // Contradictions the deployment's own requirements bring in, merged over the application's.
   for (const c of app?.components ?? [{ name: '', requirements: undefined }]) {
     const errors = requirementConflicts([
