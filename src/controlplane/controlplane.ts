@@ -4,7 +4,16 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, unwatchFile, watchFile,
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createApiServer, startMetricsListener, type AddressLimitOptions, type LogSource } from '../api/index.js';
+import {
+  apiQuotaStatusController,
+  createApiServer,
+  DEFAULT_QUOTA,
+  QuotaTracker,
+  startMetricsListener,
+  type AddressLimitOptions,
+  type LogSource,
+  type QuotaLimits,
+} from '../api/index.js';
 import { createTunnelHub } from '../api/tunnel/index.js';
 import {
   deploymentController,
@@ -63,6 +72,8 @@ export interface ControlPlaneOptions {
   addressLimits?: AddressLimitOptions;
   /** Maximum request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** ApiQuota limits of namespaces without an ApiQuota (and of fields one leaves out); default DEFAULT_QUOTA. */
+  quotaDefaults?: Partial<QuotaLimits>;
   /**
    * Where workload logs come from. Default: the tunnel hub every control plane serves, which site agents
    * connect to (they dial out, so they may sit behind NAT); set it to serve logs from elsewhere (tests).
@@ -139,7 +150,11 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
         ...(o.tenantRateLimit ? { tenantRateLimit: o.tenantRateLimit } : {}),
         onAuditError: (e) => o.log?.error(`audit log write failed; writes are refused: ${(e as Error).message}`),
       });
+  // ApiQuota: the tracker counts from the store before the first request is admitted.
+  const quota = new QuotaTracker(store, { ...DEFAULT_QUOTA, ...o.quotaDefaults });
+  store.addAdmission(quota.admission);
   const closeSecurity = async (): Promise<void> => {
+    quota.stop();
     await (security as Partial<{ close(): Promise<void> }>).close?.();
   };
 
@@ -150,6 +165,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
         .catch(() => undefined);
     }
   }
+
+  await quota.start();
 
   const identity = o.identity ?? `${hostname()}-${process.pid}`;
   const leaseMs = (o.leaseSeconds ?? 15) * 1000;
@@ -165,6 +182,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   manager.add(siteHealthController({ graceSeconds: o.siteGraceSeconds }));
   manager.add(deploymentController({ defaultTolerationSeconds: o.tolerationSeconds }));
   manager.add(revisionController);
+  manager.add(apiQuotaStatusController(quota));
   for (const c of o.controllers ?? []) manager.add(c);
 
   const hub = createTunnelHub();
@@ -185,6 +203,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       https: tls ?? null,
       bodyLimit: o.bodyLimit,
       limits: o.addressLimits,
+      quota,
       dataDir: o.dataDir,
       minFreeBytes: o.minFreeDiskBytes,
       plugins: plugins.map((p) => (a: FastifyInstance) => p(a, { store })),

@@ -498,6 +498,7 @@ function toCaller(p: Principal): Caller {
     principal: p,
     ...(p.site ? { site: p.site } : {}),
     ...(p.tokenId ? { tokenId: p.tokenId } : {}),
+    tenants: [...new Set(p.grants.flatMap((g) => (g.namespace ? [g.namespace] : [])))],
   };
 }
 
