@@ -17,6 +17,8 @@ import {
 import { createTunnelHub } from '../api/tunnel/index.js';
 import {
   deploymentController,
+  eventRetentionController,
+  type EventRetentionOptions,
   garbageCollector,
   namespaceAdmission,
   namespaceController,
@@ -82,6 +84,10 @@ export interface ControlPlaneOptions {
   plugins?: Array<(app: FastifyInstance, cp: { store: Store }) => void | Promise<void>>;
   /** Event retention in revisions before compaction (default 50 000). */
   retainRevisions?: number;
+  /** Retention of Event objects: TTL, count and bytes per namespace (src/controllers/events/retention.ts). */
+  eventRetention?: EventRetentionOptions;
+  /** Event retention in bytes of object data (default 256 MiB): the oldest events go first beyond it. */
+  retainBytes?: number;
   /** SQLite durability (default FULL). */
   synchronous?: 'FULL' | 'NORMAL';
   /** Seconds without an agent heartbeat before a site turns NotReady (default 40). */
@@ -182,6 +188,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   manager.add(siteHealthController({ graceSeconds: o.siteGraceSeconds }));
   manager.add(deploymentController({ defaultTolerationSeconds: o.tolerationSeconds }));
   manager.add(revisionController);
+  manager.add(eventRetentionController(o.eventRetention));
   manager.add(apiQuotaStatusController(quota));
   for (const c of o.controllers ?? []) manager.add(c);
 
@@ -226,19 +233,12 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     : undefined;
   await manager.start();
 
-  // Compaction keeps the event log bounded; watchers older than the window get 410 Gone and relist.
-  const retain = o.retainRevisions ?? 50_000;
-  const compactor = setInterval(() => {
-    void (async () => {
-      try {
-        const rev = await store.revision();
-        if (rev > retain) await store.backend.compact(rev - retain);
-      } catch (e) {
-        o.log?.warn(`compaction failed: ${(e as Error).message}`);
-      }
-    })();
-  }, 60_000);
-  compactor.unref();
+  // Compaction keeps the event log bounded by revisions and bytes; watchers older than it get 410 Gone and relist.
+  store.startRetention({
+    revisions: o.retainRevisions,
+    bytes: o.retainBytes,
+    onError: (e) => o.log?.warn(`compaction failed: ${(e as Error).message}`),
+  });
 
   // `--oidc-config` is re-read on SIGHUP and when the file changes; a bad file keeps the running set (logged).
   const reloadOidc = (): void => {
@@ -270,7 +270,6 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
     stop() {
       stopped ??= (async () => {
-        clearInterval(compactor);
         if (o.oidcConfig) {
           process.off('SIGHUP', reloadOidc);
           unwatchFile(o.oidcConfig, reloadOidc);
