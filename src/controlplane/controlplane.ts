@@ -70,6 +70,8 @@ export interface ControlPlaneOptions {
   rateLimit?: { ratePerSecond: number; burst: number };
   /** Per-tenant rate limit, shared by every subject with a grant in the tenant (default 100 requests/s, burst 300). */
   tenantRateLimit?: { ratePerSecond: number; burst: number };
+  /** When the audit log writes periodic signed checkpoints (default every 1000 records or 60 s). */
+  auditCheckpoints?: { records?: number; ms?: number };
   /** Per-client-address limits on unauthenticated, failed and bootstrap requests (src/api/limits). */
   addressLimits?: AddressLimitOptions;
   /** Maximum request body in bytes (default 1 MiB). */
@@ -154,6 +156,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
         oidc,
         ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}),
         ...(o.tenantRateLimit ? { tenantRateLimit: o.tenantRateLimit } : {}),
+        ...(o.auditCheckpoints ? { auditCheckpoints: o.auditCheckpoints } : {}),
         onAuditError: (e) => o.log?.error(`audit log write failed; writes are refused: ${(e as Error).message}`),
       });
   // ApiQuota: the tracker counts from the store before the first request is admitted.

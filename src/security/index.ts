@@ -20,6 +20,7 @@ export * from './audit/sink.js';
 export * from './audit/log.js';
 export * from './audit/verify.js';
 export * from './audit/chains.js';
+export * from './audit/checkpoint.js';
 export * from './secrets/keyring.js';
 export * from './secrets/codec.js';
 export * from './secrets/stored.js';

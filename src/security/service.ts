@@ -7,6 +7,7 @@ import { loadOrCreateAuditKey, publicKeyPem, type AuditKeyPair } from './audit/k
 import { AuditLog, auditActor } from './audit/log.js';
 import { claimAuditChain, type AuditChain } from './audit/chains.js';
 import type { AuditEntry } from './audit/record.js';
+import type { CheckpointPolicy } from './audit/checkpoint.js';
 import { FileAuditSink } from './audit/sink.js';
 import { exportAuditLog, verifyAuditLog, type VerifyResult } from './audit/verify.js';
 import { exchangeBootstrap, type ExchangeResult } from './bootstrap.js';
@@ -48,6 +49,8 @@ export interface ContinuumSecurityOptions {
   audience?: string;
   now?: () => Date;
   onAuditError?: (e: unknown) => void;
+  /** When the audit log writes periodic signed checkpoints (default every 1000 records or 60 s). */
+  auditCheckpoints?: CheckpointPolicy;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
@@ -126,7 +129,10 @@ export class ContinuumSecurity implements Security {
       // The whole chain is checked before appending: a record edited in the middle does not stop the
       // server (the tail is intact) but keeps it unready, naming the record (health()).
       chainAtStart = await verifyAuditLog(chain.log, auditKey.publicKey, chain.head);
-      log = await AuditLog.open(await FileAuditSink.open(chain.log, chain.head), auditKey, { now: opts.now });
+      log = await AuditLog.open(await FileAuditSink.open(chain.log, chain.head, chain.checkpoints), auditKey, {
+        now: opts.now,
+        ...(opts.auditCheckpoints ? { checkpoints: opts.auditCheckpoints } : {}),
+      });
     } catch (e) {
       chain.release();
       throw e;
@@ -474,7 +480,11 @@ export class ContinuumSecurity implements Security {
   }
 
   exportAudit(write: (line: string) => void | Promise<void>, filter?: { since?: Date; until?: Date }): Promise<number> {
-    return exportAuditLog(this.chain.log, write, filter);
+    return exportAuditLog(this.chain.log, write, filter, {
+      file: this.chain.checkpoints,
+      key: this.auditKey.privateKey,
+      now: this.now,
+    });
   }
 
   /** Stops the binding watch and flushes and closes the audit log (idempotent). */
