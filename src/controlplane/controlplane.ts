@@ -1,6 +1,6 @@
 // Assembles one control plane: store engine, admission, security, API server, controllers, compaction.
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, unwatchFile, watchFile } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -33,6 +33,8 @@ import { referenceAdmission } from '../placement/index.js';
 // Importing the security layer also registers its kinds (Secret, RoleBinding, ClusterRoleBinding, Token).
 import {
   ContinuumSecurity,
+  ensureAdminTokenState,
+  watchAdminToken,
   loadOidcConfig,
   loadServerTls,
   type OidcIssuerConfig,
@@ -76,6 +78,8 @@ export interface ControlPlaneOptions {
   addressLimits?: AddressLimitOptions;
   /** Maximum request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Lifetime of a newly written admin token in seconds (default 90 days; 0: no expiry). */
+  adminTokenTtlSeconds?: number;
   /** ApiQuota limits of namespaces without an ApiQuota (and of fields one leaves out); default DEFAULT_QUOTA. */
   quotaDefaults?: Partial<QuotaLimits>;
   /**
@@ -111,7 +115,10 @@ export interface ControlPlaneOptions {
 
 export interface ControlPlane {
   url: string;
-  adminToken: string;
+  /** The current admin token (it changes when `continuum token rotate-admin` replaces it). */
+  readonly adminToken: string;
+  /** When the admin token expires (ISO), if it does. */
+  readonly adminTokenExpiresAt?: string;
   store: Store;
   manager: Manager;
   app: FastifyInstance;
@@ -122,14 +129,12 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
-/** The admin token lives in dataDir/admin.token (0600), created on first start and kept across restarts. */
-export function ensureAdminToken(dataDir: string): string {
-  const file = join(dataDir, 'admin.token');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const token = `cnt_${randomBytes(24).toString('base64url')}`;
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return token;
+/**
+ * The admin token lives in dataDir/admin.token (0600), created on first start and kept across restarts until it
+ * expires (dataDir/admin.token.json) or is rotated (`continuum token rotate-admin`).
+ */
+export function ensureAdminToken(dataDir: string, ttlSeconds?: number): string {
+  return ensureAdminTokenState(dataDir, ttlSeconds).token;
 }
 
 async function openBackend(o: ControlPlaneOptions): Promise<Backend> {
@@ -141,7 +146,9 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   // OTLP/HTTP trace export when OTEL_EXPORTER_OTLP_ENDPOINT is set (once per process).
   startTracing({ serviceName: 'continuum-control-plane' });
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
-  const adminToken = ensureAdminToken(o.dataDir);
+  const admin = ensureAdminTokenState(o.dataDir, o.adminTokenTtlSeconds);
+  if (admin.rotated === 'expired') o.log?.warn(`the admin token had expired: a new one is in ${o.dataDir}/admin.token`);
+  const adminToken = admin.token;
   // Configuration errors surface before anything is opened.
   const tls = o.tls ? loadServerTls(o.tls.cert, o.tls.key) : undefined;
   const oidc = [...(o.oidc ?? []), ...(o.oidcConfig ? loadOidcConfig(o.oidcConfig) : [])];
@@ -153,6 +160,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
         dataDir: o.dataDir,
         store,
         adminToken,
+        adminTokenMeta: admin.meta,
         oidc,
         ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}),
         ...(o.tenantRateLimit ? { tenantRateLimit: o.tenantRateLimit } : {}),
@@ -262,10 +270,34 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     watchFile(o.oidcConfig, { interval: 500, persistent: false }, reloadOidc);
   }
 
+  // `continuum token rotate-admin` writes a new admin.token: switch to it (the old one is revoked) and audit that.
+  let current = { token: admin.token, meta: admin.meta };
+  const stopAdminWatch = watchAdminToken(o.dataDir, (next) => {
+    if (next.token === current.token && next.meta.expiresAt === current.meta.expiresAt) return;
+    current = next;
+    (security as Partial<ContinuumSecurity>).setAdminToken?.(next.token, next.meta);
+    o.log?.info(`admin token replaced from ${o.dataDir}/admin.token; the previous one is revoked`);
+    void Promise.resolve(
+      security.audit({
+        requestId: randomUUID(),
+        subject: 'admin',
+        verb: 'admin-token:rotate',
+        outcome: 'allowed',
+        status: 200,
+        reason: `admin.token replaced (expires ${next.meta.expiresAt ?? 'never'}); the previous admin token is revoked`,
+      }),
+    ).catch((e: unknown) => o.log?.error(`audit of the admin token rotation failed: ${(e as Error).message}`));
+  });
+
   let stopped: Promise<void> | undefined;
   return {
     url,
-    adminToken,
+    get adminToken() {
+      return current.token;
+    },
+    get adminTokenExpiresAt() {
+      return current.meta.expiresAt;
+    },
     store,
     manager,
     app: server,
@@ -273,6 +305,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
     stop() {
       stopped ??= (async () => {
+        stopAdminWatch();
         if (o.oidcConfig) {
           process.off('SIGHUP', reloadOidc);
           unwatchFile(o.oidcConfig, reloadOidc);

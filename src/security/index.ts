@@ -30,3 +30,4 @@ export * from './store-bridge.js';
 export * from './service.js';
 export type { Caller, ResourceAttributes, Security, Visibility } from './port.js';
 export * from './key-preflight.js';
+export * from './admin-token.js';
