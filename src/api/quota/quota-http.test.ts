@@ -1,4 +1,6 @@
 // ApiQuota through real HTTP: objects per kind, stored bytes (the 500 × 703 KiB probe), watches, tokens, connections.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../lib/testing/wait.js';
 import { BASE, startSecureEnv, type SecureEnv } from '../testing/secure-env.js';
@@ -94,7 +96,13 @@ describe('ApiQuota over real HTTP', () => {
     await Promise.all([worker(), worker(), worker(), worker()]);
     const created = shots.filter((s) => s.status === 201).length;
     const refused = shots.filter((s) => s.status !== 201);
-    console.log(`703 KiB Secrets: ${created} created, then refused (default bytes limit 64 MiB)`);
+    const db = ['continuum.db', 'continuum.db-wal']
+      .map((f) => join(env.dataDir, f))
+      .reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0);
+    console.log(
+      `703 KiB Secrets: ${created} created, then refused (default bytes limit 64 MiB); ` +
+        `database files ${(db / 2 ** 20).toFixed(0)} MiB (objects + watch history)`,
+    );
     expect(created).toBeGreaterThan(10);
     expect(created).toBeLessThan(100);
     expect(refused.length).toBeGreaterThan(0);
@@ -206,6 +214,22 @@ describe('ApiQuota over real HTTP', () => {
     }, 'a watch after one was closed');
     for (const w of [...open, again]) w.close();
   }, 60_000);
+
+  it('the probe of 2,000 watches: the default quota accepts 100 per tenant, then 429', async () => {
+    const user = (await env.issue({ role: 'end-user', tenant: 'flood' })).token;
+    const open: Array<Awaited<ReturnType<typeof openWatch>>> = [];
+    let refused: Awaited<ReturnType<typeof openWatch>> | undefined;
+    for (let i = 0; i < 2000 && !refused; i++) {
+      const w = await openWatch(env, user, 'flood');
+      if (w.status === 200) open.push(w);
+      else refused = w;
+    }
+    console.log(`watches: ${open.length} accepted, then ${refused?.status}`);
+    expect(open.length).toBe(100);
+    expect(refused?.status).toBe(429);
+    expect(refused?.body.detail).toContain('at most 100 open watches (watches of the control-plane default quota)');
+    for (const w of open) w.close();
+  }, 120_000);
 
   it('bounds concurrent connections of a tenant', async () => {
     await call(env, env.adminToken, 'POST', `${BASE}/namespaces/conn/apiquotas`, quota('conn', { connections: 3 }));
