@@ -2,18 +2,17 @@
 import {
   allKinds,
   ApiQuotaKind,
-  resourceKey,
   SYSTEM_NAMESPACE,
   type AnyResource,
+  resourceKey,
   type ApiQuotaSpec,
   type ApiQuotaUsage,
   type KindDef,
 } from '../../model/index.js';
 import { parseLabelSelector, type Admission, type Store, type Watch } from '../../store/index.js';
+import { counted, keyOf, sizeOf, tokenOf } from './counted.js';
 import { combine, DEFAULT_QUOTA, objectLimit, quotaRefusal, type QuotaLimits } from './limits.js';
 
-/** Kinds that never count: Events are bounded by retention instead (src/controllers/events). */
-const EXEMPT_KINDS = new Set(['Event']);
 /** A reservation of an admitted write not yet seen committed lasts this long (a failed commit frees it then). */
 const RESERVATION_MS = 30_000;
 
@@ -26,6 +25,18 @@ interface Entry {
   tokenUntil?: number;
 }
 
+/** The counts of what the store holds. */
+interface Counts {
+  entries: Map<string, Entry>;
+  /** Per namespace: objects per kind and bytes of the counted entries. */
+  sums: Map<string, { objects: Map<string, number>; bytes: number }>;
+  /** Per tenant: valid-until of each Token record counted. */
+  tokens: Map<string, Map<string, number>>;
+  /** Per namespace: the ApiQuotas by name. */
+  quotas: Map<string, Map<string, ApiQuotaSpec>>;
+}
+const newCounts = (): Counts => ({ entries: new Map(), sums: new Map(), tokens: new Map(), quotas: new Map() });
+
 interface Reservation {
   ns: string;
   kind: string;
@@ -36,30 +47,6 @@ interface Reservation {
   expires: number;
 }
 
-/** Stored size in bytes of JSON; a Secret's `stringData` counts as the base64 `data` it is stored as. */
-function sizeOf(o: AnyResource): number {
-  let n = Buffer.byteLength(JSON.stringify(o));
-  const plain = (o.spec as { stringData?: Record<string, unknown> } | undefined)?.stringData;
-  if (o.kind === 'Secret' && plain)
-    for (const v of Object.values(plain)) {
-      const len = Buffer.byteLength(String(v));
-      n += Math.ceil(len / 3) * 4 - len;
-    }
-  return n;
-}
-const keyOf = (o: AnyResource): string => `${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`;
-const counted = (o: AnyResource): boolean =>
-  !EXEMPT_KINDS.has(o.kind) && !!o.metadata.namespace && o.metadata.namespace !== SYSTEM_NAMESPACE;
-
-/** The tenant a Token record counts against while valid, or undefined. */
-function tokenOf(o: AnyResource, now: number): { tenant: string; until: number } | undefined {
-  if (o.kind !== 'Token') return undefined;
-  const s = o.spec as { tenant?: string; revoked?: boolean; expiresAt?: string };
-  const until = Date.parse(s.expiresAt ?? '');
-  if (!s.tenant || s.revoked || !(until > now)) return undefined;
-  return { tenant: s.tenant, until };
-}
-
 /**
  * One per control-plane process. Objects, bytes and tokens come from the store (a scan at start, then a watch of
  * every kind), so every replica counts them alike; watches and connections are this replica's own. Admission
@@ -67,13 +54,9 @@ function tokenOf(o: AnyResource, now: number): { tenant: string; until: number }
  * overshoot a limit.
  */
 export class QuotaTracker {
-  private readonly entries = new Map<string, Entry>();
-  /** Per namespace: objects per kind and bytes of the counted entries. */
-  private readonly sums = new Map<string, { objects: Map<string, number>; bytes: number }>();
-  /** Per tenant: valid-until of each Token record counted. */
-  private readonly tokens = new Map<string, Map<string, number>>();
+  /** What the store holds; replaced as a whole by a re-scan, so admission never sees a half-built count. */
+  private counts: Counts = newCounts();
   private readonly reservations = new Map<string, Reservation>();
-  private readonly quotas = new Map<string, Map<string, ApiQuotaSpec>>();
   private readonly open = { watches: new Map<string, number>(), connections: new Map<string, number>() };
   private watch: Watch | undefined;
   private stopped = false;
@@ -94,21 +77,22 @@ export class QuotaTracker {
 
   private async sync(): Promise<void> {
     const from = await this.store.revision();
-    this.entries.clear();
-    this.sums.clear();
-    this.tokens.clear();
-    this.quotas.clear();
-    for (const kind of allKinds()) await this.scan(kind);
+    const fresh = newCounts();
+    for (const kind of allKinds()) await this.scan(kind, fresh);
     const sel = parseLabelSelector(undefined);
-    this.watch = await this.store.hub.watch({ labels: sel, fields: sel }, from);
-    void this.follow(this.watch);
+    const w = await this.store.hub.watch({ labels: sel, fields: sel }, from);
+    // The new watch replays every change since `from` onto the fresh counts (applying is idempotent).
+    this.counts = fresh;
+    this.watch?.close();
+    this.watch = w;
+    void this.follow(w);
   }
 
-  private async scan(kind: KindDef): Promise<void> {
+  private async scan(kind: KindDef, into: Counts): Promise<void> {
     let after: { namespace: string; name: string } | undefined;
     for (;;) {
       const page = await this.store.backend.scan(resourceKey(kind), undefined, after, 1000);
-      for (const item of page.items) this.apply('ADDED', item.object);
+      for (const item of page.items) this.apply('ADDED', item.object, into);
       if (page.items.length < 1000) return;
       const last = page.items[page.items.length - 1].object.metadata;
       after = { namespace: last.namespace ?? '', name: last.name };
@@ -119,24 +103,30 @@ export class QuotaTracker {
     try {
       for await (const ev of w) if (ev.type !== 'BOOKMARK') this.apply(ev.type, ev.object);
     } catch {
-      // Fell behind compaction (410): count again from a fresh scan.
-      if (!this.stopped) {
-        this.ready = this.sync();
-        await this.ready.catch(() => undefined);
+      /* fell behind compaction (410), or the store failed */
+    }
+    if (this.stopped || w !== this.watch) return;
+    // Count again from a fresh scan, retrying while the store is unavailable; the old counts serve meanwhile.
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        await this.sync();
+        return;
+      } catch {
+        await new Promise<void>((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)).unref());
       }
     }
   }
 
-  private apply(type: 'ADDED' | 'MODIFIED' | 'DELETED', o: AnyResource): void {
+  private apply(type: 'ADDED' | 'MODIFIED' | 'DELETED', o: AnyResource, c: Counts = this.counts): void {
     const key = keyOf(o);
     this.reservations.delete(key);
     if (o.kind === ApiQuotaKind.kind && o.metadata.namespace) {
-      const byName = this.quotas.get(o.metadata.namespace) ?? new Map<string, ApiQuotaSpec>();
+      const byName = c.quotas.get(o.metadata.namespace) ?? new Map<string, ApiQuotaSpec>();
       if (type === 'DELETED') byName.delete(o.metadata.name);
       else byName.set(o.metadata.name, (o.spec ?? {}) as ApiQuotaSpec);
-      this.quotas.set(o.metadata.namespace, byName);
+      c.quotas.set(o.metadata.namespace, byName);
     }
-    this.remove(key);
+    this.remove(c, key);
     if (type === 'DELETED') return;
     const token = tokenOf(o, this.now());
     if (!counted(o) && !token) return;
@@ -146,38 +136,41 @@ export class QuotaTracker {
       bytes: counted(o) ? sizeOf(o) : 0,
       ...(token ? { tenant: token.tenant, tokenUntil: token.until } : {}),
     };
-    this.entries.set(key, e);
-    this.add(key, e, 1);
+    c.entries.set(key, e);
+    this.add(c, key, e, 1);
   }
 
-  private remove(key: string): void {
-    const e = this.entries.get(key);
+  private remove(c: Counts, key: string): void {
+    const e = c.entries.get(key);
     if (!e) return;
-    this.entries.delete(key);
-    this.add(key, e, -1);
+    c.entries.delete(key);
+    this.add(c, key, e, -1);
   }
 
   /** Keeps the per-namespace sums in step with `entries`. */
-  private add(key: string, e: Entry, sign: 1 | -1): void {
+  private add(c: Counts, key: string, e: Entry, sign: 1 | -1): void {
     if (e.tenant) {
-      const t = this.tokens.get(e.tenant) ?? new Map<string, number>();
+      const t = c.tokens.get(e.tenant) ?? new Map<string, number>();
       if (sign > 0) t.set(key, e.tokenUntil ?? 0);
       else t.delete(key);
-      if (t.size) this.tokens.set(e.tenant, t);
-      else this.tokens.delete(e.tenant);
+      if (t.size) c.tokens.set(e.tenant, t);
+      else c.tokens.delete(e.tenant);
     }
     if (!e.bytes) return;
-    const a = this.sums.get(e.ns) ?? { objects: new Map<string, number>(), bytes: 0 };
+    const a = c.sums.get(e.ns) ?? { objects: new Map<string, number>(), bytes: 0 };
     a.objects.set(e.kind, (a.objects.get(e.kind) ?? 0) + sign);
     if (!a.objects.get(e.kind)) a.objects.delete(e.kind);
     a.bytes += sign * e.bytes;
-    if (a.objects.size) this.sums.set(e.ns, a);
-    else this.sums.delete(e.ns);
+    if (a.objects.size) c.sums.set(e.ns, a);
+    else c.sums.delete(e.ns);
   }
 
   /** The limits in force in `ns` and which ApiQuota set each. */
   limits(ns: string): { limits: QuotaLimits; source: Record<string, string> } {
-    const qs = [...(this.quotas.get(ns) ?? new Map<string, ApiQuotaSpec>())].map(([name, spec]) => ({ name, spec }));
+    const qs = [...(this.counts.quotas.get(ns) ?? new Map<string, ApiQuotaSpec>())].map(([name, spec]) => ({
+      name,
+      spec,
+    }));
     return combine(this.defaults, qs);
   }
 
@@ -191,8 +184,8 @@ export class QuotaTracker {
       tokens: 0,
       connections: this.open.connections.get(ns) ?? 0,
     };
-    for (const until of this.tokens.get(ns)?.values() ?? []) if (until > now) u.tokens += 1;
-    const a = this.sums.get(ns);
+    for (const until of this.counts.tokens.get(ns)?.values() ?? []) if (until > now) u.tokens += 1;
+    const a = this.counts.sums.get(ns);
     if (a) {
       u.objects = Object.fromEntries(a.objects);
       u.bytes = a.bytes;
