@@ -13,6 +13,7 @@ import type { Store } from '../store/index.js';
 import { agentRoutes } from './agent-routes.js';
 import { AddressGuard, type AddressLimitOptions, type RefusalSummary } from './limits/index.js';
 import { gatewayRoutes } from './gateway/index.js';
+import type { QuotaTracker } from './quota/index.js';
 import { registerContentParsers, send } from './content.js';
 import { nativeHandler, type LogSource } from './native/handlers.js';
 import { openApiDocument } from './openapi.js';
@@ -52,6 +53,8 @@ export interface ApiServerOptions {
   identity?: () => Record<string, string>;
   /** Per-client-address limits on unauthenticated, failed and bootstrap requests, and refusal audit windows. */
   limits?: AddressLimitOptions;
+  /** ApiQuota enforcement: counts each tenant's open watches and concurrent connections. */
+  quota?: QuotaTracker;
   /** Lets other modules (agent tunnel, CAMARA, console) add routes before the server starts. */
   plugins?: Array<(app: FastifyInstance) => void | Promise<void>>;
 }
@@ -173,6 +176,17 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
       if (e instanceof ApiError && e.status === 429) req.continuum.refusedKey = `subject ${caller.subject}`;
       throw e;
     }
+    if (opts.quota) {
+      // Every request of a tenant's caller is one of its concurrent connections until the response closes.
+      let release: () => void;
+      try {
+        release = opts.quota.acquire('connections', caller.tenants);
+      } catch (e) {
+        req.continuum.refusedKey = `subject ${caller.subject}`;
+        throw e;
+      }
+      reply.raw.once('close', release);
+    }
     if (req.is404) return;
     if (!rule)
       throw new ApiError(
@@ -257,7 +271,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   });
 
   reviewRoutes(app, { security });
-  const handle = nativeHandler({ store, security, logs: opts.logs });
+  const handle = nativeHandler({ store, security, logs: opts.logs, quota: opts.quota });
   app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/apis', handler: handle });
   app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/apis/*', handler: handle });
   securityRoutes(app, { security });

@@ -12,6 +12,8 @@ import { embeddedPodmanHome, prepareContainerExamples } from './containers.js';
 
 export interface EmbeddedOptions {
   dataDir: string;
+  /** Lifetime of a newly written admin token in seconds (default 90 days; 0: no expiry). */
+  adminTokenTtlSeconds?: number;
   port?: number;
   host?: string;
   topology?: string;
@@ -47,6 +49,8 @@ export interface Embedded {
   /** The unauthenticated metrics URL, when metricsAddress was given. */
   metricsUrl?: string;
   adminToken: string;
+  /** When the admin token expires (ISO), if it does. */
+  adminTokenExpiresAt?: string;
   summary: string;
   /** Stops agents and control plane; workloads keep running (re-adopted next time) unless stopWorkloads. */
   stop(opts?: { stopWorkloads?: boolean }): Promise<void>;
@@ -64,6 +68,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     ...(o.metricsAddress ? { metricsAddress: o.metricsAddress } : {}),
     siteGraceSeconds: 5,
     ...(o.oidcConfig ? { oidcConfig: o.oidcConfig } : {}),
+    ...(o.adminTokenTtlSeconds !== undefined ? { adminTokenTtlSeconds: o.adminTokenTtlSeconds } : {}),
     // Every embedded agent (one per site, 31 in the bundled topology) exchanges its bootstrap token from loopback.
     addressLimits: { bootstrap: { ratePerSecond: 1, burst: 1_000 } },
   });
@@ -151,6 +156,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     url: cp.url,
     ...(cp.metricsUrl ? { metricsUrl: cp.metricsUrl } : {}),
     adminToken: cp.adminToken,
+    ...(cp.adminTokenExpiresAt ? { adminTokenExpiresAt: cp.adminTokenExpiresAt } : {}),
     summary: `${topo.sites.length} sites of ${topo.providers.length} providers, ${topo.areas.length} user areas`,
     async stop(opts = {}) {
       await simulated.stop();

@@ -10,6 +10,7 @@ export const ERROR_CATALOGUE = {
   TokenInvalid: { status: 401, title: 'Token invalid' },
   TokenRevoked: { status: 401, title: 'Token revoked' },
   Forbidden: { status: 403, title: 'Forbidden' },
+  QuotaExceeded: { status: 403, title: 'Quota exceeded' },
   NotFound: { status: 404, title: 'Not found' },
   MethodNotAllowed: { status: 405, title: 'Method not allowed' },
   NotAcceptable: { status: 406, title: 'Not acceptable' },

@@ -12,6 +12,8 @@ export interface Caller {
   /** Site an agent credential is bound to. */
   site?: string;
   tokenId?: string;
+  /** Namespaces the caller holds a tenant grant in (charged for its watches and connections: ApiQuota). */
+  tenants?: readonly string[];
 }
 
 export interface ResourceAttributes {

@@ -18,6 +18,7 @@ import { listObjects, type ListResult } from './list.js';
 import { jsonEqual, mergePatch } from './merge-patch.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { WatchHub, type Watch, type WatchEvent } from './watch.js';
+import { HistoryRetention, type RetentionOptions } from './retention.js';
 
 /** Transforms objects of one kind on their way to and from the backend (e.g. encryption at rest). */
 export interface ObjectCodec {
@@ -102,6 +103,14 @@ export class Store {
     });
   }
 
+  /** Bounds the event history by revisions and bytes (off until started; the control plane starts it). */
+  retention: HistoryRetention | undefined;
+
+  startRetention(opts: RetentionOptions = {}): HistoryRetention {
+    this.retention ??= new HistoryRetention(this.backend, opts);
+    return this.retention;
+  }
+
   addAdmission(a: Admission): void {
     this.admission.push(a);
   }
@@ -163,6 +172,7 @@ export class Store {
     const encoded = this.encode(structuredClone(plain));
     const started = performance.now();
     const rev = await this.backend.commit({ ...m, object: encoded } as typeof m);
+    if (this.retention) this.retention.noteWrite(Buffer.byteLength(JSON.stringify(encoded)));
     metrics.storeWriteDuration.observe({ op: m.op }, secondsSince(started));
     plain.metadata.resourceVersion = String(rev);
     return plain;
@@ -543,6 +553,7 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    await this.retention?.stop();
     this.hub.close();
     await this.backend.close();
   }

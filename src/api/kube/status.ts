@@ -13,6 +13,7 @@ const REASONS: Record<ErrorCode, string> = {
   TokenInvalid: 'Unauthorized',
   TokenRevoked: 'Unauthorized',
   Forbidden: 'Forbidden',
+  QuotaExceeded: 'Forbidden',
   NotFound: 'NotFound',
   MethodNotAllowed: 'MethodNotAllowed',
   NotAcceptable: 'NotAcceptable',

@@ -33,6 +33,8 @@ export interface NativeDeps {
   store: Store;
   security: Security;
   logs?: LogSource;
+  /** Counts open watches against the callers' namespaces (ApiQuota). */
+  quota?: { acquire(what: 'watches', tenants: readonly string[] | undefined): () => void };
 }
 
 /** Per-request context shared with hooks (audit). */
@@ -188,14 +190,25 @@ export function nativeHandler(deps: NativeDeps) {
         t.namespace ?? (t.kind.namespaced && allowedNs !== 'all' && allowedNs.length === 1 ? allowedNs[0] : undefined);
       const opts = { namespace, labelSelector: q.labelSelector, fieldSelector, filter };
       if (verb === 'watch') {
-        const w = await store.watch(t.kind, { ...opts, resourceVersion: q.resourceVersion ?? lastEventId(req) });
-        const table = wantsTable(req);
-        await streamWatch(req, reply, w, {
-          timeoutSeconds: q.timeoutSeconds ?? q.timeout,
-          transform: table ? (o) => toTable(t.kind, [redact(o)], {}, q.includeObject) : redact,
-          bookmarks: q.allowWatchBookmarks,
-          kind: t.kind,
-        });
+        let release = (): void => undefined;
+        try {
+          release = deps.quota?.acquire('watches', caller.tenants) ?? release;
+        } catch (e) {
+          req.continuum!.refusedKey = `subject ${caller.subject}`;
+          throw e;
+        }
+        try {
+          const w = await store.watch(t.kind, { ...opts, resourceVersion: q.resourceVersion ?? lastEventId(req) });
+          const table = wantsTable(req);
+          await streamWatch(req, reply, w, {
+            timeoutSeconds: q.timeoutSeconds ?? q.timeout,
+            transform: table ? (o) => toTable(t.kind, [redact(o)], {}, q.includeObject) : redact,
+            bookmarks: q.allowWatchBookmarks,
+            kind: t.kind,
+          });
+        } finally {
+          release();
+        }
         return reply;
       }
       if (t.kind.kind === 'Secret') req.continuum!.auditRead = true;

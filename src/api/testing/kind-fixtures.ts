@@ -39,6 +39,7 @@ export const SPECS: Record<string, (ctx: Ctx) => Record<string, unknown>> = {
   }),
   // Token records are issued (POST /auth/v1/tokens), never created from an object.
   Token: () => ({}),
+  ApiQuota: () => ({ objectsPerKind: 500 }),
 };
 
 /** The fixture object of `kind` in context `ctx`: the expectation fixture's identity with a valid spec. */

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { startEmbedded } from '../../embedded/index.js';
 import { userConfigPath, writeConfig } from '../config.js';
 import { lockDataDir } from '../datadir-lock.js';
-import { numberFlag, SERVE_OPTIONS, untilStopped, type Command } from '../command.js';
+import { adminTtl, numberFlag, SERVE_OPTIONS, untilStopped, type Command } from '../command.js';
 import { consoleLogger } from '../logger.js';
 
 export const upCommand: Command = {
@@ -50,6 +50,7 @@ export const upCommand: Command = {
         ...(v['carbon-data'] ? { carbonData: v['carbon-data'] } : {}),
         progress: (msg) => io.err(`  ${msg}\n`),
         ...(v['oidc-config'] ? { oidcConfig: resolve(v['oidc-config']) } : {}),
+        ...(v['admin-token-ttl'] !== undefined ? { adminTokenTtlSeconds: adminTtl(v['admin-token-ttl']) } : {}),
         ...(v.unconfined ? { confinement: 'off' as const } : {}),
       });
     } catch (e) {
@@ -61,7 +62,7 @@ export const upCommand: Command = {
     const userConfig = !!v['user-config'] && !v['no-user-config'];
     if (userConfig) writeConfig(userConfigPath(), cfg);
     io.out(
-      `Continuum is up.\n  API:         ${emb.url}\n  Admin token: ${emb.adminToken}\n  Token file:  ${dataDir}/admin.token\n  Config:      ${dataDir}/config.json${userConfig ? ` and ${userConfigPath()}` : ''}\n  Sites:       ${emb.summary}\nTry: continuum get sites    (Ctrl-C to stop)\n`,
+      `Continuum is up.\n  API:         ${emb.url}\n  Admin token: ${emb.adminToken}\n  Token file:  ${dataDir}/admin.token (${emb.adminTokenExpiresAt ? `expires ${emb.adminTokenExpiresAt}` : 'does not expire'}; continuum token rotate-admin replaces it)\n  Config:      ${dataDir}/config.json${userConfig ? ` and ${userConfigPath()}` : ''}\n  Sites:       ${emb.summary}\nTry: continuum get sites    (Ctrl-C to stop)\n`,
     );
     if (emb.metricsUrl) io.out(`  Metrics:     ${emb.metricsUrl} (no auth)\n`);
     await untilStopped(io);

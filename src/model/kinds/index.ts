@@ -226,3 +226,4 @@ export type Workload = Resource<WorkloadSpec, WorkloadStatus>;
 export type Lease = Resource<LeaseSpec, LeaseStatus>;
 export type Event = Resource<EventSpec, EventStatus>;
 export type ControllerRevision = Resource<ControllerRevisionSpec, ControllerRevisionStatus>;
+export * from './apiquota.js';

@@ -76,6 +76,7 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: FULL,
     ClusterRoleBinding: FULL,
     Token: FULL,
+    ApiQuota: FULL,
   },
   // Providers' sites, hosts and agents. One control plane per provider, so "cluster" = own estate.
   'infrastructure-admin': {
@@ -93,6 +94,7 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: NONE,
     ClusterRoleBinding: NONE,
     Token: on('delegable', R, W),
+    ApiQuota: NONE,
   },
   // Control plane, runtimes, price lists (Site pricing), tenants; oversight of tenant objects without secret values or logs.
   'cloud-edge-admin': {
@@ -110,6 +112,7 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: on('cluster', R, W),
     ClusterRoleBinding: on('cluster', R, W),
     Token: on('delegable', R, W),
+    ApiQuota: on('cluster', R, W, SR),
   },
   // Applications and deployments in the own tenant; reads the site catalogue.
   'use-case-admin': {
@@ -127,6 +130,7 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: on('tenant', R, W),
     ClusterRoleBinding: NONE,
     Token: on('delegable', R, W),
+    ApiQuota: on('tenant', R, SR),
   },
   // Reads the own tenant's deployments, their workloads (endpoints) and logs.
   'end-user': {
@@ -144,6 +148,7 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: NONE,
     ClusterRoleBinding: NONE,
     Token: NONE,
+    ApiQuota: on('tenant', R, SR),
   },
   // Read-only everything, never secret values.
   auditor: {
@@ -161,6 +166,7 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: on('cluster', R, SR),
     ClusterRoleBinding: on('cluster', R, SR),
     Token: on('cluster', R, SR),
+    ApiQuota: on('cluster', R, SR),
   },
   // Own site's workloads (read, write status), own site (read, write status) and own site's liveness Lease.
   agent: {
@@ -178,6 +184,7 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: NONE,
     ClusterRoleBinding: NONE,
     Token: NONE,
+    ApiQuota: NONE,
   },
 };
 

@@ -28,6 +28,7 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: '*',
     ClusterRoleBinding: '*',
     Token: '*',
+    ApiQuota: '*',
   },
   'infrastructure-admin': {
     Namespace: '-',
@@ -44,6 +45,7 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: '-',
     ClusterRoleBinding: '-',
     Token: '-',
+    ApiQuota: '-',
   },
   'cloud-edge-admin': {
     Namespace: 'r w s S',
@@ -60,6 +62,7 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: 'r w',
     ClusterRoleBinding: 'r w | r',
     Token: 'r w',
+    ApiQuota: 'r w s',
   },
   'use-case-admin': {
     Namespace: 'r | -',
@@ -76,6 +79,7 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: 'r w | -',
     ClusterRoleBinding: '-',
     Token: 'r w | -',
+    ApiQuota: 'r s | -',
   },
   'end-user': {
     Namespace: 'r | -',
@@ -92,6 +96,7 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: '-',
     ClusterRoleBinding: '-',
     Token: '-',
+    ApiQuota: 'r s | -',
   },
   auditor: {
     Namespace: 'r s',
@@ -108,6 +113,7 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: 'r s',
     ClusterRoleBinding: 'r s',
     Token: 'r s',
+    ApiQuota: 'r s',
   },
   agent: {
     Namespace: '-',
@@ -124,6 +130,7 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: '-',
     ClusterRoleBinding: '-',
     Token: '-',
+    ApiQuota: '-',
   },
 };
 
