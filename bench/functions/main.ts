@@ -1,9 +1,9 @@
 // Function runtime benchmark: cold start p50/p99 vs warm calls vs a bare `node` start, and the scale-to-zero delay.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createFunctionDriver } from '../../src/agent/drivers/function/index.js';
 import type { RunSpec } from '../../src/agent/drivers/index.js';
@@ -61,7 +61,9 @@ async function bareNodeStart(dir: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'continuum-bench-fn-'));
+  // Not below /tmp: a confined instance has its own private /tmp and would not see the handler there.
+  const dir = mkdtempSync(join('/var/tmp', 'continuum-bench-fn-'));
+  chmodSync(dir, 0o755); // instances run as their own uids and must be able to read the handler
   const stateDir = join(dir, 'state');
   writeFileSync(join(dir, 'hello.mjs'), "export default () => 'hello\\n';\n");
   writeFileSync(

@@ -1,7 +1,7 @@
 // The function host: runs inside one confined instance, loads the function module and serves its handler over HTTP.
 // argv: <module path> <export name>. The instance's only port (PORT_CONTINUUM_FN) is where the agent's front forwards
 // calls; CONTINUUM_FUNCTION_PORTS (JSON name -> public port) becomes PORT / PORT_<NAME>, as the function's callers see.
-// The handler gets a web-standard Request and returns a Response, or a string / object / undefined (made into one).
+// The handler gets a Request-like object and returns a Response, a string, bytes, a JSON-able value or nothing.
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 
@@ -35,37 +35,63 @@ if (typeof handler !== 'function') {
   process.exit(64);
 }
 
-/** A Response from whatever the handler returned. */
-function toResponse(out) {
-  if (out instanceof Response) return out;
-  if (out === undefined || out === null) return new Response(null, { status: 204 });
-  if (typeof out === 'string' || out instanceof Uint8Array) return new Response(out);
-  return Response.json(out);
+/**
+ * What the handler gets: the web Request's reading surface (url, method, headers.get/has/forEach, text, json,
+ * arrayBuffer) without loading the fetch implementation, which would add tens of ms to every cold start.
+ */
+class FunctionRequest {
+  constructor(req, body) {
+    this.method = req.method;
+    this.url = `http://${req.headers.host ?? 'function'}${req.url}`;
+    const h = new Map(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
+    this.headers = {
+      get: (k) => h.get(k.toLowerCase()) ?? null,
+      has: (k) => h.has(k.toLowerCase()),
+      forEach: (f) => h.forEach((v, k) => f(v, k)),
+      entries: () => h.entries(),
+      [Symbol.iterator]: () => h.entries(),
+    };
+    this.body = body;
+  }
+  async arrayBuffer() {
+    return this.body.buffer.slice(this.body.byteOffset, this.body.byteOffset + this.body.byteLength);
+  }
+  async text() {
+    return this.body.toString('utf8');
+  }
+  async json() {
+    return JSON.parse(this.body.toString('utf8'));
+  }
+}
+
+/** Writes whatever the handler returned: a Response (duck-typed), a string, bytes, a JSON-able value, or nothing. */
+async function reply(res, out) {
+  if (out && typeof out === 'object' && typeof out.arrayBuffer === 'function' && typeof out.status === 'number') {
+    const buf = Buffer.from(await out.arrayBuffer());
+    const headers = {};
+    out.headers.forEach((v, k) => (headers[k] = v));
+    headers['content-length'] = String(buf.length);
+    return void res.writeHead(out.status, headers).end(buf);
+  }
+  if (out === undefined || out === null) return void res.writeHead(204).end();
+  if (typeof out === 'string') return void res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(out);
+  if (out instanceof Uint8Array)
+    return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(out);
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
 }
 
 async function serve(req, res) {
   const chunks = [];
   for await (const c of req) chunks.push(c);
-  const body = chunks.length && req.method !== 'GET' && req.method !== 'HEAD' ? Buffer.concat(chunks) : undefined;
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-  const request = new Request(`http://${req.headers.host ?? 'function'}${req.url}`, {
-    method: req.method,
-    headers,
-    body,
-  });
-  let response;
+  let out;
   try {
-    response = toResponse(await handler(request));
+    out = await handler(new FunctionRequest(req, Buffer.concat(chunks)));
   } catch (e) {
     process.stderr.write(`function handler failed: ${e?.stack ?? e}\n`);
-    response = Response.json({ error: 'function handler failed' }, { status: 500 });
+    res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"function handler failed"}');
+    return;
   }
-  const buf = Buffer.from(await response.arrayBuffer());
-  const out = {};
-  response.headers.forEach((v, k) => (out[k] = v));
-  out['content-length'] = String(buf.length);
-  res.writeHead(response.status, out).end(buf);
+  await reply(res, out);
 }
 
 server = createServer((req, res) => {
