@@ -75,3 +75,20 @@ describe('function driver', () => {
     expect(d.list()).toEqual([]);
   });
 });
+
+describe('function driver failures', () => {
+  test('a module that fails to load shows at deploy, never scales to zero, and calls are refused (503)', async (ctx) => {
+    const { d } = await fnSetup(ctx);
+    const sp = fnSpec('broken', fnFixture('crash', { idleSeconds: 0.1, maxInstances: 1 }), {
+      restartPolicy: 'Never',
+      env: [{ name: 'EXIT_CODE', value: '9' }],
+    });
+    const s = await d.ensure(sp);
+    const failed = await waitFor(() => d.get(sp.id)?.phase === 'Failed' && d.get(sp.id), 'Failed');
+    expect(failed.exitCode).toBe(9);
+    const r = await fetch(`http://127.0.0.1:${s.ports.http}/`, { signal: AbortSignal.timeout(10_000) });
+    expect(r.status).toBe(503);
+    expect(await r.text()).toMatch(/ended/);
+    expect(d.get(sp.id)?.phase).toBe('Failed');
+  });
+});

@@ -150,6 +150,13 @@ export class FunctionRun {
           throw e;
         }
       }
+      const all = [...this.instances.values()].filter((i) => !i.stopping);
+      if (all.length > 0 && all.every((i) => !this.usable(i)))
+        throw new ApiError(
+          'Unavailable',
+          `function ${this.spec.id} ended (${this.ctx.inner.get(all[0]!.innerId)?.message ?? 'no instance'}); ` +
+            'a new generation deploys it again',
+        );
       if (this.waiting.length >= MAX_WAITING)
         throw new ApiError('Unavailable', `function ${this.spec.id}: ${MAX_WAITING} calls already waiting`);
       await new Promise<void>((r) => this.waiting.push(r));
@@ -162,6 +169,11 @@ export class FunctionRun {
     return p !== 'Failed' && p !== 'Terminated';
   }
 
+  private healthy(i: Instance): boolean {
+    const s = this.ctx.inner.get(i.innerId);
+    return s?.phase === 'Running' && s.ready;
+  }
+
   release(inst: Instance): void {
     inst.inflight--;
     inst.lastUsed = Date.now();
@@ -172,7 +184,8 @@ export class FunctionRun {
   private async sweep(): Promise<void> {
     const now = Date.now();
     for (const i of this.instances.values())
-      if (!i.stopping && i.inflight === 0 && now - i.lastUsed >= this.plan.idleMs && this.usable(i)) {
+      // Only a healthy instance idles out: a crash-looping one keeps showing (and backing off) like a process.
+      if (!i.stopping && i.inflight === 0 && now - i.lastUsed >= this.plan.idleMs && this.healthy(i)) {
         this.stats.scaledToZero++;
         await this.stopInstance(i, undefined);
       }
