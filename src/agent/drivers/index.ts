@@ -26,8 +26,8 @@ export {
  */
 export const DRIVERS: readonly DriverRegistration[] = [
   processDriver, // ./process: OS process groups
-  containerDriver, // ./container: podman
   functionDriver, // ./function: JavaScript handlers, confined process instances, scale to zero
+  containerDriver, // ./container: podman
 ];
 
 /** Creates the driver for a runtime kind without detection; kinds without a driver are NotImplemented. */
