@@ -152,12 +152,25 @@ export class FunctionDriver implements RuntimeDriver {
     return this.notifier.subscribe(listener);
   }
 
-  /** The log of the function's primary instance (empty while it is scaled to zero). */
+  /**
+   * The last lines of the function's stopped instances, then its primary instance's log (followed with
+   * `follow`); `previous` is the primary instance's run before its last restart.
+   */
   async *logs(id: string, opts: LogOptions = {}): AsyncGenerator<string> {
     const d = this.runs.get(id);
     if (!d) throw new ApiError('NotFound', `workload ${id} is not known to this agent`);
-    const prim = d.run.primary();
-    if (prim) yield* this.inner.logs(prim.innerId, opts);
+    const prim = d.run.logInstance();
+    if (opts.previous || (opts.follow && opts.tail !== undefined)) {
+      if (prim) yield* this.inner.logs(prim.innerId, opts);
+      return;
+    }
+    const before = [...d.run.archived];
+    const live: string[] = [];
+    if (prim && !opts.follow) for await (const l of this.inner.logs(prim.innerId)) live.push(l);
+    // The instance may have been stopped meanwhile, its lines moved to `archived`: then those are the log.
+    const all = prim?.logsKept ? [...d.run.archived] : [...before, ...live];
+    yield* opts.tail !== undefined ? all.slice(Math.max(0, all.length - opts.tail)) : all;
+    if (prim && opts.follow) yield* this.inner.logs(prim.innerId, opts);
   }
 
   async close(_opts: { detach: boolean }): Promise<void> {

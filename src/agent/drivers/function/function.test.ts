@@ -30,6 +30,20 @@ describe('function driver', () => {
     expect(d.stats(sp.id)?.coldStarts).toHaveLength(1);
   });
 
+  test('logs of an instance that idled out stay readable', async (ctx) => {
+    const { d } = await fnSetup(ctx);
+    const sp = fnSpec('logs', fnFixture('log-flood', { idleSeconds: 0.3 }), { env: [{ name: 'LINES', value: '3' }] });
+    await d.ensure(sp);
+    await waitFor(() => d.get(sp.id)?.ready, 'ready');
+    await waitFor(() => d.instances(sp.id) === 0, 'scaled to zero', 20_000, 20);
+    const lines: string[] = [];
+    for await (const l of d.logs(sp.id)) lines.push(l);
+    expect(lines).toEqual(['line 1', 'line 2', 'line 3']);
+    const tail: string[] = [];
+    for await (const l of d.logs(sp.id, { tail: 1 })) tail.push(l);
+    expect(tail).toEqual(['line 3']);
+  });
+
   test('concurrency limit per instance: busy instances make more, up to maxInstances; the rest wait', async (ctx) => {
     const { d } = await fnSetup(ctx);
     const sp = fnSpec('busy', fnFixture('http-server', { concurrency: 1, maxInstances: 2, idleSeconds: 30 }));
@@ -81,10 +95,15 @@ describe('function driver failures', () => {
     const { d } = await fnSetup(ctx);
     const sp = fnSpec('broken', fnFixture('crash', { idleSeconds: 0.1, maxInstances: 1 }), {
       restartPolicy: 'Never',
-      env: [{ name: 'EXIT_CODE', value: '9' }],
+      env: [
+        { name: 'EXIT_CODE', value: '9' },
+        { name: 'CRASH_AFTER_MS', value: '0' },
+      ],
     });
     const s = await d.ensure(sp);
-    const failed = await waitFor(() => d.get(sp.id)?.phase === 'Failed' && d.get(sp.id), 'Failed');
+    const failed = await waitFor(() => d.get(sp.id)?.phase === 'Failed' && d.get(sp.id), 'Failed').catch((e) => {
+      throw new Error(`${e}: ${JSON.stringify(d.get(sp.id))}`);
+    });
     expect(failed.exitCode).toBe(9);
     const r = await fetch(`http://127.0.0.1:${s.ports.http}/`, { signal: AbortSignal.timeout(10_000) });
     expect(r.status).toBe(503);

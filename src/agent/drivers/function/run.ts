@@ -13,6 +13,8 @@ export const HOST_FILE = join(HOST_DIR, 'host.mjs');
 
 /** Callers waiting for a free instance slot, at most; beyond that a call is refused (503). */
 const MAX_WAITING = 1000;
+/** Log lines of stopped instances kept per function. */
+const ARCHIVED_LINES = 2000;
 /** How long a cold start may take before the call fails. */
 const START_TIMEOUT_MS = 30_000;
 
@@ -27,6 +29,10 @@ export interface Instance {
   /** Resolves with the instance's listening port once it accepts connections. */
   up: Promise<number>;
   final?: RunState;
+  /** Set once the instance is being stopped. */
+  stopped?: Promise<void>;
+  /** Its log lines were moved to the function's `archived` (it is about to go). */
+  logsKept?: boolean;
 }
 
 /** Cold and warm start figures of one function, since it was deployed. */
@@ -54,6 +60,8 @@ function instanceHealth(hc: HealthCheck | undefined): HealthCheck {
 export class FunctionRun {
   readonly instances = new Map<number, Instance>();
   readonly stats: StartStats = { coldStarts: [], calls: 0, scaledToZero: 0 };
+  /** The last log lines of instances that were stopped while the function stayed deployed (oldest first). */
+  readonly archived: string[] = [];
   private readonly waiting: Array<() => void> = [];
   private readonly sweeper: NodeJS.Timeout;
   private restartsBefore = 0;
@@ -191,10 +199,24 @@ export class FunctionRun {
       }
   }
 
-  private async stopInstance(i: Instance, graceSeconds: number | undefined): Promise<void> {
+  /** Stops one instance (once; a second call waits for the first). */
+  private stopInstance(i: Instance, graceSeconds: number | undefined): Promise<void> {
+    i.stopped ??= this.doStop(i, graceSeconds);
+    return i.stopped;
+  }
+
+  private async doStop(i: Instance, graceSeconds: number | undefined): Promise<void> {
     i.stopping = true;
     this.restartsBefore += this.ctx.inner.get(i.innerId)?.restarts ?? 0;
     try {
+      // Its log goes with it (the process runtime removes the workload's directory): keep the last lines.
+      if (!this.closed) {
+        const lines: string[] = [];
+        for await (const l of this.ctx.inner.logs(i.innerId)) lines.push(l);
+        this.archived.push(...lines);
+        this.archived.splice(0, Math.max(0, this.archived.length - ARCHIVED_LINES));
+      }
+      i.logsKept = true;
       await this.ctx.inner.remove(i.innerId, graceSeconds);
     } catch (e) {
       this.ctx.warn(`function ${this.spec.id}: stopping instance ${i.slot}: ${(e as Error).message}`);
@@ -202,6 +224,11 @@ export class FunctionRun {
     this.instances.delete(i.slot);
     for (const w of this.waiting.splice(0)) w();
     this.ctx.changed(this);
+  }
+
+  /** The instance whose log the function shows: the lowest slot whose log was not yet kept in `archived`. */
+  logInstance(): Instance | undefined {
+    return [...this.instances.values()].filter((i) => !i.logsKept).sort((a, b) => a.slot - b.slot)[0];
   }
 
   /** Called with each state the process runtime reports for one of this function's instances. */
