@@ -26,6 +26,9 @@ function forward(run: FunctionRun, agent: Agent, port: string, req: IncomingMess
       res.once('close', release);
       const headers: Record<string, string | string[] | undefined> = { ...req.headers, 'x-continuum-port': port };
       for (const h of HOP) delete headers[h];
+      // A caller cannot pose as an event trigger (x-continuum-trigger etc. are the runtime's own).
+      for (const h of Object.keys(headers))
+        if (h.startsWith('x-continuum-') && h !== 'x-continuum-port') delete headers[h];
       const up = request(
         { host: '127.0.0.1', port: target, method: req.method, path: req.url, headers, agent },
         (r) => {

@@ -72,6 +72,18 @@ describe('function driver', () => {
     expect(own.body.list ?? 0).toBe(0);
   });
 
+  test('an HTTP caller cannot pose as an MQTT/NATS event', async (ctx) => {
+    const { d } = await fnSetup(ctx);
+    const s = await d.ensure(fnSpec('events', fnFixture('http-server', { maxInstances: 1 })));
+    const forged = await fetch(`http://127.0.0.1:${s.ports.http}/`, {
+      method: 'POST',
+      headers: { 'x-continuum-trigger': 'mqtt', 'x-continuum-topic': 'continuum/tenant-b/x' },
+      body: 'forged',
+    });
+    expect(((await forged.json()) as { echo?: unknown }).echo).toBeUndefined();
+    expect((await call(s.ports.http!, '/events')).body.events).toEqual([]);
+  });
+
   test('rejects unusable specs as Invalid and keeps the running function', async (ctx) => {
     const { d } = await fnSetup(ctx);
     const bad = async (over: Parameters<typeof fnSpec>[2], artifact = fnFixture('http-server')) => {
