@@ -87,4 +87,15 @@ describe('function triggers', () => {
     const spyEvents = (await call(spy.ports.http!, '/events')).body.events as Event[];
     expect(spyEvents.some((e) => e.topic.startsWith('continuum.tenant-a.'))).toBe(false);
   });
+
+  test('an unreachable broker is retried in the background and does not hold up remove', async (ctx) => {
+    const warnings: string[] = [];
+    const { d } = await fnSetup(ctx, { natsUrl: 'nats://127.0.0.1:1', onWarning: (m) => warnings.push(m) });
+    const sp = fnSpec('lonely', fnFixture('http-server', { triggers: [{ nats: { subject: 'x' } }] }));
+    const s = await d.ensure(sp);
+    await waitFor(() => warnings.some((w) => /NATS: .*retrying/.test(w)), 'a NATS retry warning');
+    expect((await call(s.ports.http!)).status).toBe(200);
+    await d.remove(sp.id, 1);
+    expect(d.list()).toEqual([]);
+  });
 });

@@ -88,11 +88,8 @@ export class Triggers {
   private async openNats(subjects: string[]): Promise<void> {
     const id = this.run.spec.id;
     try {
-      const nc = await natsConnect({
-        servers: this.brokers.natsUrl,
-        waitOnFirstConnect: true,
-        maxReconnectAttempts: -1,
-      });
+      const nc = await this.connectNats();
+      if (!nc) return;
       if (this.closed) return void (await nc.close());
       this.nats = nc;
       // One queue group per function: where several sites run it, each message is handled once.
@@ -112,6 +109,19 @@ export class Triggers {
     } catch (e) {
       this.warn(`function ${id}: NATS: ${(e as Error).message}`);
     }
+  }
+
+  /** Connects to NATS, retrying with back-off while the broker is unreachable; undefined once closed. */
+  private async connectNats(): Promise<NatsConnection | undefined> {
+    for (let delay = 250; !this.closed; delay = Math.min(delay * 2, 10_000)) {
+      try {
+        return await natsConnect({ servers: this.brokers.natsUrl, maxReconnectAttempts: -1 });
+      } catch (e) {
+        if (delay === 250) this.warn(`function ${this.run.spec.id}: NATS: ${(e as Error).message}; retrying`);
+        await new Promise((r) => setTimeout(r, delay).unref());
+      }
+    }
+    return undefined;
   }
 
   async close(): Promise<void> {
