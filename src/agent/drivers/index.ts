@@ -3,6 +3,7 @@ import { ApiError } from '../../model/errors.js';
 import type { RuntimeKind } from '../../model/index.js';
 import type { RuntimeDriver } from './driver.js';
 import { containerDriver } from './container/index.js';
+import { functionDriver } from './function/index.js';
 import { processDriver } from './process/index.js';
 import type { DriverCreateOptions, DriverRegistration } from './registration.js';
 
@@ -25,6 +26,7 @@ export {
  */
 export const DRIVERS: readonly DriverRegistration[] = [
   processDriver, // ./process: OS process groups
+  functionDriver, // ./function: JavaScript handlers, confined process instances, scale to zero
   containerDriver, // ./container: podman
 ];
 
