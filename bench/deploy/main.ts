@@ -116,7 +116,12 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'continuum-bench-deploy-'));
   const home = join(dir, 'podman');
   const containers = await detectContainerRuntime({ home });
-  const cp = await startControlPlane({ dataDir: join(dir, 'cp'), port: 0, siteGraceSeconds: 30 });
+  const cp = await startControlPlane({
+    dataDir: join(dir, 'cp'),
+    port: 0,
+    siteGraceSeconds: 30,
+    runtimePolicy: 'allow-all',
+  });
   const topo = loadTopology(join(ROOT, 'test', 'fixtures', 'iberia.yaml'));
   // The fixture's sites allow only process; here they also allow containers (the agents detect podman).
   for (const s of topo.sites) {

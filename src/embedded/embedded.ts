@@ -5,6 +5,7 @@ import { savedCredential, startEmbeddedAgents, type EmbeddedAgents } from '../ag
 import { ContinuumClient } from '../client/index.js';
 import { startControlPlane } from '../controlplane/index.js';
 import { kindByName, SITE_FAIL_ANNOTATION, SiteKind, type Site } from '../model/index.js';
+import { ensureEmbeddedRuntimePolicy } from './policy.js';
 import { Informer, storeSource } from '../runtime/index.js';
 import { loadTopology } from '../topology/index.js';
 import type { Logger } from '../lib/index.js';
@@ -72,6 +73,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     const { result } = await cp.store.apply(kindByName(obj.kind)!, obj);
     if (result !== 'unchanged') changed++;
   }
+  await ensureEmbeddedRuntimePolicy(cp.store);
   progress(
     `topology: ${topo.providers.length} providers, ${topo.sites.length} sites, ${topo.areas.length} user areas (${changed} created or updated)`,
   );
