@@ -110,6 +110,11 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
           driverOptions: {
             podmanHome: embeddedPodmanHome(o.dataDir),
             hiddenPaths: [resolve(o.dataDir), stateDir],
+            // Every site runs on this host: a container's loopback peers may be on any embedded agent.
+            peerPorts: (ns: string) =>
+              (agents?.all() ?? [])
+                .flatMap((a) => a.driver.list())
+                .flatMap((w) => (w.id.split('/')[0] === ns ? Object.values(w.ports) : [])),
             ...(o.confinement ? { confinement: o.confinement } : {}),
           },
         },

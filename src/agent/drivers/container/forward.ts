@@ -93,18 +93,20 @@ export class PeerForwarding {
   private current?: PeerForwards;
   private epoch = 0;
 
+  /** `ports` is asked at each open: the peers known then (e.g. after an agent restart, once they are adopted). */
   constructor(
-    readonly ports: number[],
+    private readonly ports: () => number[],
     private readonly warn: (msg: string) => void,
   ) {}
 
   /** Opens the forwards into the namespace of `pid` (a started or adopted run), replacing earlier ones. */
   async open(pid: number | undefined): Promise<void> {
     this.close();
-    if (pid === undefined || !this.ports.length) return;
+    const ports = this.ports();
+    if (pid === undefined || !ports.length) return;
     const epoch = this.epoch;
     try {
-      const f = await openPeerForwards(pid, this.ports);
+      const f = await openPeerForwards(pid, ports);
       if (epoch === this.epoch) this.current = f;
       else f.close();
     } catch (e) {

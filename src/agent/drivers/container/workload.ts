@@ -62,7 +62,10 @@ export class ContainerWorkload {
     readonly limits: RunState['limits'],
     private readonly ctx: WorkloadContext,
   ) {
-    this.forwards = new PeerForwarding(ctx.peerPorts(spec), (m) => ctx.warn(`workload ${spec.id}: ${m}`));
+    this.forwards = new PeerForwarding(
+      () => ctx.peerPorts(spec),
+      (m) => ctx.warn(`workload ${spec.id}: ${m}`),
+    );
   }
 
   snapshot(): RunState {
