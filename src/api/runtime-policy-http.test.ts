@@ -1,4 +1,4 @@
-// Runtime policy over HTTP: a tenant runs its own command only where a cloud-edge admin's policy or the catalogue allows.
+// Runtime policy over HTTP: a tenant runs its own command only where an admin's policy or the catalogue allows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_VERSION } from '../model/index.js';
 import { application, component, deployment } from '../model/testing/index.js';
@@ -53,7 +53,7 @@ describe('RuntimePolicy and ApprovedArtifact admission', () => {
     expect((await env.req(tenant, 'GET', policies('other'))).status).toBe(403);
   });
 
-  it("a cloud-edge admin's policy allows runtimes, narrowed by command patterns; other namespaces stay closed", async () => {
+  it("a cloud-edge admin's policy allows runtimes, narrowed by patterns; other namespaces stay closed", async () => {
     const p = policy('acme', 'node-only', { runtimes: ['process'], commands: ['node', '/usr/bin/node*'] });
     expect((await env.req(cea, 'POST', policies('acme'), p)).status).toBe(201);
     expect((await env.req(tenant, 'POST', apps('acme'), application('acme', 'web'))).status).toBe(201);
