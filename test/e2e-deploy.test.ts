@@ -4,7 +4,18 @@ import { promisify } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { adminToken, BIN, killHard, ROOT, startChild, stopGracefully, tempDir, until, type Child } from './harness.js';
+import {
+  adminToken,
+  ALLOW_ALL_POLICY,
+  BIN,
+  killHard,
+  ROOT,
+  startChild,
+  stopGracefully,
+  tempDir,
+  until,
+  type Child,
+} from './harness.js';
 import { killTree, processesUnder } from './harness.js';
 
 const EXAMPLE = join(ROOT, 'examples', 'three-tier', 'app.yaml');
@@ -114,6 +125,7 @@ async function distributed(): Promise<{
   };
   const server = await startServer();
   cli(cwd, env, 'apply', '-f', join(ROOT, 'test', 'fixtures', 'iberia.yaml'));
+  cli(cwd, env, 'apply', '-f', ALLOW_ALL_POLICY);
   const agents = new Map<string, Child>();
   for (const site of ['getafe-far', 'madrid-metro', 'valencia-near', 'paris-metro']) {
     mkdirSync(join(cwd, 'agents'), { recursive: true });

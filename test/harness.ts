@@ -97,6 +97,9 @@ export async function api(
   return { status: res.status, body: parsed };
 }
 
+/** A RuntimePolicy letting `default` run anything (ADR 0024): `continuum apply -f` it on a `continuum server`. */
+export const ALLOW_ALL_POLICY = join(ROOT, 'test', 'fixtures', 'runtime-policy.yaml');
+
 export { sleep, waitFor } from '../src/lib/testing/index.js';
 
 /** The shared waitFor with the argument order e2e-deploy.test.ts uses (`what` first, 15 s by default). */

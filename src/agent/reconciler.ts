@@ -6,6 +6,12 @@ import { RuntimeUnavailableError } from './drivers/set.js';
 import type { StatusItem } from './status-writer.js';
 import { toRunSpec, workloadId } from './workload-spec.js';
 
+/** A driver's refusal may carry a machine-readable reason (e.g. CommandNotFound); StartFailed otherwise. */
+const startReason = (e: unknown): { reason?: string } => {
+  const reason = (e as { reason?: unknown }).reason;
+  return typeof reason === 'string' ? { reason } : {};
+};
+
 export interface ReconcilerOptions {
   site: string;
   /** Routes by runtime kind; refuses a kind it does not offer with RuntimeUnavailableError (reported as such). */
@@ -110,7 +116,7 @@ export class Reconciler {
           const run =
             e instanceof RuntimeUnavailableError
               ? { error: e.message, reason: 'RuntimeUnavailable' }
-              : { error: `cannot start: ${(e as Error).message}` };
+              : { error: `cannot start: ${(e as Error).message}`, ...startReason(e) };
           this.o.report({ id, uid: w.metadata.uid, run });
         }
       });

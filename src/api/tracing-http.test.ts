@@ -42,7 +42,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
   const port = (receiver.address() as { port: number }).port;
   tracing = startTracing({ endpoint: `http://127.0.0.1:${port}`, immediate: true, serviceName: 'test' });
-  cp = await startControlPlane({ dataDir: dir, port: 0 });
+  cp = await startControlPlane({ dataDir: dir, port: 0, runtimePolicy: 'allow-all' });
 }, 60_000);
 afterAll(async () => {
   await cp?.stop();

@@ -29,7 +29,7 @@ import { isStructured, type Logger } from '../lib/index.js';
 import { startTracing } from '../lib/tracing/index.js';
 import { Manager, type ControllerFactory } from '../runtime/index.js';
 import { API_VERSION, NamespaceKind, SYSTEM_NAMESPACE } from '../model/index.js';
-import { referenceAdmission } from '../placement/index.js';
+import { referenceAdmission, runtimeAdmission } from '../placement/index.js';
 import { carbonDataSource } from '../sustainability/index.js';
 // Importing the security layer also registers its kinds (Secret, RoleBinding, ClusterRoleBinding, Token).
 import {
@@ -117,6 +117,11 @@ export interface ControlPlaneOptions {
    * and time; without it placement uses the bundled annual country means.
    */
   carbonData?: string;
+  /**
+   * `allow-all`: every namespace may run anything, no RuntimePolicy needed (in-process test harnesses and
+   * benchmarks only). Default `enforce` (ADR 0024).
+   */
+  runtimePolicy?: 'enforce' | 'allow-all';
 }
 
 export interface ControlPlane {
@@ -159,7 +164,13 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const tls = o.tls ? loadServerTls(o.tls.cert, o.tls.key) : undefined;
   const oidc = [...(o.oidc ?? []), ...(o.oidcConfig ? loadOidcConfig(o.oidcConfig) : [])];
   const backend = await openBackend(o);
-  const store = new Store(backend, { admission: [namespaceAdmission, referenceAdmission] });
+  const store = new Store(backend, {
+    admission: [
+      namespaceAdmission,
+      referenceAdmission,
+      runtimeAdmission({ allowAll: o.runtimePolicy === 'allow-all' }),
+    ],
+  });
   const security = o.security
     ? await o.security({ dataDir: o.dataDir, store, adminToken })
     : await ContinuumSecurity.create({

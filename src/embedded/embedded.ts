@@ -5,6 +5,7 @@ import { savedCredential, startEmbeddedAgents, type EmbeddedAgents } from '../ag
 import { ContinuumClient } from '../client/index.js';
 import { startControlPlane } from '../controlplane/index.js';
 import { kindByName, SITE_FAIL_ANNOTATION, SiteKind, type Site } from '../model/index.js';
+import { ensureEmbeddedRuntimePolicy } from './policy.js';
 import { Informer, storeSource } from '../runtime/index.js';
 import { loadTopology } from '../topology/index.js';
 import type { Logger } from '../lib/index.js';
@@ -77,6 +78,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     const { result } = await cp.store.apply(kindByName(obj.kind)!, obj);
     if (result !== 'unchanged') changed++;
   }
+  await ensureEmbeddedRuntimePolicy(cp.store);
   progress(
     `topology: ${topo.providers.length} providers, ${topo.sites.length} sites, ${topo.areas.length} user areas (${changed} created or updated)`,
   );
@@ -113,6 +115,11 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
           driverOptions: {
             podmanHome: embeddedPodmanHome(o.dataDir),
             hiddenPaths: [resolve(o.dataDir), stateDir],
+            // Every site runs on this host: a container's loopback peers may be on any embedded agent.
+            peerPorts: (ns: string) =>
+              (agents?.all() ?? [])
+                .flatMap((a) => a.driver.list())
+                .flatMap((w) => (w.id.split('/')[0] === ns ? Object.values(w.ports) : [])),
             ...(o.confinement ? { confinement: o.confinement } : {}),
           },
         },

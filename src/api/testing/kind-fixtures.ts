@@ -37,6 +37,8 @@ export const SPECS: Record<string, (ctx: Ctx) => Record<string, unknown>> = {
     role: ctx === 'own' ? 'cloud-edge-admin' : 'admin',
     subjects: [{ kind: 'User', name: 'someone' }],
   }),
+  RuntimePolicy: () => ({ runtimes: ['process'] }),
+  ApprovedArtifact: () => ({ command: '/usr/bin/true', sha256: 'a'.repeat(64) }),
   // Token records are issued (POST /auth/v1/tokens), never created from an object.
   Token: () => ({}),
   ApiQuota: () => ({ objectsPerKind: 500 }),

@@ -92,6 +92,13 @@ export const Artifact = Type.Object(
     handler: Type.Optional(Type.String({ maxLength: 512 })),
     /** Function runtime: scaling and event triggers. */
     function: Type.Optional(FunctionSettings),
+    /**
+     * Process runtime: sha256 of the program file (the resolved command, or `programFile`); the driver refuses to
+     * start on a mismatch. With an ApprovedArtifact of the same command and digest, no RuntimePolicy is needed.
+     */
+    sha256: Type.Optional(Type.String({ pattern: '^[a-f0-9]{64}$' })),
+    /** The file `sha256` pins when the command is an interpreter (e.g. the script `node` runs). */
+    programFile: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
   },
   { additionalProperties: false },
 );

@@ -77,6 +77,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ClusterRoleBinding: FULL,
     Token: FULL,
     ApiQuota: FULL,
+    RuntimePolicy: FULL,
+    ApprovedArtifact: FULL,
   },
   // Providers' sites, hosts and agents. One control plane per provider, so "cluster" = own estate.
   'infrastructure-admin': {
@@ -95,6 +97,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ClusterRoleBinding: NONE,
     Token: on('delegable', R, W),
     ApiQuota: NONE,
+    RuntimePolicy: NONE,
+    ApprovedArtifact: on('cluster', R),
   },
   // Control plane, runtimes, price lists (Site pricing), tenants; oversight of tenant objects without secret values or logs.
   'cloud-edge-admin': {
@@ -113,6 +117,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ClusterRoleBinding: on('cluster', R, W),
     Token: on('delegable', R, W),
     ApiQuota: on('cluster', R, W, SR),
+    RuntimePolicy: on('cluster', R, W, SR, SW),
+    ApprovedArtifact: on('cluster', R, W, SR, SW),
   },
   // Applications and deployments in the own tenant; reads the site catalogue.
   'use-case-admin': {
@@ -131,6 +137,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ClusterRoleBinding: NONE,
     Token: on('delegable', R, W),
     ApiQuota: on('tenant', R, SR),
+    RuntimePolicy: on('tenant', R),
+    ApprovedArtifact: on('cluster', R),
   },
   // Reads the own tenant's deployments, their workloads (endpoints) and logs.
   'end-user': {
@@ -149,6 +157,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ClusterRoleBinding: NONE,
     Token: NONE,
     ApiQuota: on('tenant', R, SR),
+    RuntimePolicy: NONE,
+    ApprovedArtifact: NONE,
   },
   // Read-only everything, never secret values.
   auditor: {
@@ -167,6 +177,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ClusterRoleBinding: on('cluster', R, SR),
     Token: on('cluster', R, SR),
     ApiQuota: on('cluster', R, SR),
+    RuntimePolicy: on('cluster', R, SR),
+    ApprovedArtifact: on('cluster', R, SR),
   },
   // Own site's workloads (read, write status), own site (read, write status) and own site's liveness Lease.
   agent: {
@@ -185,6 +197,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ClusterRoleBinding: NONE,
     Token: NONE,
     ApiQuota: NONE,
+    RuntimePolicy: NONE,
+    ApprovedArtifact: NONE,
   },
 };
 

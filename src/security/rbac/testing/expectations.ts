@@ -29,6 +29,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ClusterRoleBinding: '*',
     Token: '*',
     ApiQuota: '*',
+    RuntimePolicy: '*',
+    ApprovedArtifact: '*',
   },
   'infrastructure-admin': {
     Namespace: '-',
@@ -46,6 +48,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ClusterRoleBinding: '-',
     Token: '-',
     ApiQuota: '-',
+    RuntimePolicy: '-',
+    ApprovedArtifact: 'r',
   },
   'cloud-edge-admin': {
     Namespace: 'r w s S',
@@ -63,6 +67,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ClusterRoleBinding: 'r w | r',
     Token: 'r w',
     ApiQuota: 'r w s',
+    RuntimePolicy: 'r w s S',
+    ApprovedArtifact: 'r w s S',
   },
   'use-case-admin': {
     Namespace: 'r | -',
@@ -80,6 +86,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ClusterRoleBinding: '-',
     Token: 'r w | -',
     ApiQuota: 'r s | -',
+    RuntimePolicy: 'r | -',
+    ApprovedArtifact: 'r',
   },
   'end-user': {
     Namespace: 'r | -',
@@ -97,6 +105,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ClusterRoleBinding: '-',
     Token: '-',
     ApiQuota: 'r s | -',
+    RuntimePolicy: '-',
+    ApprovedArtifact: '-',
   },
   auditor: {
     Namespace: 'r s',
@@ -114,6 +124,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ClusterRoleBinding: 'r s',
     Token: 'r s',
     ApiQuota: 'r s',
+    RuntimePolicy: 'r s',
+    ApprovedArtifact: 'r s',
   },
   agent: {
     Namespace: '-',
@@ -131,6 +143,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ClusterRoleBinding: '-',
     Token: '-',
     ApiQuota: '-',
+    RuntimePolicy: '-',
+    ApprovedArtifact: '-',
   },
 };
 
