@@ -5,3 +5,4 @@ export * from './deployment/index.js';
 export { siteHealthController, type SiteHealthOptions } from './sitehealth/sitehealth.js';
 export { eventRecorder, type EventRecorder } from './events/recorder.js';
 export { revisionController, revisionName } from './revisions/index.js';
+export { costController, SpendLedger, type CostControllerOptions } from './cost/index.js';

@@ -28,6 +28,8 @@ import {
   type Security,
 } from '../security/index.js';
 import { PostgresBackend, SqliteBackend, Store, type Backend } from '../store/index.js';
+import { computeQuotaAdmission } from '../placement/index.js';
+import { openManagement, type Management, type ManagementOptions } from './management.js';
 import { VERSION } from '../lib/index.js';
 
 export interface ControlPlaneOptions {
@@ -88,6 +90,8 @@ export interface ControlPlaneOptions {
   minFreeDiskBytes?: number;
   /** "host:port" of an extra listener serving GET /metrics WITHOUT authentication (private scrape network). */
   metricsAddress?: string;
+  /** Metering, rating and quotas (src/controlplane/management.ts). */
+  management?: ManagementOptions;
 }
 
 export interface ControlPlane {
@@ -98,6 +102,8 @@ export interface ControlPlane {
   app: FastifyInstance;
   /** The security in use (ContinuumSecurity unless overridden). */
   security: Security;
+  /** Usage store, spend ledger (metering, rating, quotas). */
+  management: Management;
   /** URL of the unauthenticated metrics listener, when `metricsAddress` was given. */
   metricsUrl?: string;
   stop(): Promise<void>;
@@ -127,7 +133,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const tls = o.tls ? loadServerTls(o.tls.cert, o.tls.key) : undefined;
   const oidc = [...(o.oidc ?? []), ...(o.oidcConfig ? loadOidcConfig(o.oidcConfig) : [])];
   const backend = await openBackend(o);
-  const store = new Store(backend, { admission: [namespaceAdmission, referenceAdmission] });
+  const store = new Store(backend, { admission: [namespaceAdmission, referenceAdmission, computeQuotaAdmission] });
+  const mgmt = await openManagement(o, o.management);
   const security = o.security
     ? await o.security({ dataDir: o.dataDir, store, adminToken })
     : await ContinuumSecurity.create({
@@ -163,12 +170,19 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   manager.add(garbageCollector);
   manager.add(namespaceController);
   manager.add(siteHealthController({ graceSeconds: o.siteGraceSeconds }));
-  manager.add(deploymentController({ defaultTolerationSeconds: o.tolerationSeconds }));
+  manager.add(
+    deploymentController({
+      defaultTolerationSeconds: o.tolerationSeconds,
+      monthlySpend: (ns) => mgmt.ledger.spend(ns),
+    }),
+  );
+  manager.add(mgmt.controller);
   manager.add(revisionController);
   for (const c of o.controllers ?? []) manager.add(c);
 
   const hub = createTunnelHub();
   const plugins = [hub.plugin, ...(o.plugins ?? [])];
+  const mgmtPlugin = (a: FastifyInstance): void => mgmt.plugin(a, { store, security });
   let app: FastifyInstance | undefined;
   let url: string;
   try {
@@ -187,13 +201,14 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       limits: o.addressLimits,
       dataDir: o.dataDir,
       minFreeBytes: o.minFreeDiskBytes,
-      plugins: plugins.map((p) => (a: FastifyInstance) => p(a, { store })),
+      plugins: [...plugins.map((p) => (a: FastifyInstance) => p(a, { store })), mgmtPlugin],
     });
     url = (await app.listen({ port: o.port ?? 8080, host: o.host ?? '127.0.0.1' })).replace('[::1]', 'localhost');
   } catch (e) {
     await app?.close().catch(() => undefined);
     await closeSecurity().catch(() => undefined);
     await store.close().catch(() => undefined);
+    await mgmt.close().catch(() => undefined);
     throw e;
   }
   const server = app;
@@ -202,10 +217,12 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
         await server.close().catch(() => undefined);
         await closeSecurity().catch(() => undefined);
         await store.close().catch(() => undefined);
+        await mgmt.close().catch(() => undefined);
         throw e;
       })
     : undefined;
   await manager.start();
+  mgmt.start(o.log);
 
   // Compaction keeps the event log bounded; watchers older than the window get 410 Gone and relist.
   const retain = o.retainRevisions ?? 50_000;
@@ -246,6 +263,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     adminToken,
     store,
     manager,
+    management: mgmt,
     app: server,
     security,
     ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
@@ -263,6 +281,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
           await server.close();
           await closeSecurity();
           await store.close();
+          await mgmt.close();
         })();
         let timer: NodeJS.Timeout | undefined;
         const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), deadlineMs)));
@@ -273,7 +292,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
         o.log?.warn(`graceful shutdown did not finish within ${deadlineMs} ms; closing connections and the store`);
         graceful.catch(() => undefined);
         server.server.closeAllConnections?.();
-        const forced = Promise.allSettled([server.close(), closeSecurity(), store.close()]);
+        const forced = Promise.allSettled([server.close(), closeSecurity(), store.close(), mgmt.close()]);
         await Promise.race([forced, new Promise((r) => setTimeout(r, 2000).unref())]);
       })();
       return stopped;

@@ -9,7 +9,7 @@ import { priceListFor, rate, totals } from './rate.js';
 const pl = (name: string, spec: Partial<PriceListSpec>): PriceList => ({
   apiVersion: API_VERSION,
   kind: 'PriceList',
-  metadata: { name },
+  metadata: { name, uid: name, resourceVersion: '1', generation: 1, creationTimestamp: '2026-01-01T00:00:00Z' },
   spec: { currency: 'EUR', validFrom: '2026-01-01T00:00:00Z', prices: {}, ...spec },
 });
 const H = 3_600_000;
