@@ -13,8 +13,6 @@ import type { Store } from '../../store/index.js';
 import type { Security } from '../../security/port.js';
 import { send } from '../content.js';
 
-/** Where agents send usage batches (their credential must be bound to `site`). */
-export const usagePath = (site: string): string => `/agent/v1/sites/${encodeURIComponent(site)}/usage`;
 export const MANAGEMENT_BASE = '/metering/v1';
 /** Largest usage batch body: 10 000 records of ~300 bytes. */
 const USAGE_BODY_LIMIT = 4 * 1024 * 1024;
