@@ -54,13 +54,43 @@ const isName = (v: unknown, optional = false): v is string =>
 const isAmount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1e18;
 
 /**
+ * Records of the columnar form (`{columns: ["site", ...], rows: [["s1", ...], ...]}`): the same fields, each name
+ * once, parsed faster and half the bytes. Returns objects for the field checks of parseBatch.
+ */
+function fromColumns(columns: unknown, rows: unknown): unknown[] {
+  const cols = Array.isArray(columns) ? columns : [];
+  const bad = cols.findIndex((c, i) => typeof c !== 'string' || !KNOWN.has(c) || cols.indexOf(c) !== i);
+  if (!Array.isArray(columns) || bad >= 0)
+    throw new ApiError('BadRequest', 'columns must name known record fields, each once', [
+      { field: bad >= 0 ? `columns[${bad}]` : 'columns', message: 'unknown or repeated field' },
+    ]);
+  if (!Array.isArray(rows))
+    throw new ApiError('BadRequest', 'rows must be an array', [{ field: 'rows', message: 'must be an array' }]);
+  if (rows.length > MAX_BATCH)
+    throw new ApiError('BadRequest', `at most ${MAX_BATCH} records per batch`, [
+      { field: 'rows', message: `has ${rows.length} items` },
+    ]);
+  const names = cols as string[];
+  return rows.map((r, i) => {
+    if (!Array.isArray(r) || r.length !== names.length)
+      throw new ApiError('BadRequest', `rows[${i}] must have ${names.length} values`, [
+        { field: `rows[${i}]`, message: `must be an array of ${names.length} values` },
+      ]);
+    const o: Record<string, unknown> = {};
+    for (let k = 0; k < names.length; k++) o[names[k]] = r[k];
+    return o;
+  });
+}
+
+/**
  * Validates a batch body (`{records: [...]}`) field by field, without a schema compiler (the ingest path is hot).
  * `site` is the site the caller may report for: every record must name it. Throws BadRequest with field paths.
  */
 export function parseBatch(body: unknown, site: string): UsageRecord[] {
-  const recs = (body as { records?: unknown } | null)?.records;
+  const b = body as { records?: unknown; columns?: unknown; rows?: unknown } | null;
+  const recs = b && b.columns !== undefined ? fromColumns(b.columns, b.rows) : b?.records;
   if (!Array.isArray(recs))
-    throw new ApiError('BadRequest', 'body must be {"records": [...]}', [
+    throw new ApiError('BadRequest', 'body must be {"records": [...]} or {"columns": [...], "rows": [[...]]}', [
       { field: 'records', message: 'must be an array' },
     ]);
   if (recs.length > MAX_BATCH)
