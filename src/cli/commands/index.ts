@@ -22,6 +22,7 @@ import { versionCommand } from './version.js';
 import { kubeconfigCommand } from './kubeconfig.js';
 import { imagesCommand } from './images.js';
 import { whoamiCommand } from './whoami.js';
+import { billCommand } from './bill.js';
 
 export const commands: Command[] = [
   upCommand,
@@ -46,4 +47,5 @@ export const commands: Command[] = [
   versionCommand,
   kubeconfigCommand,
   imagesCommand,
+  billCommand,
 ];
