@@ -1,5 +1,7 @@
 // The RBAC expectation table, written from the issue text and ICRA §6 independently of POLICY; shared by the library and HTTP matrix tests.
 import { kindByName } from '../../../model/index.js';
+// The management kinds (PriceList, ComputeQuota) register when their module loads.
+import '../../../management/index.js';
 import type { Principal, Role } from '../../principal.js';
 import { actionsOf } from '../policy.js';
 
@@ -28,6 +30,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: '*',
     ClusterRoleBinding: '*',
     Token: '*',
+    PriceList: '*',
+    ComputeQuota: '*',
   },
   'infrastructure-admin': {
     Namespace: '-',
@@ -44,6 +48,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: '-',
     ClusterRoleBinding: '-',
     Token: '-',
+    PriceList: 'r s',
+    ComputeQuota: '-',
   },
   'cloud-edge-admin': {
     Namespace: 'r w s S',
@@ -60,6 +66,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: 'r w',
     ClusterRoleBinding: 'r w | r',
     Token: 'r w',
+    PriceList: 'r w s S',
+    ComputeQuota: 'r w s S',
   },
   'use-case-admin': {
     Namespace: 'r | -',
@@ -76,6 +84,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: 'r w | -',
     ClusterRoleBinding: '-',
     Token: 'r w | -',
+    PriceList: 'r',
+    ComputeQuota: 'r s | -',
   },
   'end-user': {
     Namespace: 'r | -',
@@ -92,6 +102,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: '-',
     ClusterRoleBinding: '-',
     Token: '-',
+    PriceList: '-',
+    ComputeQuota: 'r s | -',
   },
   auditor: {
     Namespace: 'r s',
@@ -108,6 +120,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: 'r s',
     ClusterRoleBinding: 'r s',
     Token: 'r s',
+    PriceList: 'r s',
+    ComputeQuota: 'r s',
   },
   agent: {
     Namespace: '-',
@@ -124,6 +138,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: '-',
     ClusterRoleBinding: '-',
     Token: '-',
+    PriceList: '-',
+    ComputeQuota: '-',
   },
 };
 
