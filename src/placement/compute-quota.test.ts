@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentEnv, testSiteSpec, waitFor } from '../agent/testing/env.js';
 import { ContinuumClient } from '../client/index.js';
-import { API_VERSION, ApplicationKind, DeploymentKind, WorkloadKind } from '../model/index.js';
+import { API_VERSION, DeploymentKind, WorkloadKind } from '../model/index.js';
 import { application, component, deployment } from '../model/testing/index.js';
 import { ComputeQuotaKind } from '../management/index.js';
 

@@ -41,7 +41,13 @@ export const billCommand: Command = {
       ]);
       const head = ['DEPLOYMENT', 'COMPONENT', 'SITE', 'RESOURCE', 'QUANTITY', 'UNIT PRICE', 'AMOUNT'];
       const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-      for (const r of [head, ...rows]) io.out(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n');
+      for (const r of [head, ...rows])
+        io.out(
+          r
+            .map((c, i) => c.padEnd(widths[i]))
+            .join('  ')
+            .trimEnd() + '\n',
+        );
       for (const [cur, t] of Object.entries(inv.totals)) io.out(`TOTAL ${cur} ${t.toFixed(2)}\n`);
       if (inv.unpriced.length) io.out(`Unpriced sites (rated at 0): ${inv.unpriced.join(', ')}\n`);
     }
