@@ -37,6 +37,8 @@ export const SPECS: Record<string, (ctx: Ctx) => Record<string, unknown>> = {
     role: ctx === 'own' ? 'cloud-edge-admin' : 'admin',
     subjects: [{ kind: 'User', name: 'someone' }],
   }),
+  PriceList: () => ({ currency: 'EUR', validFrom: '2026-01-01T00:00:00Z', prices: { cpuHour: 0.04 } }),
+  ComputeQuota: () => ({ cpu: '4' }),
   // Token records are issued (POST /auth/v1/tokens), never created from an object.
   Token: () => ({}),
 };

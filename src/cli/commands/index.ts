@@ -23,6 +23,7 @@ import { kubeconfigCommand } from './kubeconfig.js';
 import { imagesCommand } from './images.js';
 import { whoamiCommand } from './whoami.js';
 import { billCommand } from './bill.js';
+import { syncCommand } from './sync.js';
 
 export const commands: Command[] = [
   upCommand,
@@ -48,4 +49,5 @@ export const commands: Command[] = [
   kubeconfigCommand,
   imagesCommand,
   billCommand,
+  syncCommand,
 ];
