@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
+import pg from 'pg';
 import { join } from 'node:path';
 import { startControlPlane } from '../../src/controlplane/index.js';
 import { API_VERSION, SiteKind } from '../../src/model/index.js';
@@ -141,6 +142,12 @@ async function main(): Promise<void> {
     agent.destroy();
     await cp.stop();
     rmSync(dir, { recursive: true, force: true });
+    if (PG) {
+      const c = new pg.Client({ connectionString: PG });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS bench_metering_${process.pid} CASCADE`);
+      await c.end();
+    }
   }
 }
 
