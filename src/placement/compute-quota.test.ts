@@ -58,6 +58,11 @@ describe('compute quota', () => {
     expect(await workloadsOf('pair')).toBe(1);
     const reasons = st.placement!.explanation.flatMap((e) => e.reasons).join('; ');
     expect(reasons).toMatch(/exceed ComputeQuota default\/compute cpu \(0\.8 of 1 used, 0\.4 more asked\)/);
+    // The quota's status shows what the tenant's workloads request.
+    await waitFor(
+      async () => (await admin.get(ComputeQuotaKind, 'default', 'compute')).status?.used?.cpu === 0.8,
+      'the quota status to count 800m',
+    );
 
     // Admission: a new Deployment of 300m does not fit next to the 800m placed (and says which quota).
     await tenant.create(app('big', '300m', 1));

@@ -1,6 +1,13 @@
 // The cost controller: rates each Deployment's usage this month into status.cost and keeps every tenant's
 // monthly spend (ComputeQuota monthlySpend) and quota usage in the ComputeQuota's status.
-import { DeploymentKind, SiteKind, type Deployment, type Site } from '../../model/index.js';
+import {
+  DeploymentKind,
+  SiteKind,
+  WorkloadKind,
+  type Deployment,
+  type Site,
+  type Workload,
+} from '../../model/index.js';
 import {
   ComputeQuotaKind,
   PriceListKind,
@@ -10,6 +17,7 @@ import {
   type RatedSite,
   type UsageStore,
 } from '../../management/index.js';
+import { workloadsRequest } from '../../placement/index.js';
 import { jsonEqual } from '../../store/index.js';
 import type { ControllerSpec } from '../../runtime/controller.js';
 import { objectKey } from '../../runtime/informer.js';
@@ -55,6 +63,7 @@ export function costController(opts: CostControllerOptions, ledger: SpendLedger)
     const lists = m.informer(PriceListKind);
     const sites = m.informer(SiteKind);
     const quotas = m.informer(ComputeQuotaKind);
+    const workloads = m.informer(WorkloadKind);
     const interval = opts.intervalMs ?? 60_000;
     const every = (): string[] => deployments.list().map(objectKey);
     const siteInfo = (): Map<string, RatedSite> =>
@@ -89,9 +98,16 @@ export function costController(opts: CostControllerOptions, ledger: SpendLedger)
     }
 
     async function updateQuota(q: ComputeQuota, now: Date): Promise<void> {
+      const ns = q.metadata.namespace ?? '';
+      // What the tenant's workloads request (cores, bytes, GPUs; as placement counts them) and its spend this month.
+      const req = workloadsRequest(
+        workloads.list().filter((w) => w.metadata.namespace === ns && !w.metadata.deletionTimestamp),
+      );
       const used = {
-        ...(q.status?.used ?? {}),
-        monthlySpend: ledger.spend(q.metadata.namespace ?? '', monthOf(now).period),
+        cpu: req.cpu / 1000,
+        memory: req.memory * 1024 ** 2,
+        gpu: req.gpu,
+        monthlySpend: ledger.spend(ns, monthOf(now).period),
       };
       if (jsonEqual(used, q.status?.used ?? {})) return;
       await store.updateStatus(ComputeQuotaKind, { ...q, status: { ...q.status, used } });
@@ -105,6 +121,15 @@ export function costController(opts: CostControllerOptions, ledger: SpendLedger)
         // A new or changed price list re-rates everything.
         { informer: lists, map: () => every() },
         { informer: quotas, map: (q: ComputeQuota) => [`quota:${objectKey(q)}`] },
+        // Workloads coming and going change what each quota of their tenant has used.
+        {
+          informer: workloads,
+          map: (w: Workload) =>
+            quotas
+              .list()
+              .filter((q) => q.metadata.namespace === w.metadata.namespace)
+              .map((q) => `quota:${objectKey(q)}`),
+        },
       ],
       async reconcile(ctx, key) {
         const now = ctx.now();
