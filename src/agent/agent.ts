@@ -16,6 +16,7 @@ import {
 import { Connection, type OfflineWindow } from '../runtime/index.js';
 import { obtainCredential, savedCredential } from './credential.js';
 import { fetchWorkloadEnv } from './credential-client.js';
+import { UsageReporter } from './usage.js';
 import { startAgentDrivers } from './driver-factory.js';
 import type { RunState } from './drivers/driver.js';
 import type { DriverSet } from './drivers/set.js';
@@ -70,6 +71,8 @@ export class SiteAgent {
   private beats = 0;
   private latency: Record<string, number> = {};
   private offlineReport?: string;
+  /** Metering (absent when usageIntervalMs is 0). */
+  usage?: UsageReporter;
 
   private constructor(
     o: ResolvedAgentOptions,
@@ -243,6 +246,21 @@ export class SiteAgent {
       this.reconciler.retryFailed();
       this.reconciler.kick();
     });
+    const usageMs = this.o.usageIntervalMs ?? 60_000;
+    if (usageMs > 0) {
+      const usage = (this.usage = new UsageReporter({
+        site: this.site,
+        list: () => this.driver.list(),
+        workload: (id) => this.informer.get(id),
+        api: () => this.api,
+        now: this.o.meteringClock,
+        log: this.o.log,
+      }));
+      this.every(usageMs, async () => {
+        usage.sample();
+        if (this.conn.online) await usage.flush();
+      });
+    }
     // Spread out so that many agents (embedded: one per site) do not all probe at the same moment.
     if (this.o.rttIntervalMs > 0)
       this.every(

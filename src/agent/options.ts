@@ -52,6 +52,10 @@ export interface AgentOptions {
   /** Extra options given to every driver, which reads the ones it knows (tests: process back-off, polling). */
   driverOptions?: Partial<ProcessDriverOptions & ContainerDriverOptions & FunctionDriverOptions>;
   /** Called on every successful (re)connection, after the Site was found or created. */
+  /** Usage sampling period in ms (records are sent after each sample); 0 turns metering off. Default 60 000. */
+  usageIntervalMs?: number;
+  /** Clock (epoch ms) usage records are stamped with; tests accelerate it. Default Date.now. */
+  meteringClock?: () => number;
   onConnected?: (info: { site: string; created: boolean; server: string }) => void;
 }
 

@@ -164,6 +164,28 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
     allowed: (role, ctx) => expected(role, 'Deployment', ctx).has('create'),
     passed: [422],
   },
+  // Usage ingest: the site's own agent, or whoever may write the Site's status; an empty batch is then a 202.
+  'POST /agent/v1/sites/:site/usage': {
+    kind: 'probe',
+    probe: (ctx) => ({ method: 'POST', url: `/agent/v1/sites/${siteOf(ctx)}/usage`, body: { records: [] } }),
+    allowed: (role, ctx) => (role === 'agent' ? ctx === 'own' : expected(role, 'Site', ctx).has('update/status')),
+    passed: [202],
+  },
+  // Usage, raw records and invoices of a tenant: whoever may list its Deployments.
+  ...Object.fromEntries(
+    [
+      ['GET /metering/v1/usage', (t: string) => `/metering/v1/usage?namespace=${t}`],
+      ['GET /metering/v1/records', (t: string) => `/metering/v1/records?namespace=${t}`],
+      ['GET /metering/v1/invoices/:tenant/:period', (t: string) => `/metering/v1/invoices/${t}/2026-11`],
+    ].map(([key, url]) => [
+      key as string,
+      {
+        kind: 'probe' as const,
+        probe: (ctx: Ctx) => ({ method: 'GET', url: (url as (t: string) => string)(tenantOf(ctx)) }),
+        allowed: (role: Role, ctx: Ctx) => expected(role, 'Deployment', ctx).has('list'),
+      },
+    ]),
+  ),
   // Gateway: whoever may read the Deployment reaches the handler, which answers 404 for a missing one.
   ...Object.fromEntries(
     ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) =>

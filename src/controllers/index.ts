@@ -6,3 +6,4 @@ export { siteHealthController, type SiteHealthOptions } from './sitehealth/siteh
 export { eventRecorder, type EventRecorder } from './events/recorder.js';
 export { revisionController, revisionName } from './revisions/index.js';
 export { eventRetentionController, type EventRetentionOptions } from './events/retention.js';
+export { costController, SpendLedger, type CostControllerOptions } from './cost/index.js';

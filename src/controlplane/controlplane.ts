@@ -42,6 +42,8 @@ import {
   type Security,
 } from '../security/index.js';
 import { PostgresBackend, SqliteBackend, Store, type Backend } from '../store/index.js';
+import { computeQuotaAdmission } from '../placement/index.js';
+import { openManagement, type Management, type ManagementOptions } from './management.js';
 import { VERSION } from '../lib/index.js';
 
 export interface ControlPlaneOptions {
@@ -122,6 +124,8 @@ export interface ControlPlaneOptions {
    * benchmarks only). Default `enforce` (ADR 0024).
    */
   runtimePolicy?: 'enforce' | 'allow-all';
+  /** Metering, rating and quotas (src/controlplane/management.ts). */
+  management?: ManagementOptions;
 }
 
 export interface ControlPlane {
@@ -135,6 +139,8 @@ export interface ControlPlane {
   app: FastifyInstance;
   /** The security in use (ContinuumSecurity unless overridden). */
   security: Security;
+  /** Usage store, spend ledger (metering, rating, quotas). */
+  management: Management;
   /** URL of the unauthenticated metrics listener, when `metricsAddress` was given. */
   metricsUrl?: string;
   stop(): Promise<void>;
@@ -169,8 +175,10 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       namespaceAdmission,
       referenceAdmission,
       runtimeAdmission({ allowAll: o.runtimePolicy === 'allow-all' }),
+      computeQuotaAdmission,
     ],
   });
+  const mgmt = await openManagement(o, o.management);
   const security = o.security
     ? await o.security({ dataDir: o.dataDir, store, adminToken })
     : await ContinuumSecurity.create({
@@ -217,7 +225,14 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const carbon = o.carbonData ? carbonDataSource(o.carbonData, { onError: (m) => o.log?.warn(m) }) : undefined;
   // A bad file at start is reported and retried on the timer; placement uses the annual means meanwhile.
   await carbon?.refresh().catch(() => undefined);
-  manager.add(deploymentController({ defaultTolerationSeconds: o.tolerationSeconds, ...(carbon ? { carbon } : {}) }));
+  manager.add(
+    deploymentController({
+      defaultTolerationSeconds: o.tolerationSeconds,
+      monthlySpend: (ns) => mgmt.ledger.spend(ns),
+      ...(carbon ? { carbon } : {}),
+    }),
+  );
+  manager.add(mgmt.controller);
   manager.add(revisionController);
   manager.add(eventRetentionController(o.eventRetention));
   manager.add(apiQuotaStatusController(quota));
@@ -225,6 +240,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
 
   const hub = createTunnelHub();
   const plugins = [hub.plugin, ...(o.plugins ?? [])];
+  const mgmtPlugin = (a: FastifyInstance): void => mgmt.plugin(a, { store, security });
   let app: FastifyInstance | undefined;
   let url: string;
   try {
@@ -244,13 +260,14 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       quota,
       dataDir: o.dataDir,
       minFreeBytes: o.minFreeDiskBytes,
-      plugins: plugins.map((p) => (a: FastifyInstance) => p(a, { store })),
+      plugins: [...plugins.map((p) => (a: FastifyInstance) => p(a, { store })), mgmtPlugin],
     });
     url = (await app.listen({ port: o.port ?? 8080, host: o.host ?? '127.0.0.1' })).replace('[::1]', 'localhost');
   } catch (e) {
     await app?.close().catch(() => undefined);
     await closeSecurity().catch(() => undefined);
     await store.close().catch(() => undefined);
+    await mgmt.close().catch(() => undefined);
     throw e;
   }
   const server = app;
@@ -259,10 +276,12 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
         await server.close().catch(() => undefined);
         await closeSecurity().catch(() => undefined);
         await store.close().catch(() => undefined);
+        await mgmt.close().catch(() => undefined);
         throw e;
       })
     : undefined;
   await manager.start();
+  mgmt.start(o.log);
 
   // Compaction keeps the event log bounded by revisions and bytes; watchers older than it get 410 Gone and relist.
   store.startRetention({
@@ -320,6 +339,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     },
     store,
     manager,
+    management: mgmt,
     app: server,
     security,
     ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
@@ -338,6 +358,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
           await server.close();
           await closeSecurity();
           await store.close();
+          await mgmt.close();
         })();
         let timer: NodeJS.Timeout | undefined;
         const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), deadlineMs)));
@@ -348,7 +369,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
         o.log?.warn(`graceful shutdown did not finish within ${deadlineMs} ms; closing connections and the store`);
         graceful.catch(() => undefined);
         server.server.closeAllConnections?.();
-        const forced = Promise.allSettled([server.close(), closeSecurity(), store.close()]);
+        const forced = Promise.allSettled([server.close(), closeSecurity(), store.close(), mgmt.close()]);
         await Promise.race([forced, new Promise((r) => setTimeout(r, 2000).unref())]);
       })();
       return stopped;

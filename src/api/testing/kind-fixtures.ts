@@ -39,6 +39,8 @@ export const SPECS: Record<string, (ctx: Ctx) => Record<string, unknown>> = {
   }),
   RuntimePolicy: () => ({ runtimes: ['process'] }),
   ApprovedArtifact: () => ({ command: '/usr/bin/true', sha256: 'a'.repeat(64) }),
+  PriceList: () => ({ currency: 'EUR', validFrom: '2026-01-01T00:00:00Z', prices: { cpuHour: 0.04 } }),
+  ComputeQuota: () => ({ cpu: '4' }),
   // Token records are issued (POST /auth/v1/tokens), never created from an object.
   Token: () => ({}),
   ApiQuota: () => ({ objectsPerKind: 500 }),

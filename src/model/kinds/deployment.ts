@@ -161,6 +161,13 @@ export const DeploymentStatus = Type.Object(
         ),
       ),
     ),
+    /** Running cost this month (UTC), rated from usage records by the cost controller (src/controllers/cost). */
+    cost: Type.Optional(
+      Type.Object(
+        { period: Type.String(), amount: Type.Number(), currency: Type.String(), asOf: Type.String() },
+        { additionalProperties: false },
+      ),
+    ),
     conditions: Type.Optional(Conditions),
   },
   { additionalProperties: false },

@@ -79,6 +79,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ApiQuota: FULL,
     RuntimePolicy: FULL,
     ApprovedArtifact: FULL,
+    PriceList: FULL,
+    ComputeQuota: FULL,
   },
   // Providers' sites, hosts and agents. One control plane per provider, so "cluster" = own estate.
   'infrastructure-admin': {
@@ -99,6 +101,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ApiQuota: NONE,
     RuntimePolicy: NONE,
     ApprovedArtifact: on('cluster', R),
+    PriceList: on('cluster', R, SR),
+    ComputeQuota: NONE,
   },
   // Control plane, runtimes, price lists (Site pricing), tenants; oversight of tenant objects without secret values or logs.
   'cloud-edge-admin': {
@@ -119,6 +123,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ApiQuota: on('cluster', R, W, SR),
     RuntimePolicy: on('cluster', R, W, SR, SW),
     ApprovedArtifact: on('cluster', R, W, SR, SW),
+    PriceList: on('cluster', R, W, SR, SW),
+    ComputeQuota: on('cluster', R, W, SR, SW),
   },
   // Applications and deployments in the own tenant; reads the site catalogue.
   'use-case-admin': {
@@ -139,6 +145,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ApiQuota: on('tenant', R, SR),
     RuntimePolicy: on('tenant', R),
     ApprovedArtifact: on('cluster', R),
+    PriceList: on('cluster', R),
+    ComputeQuota: on('tenant', R, SR),
   },
   // Reads the own tenant's deployments, their workloads (endpoints) and logs.
   'end-user': {
@@ -159,6 +167,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ApiQuota: on('tenant', R, SR),
     RuntimePolicy: NONE,
     ApprovedArtifact: NONE,
+    PriceList: NONE,
+    ComputeQuota: on('tenant', R, SR),
   },
   // Read-only everything, never secret values.
   auditor: {
@@ -179,6 +189,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ApiQuota: on('cluster', R, SR),
     RuntimePolicy: on('cluster', R, SR),
     ApprovedArtifact: on('cluster', R, SR),
+    PriceList: on('cluster', R, SR),
+    ComputeQuota: on('cluster', R, SR),
   },
   // Own site's workloads (read, write status), own site (read, write status) and own site's liveness Lease.
   agent: {
@@ -199,6 +211,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ApiQuota: NONE,
     RuntimePolicy: NONE,
     ApprovedArtifact: NONE,
+    PriceList: NONE,
+    ComputeQuota: NONE,
   },
 };
 

@@ -1,5 +1,7 @@
 // The RBAC expectation table, written from the issue text and ICRA §6 independently of POLICY; shared by the library and HTTP matrix tests.
 import { kindByName } from '../../../model/index.js';
+// The management kinds (PriceList, ComputeQuota) register when their module loads.
+import '../../../management/index.js';
 import type { Principal, Role } from '../../principal.js';
 import { actionsOf } from '../policy.js';
 
@@ -31,6 +33,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApiQuota: '*',
     RuntimePolicy: '*',
     ApprovedArtifact: '*',
+    PriceList: '*',
+    ComputeQuota: '*',
   },
   'infrastructure-admin': {
     Namespace: '-',
@@ -50,6 +54,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApiQuota: '-',
     RuntimePolicy: '-',
     ApprovedArtifact: 'r',
+    PriceList: 'r s',
+    ComputeQuota: '-',
   },
   'cloud-edge-admin': {
     Namespace: 'r w s S',
@@ -69,6 +75,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApiQuota: 'r w s',
     RuntimePolicy: 'r w s S',
     ApprovedArtifact: 'r w s S',
+    PriceList: 'r w s S',
+    ComputeQuota: 'r w s S',
   },
   'use-case-admin': {
     Namespace: 'r | -',
@@ -88,6 +96,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApiQuota: 'r s | -',
     RuntimePolicy: 'r | -',
     ApprovedArtifact: 'r',
+    PriceList: 'r',
+    ComputeQuota: 'r s | -',
   },
   'end-user': {
     Namespace: 'r | -',
@@ -107,6 +117,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApiQuota: 'r s | -',
     RuntimePolicy: '-',
     ApprovedArtifact: '-',
+    PriceList: '-',
+    ComputeQuota: 'r s | -',
   },
   auditor: {
     Namespace: 'r s',
@@ -126,6 +138,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApiQuota: 'r s',
     RuntimePolicy: 'r s',
     ApprovedArtifact: 'r s',
+    PriceList: 'r s',
+    ComputeQuota: 'r s',
   },
   agent: {
     Namespace: '-',
@@ -145,6 +159,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApiQuota: '-',
     RuntimePolicy: '-',
     ApprovedArtifact: '-',
+    PriceList: '-',
+    ComputeQuota: '-',
   },
 };
 
