@@ -29,8 +29,13 @@ export function observe(
   const d = deployment as Json;
   const st = d?.status ?? {};
   const seen = deployGeneration === undefined || (st.observedGeneration ?? 0) >= deployGeneration;
-  const ready = !!d && seen && (st.updatedReplicas ?? 0) >= 1 && (st.availableReplicas ?? 0) >= 1;
   const live = pods.filter((p) => !(p as Json).metadata?.deletionTimestamp);
+  // The Deployment says an updated replica is available; a pod of this generation must say it is Ready too
+  // (the Deployment's counts can still include a pod of the generation before).
+  const podReady = live.some((p) =>
+    ((p as Json).status?.conditions ?? []).some((c: Json) => c.type === 'Ready' && c.status === 'True'),
+  );
+  const ready = !!d && seen && (st.updatedReplicas ?? 0) >= 1 && (st.availableReplicas ?? 0) >= 1 && podReady;
   const pod = [...live].sort((a, b) =>
     String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')),
   )[0] as Json;
