@@ -3,6 +3,7 @@ import { ApiError } from '../../model/errors.js';
 import type { RuntimeKind } from '../../model/index.js';
 import type { RuntimeDriver } from './driver.js';
 import { containerDriver } from './container/index.js';
+import { kubernetesDriver } from './kubernetes/index.js';
 import { processDriver } from './process/index.js';
 import type { DriverCreateOptions, DriverRegistration } from './registration.js';
 
@@ -26,6 +27,7 @@ export {
 export const DRIVERS: readonly DriverRegistration[] = [
   processDriver, // ./process: OS process groups
   containerDriver, // ./container: podman
+  kubernetesDriver, // ./kubernetes: a cluster through its API (ADR 0019)
 ];
 
 /** Creates the driver for a runtime kind without detection; kinds without a driver are NotImplemented. */
