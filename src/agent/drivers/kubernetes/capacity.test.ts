@@ -1,4 +1,4 @@
-// The cluster's allocatable capacity: ready, schedulable nodes only; it becomes the site's unless spec.allocatable caps it.
+// Cluster capacity: ready, schedulable nodes only; it becomes the site's unless spec.allocatable caps it.
 import { describe, expect, it } from 'vitest';
 import { allocatableOf } from '../../site-status.js';
 import { clusterAllocatable } from './capacity.js';

@@ -38,7 +38,7 @@ describe.skipIf(!detected.available)(
       rmSync(dir, { recursive: true, force: true });
     }, 60_000);
 
-    it('runs the rendered Deployment with its ConfigMap env, limits and security context; the pod answers', async () => {
+    it('runs the Deployment with its ConfigMap env, limits and security context; the pod answers', async () => {
       const spec = runSpec(`play/kp${process.pid}`, {
         artifact: { image, command: '/bin/node', args: ['/fixtures/http-server.mjs'] },
         ports: [{ name: 'http', port: 3000 }, { name: 'admin' }],

@@ -1,4 +1,4 @@
-// The Kubernetes API as the driver uses it, through @kubernetes/client-node: server-side apply, get, list, watch, delete.
+// The Kubernetes API as the driver uses it (@kubernetes/client-node): server-side apply, get, list, watch, delete.
 import { PassThrough } from 'node:stream';
 import {
   CoreV1Api,

@@ -110,7 +110,7 @@ describe.skipIf(!detected.available)(
       expect(driver.allocatable()?.memory).toMatch(/Mi|Gi$/);
     });
 
-    it('same generation: nothing applied; a new generation replaces the pod, whose logs the driver streams', async () => {
+    it('same generation: nothing applied; a new one replaces the pod, whose logs the driver streams', async () => {
       const before = api.requests.length;
       await driver.ensure(web());
       expect(api.requests.length).toBe(before);

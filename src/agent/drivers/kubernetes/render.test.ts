@@ -8,7 +8,7 @@ import { runSpec } from './testing/specs.js';
 
 const o = { driverId: 'd1234567' };
 const byKind = (objs: KubeObject[], kind: string): KubeObject => objs.find((x) => x.kind === kind)!;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 type Any = any;
 
 const VARIANTS = {
@@ -129,7 +129,7 @@ describe('kubernetes manifests: hostile tenants', () => {
     });
   });
 
-  it("the network policy admits only the tenant's own pods and the gateway, and lets egress out only to them and DNS", () => {
+  it("network policy: ingress only from the tenant's pods and the gateway, egress only to them and DNS", () => {
     const np = byKind(renderWorkload(VARIANTS.full, o), 'NetworkPolicy') as Any;
     expect(np.metadata.namespace).toBe('continuum-shop');
     expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);

@@ -1,4 +1,4 @@
-// Renders one RunSpec into the Kubernetes objects that run it: Namespace, ConfigMap, Deployment, Service, NetworkPolicy.
+// Renders a RunSpec into the Kubernetes objects that run it: Namespace, ConfigMap, Deployment, Service, NetworkPolicy.
 import { ApiError, mebibytes, milliCpu, type HealthCheck } from '../../../model/index.js';
 import type { RunSpec } from '../driver.js';
 import {

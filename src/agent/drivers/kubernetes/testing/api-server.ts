@@ -1,4 +1,4 @@
-// Test support: an in-process HTTP server speaking the Kubernetes API subset the driver uses (SSA, GET, LIST/WATCH, DELETE).
+// Test support: an in-process HTTP server with the Kubernetes API subset the driver uses (SSA, GET, LIST/WATCH, DELETE).
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -131,7 +131,7 @@ export class KubeApiServer {
     const key = this.key(k, obj.metadata.namespace, obj.metadata.name);
     const old = this.objects.get(key)?.object;
     const rv = ++this.rv;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
     const specChanged = JSON.stringify((old as any)?.spec) !== JSON.stringify((obj as any).spec);
     const stored: KubeObject = {
       ...obj,
@@ -146,9 +146,8 @@ export class KubeApiServer {
       },
     };
     if (k.kind === 'Service') {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const spec = ((stored as any).spec ??= {});
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
       spec.clusterIP = (old as any)?.spec?.clusterIP ?? `10.96.0.${this.ips++}`;
     }
     this.objects.set(key, { kind: k, object: stored });

@@ -9,7 +9,6 @@ import type { KubeObject } from '../render.js';
 import { toYaml } from '../yaml.js';
 import type { KubeApiServer } from './api-server.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 interface Inspect {
@@ -26,7 +25,8 @@ function probeArgs(ctr: string, probe: Json, ports: Record<string, number>): str
     return ['exec', ctr, '/bin/node', '-e', js];
   }
   if (probe.tcpSocket) {
-    const js = `require('net').connect(${port(probe.tcpSocket.port)},'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))`;
+    const p = port(probe.tcpSocket.port);
+    const js = `require('net').connect(${p},'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))`;
     return ['exec', ctr, '/bin/node', '-e', js];
   }
   if (probe.exec) return ['exec', ctr, ...(probe.exec.command as string[])];

@@ -5,7 +5,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { ConfigMap, Namespace, Service } from 'kubernetes-models/v1';
 import type { KubeObject } from '../render.js';
 
-/** kubernetes-models classes by apiVersion/kind: their validate() runs the validator generated from the OpenAPI spec. */
+/** kubernetes-models classes by apiVersion/kind: validate() runs the validator generated from the OpenAPI spec. */
 const MODELS: Record<string, new (o: never) => { validate(): void }> = {
   'v1/Namespace': Namespace,
   'v1/ConfigMap': ConfigMap,
