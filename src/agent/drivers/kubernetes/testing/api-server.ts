@@ -1,4 +1,4 @@
-// Test support: an in-process HTTP server with the Kubernetes API subset the driver uses (SSA, GET, LIST/WATCH, DELETE).
+// Test support: an in-process HTTP server with the Kubernetes API subset the driver uses (SSA, GET, LIST/WATCH, ...).
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -26,7 +26,8 @@ function probeArgs(ctr: string, probe: Json, ports: Record<string, number>): str
   }
   if (probe.tcpSocket) {
     const p = port(probe.tcpSocket.port);
-    const js = `require('net').connect(${p},'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))`;
+    const js =
+      `require('net').connect(${p},'127.0.0.1')` + '.on("connect",()=>process.exit(0)).on("error",()=>process.exit(1))';
     return ['exec', ctr, '/bin/node', '-e', js];
   }
   if (probe.exec) return ['exec', ctr, ...(probe.exec.command as string[])];
