@@ -180,10 +180,15 @@ describe.skipIf(!detected.available)(
       expect(api.get('Namespace', undefined, 'continuum-shop')).toBeDefined(); // shop/crasher still lives there
       await driver.remove('shop/crasher', 1);
       expect(api.get('Namespace', undefined, 'continuum-shop')).toBeUndefined();
-      await until('pods gone from podman', async () => {
-        const r = await podman.exec(['ps', '-a', '--format', '{{.Names}}']);
-        return !r.stdout.includes(kubelet!.prefix) || undefined;
-      });
+      // Generous: podman serialises on its storage lock, and other suites use the same podman home.
+      await until(
+        'pods gone from podman',
+        async () => {
+          const r = await podman.exec(['ps', '-a', '--format', '{{.Names}}']);
+          return !r.stdout.includes(kubelet!.prefix) || undefined;
+        },
+        720,
+      );
       expect(driver.list()).toEqual([]);
       await driver.remove('shop/web');
       await driver.close({ detach: false });

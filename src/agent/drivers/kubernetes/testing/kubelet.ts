@@ -113,6 +113,10 @@ export class PodmanKubelet {
       if (!uids.has(p.metadata.ownerReferences?.[0]?.uid)) await this.killPod(p);
     for (const p of this.api.list('Pod')) await this.observe(p);
     for (const d of this.api.list('Deployment') as Json[]) this.deploymentStatus(d);
+    // A removal that lost a race with podman restarting a crashing container is retried here.
+    const known = new Set(this.api.list('Pod').map((p) => this.podmanName(p)));
+    const listed = await this.podman.exec(['pod', 'ps', '--format', '{{.Name}}', '--filter', `name=^${this.prefix}-`]);
+    for (const name of listed.stdout.split('\n').filter(Boolean)) if (!known.has(name)) await this.rmPod(name, '0');
   }
 
   private async startPod(d: Json, name: string): Promise<void> {
@@ -139,7 +143,8 @@ export class PodmanKubelet {
         const cm = this.api.get('ConfigMap', ns, src.configMapRef?.name) as Json;
         for (const [k, v] of Object.entries(cm?.data ?? {})) env.push({ name: k, value: String(v) });
       }
-      const { envFrom: _e, readinessProbe: _r, livenessProbe: _l, ...rest } = c;
+      // podman would publish every containerPort on the host (0.0.0.0): the pod keeps its own network instead.
+      const { envFrom: _e, readinessProbe: _r, livenessProbe: _l, ports: _p, ...rest } = c;
       return { ...rest, env: [...env, ...(c.env ?? [])] };
     });
     const file = join(this.dir, `${this.podmanName(pod)}.yaml`);
@@ -155,7 +160,7 @@ export class PodmanKubelet {
       },
     };
     writeFileSync(file, toYaml([manifest as KubeObject]));
-    const r = await this.podman.exec(['kube', 'play', '--network', 'slirp4netns', '--start', file], {
+    const r = await this.podman.exec(['kube', 'play', '--network', 'none', '--start', file], {
       timeoutMs: 120_000,
     });
     if (r.code !== 0) this.api.put('Pod', { ...pod, status: { phase: 'Failed', message: r.stderr.slice(0, 300) } });
