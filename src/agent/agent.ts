@@ -337,7 +337,7 @@ export class SiteAgent {
             address: this.echo.address,
             ...(connectedSince ? { connectedSince } : {}),
           },
-          allocatable: allocatableOf(site.spec),
+          allocatable: allocatableOf(site.spec, this.driver.allocatable()),
           allocated: this.allocated(states),
           workloads: states.length,
           runtimes: this.runtimes,

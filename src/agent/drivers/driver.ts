@@ -100,6 +100,11 @@ export interface RuntimeDriver {
    * them (edge autonomy); `detach: false` stops them all.
    */
   close(opts: { detach: boolean }): Promise<void>;
+  /**
+   * Optional: what the runtime itself can give to workloads, when it knows better than the host (a cluster's
+   * allocatable capacity). The agent reports it as the site's (a declared spec.allocatable still wins).
+   */
+  allocatable?(): Resources | undefined;
 }
 
 /** Options every driver factory receives. */
