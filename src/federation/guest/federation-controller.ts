@@ -1,0 +1,310 @@
+// The Federation controller: creates the federation on the partner, subscribes zones, keeps them as local Sites.
+import {
+  API_VERSION,
+  ApiError,
+  getCondition,
+  LeaseKind,
+  ProviderKind,
+  setCondition,
+  siteLeaseName,
+  SiteKind,
+  WorkloadKind,
+  type Condition,
+  type Lease,
+  type ResourceInput,
+  type Site,
+  type SiteSpec,
+  type SiteStatus,
+} from '../../model/index.js';
+import type { ControllerSpec, ReconcileContext, ReconcileResult } from '../../runtime/controller.js';
+import type { Manager } from '../../runtime/manager.js';
+import { jsonEqual } from '../../store/index.js';
+import { EwbiError, type EwbiClient } from './client.js';
+import { callbackIdOf, type GuestContext } from './context.js';
+import {
+  FEDERATION_FINALIZER,
+  FEDERATION_LABEL,
+  FederationKind,
+  FederationOperationKind,
+  type Federation,
+  type FederationStatus,
+  type FederationZone,
+} from './kinds.js';
+import { acceptedZoneOf, offeredZoneOf } from './wire.js';
+import { isZoneStatus, partnerProvider, zoneSite } from './zones.js';
+
+const ignoreGone = (e: unknown): void => {
+  if (!(e instanceof ApiError && (e.code === 'NotFound' || e.code === 'Conflict'))) throw e;
+};
+
+export function federationController(g: GuestContext) {
+  return (m: Manager): ControllerSpec => {
+    const store = m.opts.store;
+    const feds = m.informer(FederationKind);
+    const sites = m.informer(SiteKind);
+    const monotonic = (): number => performance.now();
+    /** Last lease renewal per site (local monotonic ms): renewals every third of the lease, not every poll. */
+    const renewed = new Map<string, number>();
+
+    const zoneSites = (fed: string): Site[] => sites.list().filter((s) => s.metadata.labels?.[FEDERATION_LABEL] === fed);
+
+    async function writeStatus(fed: Federation, status: FederationStatus): Promise<Federation> {
+      if (jsonEqual(status, fed.status ?? {})) return fed;
+      return store.updateStatus(FederationKind, { ...fed, status });
+    }
+
+    const cond = (fed: Federation, c: Omit<Condition, 'lastTransitionTime'>, now: Date): Condition[] =>
+      setCondition(fed.status?.conditions, c, now.toISOString());
+
+    async function renewLease(site: string, durationS: number, now: Date): Promise<void> {
+      const last = renewed.get(site);
+      if (last !== undefined && monotonic() - last < (durationS * 1000) / 3) return;
+      const name = siteLeaseName(site);
+      const cur = await store.get(LeaseKind, undefined, name);
+      const spec = {
+        holderIdentity: `federation/${site}`,
+        leaseDurationSeconds: durationS,
+        renewTime: now.toISOString(),
+        acquireTime: cur?.spec.acquireTime ?? now.toISOString(),
+      };
+      if (cur) await store.update(LeaseKind, { ...cur, spec });
+      else
+        await store
+          .create(LeaseKind, { apiVersion: API_VERSION, kind: 'Lease', metadata: { name }, spec } as Lease)
+          .catch(ignoreGone);
+      renewed.set(site, monotonic());
+    }
+
+    /** Provider and one Site per accepted zone, as the federation's status says; others of the federation removed. */
+    async function syncInventory(fed: Federation): Promise<void> {
+      if (!(await store.get(ProviderKind, undefined, fed.spec.partner.provider)))
+        await store.create(ProviderKind, partnerProvider(fed)).catch((e: unknown) => {
+          if (!(e instanceof ApiError && e.code === 'AlreadyExists')) throw e;
+        });
+      const wanted = new Map<string, ResourceInput<SiteSpec, SiteStatus>>();
+      for (const z of fed.status?.acceptedZones ?? []) {
+        const s = zoneSite(fed, z);
+        if (s) wanted.set(s.metadata.name, s);
+      }
+      for (const [name, want] of wanted) {
+        const cur = await store.get(SiteKind, undefined, name);
+        if (!cur) {
+          await store.create(SiteKind, want).catch((e: unknown) => {
+            if (!(e instanceof ApiError && e.code === 'AlreadyExists')) throw e;
+          });
+          continue;
+        }
+        if (cur.metadata.deletionTimestamp) continue;
+        const labels = { ...cur.metadata.labels, ...want.metadata.labels };
+        const annotations = { ...cur.metadata.annotations, ...want.metadata.annotations };
+        if (
+          jsonEqual(cur.spec, want.spec) &&
+          jsonEqual(labels, cur.metadata.labels ?? {}) &&
+          jsonEqual(annotations, cur.metadata.annotations ?? {})
+        )
+          continue;
+        await store.update(SiteKind, {
+          ...cur,
+          metadata: { ...cur.metadata, labels, annotations },
+          spec: want.spec,
+        });
+      }
+      for (const s of zoneSites(fed.metadata.name))
+        if (!wanted.has(s.metadata.name) && !s.metadata.deletionTimestamp)
+          await store.delete(SiteKind, undefined, s.metadata.name).catch(ignoreGone);
+    }
+
+    async function create(fed: Federation, client: EwbiClient, now: Date): Promise<Federation> {
+      const base = g.callbackBase(fed);
+      const body = {
+        origOPFederationId: g.opts.federationId ?? 'continuum',
+        ...(g.opts.country ? { origOPCountryCode: g.opts.country } : {}),
+        initialDate: now.toISOString(),
+        partnerStatusLink: `${base}/partnerStatusLink`,
+        ...(await g.callbackCredentials(fed)),
+      };
+      const res = await client.json('POST', '/partner', body);
+      const r = (res.body ?? {}) as Record<string, unknown>;
+      const fcid = typeof r.federationContextId === 'string' ? r.federationContextId : undefined;
+      if (!fcid) throw new EwbiError('CreateFederation: no federationContextId in the answer', res.status, r);
+      const offered = (Array.isArray(r.offeredAvailabilityZones) ? r.offeredAvailabilityZones : [])
+        .map(offeredZoneOf)
+        .filter((z): z is FederationZone => !!z);
+      return writeStatus(fed, {
+        ...fed.status,
+        phase: 'Pending',
+        federationContextId: fcid,
+        callbackId: callbackIdOf(fed),
+        ...(typeof r.partnerOPFederationId === 'string' ? { partnerFederationId: r.partnerOPFederationId } : {}),
+        ...(typeof r.partnerOPCountryCode === 'string' ? { partnerCountry: r.partnerOPCountryCode } : {}),
+        offeredZones: offered,
+        lastContactTime: now.toISOString(),
+        conditions: cond(fed, { type: 'Established', status: 'True', reason: 'FederationCreated', message: `context ${fcid}` }, now),
+      });
+    }
+
+    /** Subscribes the zones we accept and are not subscribed to; unsubscribes the ones we no longer accept. */
+    async function subscribe(fed: Federation, client: EwbiClient): Promise<Federation> {
+      const fcid = fed.status!.federationContextId!;
+      const offered = fed.status?.offeredZones ?? [];
+      const accept = new Set(fed.spec.acceptedZones ?? offered.map((z) => z.zoneId));
+      const have = fed.status?.acceptedZones ?? [];
+      const missing = offered.filter((z) => accept.has(z.zoneId) && !have.some((h) => h.zoneId === z.zoneId));
+      let accepted = have;
+      if (missing.length) {
+        const res = await client.json('POST', `/${fcid}/zones`, {
+          acceptedAvailabilityZones: missing.map((z) => z.zoneId),
+          availZoneNotifLink: `${g.callbackBase(fed)}/availZoneNotifLink`,
+        });
+        const info = ((res.body ?? {}) as { acceptedZoneResourceInfo?: unknown[] }).acceptedZoneResourceInfo ?? [];
+        for (const z of missing) {
+          const data = info.map(acceptedZoneOf).find((d) => d?.zoneId === z.zoneId);
+          accepted = [...accepted, { ...z, ...data, status: 'AVAILABLE' }];
+        }
+      }
+      for (const z of accepted.filter((a) => !accept.has(a.zoneId))) {
+        await client.json('DELETE', `/${fcid}/zones/${encodeURIComponent(z.zoneId)}`).catch((e: unknown) => {
+          if (!(e instanceof EwbiError && e.status === 404)) throw e;
+        });
+        accepted = accepted.filter((a) => a.zoneId !== z.zoneId);
+      }
+      return writeStatus(fed, { ...fed.status, acceptedZones: accepted });
+    }
+
+    /** Asks the partner whether it is there; zones and phase follow its answer or a long enough silence. */
+    async function heartbeat(fed: Federation, client: EwbiClient, now: Date): Promise<Federation> {
+      const name = fed.metadata.name;
+      const fcid = fed.status!.federationContextId!;
+      try {
+        await client.json('GET', `/${fcid}/partner`);
+        g.lastContact.set(name, monotonic());
+      } catch (e) {
+        if (!(e instanceof EwbiError && e.transient)) throw e;
+        const since = g.lastContact.get(name);
+        if (since === undefined) g.lastContact.set(name, monotonic());
+        else if (monotonic() - since >= g.unavailableAfterMs(fed)) {
+          const zones = (fed.status?.acceptedZones ?? []).map((z) => ({ ...z, status: 'NOT_AVAILABLE' as const }));
+          return writeStatus(fed, {
+            ...fed.status,
+            phase: 'Unavailable',
+            acceptedZones: zones,
+            conditions: cond(fed, { type: 'PartnerReachable', status: 'False', reason: 'PartnerUnreachable', message: e.message }, now),
+          });
+        }
+        return fed;
+      }
+      const reachable = getCondition(fed.status?.conditions, 'PartnerReachable');
+      const zones = (fed.status?.acceptedZones ?? []).map((z) =>
+        z.status === 'NOT_AVAILABLE' && fed.status?.phase === 'Unavailable' ? { ...z, status: 'AVAILABLE' as const } : z,
+      );
+      const next = await writeStatus(fed, {
+        ...fed.status,
+        phase: 'Established',
+        acceptedZones: zones,
+        ...(reachable?.status === 'True' && fed.status?.lastContactTime ? {} : { lastContactTime: now.toISOString() }),
+        conditions: cond(fed, { type: 'PartnerReachable', status: 'True', reason: 'PartnerAnswers', message: 'the partner answers' }, now),
+      });
+      const durationS = Math.ceil(g.unavailableAfterMs(fed) / 1000);
+      for (const z of next.status?.acceptedZones ?? []) {
+        const site = zoneSites(name).find((s) => s.metadata.labels?.['continuum.eu/partner-zone'] === z.zoneId);
+        if (site && isZoneStatus(z.status) && z.status === 'AVAILABLE') await renewLease(site.metadata.name, durationS, now);
+      }
+      return next;
+    }
+
+    /** Deleting: our Sites go (their workloads are re-placed and their instances removed), then the partner's side. */
+    async function teardown(fed: Federation, ctx: ReconcileContext): Promise<ReconcileResult | void> {
+      const name = fed.metadata.name;
+      if (!fed.metadata.finalizers?.includes(FEDERATION_FINALIZER)) return;
+      fed = await writeStatus(fed, { ...fed.status, phase: 'Deleting' });
+      const mine = zoneSites(name);
+      for (const s of mine) if (!s.metadata.deletionTimestamp) await store.delete(SiteKind, undefined, s.metadata.name).catch(ignoreGone);
+      const siteNames = new Set(mine.map((s) => s.metadata.name));
+      const left = (await store.list(WorkloadKind)).items.filter((w) => siteNames.has(w.spec.siteName ?? ''));
+      const pending = (await store.list(FederationOperationKind, { fieldSelector: `spec.federation=${name}` })).items.filter(
+        (o) => o.status?.phase !== 'Done' && o.status?.phase !== 'Failed',
+      );
+      if (left.length || pending.length) {
+        ctx.log.info(`federation ${name}: waiting for ${left.length} workload(s) and ${pending.length} EWBI call(s)`);
+        return { requeueAfterMs: g.pollMs };
+      }
+      const fcid = fed.status?.federationContextId;
+      if (fcid) {
+        const client = await g.client(fed);
+        for (const z of fed.status?.acceptedZones ?? [])
+          await client.json('DELETE', `/${fcid}/zones/${encodeURIComponent(z.zoneId)}`).catch(notFoundOk);
+        await client.json('DELETE', `/${fcid}/partner`).catch(notFoundOk);
+      }
+      for (const s of mine) await store.delete(LeaseKind, undefined, siteLeaseName(s.metadata.name)).catch(ignoreGone);
+      const prov = await store.get(ProviderKind, undefined, fed.spec.partner.provider);
+      if (prov?.metadata.labels?.[FEDERATION_LABEL] === name)
+        await store.delete(ProviderKind, undefined, prov.metadata.name).catch(ignoreGone);
+      for (const o of (await store.list(FederationOperationKind, { fieldSelector: `spec.federation=${name}` })).items)
+        await store.delete(FederationOperationKind, undefined, o.metadata.name).catch(ignoreGone);
+      g.forget(name);
+      await store.update(FederationKind, {
+        ...fed,
+        metadata: { ...fed.metadata, finalizers: (fed.metadata.finalizers ?? []).filter((f) => f !== FEDERATION_FINALIZER) },
+      });
+    }
+
+    return {
+      name: 'federation',
+      workers: 1,
+      watches: [
+        { informer: feds },
+        { informer: sites, map: (s: Site) => [s.metadata.labels?.[FEDERATION_LABEL] ?? ''].filter(Boolean) },
+      ],
+      async reconcile(ctx, name) {
+        let fed = await store.get(FederationKind, undefined, name);
+        if (!fed) return;
+        const now = ctx.now();
+        if (fed.metadata.deletionTimestamp) return teardown(fed, ctx);
+        if (!fed.metadata.finalizers?.includes(FEDERATION_FINALIZER)) {
+          await store.update(FederationKind, {
+            ...fed,
+            metadata: { ...fed.metadata, finalizers: [...(fed.metadata.finalizers ?? []), FEDERATION_FINALIZER] },
+          });
+          return;
+        }
+        let client: EwbiClient;
+        try {
+          client = await g.client(fed);
+        } catch (e) {
+          await writeStatus(fed, {
+            ...fed.status,
+            phase: fed.status?.phase ?? 'Pending',
+            conditions: cond(fed, { type: 'Established', status: 'False', reason: 'CredentialsInvalid', message: (e as Error).message }, now),
+          });
+          return { stalled: true };
+        }
+        const until = fed.spec.terms?.validUntil ? Date.parse(fed.spec.terms.validUntil) : NaN;
+        if (Number.isFinite(until) && until <= now.getTime()) {
+          fed = await writeStatus(fed, { ...fed.status, phase: 'Expired', acceptedZones: [] });
+          await syncInventory(fed);
+          return;
+        }
+        try {
+          if (!fed.status?.federationContextId) fed = await create(fed, client, now);
+          fed = await subscribe(fed, client);
+          fed = await heartbeat(fed, client, now);
+        } catch (e) {
+          if (!(e instanceof EwbiError)) throw e;
+          ctx.log.warn(`federation ${name}: ${e.message}`);
+          await writeStatus(fed, {
+            ...fed.status,
+            phase: fed.status?.phase ?? 'Pending',
+            conditions: cond(fed, { type: 'Established', status: fed.status?.federationContextId ? 'True' : 'False', reason: e.transient ? 'PartnerUnreachable' : 'PartnerRefused', message: e.message }, now),
+          });
+          if (!e.transient) return { stalled: true };
+        }
+        await syncInventory(fed);
+        return { requeueAfterMs: g.pollMs };
+      },
+    };
+  };
+}
+
+function notFoundOk(e: unknown): void {
+  if (!(e instanceof EwbiError && e.status === 404)) throw e;
+}
