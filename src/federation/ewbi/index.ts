@@ -9,3 +9,4 @@ export * from './lcm.js';
 export * from './pools.js';
 export * from './discovery.js';
 export * from './operations.js';
+export * from './multipart.js';
