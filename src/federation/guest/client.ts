@@ -1,18 +1,20 @@
 // The EWBI client of the originating side: OAuth2 client credentials, JSON and multipart bodies, partner CA.
-import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-export const EWBI_PREFIX = '/operatorplatform/federation/v1';
-/** Where every control plane issues EWBI tokens (ADR 0018). */
-export const TOKEN_PATH = `${EWBI_PREFIX}/oauth2/token`;
+import { encodeMultipart, EWBI_PREFIX, EWBI_TOKEN_PATH } from '../ewbi/index.js';
+
+export { EWBI_PREFIX };
+export const TOKEN_PATH = EWBI_TOKEN_PATH;
 
 /** One exchange as it went over the wire (the e2e test validates each against the spec). */
 export interface EwbiExchange {
   method: string;
   /** Path under the EWBI prefix, query excluded. */
   path: string;
+  /** Full content type (multipart boundary included). */
   contentType?: string;
+  /** The parsed JSON body, or the raw bytes of a multipart body. */
   requestBody?: unknown;
   status: number;
   responseContentType?: string;
@@ -74,18 +76,8 @@ export class EwbiClient {
 
   /** A multipart/form-data request: strings as text parts, objects and arrays as JSON parts. */
   async multipart(path: string, fields: Record<string, unknown>): Promise<EwbiResponse> {
-    const boundary = `ewbi-${randomBytes(12).toString('hex')}`;
-    const parts: Buffer[] = [];
-    for (const [name, value] of Object.entries(fields)) {
-      if (value === undefined) continue;
-      const isText = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-      const head =
-        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n` +
-        (isText ? '\r\n' : 'Content-Type: application/json\r\n\r\n');
-      parts.push(Buffer.from(head), Buffer.from(isText ? String(value) : JSON.stringify(value)), Buffer.from('\r\n'));
-    }
-    parts.push(Buffer.from(`--${boundary}--\r\n`));
-    return this.call('POST', path, Buffer.concat(parts), `multipart/form-data; boundary=${boundary}`, fields);
+    const { body, contentType } = encodeMultipart(fields);
+    return this.call('POST', path, body, contentType, body);
   }
 
   private async call(
@@ -104,7 +96,7 @@ export class EwbiClient {
       this.opts.observe?.({
         method,
         path: path.split('?')[0],
-        ...(contentType ? { contentType: contentType.split(';')[0], requestBody: logical } : {}),
+        ...(contentType ? { contentType, requestBody: logical } : {}),
         status: res.status,
         ...(res.text ? { responseContentType: res.contentType, responseBody: body } : {}),
       });
@@ -143,7 +135,9 @@ export class EwbiClient {
     return this.token.value;
   }
 
-  private raw(r: RawRequest): Promise<{ status: number; headers: IncomingMessage['headers']; text: string; contentType?: string }> {
+  private raw(
+    r: RawRequest,
+  ): Promise<{ status: number; headers: IncomingMessage['headers']; text: string; contentType?: string }> {
     const u = new URL(r.url);
     const https = u.protocol === 'https:';
     const send = https ? httpsRequest : httpRequest;

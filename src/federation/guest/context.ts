@@ -105,4 +105,7 @@ export class GuestContext {
 
 /** Our callback id for a federation: stable for the object's life (derived from its uid), an RFC 1123 label. */
 export const callbackIdOf = (fed: Federation): string =>
-  `cb-${createHash('sha256').update(fed.metadata.uid ?? fed.metadata.name).digest('hex').slice(0, 24)}`;
+  `cb-${createHash('sha256')
+    .update(fed.metadata.uid ?? fed.metadata.name)
+    .digest('hex')
+    .slice(0, 24)}`;

@@ -46,7 +46,8 @@ export function federationController(g: GuestContext) {
     /** Last lease renewal per site (local monotonic ms): renewals every third of the lease, not every poll. */
     const renewed = new Map<string, number>();
 
-    const zoneSites = (fed: string): Site[] => sites.list().filter((s) => s.metadata.labels?.[FEDERATION_LABEL] === fed);
+    const zoneSites = (fed: string): Site[] =>
+      sites.list().filter((s) => s.metadata.labels?.[FEDERATION_LABEL] === fed);
 
     async function writeStatus(fed: Federation, status: FederationStatus): Promise<Federation> {
       if (jsonEqual(status, fed.status ?? {})) return fed;
@@ -139,7 +140,11 @@ export function federationController(g: GuestContext) {
         ...(typeof r.partnerOPCountryCode === 'string' ? { partnerCountry: r.partnerOPCountryCode } : {}),
         offeredZones: offered,
         lastContactTime: now.toISOString(),
-        conditions: cond(fed, { type: 'Established', status: 'True', reason: 'FederationCreated', message: `context ${fcid}` }, now),
+        conditions: cond(
+          fed,
+          { type: 'Established', status: 'True', reason: 'FederationCreated', message: `context ${fcid}` },
+          now,
+        ),
       });
     }
 
@@ -188,26 +193,37 @@ export function federationController(g: GuestContext) {
             ...fed.status,
             phase: 'Unavailable',
             acceptedZones: zones,
-            conditions: cond(fed, { type: 'PartnerReachable', status: 'False', reason: 'PartnerUnreachable', message: e.message }, now),
+            conditions: cond(
+              fed,
+              { type: 'PartnerReachable', status: 'False', reason: 'PartnerUnreachable', message: e.message },
+              now,
+            ),
           });
         }
         return fed;
       }
       const reachable = getCondition(fed.status?.conditions, 'PartnerReachable');
       const zones = (fed.status?.acceptedZones ?? []).map((z) =>
-        z.status === 'NOT_AVAILABLE' && fed.status?.phase === 'Unavailable' ? { ...z, status: 'AVAILABLE' as const } : z,
+        z.status === 'NOT_AVAILABLE' && fed.status?.phase === 'Unavailable'
+          ? { ...z, status: 'AVAILABLE' as const }
+          : z,
       );
       const next = await writeStatus(fed, {
         ...fed.status,
         phase: 'Established',
         acceptedZones: zones,
         ...(reachable?.status === 'True' && fed.status?.lastContactTime ? {} : { lastContactTime: now.toISOString() }),
-        conditions: cond(fed, { type: 'PartnerReachable', status: 'True', reason: 'PartnerAnswers', message: 'the partner answers' }, now),
+        conditions: cond(
+          fed,
+          { type: 'PartnerReachable', status: 'True', reason: 'PartnerAnswers', message: 'the partner answers' },
+          now,
+        ),
       });
       const durationS = Math.ceil(g.unavailableAfterMs(fed) / 1000);
       for (const z of next.status?.acceptedZones ?? []) {
         const site = zoneSites(name).find((s) => s.metadata.labels?.['continuum.eu/partner-zone'] === z.zoneId);
-        if (site && isZoneStatus(z.status) && z.status === 'AVAILABLE') await renewLease(site.metadata.name, durationS, now);
+        if (site && isZoneStatus(z.status) && z.status === 'AVAILABLE')
+          await renewLease(site.metadata.name, durationS, now);
       }
       return next;
     }
@@ -218,12 +234,13 @@ export function federationController(g: GuestContext) {
       if (!fed.metadata.finalizers?.includes(FEDERATION_FINALIZER)) return;
       fed = await writeStatus(fed, { ...fed.status, phase: 'Deleting' });
       const mine = zoneSites(name);
-      for (const s of mine) if (!s.metadata.deletionTimestamp) await store.delete(SiteKind, undefined, s.metadata.name).catch(ignoreGone);
+      for (const s of mine)
+        if (!s.metadata.deletionTimestamp) await store.delete(SiteKind, undefined, s.metadata.name).catch(ignoreGone);
       const siteNames = new Set(mine.map((s) => s.metadata.name));
       const left = (await store.list(WorkloadKind)).items.filter((w) => siteNames.has(w.spec.siteName ?? ''));
-      const pending = (await store.list(FederationOperationKind, { fieldSelector: `spec.federation=${name}` })).items.filter(
-        (o) => o.status?.phase !== 'Done' && o.status?.phase !== 'Failed',
-      );
+      const pending = (
+        await store.list(FederationOperationKind, { fieldSelector: `spec.federation=${name}` })
+      ).items.filter((o) => o.status?.phase !== 'Done' && o.status?.phase !== 'Failed');
       if (left.length || pending.length) {
         ctx.log.info(`federation ${name}: waiting for ${left.length} workload(s) and ${pending.length} EWBI call(s)`);
         return { requeueAfterMs: g.pollMs };
@@ -244,7 +261,10 @@ export function federationController(g: GuestContext) {
       g.forget(name);
       await store.update(FederationKind, {
         ...fed,
-        metadata: { ...fed.metadata, finalizers: (fed.metadata.finalizers ?? []).filter((f) => f !== FEDERATION_FINALIZER) },
+        metadata: {
+          ...fed.metadata,
+          finalizers: (fed.metadata.finalizers ?? []).filter((f) => f !== FEDERATION_FINALIZER),
+        },
       });
     }
 
@@ -274,7 +294,11 @@ export function federationController(g: GuestContext) {
           await writeStatus(fed, {
             ...fed.status,
             phase: fed.status?.phase ?? 'Pending',
-            conditions: cond(fed, { type: 'Established', status: 'False', reason: 'CredentialsInvalid', message: (e as Error).message }, now),
+            conditions: cond(
+              fed,
+              { type: 'Established', status: 'False', reason: 'CredentialsInvalid', message: (e as Error).message },
+              now,
+            ),
           });
           return { stalled: true };
         }
@@ -294,7 +318,16 @@ export function federationController(g: GuestContext) {
           await writeStatus(fed, {
             ...fed.status,
             phase: fed.status?.phase ?? 'Pending',
-            conditions: cond(fed, { type: 'Established', status: fed.status?.federationContextId ? 'True' : 'False', reason: e.transient ? 'PartnerUnreachable' : 'PartnerRefused', message: e.message }, now),
+            conditions: cond(
+              fed,
+              {
+                type: 'Established',
+                status: fed.status?.federationContextId ? 'True' : 'False',
+                reason: e.transient ? 'PartnerUnreachable' : 'PartnerRefused',
+                message: e.message,
+              },
+              now,
+            ),
           });
           if (!e.transient) return { stalled: true };
         }

@@ -8,6 +8,7 @@ import {
   PriceList,
   registerKind,
   RuntimeSchema,
+  SITE_FEDERATION_LABEL,
   type Resource,
 } from '../../model/index.js';
 
@@ -34,10 +35,7 @@ export const FederationSpec = Type.Object(
       { additionalProperties: false },
     ),
     /** Secret (keys clientId, clientSecret, optional ca.crt) with the OAuth2 client credentials the partner issued. */
-    credentialsSecret: Type.Object(
-      { namespace: Type.Optional(Name), name: Name },
-      { additionalProperties: false },
-    ),
+    credentialsSecret: Type.Object({ namespace: Type.Optional(Name), name: Name }, { additionalProperties: false }),
     /**
      * Secret (keys clientId, clientSecret) the partner uses to get tokens from OUR token endpoint for its callbacks
      * (sent as partnerCallbackCredentials); without it the partner calls back with what it has.
@@ -193,14 +191,15 @@ export const FederationOperationKind = registerKind({
     { name: 'ERROR', path: 'status.lastError', wide: true },
   ],
   selectableFields: ['spec.federation', 'spec.operation', 'status.phase'],
-  description: 'An EWBI call owed to a federation partner (the outbox): delivered with retries, exactly once in effect.',
+  description:
+    'An EWBI call owed to a federation partner (the outbox): delivered with retries, exactly once in effect.',
 });
 
 export type Federation = Resource<FederationSpec, FederationStatus>;
 export type FederationOperation = Resource<FederationOperationSpec, FederationOperationStatus>;
 
 /** Labels and annotations on the local objects that stand for partner zones. */
-export const FEDERATION_LABEL = 'continuum.eu/federation';
+export const FEDERATION_LABEL = SITE_FEDERATION_LABEL;
 export const ZONE_LABEL = 'continuum.eu/partner-zone';
 export const ZONE_STATUS_ANNOTATION = 'continuum.eu/zone-status';
 /** Finalizers: a Federation cleans up both sides; a partner-zone Workload removes its instance on the partner. */

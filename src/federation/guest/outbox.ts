@@ -111,7 +111,12 @@ export function outboxController(g: GuestContext) {
           const transient = !(e instanceof EwbiError) || e.transient || e.status === 401;
           const lastError = (e as Error).message.slice(0, 4000);
           if (!transient) {
-            await finish(op, 'Failed', { attempts, httpStatus: (e as EwbiError).status, lastError, lastAttemptTime: now });
+            await finish(op, 'Failed', {
+              attempts,
+              httpStatus: (e as EwbiError).status,
+              lastError,
+              lastAttemptTime: now,
+            });
             return;
           }
           await store

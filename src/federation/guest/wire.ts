@@ -3,8 +3,7 @@ import type { FederationZone } from './kinds.js';
 import { vcpuQuantity } from './zones.js';
 
 const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const str = (v: unknown, max = 1024): string | undefined =>
-  typeof v === 'string' && v.length <= max ? v : undefined;
+const str = (v: unknown, max = 1024): string | undefined => (typeof v === 'string' && v.length <= max ? v : undefined);
 
 /** A ZoneDetails entry (offeredAvailabilityZones, addZones) → FederationZone; undefined when unusable. */
 export function offeredZoneOf(z: unknown): FederationZone | undefined {
@@ -28,9 +27,9 @@ export function acceptedZoneOf(z: unknown): Pick<FederationZone, 'zoneId' | 'res
     .filter((f): f is string => !!f)
     .slice(0, 64);
   const res = (Array.isArray(o.reservedComputeResources) ? o.reservedComputeResources : [])[0] as
-    | { numCPU?: unknown; memory?: unknown }
-    | undefined;
+    { numCPU?: unknown; memory?: unknown } | undefined;
   const cpu = vcpuQuantity(res?.numCPU);
-  const mem = typeof res?.memory === 'number' && Number.isInteger(res.memory) && res.memory > 0 ? res.memory : undefined;
+  const mem =
+    typeof res?.memory === 'number' && Number.isInteger(res.memory) && res.memory > 0 ? res.memory : undefined;
   return { zoneId, flavours, ...(cpu && mem ? { reserved: { cpu, memory: `${mem}Mi` } } : {}) };
 }

@@ -76,6 +76,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: FULL,
     ClusterRoleBinding: FULL,
     Token: FULL,
+    Federation: FULL,
+    FederationOperation: FULL,
   },
   // Providers' sites, hosts and agents. One control plane per provider, so "cluster" = own estate.
   'infrastructure-admin': {
@@ -93,6 +95,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: NONE,
     ClusterRoleBinding: NONE,
     Token: on('delegable', R, W),
+    Federation: on('cluster', R, SR),
+    FederationOperation: NONE,
   },
   // Control plane, runtimes, price lists (Site pricing), tenants; oversight of tenant objects without secret values or logs.
   'cloud-edge-admin': {
@@ -110,6 +114,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: on('cluster', R, W),
     ClusterRoleBinding: on('cluster', R, W),
     Token: on('delegable', R, W),
+    Federation: FULL,
+    FederationOperation: on('cluster', R, SR),
   },
   // Applications and deployments in the own tenant; reads the site catalogue.
   'use-case-admin': {
@@ -127,6 +133,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: on('tenant', R, W),
     ClusterRoleBinding: NONE,
     Token: on('delegable', R, W),
+    Federation: NONE,
+    FederationOperation: NONE,
   },
   // Reads the own tenant's deployments, their workloads (endpoints) and logs.
   'end-user': {
@@ -144,6 +152,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: NONE,
     ClusterRoleBinding: NONE,
     Token: NONE,
+    Federation: NONE,
+    FederationOperation: NONE,
   },
   // Read-only everything, never secret values.
   auditor: {
@@ -161,6 +171,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: on('cluster', R, SR),
     ClusterRoleBinding: on('cluster', R, SR),
     Token: on('cluster', R, SR),
+    Federation: on('cluster', R, SR),
+    FederationOperation: on('cluster', R, SR),
   },
   // Own site's workloads (read, write status), own site (read, write status) and own site's liveness Lease.
   agent: {
@@ -178,6 +190,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: NONE,
     ClusterRoleBinding: NONE,
     Token: NONE,
+    Federation: NONE,
+    FederationOperation: NONE,
   },
 };
 
