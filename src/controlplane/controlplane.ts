@@ -14,6 +14,7 @@ import {
   revisionController,
   siteHealthController,
 } from '../controllers/index.js';
+import { federationGuest, type GuestOptions } from '../federation/guest/index.js';
 import { isStructured, type Logger } from '../lib/index.js';
 import { startTracing } from '../lib/tracing/index.js';
 import { Manager, type ControllerFactory } from '../runtime/index.js';
@@ -88,6 +89,8 @@ export interface ControlPlaneOptions {
   minFreeDiskBytes?: number;
   /** "host:port" of an extra listener serving GET /metrics WITHOUT authentication (private scrape network). */
   metricsAddress?: string;
+  /** Originating side of federation (partner poll period, our federation id ...). */
+  federation?: GuestOptions;
 }
 
 export interface ControlPlane {
@@ -166,11 +169,13 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   manager.add(deploymentController({ defaultTolerationSeconds: o.tolerationSeconds }));
   manager.add(revisionController);
   for (const c of o.controllers ?? []) manager.add(c);
+  let url = '';
+  const guest = federationGuest(store, { selfUrl: () => url, ...o.federation });
+  for (const c of guest.controllers) manager.add(c);
 
   const hub = createTunnelHub();
-  const plugins = [hub.plugin, ...(o.plugins ?? [])];
+  const plugins = [hub.plugin, guest.plugin, ...(o.plugins ?? [])];
   let app: FastifyInstance | undefined;
-  let url: string;
   try {
     app = await createApiServer({
       store,

@@ -1,10 +1,11 @@
 // The callback endpoints of the originating side: what the partner tells us about the federation, zones and apps.
-import { Ajv, type ValidateFunction } from 'ajv';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { ApiError, SYSTEM_NAMESPACE, WorkloadKind } from '../../model/index.js';
 import { SecretKind } from '../../security/index.js';
 import type { Store } from '../../store/index.js';
-import { CALLBACK_OPERATIONS, EWBI_PREFIX } from '../ewbi/index.js';
+import { CALLBACK_OPERATIONS, EWBI_TOKEN_PATH } from '../ewbi/index.js';
+import { prepareContext, serve } from '../host/http.js';
+import type { PartnerTokens } from '../host/oauth.js';
 import { callbackIdOf, type GuestContext } from './context.js';
 import { FederationKind, FederationOperationKind, type Federation, type FederationZone } from './kinds.js';
 import { mirrorStatus } from './mirror.js';
@@ -13,26 +14,15 @@ import { offeredZoneOf } from './wire.js';
 import { isZoneStatus, vcpuQuantity } from './zones.js';
 
 export interface CallbackOptions {
-  /** Checks the partner's bearer token (issued by our token endpoint); returns the client id it was issued to. */
-  verify(authorization: string | undefined): Promise<string>;
+  /** Our token issuer: partners call back with tokens from our token endpoint. */
+  tokens: PartnerTokens;
 }
 
 type Body = Record<string, any>;
 
-function problem(reply: FastifyReply, status: number, title: string, detail: string): FastifyReply {
-  return reply.code(status).type('application/problem+json').send({ title, detail });
-}
-
 /** Registers the seven callback routes under `${EWBI_PREFIX}/:federationCallbackId/...`. */
 export function callbackRoutes(g: GuestContext, opts: CallbackOptions) {
   const store = g.store;
-  const ajv = new Ajv({ allErrors: false, strict: false });
-  const checks = new Map<string, { validate?: ValidateFunction; status: number }>();
-  for (const op of CALLBACK_OPERATIONS)
-    checks.set(op.path.split('/').pop()!, {
-      status: op.status,
-      ...(op.request ? { validate: ajv.compile(op.request) } : {}),
-    });
 
   /** The federation a callback id belongs to, checked against the caller and the body's context id. */
   async function federationOf(callbackId: string, client: string, body: Body): Promise<Federation> {
@@ -124,37 +114,19 @@ export function callbackRoutes(g: GuestContext, opts: CallbackOptions) {
   };
 
   return (app: FastifyInstance): void => {
-    for (const [link, handle] of Object.entries(handlers)) {
-      const check = checks.get(link)!;
-      app.post(
-        `${EWBI_PREFIX}/:federationCallbackId/${link}`,
-        { config: { access: { kind: 'public' } } },
-        async (req: FastifyRequest, reply: FastifyReply) => {
-          let client: string;
-          try {
-            client = await opts.verify(req.headers.authorization);
-          } catch (e) {
-            return problem(reply, 401, 'Unauthorized', (e as Error).message);
-          }
-          const body = (req.body ?? {}) as Body;
-          if (check.validate && !check.validate(body))
-            return problem(reply, 400, 'Bad Request', ajv.errorsText(check.validate.errors));
-          try {
-            const fed = await federationOf(
-              (req.params as { federationCallbackId: string }).federationCallbackId,
-              client,
-              body,
-            );
-            await handle(fed, body);
-          } catch (e) {
-            if (e instanceof ApiError && (e.status === 404 || e.status === 403 || e.status === 409))
-              return problem(reply, e.status, e.code, e.message);
-            if (e instanceof ApiError && e.code === 'Conflict') return problem(reply, 409, 'Conflict', e.message);
-            throw e;
-          }
-          return reply.code(check.status).send();
-        },
-      );
-    }
+    // An encapsulated context: EWBI parsers, ProblemDetails errors and the bearer check apply to these routes only.
+    void app.register(async (ctx) => {
+      prepareContext(ctx, opts.tokens, EWBI_TOKEN_PATH);
+      for (const op of CALLBACK_OPERATIONS) {
+        const link = op.path.split('/').pop()!;
+        const handle = handlers[link];
+        if (!handle) continue;
+        serve(ctx, op, async (r) => {
+          const body = (r.body ?? {}) as Body;
+          const fed = await federationOf(r.params.federationCallbackId, r.client, body);
+          await handle(fed, body);
+        });
+      }
+    });
   };
 }

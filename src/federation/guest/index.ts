@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ControllerFactory } from '../../runtime/index.js';
 import type { Store } from '../../store/index.js';
+import { PartnerTokens } from '../host/oauth.js';
 import { callbackRoutes, type CallbackOptions } from './callbacks.js';
 import { GuestContext, type GuestOptions } from './context.js';
 import { federationController } from './federation-controller.js';
@@ -20,12 +21,12 @@ export { zoneSiteName } from './zones.js';
 /** Everything the guest side adds to a control plane: three controllers and the callback routes. */
 export function federationGuest(
   store: Store,
-  opts: GuestOptions & CallbackOptions,
+  opts: GuestOptions & Partial<CallbackOptions>,
 ): { context: GuestContext; controllers: ControllerFactory[]; plugin: (app: FastifyInstance) => void } {
   const context = new GuestContext(store, opts);
   return {
     context,
     controllers: [federationController(context), outboxController(context), instanceController(context)],
-    plugin: callbackRoutes(context, { verify: opts.verify }),
+    plugin: callbackRoutes(context, { tokens: opts.tokens ?? new PartnerTokens(store) }),
   };
 }

@@ -28,6 +28,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: '*',
     ClusterRoleBinding: '*',
     Token: '*',
+    Federation: '*',
+    FederationOperation: '*',
   },
   'infrastructure-admin': {
     Namespace: '-',
@@ -44,6 +46,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: '-',
     ClusterRoleBinding: '-',
     Token: '-',
+    Federation: 'r s',
+    FederationOperation: '-',
   },
   'cloud-edge-admin': {
     Namespace: 'r w s S',
@@ -60,6 +64,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: 'r w',
     ClusterRoleBinding: 'r w | r',
     Token: 'r w',
+    Federation: '*',
+    FederationOperation: 'r s',
   },
   'use-case-admin': {
     Namespace: 'r | -',
@@ -76,6 +82,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: 'r w | -',
     ClusterRoleBinding: '-',
     Token: 'r w | -',
+    Federation: '-',
+    FederationOperation: '-',
   },
   'end-user': {
     Namespace: 'r | -',
@@ -92,6 +100,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: '-',
     ClusterRoleBinding: '-',
     Token: '-',
+    Federation: '-',
+    FederationOperation: '-',
   },
   auditor: {
     Namespace: 'r s',
@@ -108,6 +118,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: 'r s',
     ClusterRoleBinding: 'r s',
     Token: 'r s',
+    Federation: 'r s',
+    FederationOperation: 'r s',
   },
   agent: {
     Namespace: '-',
@@ -124,6 +136,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     RoleBinding: '-',
     ClusterRoleBinding: '-',
     Token: '-',
+    Federation: '-',
+    FederationOperation: '-',
   },
 };
 
