@@ -54,7 +54,7 @@ export function outboxController(g: GuestContext) {
     return {
       name: 'federation-outbox',
       workers: 2,
-      backoff: { baseMs: 500, maxMs: 30_000, jitter: 0.2 },
+      backoff: { baseMs: 500, maxMs: 10_000, jitter: 0.2 },
       watches: [
         { informer: ops },
         // An entry that is done releases the ones waiting for it.
