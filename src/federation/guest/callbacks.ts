@@ -34,7 +34,8 @@ export function callbackRoutes(g: GuestContext, opts: CallbackOptions) {
     if (ref) {
       const s = await store.get(SecretKind, ref.namespace ?? SYSTEM_NAMESPACE, ref.name);
       const id = s?.spec?.data?.clientId ? Buffer.from(s.spec.data.clientId, 'base64').toString('utf8') : undefined;
-      if (id !== client) throw new ApiError('Forbidden', 'this client may not call back for that federation');
+      // Another partner's client: as if the federation did not exist (nothing to learn about it).
+      if (id !== client) throw new ApiError('NotFound', `no federation for callback id ${callbackId}`);
     }
     const fcid = body.federationContextId;
     if (fcid !== undefined && fcid !== fed.status?.federationContextId)
