@@ -29,6 +29,7 @@ import {
   type Security,
 } from '../security/index.js';
 import { PostgresBackend, SqliteBackend, Store, type Backend } from '../store/index.js';
+import { partnerHost, type PartnerOptions } from '../federation/index.js';
 import { VERSION } from '../lib/index.js';
 
 export interface ControlPlaneOptions {
@@ -89,6 +90,8 @@ export interface ControlPlaneOptions {
   minFreeDiskBytes?: number;
   /** "host:port" of an extra listener serving GET /metrics WITHOUT authentication (private scrape network). */
   metricsAddress?: string;
+  /** The EWBI partner role (federation host, ADR 0018): policy towards originating operators. */
+  partner?: PartnerOptions;
   /** Originating side of federation (partner poll period, our federation id ...). */
   federation?: GuestOptions;
 }
@@ -168,13 +171,15 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   manager.add(siteHealthController({ graceSeconds: o.siteGraceSeconds }));
   manager.add(deploymentController({ defaultTolerationSeconds: o.tolerationSeconds }));
   manager.add(revisionController);
+  const partner = partnerHost(o.partner);
+  manager.add(partner.controller);
   for (const c of o.controllers ?? []) manager.add(c);
   let url = '';
-  const guest = federationGuest(store, { selfUrl: () => url, ...o.federation });
+  const guest = federationGuest(store, { selfUrl: () => url, tokens: partner.context(store).tokens, ...o.federation });
   for (const c of guest.controllers) manager.add(c);
 
   const hub = createTunnelHub();
-  const plugins = [hub.plugin, guest.plugin, ...(o.plugins ?? [])];
+  const plugins = [hub.plugin, partner.plugin, guest.plugin, ...(o.plugins ?? [])];
   let app: FastifyInstance | undefined;
   try {
     app = await createApiServer({

@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError, SYSTEM_NAMESPACE, WorkloadKind } from '../../model/index.js';
 import { SecretKind } from '../../security/index.js';
-import type { Store } from '../../store/index.js';
 import { CALLBACK_OPERATIONS, EWBI_TOKEN_PATH } from '../ewbi/index.js';
 import { prepareContext, serve } from '../host/http.js';
 import type { PartnerTokens } from '../host/oauth.js';

@@ -1,5 +1,5 @@
 // OAuth2 client credentials for partners: client Secrets, the token endpoint's grant, and bearer verification.
-import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { ApiError, SYSTEM_NAMESPACE } from '../../model/index.js';
 import { SecretKind } from '../../security/index.js';
@@ -97,6 +97,20 @@ export class PartnerTokens {
       .setExpirationTime(`${this.ttlSeconds}s`)
       .sign(await this.signingKey());
     return { access_token: token, token_type: 'Bearer', expires_in: this.ttlSeconds, scope: EWBI_SCOPE };
+  }
+
+  /**
+   * The token this partner gives a roaming device of a federation when it registers (UNI side, out of EWBI scope):
+   * an HMAC of federation and device under the signing key, so AuthenticateDevice needs no device table.
+   */
+  async deviceToken(federationContextId: string, deviceId: string): Promise<string> {
+    const mac = createHmac('sha256', await this.signingKey()).update(`device\0${federationContextId}\0${deviceId}`);
+    return mac.digest('base64url').slice(0, 32);
+  }
+
+  async checkDeviceToken(federationContextId: string, deviceId: string, token: string): Promise<boolean> {
+    const want = await this.deviceToken(federationContextId, deviceId);
+    return timingSafeEqual(digest(want), digest(token));
   }
 
   /** The client id a bearer token was issued to; 401 when missing, forged, expired, out of scope or revoked. */

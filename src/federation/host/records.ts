@@ -60,7 +60,7 @@ export const contextIdFor = (clientId: string, origOPFederationId: string): stri
 export const namespaceOf = (federationContextId: string): string => `fed-${federationContextId}`;
 
 /** Secret name of an upload record: free-form ids are hashed into a DNS label. */
-export const recordName = (type: 'file' | 'artefact' | 'pool' | 'callback', ...ids: string[]): string =>
+export const recordName = (type: 'file' | 'artefact' | 'pool' | 'callback' | 'app', ...ids: string[]): string =>
   `ewbi-${type}-${hash(...ids).slice(0, 20)}`;
 
 export function readRecord(ns: Namespace): FederationRecord | undefined {
@@ -172,3 +172,15 @@ export async function deleteDoc(store: Store, namespace: string, name: string): 
 
 export { SYSTEM_NAMESPACE };
 export type { FederationRequestData };
+
+/** JSON with sorted keys: two requests are "the same" when this agrees. */
+export function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
