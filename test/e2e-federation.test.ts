@@ -95,13 +95,13 @@ const secret = (name: string, data: Record<string, string>) => ({
   spec: { type: 'ewbi.continuum.eu/client-credentials', stringData: data },
 });
 
-function application(name: string, script: string, maxMs: number) {
+function application(name: string, script: string, maxMs: number, weights?: Record<string, number>) {
   return {
     apiVersion: API_VERSION,
     kind: 'Application',
     metadata: { name, namespace: 'default' },
     spec: {
-      requirements: { latency: [{ area: 'munich', maxMs, component: 'web' }] },
+      requirements: { latency: [{ area: 'munich', maxMs, component: 'web' }], ...(weights ? { weights } : {}) },
       components: [
         {
           name: 'web',
@@ -120,7 +120,7 @@ const deployment = (name: string, extra: Record<string, unknown> = {}) => ({
   apiVersion: API_VERSION,
   kind: 'Deployment',
   metadata: { name, namespace: 'default' },
-  spec: { application: name, replicas: 1, ...extra },
+  spec: { application: name, ...extra },
 });
 
 /** Workloads B runs for federations (in the namespaces it keeps per federation). */
@@ -235,8 +235,8 @@ describe('federation between two independently started control planes', () => {
     );
 
     // A deployment that prefers B's zone but may run at home: SIGKILL B → zones unavailable, re-placed onto A's site.
-    await a.c.create(application('flex', script, 5000));
-    await a.c.create(deployment('flex', { placement: { weights: { latency: 100 } } }));
+    await a.c.create(application('flex', script, 5000, { latency: 100 }));
+    await a.c.create(deployment('flex'));
     await until(
       'flex Running on the partner zone',
       async () => {

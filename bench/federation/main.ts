@@ -105,7 +105,7 @@ async function main(): Promise<void> {
           apiVersion: API_VERSION,
           kind: 'Deployment',
           metadata: { name: v, namespace: 'default' },
-          spec: { application: v, replicas: 1 },
+          spec: { application: v },
         });
         await until(`${v} Running`, async () => {
           const d = await ca.get(DeploymentKind, 'default', v);

@@ -86,6 +86,7 @@ export function federationController(g: GuestContext) {
       for (const z of fed.status?.acceptedZones ?? []) {
         const s = zoneSite(fed, z);
         if (s) wanted.set(s.metadata.name, s);
+        else m.log.warn(`federation ${fed.metadata.name}: zone ${z.zoneId} has no usable location or country`);
       }
       for (const [name, want] of wanted) {
         const cur = await store.get(SiteKind, undefined, name);

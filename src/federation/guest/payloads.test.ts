@@ -6,7 +6,7 @@ import type { Workload } from '../../model/index.js';
 import { installBody, instanceIds, onboardBody, uploadArtefactBody, uploadFileBody } from './payloads.js';
 import { mirrorStatus } from './mirror.js';
 import { offeredZoneOf, acceptedZoneOf } from './wire.js';
-import { parseGeolocation, zoneSiteName } from './zones.js';
+import { parseGeolocation, zoneCountry, zoneSiteName } from './zones.js';
 
 const wl = (over: Partial<Workload['spec']> = {}, uid = 'u-1'): Workload =>
   ({
@@ -129,6 +129,8 @@ describe('partner answers', () => {
       }),
     ).toEqual({ zoneId: 'z', flavours: ['small'], reserved: { cpu: '2', memory: '4096Mi' } });
     expect(parseGeolocation('91,0')).toBeUndefined();
+    expect(zoneCountry({ zoneId: 'z', geographyDetails: 'Munich, DE, far-edge' })).toBe('DE');
+    expect(zoneCountry({ zoneId: 'z', geographyDetails: 'Basel, CH, near DE border' })).toBeUndefined();
     expect(parseGeolocation('-33.9,151.2')).toEqual({ latitude: -33.9, longitude: 151.2 });
     expect(zoneSiteName('f'.repeat(40), 'z'.repeat(40)).length).toBeLessThanOrEqual(63);
   });

@@ -41,6 +41,12 @@ export function vcpuQuantity(v: unknown): string | undefined {
   return /^\d+((\.\d{1,3})|m)?$/.test(s) ? s : undefined;
 }
 
+/** A country code the zone's free-text geography names ("Munich, DE, far-edge"), when it names exactly one. */
+export function zoneCountry(zone: FederationZone): string | undefined {
+  const codes = [...new Set((zone.geographyDetails ?? '').match(/\b[A-Z]{2}\b/g) ?? [])];
+  return codes.length === 1 ? codes[0] : undefined;
+}
+
 /** Desired Provider object for the partner (only created when absent; an existing one is left as the admin wrote it). */
 export function partnerProvider(fed: Federation): ResourceInput<ProviderSpec> {
   const country = fed.status?.partnerCountry ?? fed.spec.partner.country ?? 'EU';
@@ -70,14 +76,15 @@ function workloadNetworks(fed: Federation): string[] | undefined {
 export function zoneSite(fed: Federation, zone: FederationZone): ResourceInput<SiteSpec, SiteStatus> | undefined {
   const at = parseGeolocation(zone.geolocation);
   if (!at) return undefined;
-  const country = fed.status?.partnerCountry ?? fed.spec.partner.country;
+  const country = zoneCountry(zone) ?? fed.status?.partnerCountry ?? fed.spec.partner.country;
   if (!country) return undefined;
+  const city = zone.geographyDetails?.split(',')[0]?.trim().slice(0, 128);
   const spec: SiteSpec = {
     provider: fed.spec.partner.provider,
     category: fed.spec.sites?.category ?? 'near-edge',
     location: {
       country,
-      ...(zone.geographyDetails ? { city: zone.geographyDetails.slice(0, 128) } : {}),
+      ...(city ? { city } : {}),
       latitude: at.latitude,
       longitude: at.longitude,
     },
