@@ -152,7 +152,10 @@ const gw = async (a: Plane, dep: string): Promise<{ status: number; body: any }>
 };
 
 describe('federation between two independently started control planes', () => {
-  it('federates, runs on the partner zone only B meets, survives either side dying, cleans up', async () => {
+  it('federates, runs on the partner zone only B meets, survives either side dying, cleans up', async (t) => {
+    t.onTestFailed(() => {
+      for (const c of children) console.log(`--- ${c.url}\n${c.out().slice(-4000)}`);
+    });
     const script = join(dir, 'where.cjs');
     writeFileSync(script, SERVER);
     const b = await up('b', 'federation-beta.yaml');

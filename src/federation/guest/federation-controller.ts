@@ -25,6 +25,7 @@ import {
   FEDERATION_FINALIZER,
   FEDERATION_LABEL,
   FederationKind,
+  INSTANCE_FINALIZER,
   FederationOperationKind,
   type Federation,
   type FederationStatus,
@@ -237,8 +238,11 @@ export function federationController(g: GuestContext) {
       const mine = zoneSites(name);
       for (const s of mine)
         if (!s.metadata.deletionTimestamp) await store.delete(SiteKind, undefined, s.metadata.name).catch(ignoreGone);
-      const siteNames = new Set(mine.map((s) => s.metadata.name));
-      const left = (await store.list(WorkloadKind)).items.filter((w) => siteNames.has(w.spec.siteName ?? ''));
+      // Replicas that ran there keep a finalizer until their instance is removed on the partner.
+      const left = (await store.list(WorkloadKind)).items.filter(
+        (w) =>
+          w.metadata.annotations?.[FEDERATION_LABEL] === name && w.metadata.finalizers?.includes(INSTANCE_FINALIZER),
+      );
       const pending = (
         await store.list(FederationOperationKind, { fieldSelector: `spec.federation=${name}` })
       ).items.filter((o) => o.status?.phase !== 'Done' && o.status?.phase !== 'Failed');
@@ -249,9 +253,16 @@ export function federationController(g: GuestContext) {
       const fcid = fed.status?.federationContextId;
       if (fcid) {
         const client = await g.client(fed);
-        for (const z of fed.status?.acceptedZones ?? [])
-          await client.json('DELETE', `/${fcid}/zones/${encodeURIComponent(z.zoneId)}`).catch(notFoundOk);
-        await client.json('DELETE', `/${fcid}/partner`).catch(notFoundOk);
+        try {
+          for (const z of fed.status?.acceptedZones ?? [])
+            await client.json('DELETE', `/${fcid}/zones/${encodeURIComponent(z.zoneId)}`).catch(notFoundOk);
+          await client.json('DELETE', `/${fcid}/partner`).catch(notFoundOk);
+        } catch (e) {
+          // The partner still stops our instances (409), or is away: ask again later.
+          if (!(e instanceof EwbiError && (e.transient || e.status === 409))) throw e;
+          ctx.log.info(`federation ${name}: partner not done yet (${e.message})`);
+          return { requeueAfterMs: g.pollMs };
+        }
       }
       for (const s of mine) await store.delete(LeaseKind, undefined, siteLeaseName(s.metadata.name)).catch(ignoreGone);
       const prov = await store.get(ProviderKind, undefined, fed.spec.partner.provider);
@@ -272,6 +283,7 @@ export function federationController(g: GuestContext) {
     return {
       name: 'federation',
       workers: 1,
+      backoff: { baseMs: 500, maxMs: 10_000, jitter: 0.2 },
       watches: [
         { informer: feds },
         { informer: sites, map: (s: Site) => [s.metadata.labels?.[FEDERATION_LABEL] ?? ''].filter(Boolean) },

@@ -134,5 +134,34 @@ describe('federation guest with an in-process partner', () => {
       60_000,
       250,
     );
-  }, 240_000);
+
+    // Deleting the federation while a replica runs there: the replica leaves, then the partner's side goes.
+    await ca.create({
+      apiVersion: API_VERSION,
+      kind: 'Deployment',
+      metadata: { name: 'near', namespace: 'default' },
+      spec: { application: 'near' },
+    });
+    await waitFor(
+      async () => (await ca.get(DeploymentKind, 'default', 'near')).status?.phase === 'Running',
+      'near Running again',
+      90_000,
+      250,
+    );
+    await ca.delete(FederationKind, undefined, 'beta');
+    await waitFor(
+      async () => !(await ca.tryGet(FederationKind, undefined, 'beta')),
+      'federation gone in A',
+      90_000,
+      250,
+    );
+    expect(await ca.tryGet(SiteKind, undefined, 'beta-munich-edge')).toBeUndefined();
+    expect((await ca.list(WorkloadKind, { namespace: 'default' })).items).toHaveLength(0);
+    await waitFor(
+      async () => !(await cb.tryGet(NamespaceKind, undefined, fedNs[0])),
+      "the federation's namespace gone in B",
+      90_000,
+      250,
+    );
+  }, 400_000);
 });
