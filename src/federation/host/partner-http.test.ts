@@ -62,6 +62,20 @@ describe('EWBI partner over HTTP', () => {
     expect(a.headers.get('location')).toContain(`/${fcid}/partner`);
     const ns = await env.cp!.store.get(NamespaceKind, undefined, namespaceOf(fcid));
     expect(ns?.spec.quota).toEqual({ cpu: 4, memory: '8Gi' });
+    const upd = await guest.call(
+      'UpdateFederation',
+      { federationContextId: fcid },
+      {
+        objectType: 'MOBILE_NETWORK_CODES',
+        operationType: 'ADD_CODES',
+        addMobileNetworkIds: { mcc: '208', mncs: ['01'] },
+        modificationDate: new Date().toISOString(),
+      },
+    );
+    expect((upd.body as { allowedMobileNetworkIds: unknown }).allowedMobileNetworkIds).toEqual({
+      mcc: '208',
+      mncs: ['01'],
+    });
     const d = await guest.call('GetFederationDetails', { federationContextId: fcid });
     expect(
       (d.body as { offeredAvailabilityZones: { zoneId: string }[] }).offeredAvailabilityZones.map((z) => z.zoneId),
