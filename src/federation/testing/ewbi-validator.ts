@@ -71,7 +71,10 @@ export class EwbiValidator {
             ...(content['multipart/form-data'] ? { multipart: compile(content['multipart/form-data'].schema) } : {}),
           };
         }
-        for (const [code, r] of Object.entries((o.responses ?? {}) as Record<string, Json>)) {
+        const shared = ((doc.components as Json).responses ?? {}) as Record<string, Json>;
+        for (const [code, raw] of Object.entries((o.responses ?? {}) as Record<string, Json>)) {
+          const ref = typeof raw.$ref === 'string' ? /^#\/components\/responses\/(.+)$/.exec(raw.$ref)?.[1] : undefined;
+          const r = ref ? (shared[ref] ?? {}) : raw;
           const c = (r.content ?? {}) as Record<string, { schema: unknown }>;
           const s = c['application/json'] ?? c['application/problem+json'];
           op.responses.set(code, s ? compile(s.schema) : null);
