@@ -92,7 +92,7 @@ async function main(): Promise<void> {
       const f = await ca.get(FederationKind, undefined, 'beta');
       return f.status?.phase === 'Established' && !!f.status.acceptedZones?.length;
     });
-    await ca.create(app('own', script, 'lisbon', 5));
+    await ca.create(app('own', script, 'lisbon', 15));
     await ca.create(app('partner', script, 'munich', 5));
     const times: Record<string, number[]> = { own: [], partner: [] };
     console.log(
