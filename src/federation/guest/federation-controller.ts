@@ -1,6 +1,5 @@
 // The Federation controller: creates the federation on the partner, subscribes zones, keeps them as local Sites.
 import {
-  API_VERSION,
   ApiError,
   getCondition,
   LeaseKind,
@@ -10,11 +9,7 @@ import {
   SiteKind,
   WorkloadKind,
   type Condition,
-  type Lease,
-  type ResourceInput,
   type Site,
-  type SiteSpec,
-  type SiteStatus,
 } from '../../model/index.js';
 import type { ControllerSpec, ReconcileContext, ReconcileResult } from '../../runtime/controller.js';
 import type { Manager } from '../../runtime/manager.js';
@@ -31,8 +26,9 @@ import {
   type FederationStatus,
   type FederationZone,
 } from './kinds.js';
+import { ZoneInventory } from './inventory.js';
 import { acceptedZoneOf, offeredZoneOf } from './wire.js';
-import { isZoneStatus, partnerProvider, zoneSite } from './zones.js';
+import { isZoneStatus } from './zones.js';
 
 const ignoreGone = (e: unknown): void => {
   if (!(e instanceof ApiError && (e.code === 'NotFound' || e.code === 'Conflict'))) throw e;
@@ -44,8 +40,9 @@ export function federationController(g: GuestContext) {
     const feds = m.informer(FederationKind);
     const sites = m.informer(SiteKind);
     const monotonic = (): number => performance.now();
-    /** Last lease renewal per site (local monotonic ms): renewals every third of the lease, not every poll. */
-    const renewed = new Map<string, number>();
+    const inventory = new ZoneInventory(store, () => sites.list(), m.log);
+    const renewLease = inventory.renewLease.bind(inventory);
+    const syncInventory = inventory.sync.bind(inventory);
 
     const zoneSites = (fed: string): Site[] =>
       sites.list().filter((s) => s.metadata.labels?.[FEDERATION_LABEL] === fed);
@@ -57,65 +54,6 @@ export function federationController(g: GuestContext) {
 
     const cond = (fed: Federation, c: Omit<Condition, 'lastTransitionTime'>, now: Date): Condition[] =>
       setCondition(fed.status?.conditions, c, now.toISOString());
-
-    async function renewLease(site: string, durationS: number, now: Date): Promise<void> {
-      const last = renewed.get(site);
-      if (last !== undefined && monotonic() - last < (durationS * 1000) / 3) return;
-      const name = siteLeaseName(site);
-      const cur = await store.get(LeaseKind, undefined, name);
-      const spec = {
-        holderIdentity: `federation/${site}`,
-        leaseDurationSeconds: durationS,
-        renewTime: now.toISOString(),
-        acquireTime: cur?.spec.acquireTime ?? now.toISOString(),
-      };
-      if (cur) await store.update(LeaseKind, { ...cur, spec });
-      else
-        await store
-          .create(LeaseKind, { apiVersion: API_VERSION, kind: 'Lease', metadata: { name }, spec } as Lease)
-          .catch(ignoreGone);
-      renewed.set(site, monotonic());
-    }
-
-    /** Provider and one Site per accepted zone, as the federation's status says; others of the federation removed. */
-    async function syncInventory(fed: Federation): Promise<void> {
-      if (!(await store.get(ProviderKind, undefined, fed.spec.partner.provider)))
-        await store.create(ProviderKind, partnerProvider(fed)).catch((e: unknown) => {
-          if (!(e instanceof ApiError && e.code === 'AlreadyExists')) throw e;
-        });
-      const wanted = new Map<string, ResourceInput<SiteSpec, SiteStatus>>();
-      for (const z of fed.status?.acceptedZones ?? []) {
-        const s = zoneSite(fed, z);
-        if (s) wanted.set(s.metadata.name, s);
-        else m.log.warn(`federation ${fed.metadata.name}: zone ${z.zoneId} has no usable location or country`);
-      }
-      for (const [name, want] of wanted) {
-        const cur = await store.get(SiteKind, undefined, name);
-        if (!cur) {
-          await store.create(SiteKind, want).catch((e: unknown) => {
-            if (!(e instanceof ApiError && e.code === 'AlreadyExists')) throw e;
-          });
-          continue;
-        }
-        if (cur.metadata.deletionTimestamp) continue;
-        const labels = { ...cur.metadata.labels, ...want.metadata.labels };
-        const annotations = { ...cur.metadata.annotations, ...want.metadata.annotations };
-        if (
-          jsonEqual(cur.spec, want.spec) &&
-          jsonEqual(labels, cur.metadata.labels ?? {}) &&
-          jsonEqual(annotations, cur.metadata.annotations ?? {})
-        )
-          continue;
-        await store.update(SiteKind, {
-          ...cur,
-          metadata: { ...cur.metadata, labels, annotations },
-          spec: want.spec,
-        });
-      }
-      for (const s of zoneSites(fed.metadata.name))
-        if (!wanted.has(s.metadata.name) && !s.metadata.deletionTimestamp)
-          await store.delete(SiteKind, undefined, s.metadata.name).catch(ignoreGone);
-    }
 
     async function create(fed: Federation, client: EwbiClient, now: Date): Promise<Federation> {
       const base = g.callbackBase(fed);
