@@ -27,7 +27,7 @@ import {
   saveRecord,
   type FederationRecord,
 } from './records.js';
-import { appDoc, listInstances } from './routes-apps.js';
+import { appDoc, listInstances } from './app-records.js';
 import { offeredSites, zoneDetails, zoneRegisteredData, zoneStatus } from './zones.js';
 
 /** Where this partner serves EWBI, as the spec's ServiceEndpoint, from the origin the caller used. */
