@@ -109,6 +109,8 @@ export function prepareContext(app: FastifyInstance, tokens: PartnerTokens, toke
   app.addHook('onRequest', async (req) => {
     if (req.routeOptions.url === tokenPath) return;
     req.ewbiClient = await tokens.verify(req.headers.authorization);
+    // The audit log names the partner client behind every EWBI write.
+    req.continuum = { ...req.continuum, caller: { subject: `ewbi:${req.ewbiClient}`, kind: 'service' } };
   });
 }
 

@@ -19,7 +19,7 @@ import type {
 import type { PartnerContext } from './context.js';
 import { accessPoints, instanceState } from './native.js';
 import { canonical, deleteDoc, getDoc, L, putDoc, readRecord, saveRecord, type FederationRecord } from './records.js';
-import { appDocName, saveAppDoc, type AppDoc } from './routes-apps.js';
+import { appDocName, saveAppDoc, type AppDoc } from './app-records.js';
 import type { PoolDoc } from './routes-lcm.js';
 import { zoneStatus } from './zones.js';
 

@@ -27,7 +27,7 @@ import {
   saveRecord,
   type FederationRecord,
 } from './records.js';
-import { appDoc, listInstances } from './routes-apps.js';
+import { appDoc, listInstances } from './app-records.js';
 import { offeredSites, zoneDetails, zoneRegisteredData, zoneStatus } from './zones.js';
 
 /** Where this partner serves EWBI, as the spec's ServiceEndpoint, from the origin the caller used. */
@@ -60,9 +60,9 @@ export function federationRoutes(app: FastifyInstance, ctx: PartnerContext): voi
     const form = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, string>;
     void reply.header('cache-control', 'no-store');
     try {
+      const { clientId, clientSecret } = clientCredentials(req.headers.authorization, form);
       if (form.grant_type !== 'client_credentials')
         throw new OAuthError(400, 'unsupported_grant_type', 'only client_credentials');
-      const { clientId, clientSecret } = clientCredentials(req.headers.authorization, form);
       return reply
         .code(200)
         .type('application/json')
@@ -70,7 +70,16 @@ export function federationRoutes(app: FastifyInstance, ctx: PartnerContext): voi
     } catch (e) {
       if (!(e instanceof OAuthError)) throw e;
       if (e.status === 401) void reply.header('www-authenticate', 'Basic realm="ewbi"');
-      return reply.code(e.status).type('application/json').send({ error: e.error, error_description: e.description });
+      // RFC 6749 members inside an RFC 9457 document: OAuth clients read `error`, the rest of the API's clients
+      // get the problem+json every error of this server is (ADR 0018).
+      const problem = {
+        error: e.error,
+        error_description: e.description,
+        title: e.error,
+        status: e.status,
+        detail: e.description,
+      };
+      return reply.code(e.status).type('application/problem+json').send(JSON.stringify(problem));
     }
   });
 

@@ -25,7 +25,7 @@ import {
   recordName,
   type FederationRecord,
 } from './records.js';
-import { appDoc, listInstances } from './routes-apps.js';
+import { appDoc, listInstances } from './app-records.js';
 import { flavours, FLAVOURS } from './zones.js';
 
 /** What the partner keeps about one ISV resource pool. */
