@@ -5,21 +5,22 @@ import { expected } from '../security/rbac/testing/expectations.js';
 import type { Ctx } from './testing/kind-fixtures.js';
 import { startMatrixEnv, type MatrixEnv } from './testing/matrix-env.js';
 import { registeredRoutes } from './server.js';
-import { EWBI_PREFIX, EWBI_TOKEN_PATH, PARTNER_OPERATIONS } from '../federation/index.js';
+import { CALLBACK_OPERATIONS, EWBI_PREFIX, EWBI_TOKEN_PATH, PARTNER_OPERATIONS } from '../federation/index.js';
 
-/** EWBI partner routes take only federation OAuth2 tokens: every platform credential is refused with 401. */
+/** EWBI partner and callback routes take only federation OAuth2 tokens: every platform credential gets 401. */
 const EWBI_EXPECT: Record<string, RouteCase> = Object.fromEntries(
-  [...PARTNER_OPERATIONS.map((o) => [o.method, EWBI_PREFIX + o.path] as const), ['POST', EWBI_TOKEN_PATH] as const].map(
-    ([method, path]) => [
-      `${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`,
-      {
-        kind: 'probe',
-        probe: () => ({ method, url: path.replace(/\{\w+\}/g, 'x1'), body: {} }),
-        allowed: () => false,
-        refused: 401,
-      },
-    ],
-  ),
+  [
+    ...[...PARTNER_OPERATIONS, ...CALLBACK_OPERATIONS].map((o) => [o.method, EWBI_PREFIX + o.path] as const),
+    ['POST', EWBI_TOKEN_PATH] as const,
+  ].map(([method, path]) => [
+    `${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`,
+    {
+      kind: 'probe',
+      probe: () => ({ method, url: path.replace(/\{\w+\}/g, 'x1'), body: {} }),
+      allowed: () => false,
+      refused: 401,
+    },
+  ]),
 );
 
 let env: MatrixEnv;
