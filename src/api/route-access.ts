@@ -22,7 +22,9 @@ export type RouteAccess =
   /** Any agent credential, or a caller that may write the status of every Site. */
   | { kind: 'agent' }
   /** Authenticated; the handler authorizes against the object it loads (documented at the route). */
-  | { kind: 'handler' };
+  | { kind: 'handler' }
+  /** Not authenticated by the server: federation partners carry EWBI OAuth2 tokens checked by src/federation. */
+  | { kind: 'partner' };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -92,6 +94,7 @@ export async function checkAccess(
 ): Promise<void> {
   switch (rule.kind) {
     case 'public':
+    case 'partner':
     case 'bootstrap':
     case 'resource':
     case 'handler':

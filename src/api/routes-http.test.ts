@@ -5,6 +5,23 @@ import { expected } from '../security/rbac/testing/expectations.js';
 import type { Ctx } from './testing/kind-fixtures.js';
 import { startMatrixEnv, type MatrixEnv } from './testing/matrix-env.js';
 import { registeredRoutes } from './server.js';
+import { CALLBACK_OPERATIONS, EWBI_PREFIX, EWBI_TOKEN_PATH, PARTNER_OPERATIONS } from '../federation/index.js';
+
+/** EWBI partner and callback routes take only federation OAuth2 tokens: every platform credential gets 401. */
+const EWBI_EXPECT: Record<string, RouteCase> = Object.fromEntries(
+  [
+    ...[...PARTNER_OPERATIONS, ...CALLBACK_OPERATIONS].map((o) => [o.method, EWBI_PREFIX + o.path] as const),
+    ['POST', EWBI_TOKEN_PATH] as const,
+  ].map(([method, path]) => [
+    `${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`,
+    {
+      kind: 'probe',
+      probe: () => ({ method, url: path.replace(/\{\w+\}/g, 'x1'), body: {} }),
+      allowed: () => false,
+      refused: 401,
+    },
+  ]),
+);
 
 let env: MatrixEnv;
 beforeAll(async () => {
@@ -203,6 +220,7 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
       ]),
     ),
   ),
+  ...EWBI_EXPECT,
 };
 
 const keyOf = (r: { method: string; url: string }) => `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`;
@@ -240,7 +258,10 @@ describe('HTTP routes', () => {
       if (ROUTE_EXPECT[keyOf(r)]?.kind === 'public') expect(a.status, keyOf(r)).toBe(200);
       else {
         expect(a.status, keyOf(r)).toBe(401);
-        expect(String(a.headers['www-authenticate']), keyOf(r)).toMatch(/^Bearer /);
+        // The OAuth2 token endpoint authenticates clients with HTTP Basic (RFC 6749 §2.3.1).
+        expect(String(a.headers['www-authenticate']), keyOf(r)).toMatch(
+          r.url === EWBI_TOKEN_PATH ? /^Basic / : /^Bearer /,
+        );
       }
     }
   });

@@ -152,7 +152,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
       void reply.header('x-client-request-id', clientId);
     }
     const rule = accessOf(req);
-    if (rule?.kind === 'public') return;
+    if (rule?.kind === 'public' || rule?.kind === 'partner') return;
     if (rule?.kind === 'bootstrap') {
       const r = guard.bootstrap(req.ip);
       if (!r.ok) throw addressLimited(req, r, 'bootstrap rate limit of this client address');

@@ -25,6 +25,7 @@ import {
   revisionController,
   siteHealthController,
 } from '../controllers/index.js';
+import { federationGuest, type GuestOptions } from '../federation/guest/index.js';
 import { isStructured, type Logger } from '../lib/index.js';
 import { startTracing } from '../lib/tracing/index.js';
 import { Manager, type ControllerFactory } from '../runtime/index.js';
@@ -44,6 +45,7 @@ import {
 import { PostgresBackend, SqliteBackend, Store, type Backend } from '../store/index.js';
 import { computeQuotaAdmission } from '../placement/index.js';
 import { openManagement, type Management, type ManagementOptions } from './management.js';
+import { partnerHost, type PartnerOptions } from '../federation/index.js';
 import { VERSION } from '../lib/index.js';
 
 export interface ControlPlaneOptions {
@@ -126,6 +128,10 @@ export interface ControlPlaneOptions {
   runtimePolicy?: 'enforce' | 'allow-all';
   /** Metering, rating and quotas (src/controlplane/management.ts). */
   management?: ManagementOptions;
+  /** The EWBI partner role (federation host, ADR 0018): policy towards originating operators. */
+  partner?: PartnerOptions;
+  /** Originating side of federation (partner poll period, our federation id ...). */
+  federation?: GuestOptions;
 }
 
 export interface ControlPlane {
@@ -236,13 +242,17 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   manager.add(revisionController);
   manager.add(eventRetentionController(o.eventRetention));
   manager.add(apiQuotaStatusController(quota));
+  const partner = partnerHost(o.partner);
+  manager.add(partner.controller);
   for (const c of o.controllers ?? []) manager.add(c);
+  let url = '';
+  const guest = federationGuest(store, { selfUrl: () => url, tokens: partner.context(store).tokens, ...o.federation });
+  for (const c of guest.controllers) manager.add(c);
 
   const hub = createTunnelHub();
-  const plugins = [hub.plugin, ...(o.plugins ?? [])];
+  const plugins = [hub.plugin, partner.plugin, guest.plugin, ...(o.plugins ?? [])];
   const mgmtPlugin = (a: FastifyInstance): void => mgmt.plugin(a, { store, security });
   let app: FastifyInstance | undefined;
-  let url: string;
   try {
     app = await createApiServer({
       store,

@@ -44,6 +44,11 @@ export const SPECS: Record<string, (ctx: Ctx) => Record<string, unknown>> = {
   // Token records are issued (POST /auth/v1/tokens), never created from an object.
   Token: () => ({}),
   ApiQuota: () => ({ objectsPerKind: 500 }),
+  Federation: () => ({
+    partner: { endpoint: 'https://127.0.0.1:9', provider: 'p' },
+    credentialsSecret: { name: 'fed-credentials' },
+  }),
+  FederationOperation: () => ({ federation: 'x', operation: 'RemoveApp', method: 'DELETE', path: '/{fcid}/x' }),
 };
 
 /** The fixture object of `kind` in context `ctx`: the expectation fixture's identity with a valid spec. */

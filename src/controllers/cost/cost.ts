@@ -91,10 +91,15 @@ export function costController(opts: CostControllerOptions, ledger: SpendLedger)
       ledger.set(ns, d.metadata.name, period, amount);
       const prev = d.status?.cost;
       if (prev && prev.period === period && prev.amount === amount && prev.currency === currency) return;
-      await store.updateStatus(DeploymentKind, {
-        ...d,
-        status: { ...d.status, cost: { period, amount, currency, asOf: now.toISOString() } },
-      });
+      // A merge patch of status.cost only: the deployment controller owns the rest of the status, and a full
+      // replace from this (possibly older) copy would drop what it wrote meanwhile (placement, conditions).
+      await store.patch(
+        DeploymentKind,
+        d.metadata.namespace,
+        d.metadata.name,
+        { status: { cost: { period, amount, currency, asOf: now.toISOString() } } },
+        'status',
+      );
     }
 
     async function updateQuota(q: ComputeQuota, now: Date): Promise<void> {

@@ -176,9 +176,21 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
           return;
         }
         const now = ctx.now();
-        const writeStatus = async (status: DeploymentStatus): Promise<void> => {
-          if (jsonEqual(status, dep.status)) return;
-          await store.updateStatus(DeploymentKind, { ...dep, status });
+        const writeStatus = async (computed: DeploymentStatus): Promise<void> => {
+          // status.cost belongs to the cost controller: carried over, never dropped (no write fight).
+          const withCost = (d: Deployment): DeploymentStatus =>
+            d.status?.cost ? { ...computed, cost: d.status.cost } : computed;
+          if (jsonEqual(withCost(dep), dep.status)) return;
+          try {
+            await store.updateStatus(DeploymentKind, { ...dep, status: withCost(dep) });
+          } catch (e) {
+            // Another writer (the cost controller's status.cost) got in between. This pass may already have
+            // created workloads, so its decision must not be lost: written again over the latest copy.
+            if (!(e instanceof ApiError && e.code === 'Conflict')) throw e;
+            const latest = await store.get(DeploymentKind, ns, name);
+            if (!latest || latest.metadata.generation !== dep.metadata.generation) throw e;
+            await store.updateStatus(DeploymentKind, { ...latest, status: withCost(latest) });
+          }
         };
         const app = await store.get(ApplicationKind, ns, dep.spec.application);
         if (!app) {

@@ -35,6 +35,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApprovedArtifact: '*',
     PriceList: '*',
     ComputeQuota: '*',
+    Federation: '*',
+    FederationOperation: '*',
   },
   'infrastructure-admin': {
     Namespace: '-',
@@ -56,6 +58,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApprovedArtifact: 'r',
     PriceList: 'r s',
     ComputeQuota: '-',
+    Federation: 'r s',
+    FederationOperation: '-',
   },
   'cloud-edge-admin': {
     Namespace: 'r w s S',
@@ -77,6 +81,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApprovedArtifact: 'r w s S',
     PriceList: 'r w s S',
     ComputeQuota: 'r w s S',
+    Federation: '*',
+    FederationOperation: 'r s',
   },
   'use-case-admin': {
     Namespace: 'r | -',
@@ -98,6 +104,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApprovedArtifact: 'r',
     PriceList: 'r',
     ComputeQuota: 'r s | -',
+    Federation: '-',
+    FederationOperation: '-',
   },
   'end-user': {
     Namespace: 'r | -',
@@ -119,6 +127,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApprovedArtifact: '-',
     PriceList: '-',
     ComputeQuota: 'r s | -',
+    Federation: '-',
+    FederationOperation: '-',
   },
   auditor: {
     Namespace: 'r s',
@@ -140,6 +150,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApprovedArtifact: 'r s',
     PriceList: 'r s',
     ComputeQuota: 'r s',
+    Federation: 'r s',
+    FederationOperation: 'r s',
   },
   agent: {
     Namespace: '-',
@@ -161,6 +173,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApprovedArtifact: '-',
     PriceList: '-',
     ComputeQuota: '-',
+    Federation: '-',
+    FederationOperation: '-',
   },
 };
 
