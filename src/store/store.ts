@@ -7,6 +7,7 @@ import {
   resourceKey,
   type AnyResource,
   type KindDef,
+  type ManagedFieldsEntry,
   type Resource,
   type ResourceInput,
 } from '../model/index.js';
@@ -62,6 +63,8 @@ export interface WatchOptions extends ListOptions {
 /** `dryRun`: validate and admit as for a real write, return the would-be object, store nothing. */
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Server-side apply's field ownership to store (metadata.managedFields sent by clients is never stored). */
+  managedFields?: ManagedFieldsEntry[];
 }
 
 export interface DeleteOptions {
@@ -190,6 +193,7 @@ export class Store {
       generation: _g,
       creationTimestamp: _c,
       deletionTimestamp: _d,
+      managedFields: _m,
       ...meta
     } = input.metadata;
     const obj: AnyResource = {
@@ -202,6 +206,7 @@ export class Store {
         resourceVersion: '0',
         generation: 1,
         creationTimestamp: this.now(),
+        ...(opts.managedFields ? { managedFields: structuredClone(opts.managedFields) } : {}),
       },
       spec: structuredClone(input.spec ?? {}),
       ...(input.status ? { status: structuredClone(input.status) } : {}),
@@ -292,6 +297,7 @@ export class Store {
           if (m[f] === undefined) delete next.metadata[f];
           else (next.metadata as any)[f] = structuredClone(m[f]);
         }
+        if (opts.managedFields) next.metadata.managedFields = structuredClone(opts.managedFields);
         return next;
       },
       input,
