@@ -68,7 +68,7 @@ describe('three-tier app through the CLI', () => {
   it('up → apply → all components Running → the frontend proves frontend → api → store', async () => {
     const cwd = tempDir('e2e-up');
     const env = { HOME: cwd };
-    const up = await startChild(['up', '--port', '0', '--stop-workloads-on-exit'], /API:\s+(\S+)/, env, 30_000, cwd);
+    const up = await startChild(['up', '--port', '0', '--stop-workloads-on-exit'], /API:\s+(\S+)/, env, 60_000, cwd);
     children.push(up);
     // TLS by default, with the data dir's CA: the CLI finds server, token and CA in ./.continuum/config.json.
     expect(up.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);

@@ -12,6 +12,7 @@ import {
   type ResourceInput,
 } from '../model/index.js';
 import { metrics, secondsSince } from '../lib/metrics/index.js';
+import { activeTraceparent, noteWrite } from '../lib/tracing/index.js';
 import { PreconditionFailed, type Backend, type ObjectKey } from './backend.js';
 import { guardBackend } from './unavailable.js';
 import { applyObject, type ApplyResult } from './apply.js';
@@ -168,6 +169,9 @@ export class Store {
     const rev = await this.backend.commit({ ...m, object: encoded } as typeof m);
     metrics.storeWriteDuration.observe({ op: m.op }, secondsSince(started));
     plain.metadata.resourceVersion = String(rev);
+    // A write made inside a traced span (a reconcile) carries that trace to whoever watches this revision (agents).
+    const tp = activeTraceparent();
+    if (tp) noteWrite(plain.kind, plain.metadata.namespace, plain.metadata.name, tp, plain.metadata.resourceVersion);
     return plain;
   }
 
