@@ -20,6 +20,7 @@ import { apiVersions, versionInfo } from './kube/discovery.js';
 import { reviewRoutes } from './kube/reviews.js';
 import { groupVersionDocument, openApiV3Index } from './kube/openapi-v3.js';
 import { swaggerDocument } from './kube/openapi-v2.js';
+import { OPENAPI_V2_PROTOBUF, swaggerProtobuf } from './kube/openapi-v2-proto.js';
 import { placementPreviewRoutes } from './placement-preview.js';
 import { sendProblem, toApiError } from './problem.js';
 import { accessOf, accessRule, checkAccess, type RouteAccess } from './route-access.js';
@@ -246,7 +247,13 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     return send(req, reply, 200, apiVersions());
   });
   app.get('/openapi.json', async (req, reply) => send(req, reply, 200, openApiDocument(opts.version)));
-  app.get('/openapi/v2', async (req, reply) => send(req, reply, 200, swaggerDocument(openApiDocument(opts.version))));
+  app.get('/openapi/v2', async (req, reply) => {
+    const doc = swaggerDocument(openApiDocument(opts.version));
+    // client-go (kubectl) asks for gnostic's protobuf encoding; everyone else gets JSON (or YAML).
+    if (String(req.headers.accept ?? '').includes('proto-openapi.spec.v2'))
+      return reply.code(200).type(OPENAPI_V2_PROTOBUF).send(swaggerProtobuf(doc));
+    return send(req, reply, 200, doc);
+  });
   app.get('/openapi/v3', async (req, reply) => send(req, reply, 200, openApiV3Index(openApiDocument(opts.version))));
   app.get('/openapi/v3/apis/:group/:version', async (req, reply) => {
     const { group, version } = req.params as { group: string; version: string };

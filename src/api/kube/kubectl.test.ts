@@ -193,6 +193,16 @@ describe.skipIf(!ready)('kubectl against Continuum', () => {
     expect(r.out).toMatch(/^\s+provider\s+<string>/m);
   });
 
+  it('explain --output plaintext-openapiv2 reads /openapi/v2 (gnostic protobuf, x-kubernetes-group-version-kind)', async () => {
+    const r = await kubectl('explain', 'sites.spec.capacity', '--output=plaintext-openapiv2');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/KIND:\s+Site/);
+    expect(r.out).toMatch(/KIND:\s+Site/);
+    expect(r.out).toMatch(/^\s+gpu\s+<integer>/m);
+    // cpu is a number or a quantity string: a union Swagger 2.0 cannot type, so it is shown untyped.
+    expect(r.out).toMatch(/^\s+cpu\s/m);
+  });
+
   it('apply with kubectl’s default validation: server-side field validation, unknown fields refused by path', async () => {
     const f = join(env.dir, 'site-v.yaml');
     writeFileSync(f, SITE.replace('kube-1', 'kube-v'));

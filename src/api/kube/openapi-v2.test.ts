@@ -49,6 +49,14 @@ describe('/openapi/v2', () => {
     });
     expect(JSON.stringify(doc)).not.toContain('#/components/');
     expect((await app.inject({ url: '/openapi/v2' })).statusCode).toBe(401);
+    // client-go asks for gnostic's protobuf: field 1 (swagger) = "2.0" first, the definitions inside.
+    const pb = await app.inject({
+      url: '/openapi/v2',
+      headers: { ...auth, accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' },
+    });
+    expect(pb.headers['content-type']).toContain('protobuf');
+    expect([...pb.rawPayload.subarray(0, 5)]).toEqual([0x0a, 0x03, 0x32, 0x2e, 0x30]);
+    expect(pb.rawPayload.includes(Buffer.from('x-kubernetes-group-version-kind'))).toBe(true);
   });
 
   it('rewrites what Swagger 2.0 cannot say: const, numeric exclusive bounds, literal and nullable unions', () => {
