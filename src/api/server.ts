@@ -1,4 +1,5 @@
 // Builds the HTTP server: content handling, authentication, route access, audit, problem rendering and all routes.
+import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import Fastify, {
@@ -251,7 +252,11 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     const doc = swaggerDocument(openApiDocument(opts.version));
     // client-go (kubectl) asks for gnostic's protobuf encoding; everyone else gets JSON (or YAML).
     if (String(req.headers.accept ?? '').includes('proto-openapi.spec.v2'))
-      return reply.code(200).type(OPENAPI_V2_PROTOBUF).send(swaggerProtobuf(doc));
+      // (As a stream: fastify's media-type parser rejects the '@' in this type and would relabel a Buffer.)
+      return reply
+        .code(200)
+        .header('content-type', OPENAPI_V2_PROTOBUF)
+        .send(Readable.from([swaggerProtobuf(doc)]));
     return send(req, reply, 200, doc);
   });
   app.get('/openapi/v3', async (req, reply) => send(req, reply, 200, openApiV3Index(openApiDocument(opts.version))));
