@@ -1,7 +1,8 @@
 // /openapi/v2 in the protobuf encoding client-go asks for (gnostic's openapi.v2.Document): info and definitions,
 // enough for kubectl's OpenAPI v2 readers (explain --output plaintext-openapiv2, v2 validation).
 
-export const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+/** The answer's media type: what clients ask for is `…spec.v2@v1.0+protobuf`, but '@' is not valid in a media type. */
+export const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
