@@ -1,5 +1,7 @@
 // `continuum up` serves TLS by default with the data dir's own CA: the CLI config trusts it, embedded agents connect
 // over it, a restart keeps the CA, an untrusting client is refused, and --insecure-http opts out.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync, rmSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { SiteKind } from '../../model/index.js';
 import { defaultTopologyPath } from '../../topology/index.js';
 import { run } from '../main.js';
 import { runCli } from '../testing/run.js';
+import { hasTool } from '../../api/testing/kube-env.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ctm-up-tls-'));
 const dataDir = join(root, 'data');
@@ -96,6 +99,16 @@ describe('continuum up: TLS by default', () => {
     const r = await cli('get', 'sites');
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(readFileSync(cfg, 'utf8')).server).toBe(second.url);
+    // kubectl sends its token only over TLS: with the kubeconfig `continuum kubeconfig` writes (CA embedded), it works.
+    if (hasTool('kubectl', ['version', '--client'])) {
+      const kc = join(root, 'kubeconfig');
+      expect((await cli('kubeconfig', '--output-file', kc)).code).toBe(0);
+      // Asynchronously: the server answering it runs in this process.
+      const k = await promisify(execFile)('kubectl', ['--kubeconfig', kc, 'get', 'sites', '-o', 'name'], {
+        env: { ...process.env, HOME: root },
+      });
+      expect(k.stdout.trim().split('\n')).toHaveLength(2);
+    }
     await second.stop();
   }, 120_000);
 
