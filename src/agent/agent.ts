@@ -151,6 +151,16 @@ export class SiteAgent {
     this.streamClient = new ContinuumClient(base);
   }
 
+  /** Trace contexts the control plane sent with workload revisions, by uid:generation (bounded). */
+  private readonly traces = new Map<string, string>();
+
+  private noteTrace(w: Workload, traceparent: string): void {
+    const key = `${w.metadata.uid}:${w.metadata.generation}`;
+    this.traces.delete(key);
+    this.traces.set(key, traceparent);
+    if (this.traces.size > 1024) this.traces.delete(this.traces.keys().next().value!);
+  }
+
   /** One (re)connection: credential, then register or adopt the Site. */
   private async connect(): Promise<void> {
     this.clients(
@@ -185,6 +195,7 @@ export class SiteAgent {
       api: () => this.api,
       stream: () => this.streamClient,
       conn: this.conn,
+      onTrace: (w, tp) => this.noteTrace(w, tp),
     });
     this.informer = new Informer(`agent:${this.site}:workloads`, this.source, {
       backoff: { baseMs: 500, maxMs: 10_000 },
@@ -210,6 +221,7 @@ export class SiteAgent {
       report: (item) => this.writer.enqueue(item),
       artifactBaseDir: this.o.artifactBaseDir,
       log: this.o.log,
+      traceOf: (w) => this.traces.get(`${w.metadata.uid}:${w.metadata.generation}`),
       resolveEnv: async (w) =>
         (await fetchWorkloadEnv(this.api, w.metadata.namespace ?? 'default', w.metadata.name)).env,
     });

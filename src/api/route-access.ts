@@ -40,6 +40,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /version': { kind: 'public' },
   'GET /openapi.json': { kind: 'permission', permission: 'openapi:read' },
   'GET /api': { kind: 'resource' },
+  'GET /openapi/v2': { kind: 'permission', permission: 'openapi:read' },
   'GET /openapi/v3': { kind: 'permission', permission: 'openapi:read' },
   'GET /openapi/v3/apis/:group/:version': { kind: 'permission', permission: 'openapi:read' },
   ...Object.fromEntries(

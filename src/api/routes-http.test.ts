@@ -84,12 +84,26 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
     allowed: () => true,
     passed: [201],
   },
+  // Asking about someone else is for admins and auditors.
+  'POST /apis/authorization.k8s.io/v1/subjectaccessreviews': {
+    kind: 'probe',
+    probe: () => ({
+      method: 'POST',
+      url: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+      body: {
+        spec: { user: 'someone', resourceAttributes: { verb: 'list', group: 'continuum.eu', resource: 'sites' } },
+      },
+    }),
+    allowed: only('admin', 'auditor'),
+    passed: [201],
+  },
   'POST /apis/authentication.k8s.io/v1/selfsubjectreviews': {
     kind: 'probe',
     probe: () => ({ method: 'POST', url: '/apis/authentication.k8s.io/v1/selfsubjectreviews', body: {} }),
     allowed: () => true,
     passed: [201],
   },
+  'GET /openapi/v2': { kind: 'probe', probe: () => ({ method: 'GET', url: '/openapi/v2' }), allowed: HUMANS },
   'GET /openapi/v3': { kind: 'probe', probe: () => ({ method: 'GET', url: '/openapi/v3' }), allowed: HUMANS },
   'GET /openapi/v3/apis/:group/:version': {
     kind: 'probe',

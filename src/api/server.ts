@@ -1,4 +1,5 @@
 // Builds the HTTP server: content handling, authentication, route access, audit, problem rendering and all routes.
+import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import Fastify, {
@@ -20,6 +21,8 @@ import { openApiDocument } from './openapi.js';
 import { apiVersions, versionInfo } from './kube/discovery.js';
 import { reviewRoutes } from './kube/reviews.js';
 import { groupVersionDocument, openApiV3Index } from './kube/openapi-v3.js';
+import { swaggerDocument } from './kube/openapi-v2.js';
+import { OPENAPI_V2_PROTOBUF, swaggerProtobuf } from './kube/openapi-v2-proto.js';
 import { placementPreviewRoutes } from './placement-preview.js';
 import { sendProblem, toApiError } from './problem.js';
 import { accessOf, accessRule, checkAccess, type RouteAccess } from './route-access.js';
@@ -259,6 +262,17 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     return send(req, reply, 200, apiVersions());
   });
   app.get('/openapi.json', async (req, reply) => send(req, reply, 200, openApiDocument(opts.version)));
+  app.get('/openapi/v2', async (req, reply) => {
+    const doc = swaggerDocument(openApiDocument(opts.version));
+    // client-go (kubectl) asks for gnostic's protobuf encoding; everyone else gets JSON (or YAML).
+    if (String(req.headers.accept ?? '').includes('proto-openapi.spec.v2'))
+      // (As a stream: fastify's media-type parser rejects the '@' in this type and would relabel a Buffer.)
+      return reply
+        .code(200)
+        .header('content-type', OPENAPI_V2_PROTOBUF)
+        .send(Readable.from([swaggerProtobuf(doc)]));
+    return send(req, reply, 200, doc);
+  });
   app.get('/openapi/v3', async (req, reply) => send(req, reply, 200, openApiV3Index(openApiDocument(opts.version))));
   app.get('/openapi/v3/apis/:group/:version', async (req, reply) => {
     const { group, version } = req.params as { group: string; version: string };

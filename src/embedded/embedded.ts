@@ -1,5 +1,5 @@
 // The embedded continuum behind `continuum up`: one process with control plane, topology and site agents.
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { savedCredential, startEmbeddedAgents, type EmbeddedAgents } from '../agent/index.js';
 import { ContinuumClient } from '../client/index.js';
@@ -30,6 +30,8 @@ export interface EmbeddedOptions {
   agentsDir?: string;
   /** `off` runs process workloads unconfined, as this user (ADR 0010; `continuum up --unconfined`). */
   confinement?: 'required' | 'off';
+  /** Serve HTTPS with these PEM files; the embedded agents and the embedded admin client trust `ca`. */
+  tls?: { cert: string; key: string; ca: string };
 }
 
 /**
@@ -72,7 +74,10 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     ...(o.adminTokenTtlSeconds !== undefined ? { adminTokenTtlSeconds: o.adminTokenTtlSeconds } : {}),
     // Every embedded agent (one per site, 31 in the bundled topology) exchanges its bootstrap token from loopback.
     addressLimits: { bootstrap: { ratePerSecond: 1, burst: 1_000 } },
+    ...(o.tls ? { tls: { cert: o.tls.cert, key: o.tls.key } } : {}),
   });
+  // Embedded agents dial the API like remote ones do: over TLS when it serves TLS, verifying the data dir's CA.
+  const ca = o.tls ? readFileSync(o.tls.ca) : undefined;
   let changed = 0;
   for (const obj of [...topo.providers, ...topo.areas, ...topo.sites]) {
     const { result } = await cp.store.apply(kindByName(obj.kind)!, obj);
@@ -89,7 +94,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
       // Each agent holds its own site-bound credential, obtained like a standalone agent's: a single-use
       // bootstrap token exchanged once, the credential kept in its state dir for later starts.
       const stateDir = embeddedAgentsDir(o.dataDir, o.agentsDir);
-      const admin = new ContinuumClient({ server: cp.url, token: cp.adminToken });
+      const admin = new ContinuumClient({ server: cp.url, token: cp.adminToken, ...(ca ? { ca } : {}) });
       const tokenFor = async (site: string): Promise<string> => {
         if (savedCredential(join(stateDir, site), site)) return cp.adminToken; // unused: the saved credential wins
         const r = await admin.http.json<{ token: string }>('POST', '/auth/v1/tokens', {
@@ -112,6 +117,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
         // Confined workloads never see the control plane's data dir nor any agent's state, even where these lie
         // inside an artifact dir (e.g. `continuum up` run from a checkout).
         agentOptions: {
+          ...(ca ? { ca } : {}),
           driverOptions: {
             podmanHome: embeddedPodmanHome(o.dataDir),
             hiddenPaths: [resolve(o.dataDir), stateDir],

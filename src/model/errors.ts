@@ -35,6 +35,8 @@ export interface FieldError {
   /** Dotted path into the object, e.g. "spec.components[0].name". */
   field: string;
   message: string;
+  /** A machine-readable cause (Kubernetes' StatusCause.reason, e.g. FieldManagerConflict), when more precise than the code. */
+  reason?: string;
 }
 
 /** Thrown anywhere; rendered to application/problem+json at the HTTP boundary. */

@@ -26,6 +26,7 @@ export * from './secrets/codec.js';
 export * from './secrets/stored.js';
 export * from './ratelimit.js';
 export * from './tls.js';
+export * from './local-ca/index.js';
 export * from './store-bridge.js';
 export * from './service.js';
 export type { Caller, ResourceAttributes, Security, Visibility } from './port.js';

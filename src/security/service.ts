@@ -260,6 +260,10 @@ export class ContinuumSecurity implements Security {
     if (!d.allowed) throw new ApiError('Forbidden', d.reason);
   }
 
+  subjectCaller(user: string, groups: readonly string[]): Caller {
+    return toCaller(this.bindings.expand({ subject: user, kind: 'user', grants: [], groups: [...groups] }));
+  }
+
   async authorizeNonResource(caller: Caller, permission: string): Promise<void> {
     const d = authorizeNonResource(principalOf(caller), permission as NonResourcePermission);
     if (!d.allowed) throw new ApiError('Forbidden', d.reason);

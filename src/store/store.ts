@@ -7,10 +7,12 @@ import {
   resourceKey,
   type AnyResource,
   type KindDef,
+  type ManagedFieldsEntry,
   type Resource,
   type ResourceInput,
 } from '../model/index.js';
 import { metrics, secondsSince } from '../lib/metrics/index.js';
+import { activeTraceparent, noteWrite } from '../lib/tracing/index.js';
 import { PreconditionFailed, type Backend, type ObjectKey } from './backend.js';
 import { guardBackend } from './unavailable.js';
 import { applyObject, type ApplyResult } from './apply.js';
@@ -63,6 +65,8 @@ export interface WatchOptions extends ListOptions {
 /** `dryRun`: validate and admit as for a real write, return the would-be object, store nothing. */
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Server-side apply's field ownership to store (metadata.managedFields sent by clients is never stored). */
+  managedFields?: ManagedFieldsEntry[];
 }
 
 export interface DeleteOptions {
@@ -175,6 +179,9 @@ export class Store {
     if (this.retention) this.retention.noteWrite(Buffer.byteLength(JSON.stringify(encoded)));
     metrics.storeWriteDuration.observe({ op: m.op }, secondsSince(started));
     plain.metadata.resourceVersion = String(rev);
+    // A write made inside a traced span (a reconcile) carries that trace to whoever watches this revision (agents).
+    const tp = activeTraceparent();
+    if (tp) noteWrite(plain.kind, plain.metadata.namespace, plain.metadata.name, tp, plain.metadata.resourceVersion);
     return plain;
   }
 
@@ -200,6 +207,7 @@ export class Store {
       generation: _g,
       creationTimestamp: _c,
       deletionTimestamp: _d,
+      managedFields: _m,
       ...meta
     } = input.metadata;
     const obj: AnyResource = {
@@ -212,6 +220,7 @@ export class Store {
         resourceVersion: '0',
         generation: 1,
         creationTimestamp: this.now(),
+        ...(opts.managedFields ? { managedFields: structuredClone(opts.managedFields) } : {}),
       },
       spec: structuredClone(input.spec ?? {}),
       ...(input.status ? { status: structuredClone(input.status) } : {}),
@@ -302,6 +311,7 @@ export class Store {
           if (m[f] === undefined) delete next.metadata[f];
           else (next.metadata as any)[f] = structuredClone(m[f]);
         }
+        if (opts.managedFields) next.metadata.managedFields = structuredClone(opts.managedFields);
         return next;
       },
       input,

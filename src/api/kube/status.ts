@@ -58,7 +58,7 @@ export function renderError(
     ...(err.errors.length
       ? {
           causes: err.errors.map((e) => ({
-            reason: err.code === 'Invalid' ? 'FieldValueInvalid' : REASONS[err.code],
+            reason: e.reason ?? (err.code === 'Invalid' ? 'FieldValueInvalid' : REASONS[err.code]),
             message: e.message,
             field: e.field,
           })),

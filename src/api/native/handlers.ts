@@ -23,6 +23,7 @@ import { streamWatch } from './watch-sse.js';
 import { discoveryDoc } from '../kube/discovery.js';
 import { toTable, wantsTable } from '../kube/table.js';
 import { jsonPatch } from '../kube/json-patch-write.js';
+import { serverSideApply } from '../kube/apply.js';
 
 /** Serves workload logs (the agent tunnel implements it). */
 export interface LogSource {
@@ -237,6 +238,12 @@ export function nativeHandler(deps: NativeDeps) {
     if (verb === 'patch' && !t.subresource && String(req.headers['content-type'] ?? '').includes('apply-patch')) {
       // Server-side apply: create-or-update; authorized as create when absent.
       const input = bodyFor(t, req.body, true);
+      if (q.fieldManager) {
+        const ssa = { config: input, manager: q.fieldManager, force: !!q.force, dryRun: q.dryRun };
+        const { object, result } = await serverSideApply(store, security, caller, attrs, ssa);
+        void reply.header('x-continuum-apply', result);
+        return send(req, reply, result === 'created' ? 201 : 200, redact(object));
+      }
       if (current) {
         await security.authorize(caller, { ...attrs, object: current, oldObject: current });
         await security.authorize(caller, { ...attrs, object: input, oldObject: current });

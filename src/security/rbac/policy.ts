@@ -237,6 +237,8 @@ export const NON_RESOURCE_PERMISSIONS = [
   'openapi:read',
   'discovery:read',
   'whoami',
+  /** SubjectAccessReview: ask what another subject may do. */
+  'accessreview:others',
 ] as const;
 export type NonResourcePermission = (typeof NON_RESOURCE_PERMISSIONS)[number];
 
@@ -247,7 +249,7 @@ export const NON_RESOURCE_POLICY: Record<Role, readonly NonResourcePermission[]>
   'cloud-edge-admin': [...HUMAN, 'metrics:read'],
   'use-case-admin': HUMAN,
   'end-user': HUMAN,
-  auditor: [...HUMAN, 'metrics:read', 'audit:read'],
+  auditor: [...HUMAN, 'metrics:read', 'audit:read', 'accessreview:others'],
   agent: ['whoami'],
 };
 
