@@ -15,6 +15,7 @@ export const ERROR_CATALOGUE = {
   NotAcceptable: { status: 406, title: 'Not acceptable' },
   AlreadyExists: { status: 409, title: 'Already exists' },
   Conflict: { status: 409, title: 'Conflict' },
+  IncompatibleState: { status: 409, title: 'Incompatible state' },
   Gone: { status: 410, title: 'Resource version too old' },
   PayloadTooLarge: { status: 413, title: 'Payload too large' },
   UnsupportedMediaType: { status: 415, title: 'Unsupported media type' },

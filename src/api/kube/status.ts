@@ -18,6 +18,7 @@ const REASONS: Record<ErrorCode, string> = {
   NotAcceptable: 'NotAcceptable',
   AlreadyExists: 'AlreadyExists',
   Conflict: 'Conflict',
+  IncompatibleState: 'Conflict',
   Gone: 'Expired',
   PayloadTooLarge: 'RequestEntityTooLarge',
   HeaderFieldsTooLarge: 'BadRequest',
