@@ -141,8 +141,8 @@ export function appRoutes(app: FastifyInstance, deps: CamaraDeps): void {
     camara(async (req, reply) => {
       onlyQuery(req, []);
       const ns = tenantOf(req);
-      const manifest = checkBody<AppManifest>(APP_MANIFEST, req.body);
       await allow(deps, req, 'create', ApplicationKind, ns);
+      const manifest = checkBody<AppManifest>(APP_MANIFEST, req.body);
       const existing = (await deps.store.list(ApplicationKind, { namespace: ns })).items as Application[];
       const twin = existing
         .map(appInfo)

@@ -107,6 +107,7 @@ export function deploymentRoutes(app: FastifyInstance, deps: CamaraDeps): void {
     camara(async (req, reply) => {
       onlyQuery(req, []);
       const ns = tenantOf(req);
+      await allow(deps, req, 'create', DeploymentKind, ns);
       const body = checkBody<{
         appDeploymentName: string;
         appId: string;
@@ -119,7 +120,6 @@ export function deploymentRoutes(app: FastifyInstance, deps: CamaraDeps): void {
         throw new ApiError('BadRequest', 'implicit subscriptions are not offered by this platform', [
           { field: 'body.subscriptionRequest', message: 'not supported' },
         ]);
-      await allow(deps, req, 'create', DeploymentKind, ns);
       const application = await appById(deps, ns, body.appId, 'body.appId').catch(() => {
         throw new ApiError('BadRequest', `app ${body.appId} does not exist`, [
           { field: 'body.appId', message: 'no such app' },
@@ -172,6 +172,7 @@ export function deploymentRoutes(app: FastifyInstance, deps: CamaraDeps): void {
     { config },
     camara(async (req, reply) => {
       onlyQuery(req, []);
+      await allow(deps, req, 'update', DeploymentKind, tenantOf(req));
       const type = String(req.headers['content-type'] ?? '');
       if (!type.startsWith('application/merge-patch+json'))
         throw new ApiError('BadRequest', 'the patch must be application/merge-patch+json', [

@@ -146,6 +146,7 @@ export function instanceRoutes(app: FastifyInstance, deps: CamaraDeps): void {
     camara(async (req, reply) => {
       onlyQuery(req, []);
       const ns = tenantOf(req);
+      await allow(deps, req, 'create', DeploymentKind, ns);
       const body = checkBody<{ name: string; appId: string; edgeCloudZoneId: string; subscriptionRequest?: unknown }>(
         CREATE_INSTANCE,
         req.body,
@@ -154,7 +155,6 @@ export function instanceRoutes(app: FastifyInstance, deps: CamaraDeps): void {
         throw new ApiError('BadRequest', 'implicit subscriptions are not offered by this platform', [
           { field: 'body.subscriptionRequest', message: 'not supported' },
         ]);
-      await allow(deps, req, 'create', DeploymentKind, ns);
       const application = await appById(deps, ns, body.appId, 'body.appId').catch(() => {
         throw new ApiError('BadRequest', `app ${body.appId} does not exist`, [
           { field: 'body.appId', message: 'no such app' },

@@ -84,8 +84,11 @@ export function zoneRoutes(app: FastifyInstance, deps: CamaraDeps): void {
       for (const f of ['edgeCloudProvider', 'edgeCloudRegion'] as const)
         if ((q[f]?.length ?? 0) > 64)
           throw new ApiError('BadRequest', `${f} is too long`, [{ field: f, message: 'at most 64 characters' }]);
-      await allow(deps, req, 'list', SiteKind, undefined);
+      const caller = await allow(deps, req, 'list', SiteKind, undefined);
+      // The caller sees the zones it could list natively (an agent credential, for instance, only its own site).
+      const vis = await deps.security.visibility(caller, SiteKind, 'list');
       const zones = (await allSites(deps))
+        .filter((s) => !vis.filter || vis.filter(s))
         .map(toZone)
         .filter(
           (z) =>
