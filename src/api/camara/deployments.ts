@@ -1,7 +1,7 @@
 // CAMARA app deployments: a named set of app instances (one per zone) grouped by a label; no state of their own.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError, DeploymentKind, type Deployment } from '../../model/index.js';
+import { ApiError, DeploymentKind, isApiError, type Deployment } from '../../model/index.js';
 import { appById } from './apps.js';
 import {
   allow,
@@ -132,8 +132,16 @@ export function deploymentRoutes(app: FastifyInstance, deps: CamaraDeps): void {
         ]);
       const id = randomUUID();
       for (const site of sites)
-        await createInstance(deps, req, ns, application, site, body.appDeploymentName, { [LABEL_DEPLOYMENT]: id });
-      await tagName(deps, ns, id, body.appDeploymentName);
+        await createInstance(
+          deps,
+          req,
+          ns,
+          application,
+          site,
+          body.appDeploymentName,
+          { [LABEL_DEPLOYMENT]: id },
+          { [ANNOTATION_DEPLOYMENT_NAME]: body.appDeploymentName },
+        );
       return answer(req, reply, 202, { appDeploymentId: id }, { location: `${baseUrl(req)}${url}/${id}` });
     }),
   );
@@ -200,7 +208,16 @@ export function deploymentRoutes(app: FastifyInstance, deps: CamaraDeps): void {
           ]);
         });
         for (const site of wanted.filter((s) => !have.has(s.zoneId)))
-          await createInstance(deps, req, ns, application, site, name, { [LABEL_DEPLOYMENT]: g.id });
+          await createInstance(
+            deps,
+            req,
+            ns,
+            application,
+            site,
+            name,
+            { [LABEL_DEPLOYMENT]: g.id },
+            { [ANNOTATION_DEPLOYMENT_NAME]: name },
+          );
         const keep = new Set(wanted.map((s) => s.zoneId));
         for (const m of g.members.filter((x) => !keep.has(x.metadata.labels![LABEL_ZONE])))
           await deps.store.delete(DeploymentKind, ns, m.metadata.name);
@@ -213,12 +230,20 @@ export function deploymentRoutes(app: FastifyInstance, deps: CamaraDeps): void {
   );
 }
 
-/** Writes the deployment name onto every member that does not carry it yet. */
+/** Writes the deployment name onto every member that does not carry it yet (re-reading on a write conflict). */
 async function tagName(deps: CamaraDeps, ns: string, id: string, name: string): Promise<void> {
-  for (const d of await instancesOf(deps, ns)) {
-    if (d.metadata.labels?.[LABEL_DEPLOYMENT] !== id) continue;
-    if (d.metadata.annotations?.[ANNOTATION_DEPLOYMENT_NAME] === name) continue;
-    const annotations = { ...d.metadata.annotations, [ANNOTATION_DEPLOYMENT_NAME]: name };
-    await deps.store.update(DeploymentKind, { ...d, metadata: { ...d.metadata, annotations } });
+  for (const first of await instancesOf(deps, ns)) {
+    if (first.metadata.labels?.[LABEL_DEPLOYMENT] !== id) continue;
+    for (let attempt = 0; ; attempt++) {
+      const d = (await deps.store.get(DeploymentKind, ns, first.metadata.name)) as Deployment | undefined;
+      if (!d || d.metadata.annotations?.[ANNOTATION_DEPLOYMENT_NAME] === name) break;
+      const annotations = { ...d.metadata.annotations, [ANNOTATION_DEPLOYMENT_NAME]: name };
+      try {
+        await deps.store.update(DeploymentKind, { ...d, metadata: { ...d.metadata, annotations } });
+        break;
+      } catch (e) {
+        if (!isApiError(e, 'Conflict') || attempt >= 5) throw e;
+      }
+    }
   }
 }

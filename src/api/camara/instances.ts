@@ -91,6 +91,7 @@ export async function createInstance(
   site: { name: string; zoneId: string },
   name: string,
   extraLabels: Record<string, string> = {},
+  extraAnnotations: Record<string, string> = {},
 ): Promise<string> {
   const id = randomUUID();
   const dep = {
@@ -105,7 +106,7 @@ export async function createInstance(
         [LABEL_ZONE]: site.zoneId,
         ...extraLabels,
       },
-      annotations: { [ANNOTATION_NAME]: name },
+      annotations: { [ANNOTATION_NAME]: name, ...extraAnnotations },
     },
     spec: {
       application: app.metadata.name,
