@@ -206,21 +206,28 @@ function camaraExpect(): Record<string, RouteCase> {
     ['PATCH', '/deployments/:appDeploymentId', 'Deployment', 'update', 400],
     ['GET', '/edge-cloud-zones', 'Site', 'list', 200],
   ];
+  const discovery: Array<[string, string, string, string, number]> = [
+    ['POST', '/simple-edge-discovery/v2/retrieve-closest-edge-cloud-zone', 'Site', 'list', 422],
+    ['GET', '/optimal-edge-discovery/v0.1/regions', 'Site', 'list', 200],
+    ['POST', '/optimal-edge-discovery/v0.1/retrieve-optimal-edge-cloud-zones', 'Site', 'list', 400],
+  ];
   return Object.fromEntries(
-    rows.map(([m, u, kind, verb, pass]) => [
-      `${m} ${B}${u}`,
-      {
-        kind: 'probe' as const,
-        probe: (ctx: Ctx) => ({
-          method: m,
-          url: `${B}${u.replace(/:[A-Za-z]+/, ID)}`,
-          ...(m === 'POST' || m === 'PATCH' ? { body: {} } : {}),
-          headers: { 'x-continuum-namespace': tenantOf(ctx) },
-        }),
-        allowed: (role: Role, ctx: Ctx) => expected(role, kind, kind === 'Site' ? 'own' : ctx).has(verb),
-        passed: [pass],
-      },
-    ]),
+    [...rows.map(([m, u, k, v, p]) => [m, `${B}${u}`, k, v, p] as const), ...discovery].map(
+      ([m, u, kind, verb, pass]) => [
+        `${m} ${u}`,
+        {
+          kind: 'probe' as const,
+          probe: (ctx: Ctx) => ({
+            method: m,
+            url: u.replace(/:[A-Za-z]+/, ID),
+            ...(m === 'POST' || m === 'PATCH' ? { body: {} } : {}),
+            headers: { 'x-continuum-namespace': tenantOf(ctx) },
+          }),
+          allowed: (role: Role, ctx: Ctx) => expected(role, kind, kind === 'Site' ? 'own' : ctx).has(verb),
+          passed: [pass],
+        },
+      ],
+    ),
   );
 }
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeploymentKind, kindByName, SiteKind, type Deployment } from '../../model/index.js';
 import { loadTopology } from '../../topology/index.js';
 import { startSecureEnv, type SecureEnv } from '../testing/secure-env.js';
+import { manifest } from './testing/fixtures.js';
 import { camaraClient, type Answer } from './testing/spec-validator.js';
 
 const B = '/edge-application-management/vwip';
@@ -11,24 +12,6 @@ const NONE = '00000000-0000-4000-8000-000000000000';
 let env: SecureEnv;
 let cam: ReturnType<typeof camaraClient>;
 const tok: Record<'a' | 'b' | 'userA' | 'admin', string> = { a: '', b: '', userA: '', admin: '' };
-
-export const manifest = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
-  name: 'camera_analytics',
-  appProvider: 'acme_video_ltd',
-  version: '1.0.0',
-  packageType: 'CONTAINER',
-  appRepo: { type: 'PUBLICREPO', imagePath: 'file:///usr/bin/true' },
-  requiredResources: { infraKind: 'container', numCPU: '0.5', memory: 256 },
-  componentSpec: [
-    {
-      componentName: 'analytics',
-      networkInterfaces: [
-        { interfaceId: 'http_api', protocol: 'TCP', port: 8080, visibilityType: 'VISIBILITY_EXTERNAL' },
-      ],
-    },
-  ],
-  ...over,
-});
 
 /** Polls until `check` holds (bounded by count; the machine is loaded). */
 async function until(what: string, check: () => Promise<boolean>, tries = 400): Promise<void> {

@@ -230,3 +230,26 @@ export function checkBody<T>(schema: Schema, body: unknown): T {
   }
   return body as T;
 }
+
+/** A CAMARA Device: at least one identifier (IPv4 as public address plus private address or port). */
+export const DEVICE: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    phoneNumber: str(16, '^\\+[1-9][0-9]{4,14}$'),
+    networkAccessIdentifier: str(256, '^[^@\\s]+@[^@\\s]+$'),
+    ipv4Address: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        publicAddress: str(15),
+        privateAddress: str(15),
+        publicPort: int(0, 65535),
+      },
+      required: ['publicAddress'],
+      anyOf: [{ required: ['privateAddress'] }, { required: ['publicPort'] }],
+    },
+    ipv6Address: str(45),
+  },
+};
