@@ -2,6 +2,7 @@
 // written as Given/When/Then rows from the operations' descriptions (happy paths and every listed error).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeploymentKind, kindByName, SiteKind, type Deployment } from '../../model/index.js';
+import { waitFor } from '../../lib/testing/wait.js';
 import { loadTopology } from '../../topology/index.js';
 import { startSecureEnv, type SecureEnv } from '../testing/secure-env.js';
 import { manifest } from './testing/fixtures.js';
@@ -12,15 +13,6 @@ const NONE = '00000000-0000-4000-8000-000000000000';
 let env: SecureEnv;
 let cam: ReturnType<typeof camaraClient>;
 const tok: Record<'a' | 'b' | 'userA' | 'admin', string> = { a: '', b: '', userA: '', admin: '' };
-
-/** Polls until `check` holds (bounded by count; the machine is loaded). */
-async function until(what: string, check: () => Promise<boolean>, tries = 400): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 beforeAll(async () => {
   env = await startSecureEnv({ namespaces: ['tenant-a', 'tenant-b'] });
@@ -135,9 +127,9 @@ describe('Scenario: a telco developer submits an app, instantiates it in a zone,
     // When they delete the deployment and the instance, Then 202 and both disappear.
     expect((await call('a', 'DELETE', `/deployments/${depId}`)).status).toBe(202);
     expect((await call('a', 'DELETE', `/app-instances/${instanceId}`)).status).toBe(202);
-    await until(
-      'instances gone',
+    await waitFor(
       async () => (await call('a', 'GET', `/app-instances?appId=${appId}`)).body.length === 0,
+      'instances gone',
     );
     expect((await call('a', 'GET', `/deployments/${depId}`)).body).toMatchObject({ status: 404, code: 'NOT_FOUND' });
     // Then the app can be deleted (204) and is gone.
