@@ -157,6 +157,26 @@ const anApp = async (): Promise<Record<string, string>> => {
   return shared;
 };
 
+let owned: Record<string, string> | undefined;
+/** Given: tenant-a's app with an instance and an app deployment (made once), for the cross-tenant attacks. */
+const aTenantsObjects = async (): Promise<Record<string, string>> => {
+  if (owned) return owned;
+  const g = await anApp();
+  const z = await zones();
+  const i = await call('a', 'POST', '/app-instances', {
+    name: 'owned_inst',
+    appId: g.appId,
+    edgeCloudZoneId: z[4].edgeCloudZoneId,
+  });
+  const d = await call('a', 'POST', '/deployments', {
+    appDeploymentName: 'owned_dep',
+    appId: g.appId,
+    edgeCloudZones: [z[5].edgeCloudZoneId],
+  });
+  owned = { ...g, instance: i.body.appInstanceId, deployment: d.body.appDeploymentId };
+  return owned;
+};
+
 const ROWS: Row[] = [
   {
     scenario: 'submitApp with an unknown property',
@@ -392,6 +412,70 @@ const ROWS: Row[] = [
     when: () => ['userA', 'GET', '/edge-cloud-zones'],
     then: { status: 403, code: 'PERMISSION_DENIED' },
   },
+  {
+    scenario: "getAppInstance of another tenant's instance",
+    given: aTenantsObjects,
+    when: (g) => ['b', 'GET', `/app-instances/${g.instance}`],
+    then: { status: 404, code: 'NOT_FOUND' },
+  },
+  {
+    scenario: "deleteAppInstance of another tenant's instance",
+    given: aTenantsObjects,
+    when: (g) => ['b', 'DELETE', `/app-instances/${g.instance}`],
+    then: { status: 404, code: 'NOT_FOUND' },
+  },
+  {
+    scenario: "getAppInstances does not list another tenant's instances",
+    given: aTenantsObjects,
+    when: (g) => ['b', 'GET', `/app-instances?appId=${g.appId}`],
+    then: { status: 200 },
+  },
+  {
+    scenario: "getAppDeployment of another tenant's deployment",
+    given: aTenantsObjects,
+    when: (g) => ['b', 'GET', `/deployments/${g.deployment}`],
+    then: { status: 404, code: 'NOT_FOUND' },
+  },
+  {
+    scenario: "updateAppDeployment of another tenant's deployment",
+    given: aTenantsObjects,
+    when: (g) => [
+      'b',
+      'PATCH',
+      `/deployments/${g.deployment}`,
+      { appDeploymentName: 'stolen' },
+      { 'content-type': 'application/merge-patch+json' },
+    ],
+    then: { status: 404, code: 'NOT_FOUND' },
+  },
+  {
+    scenario: "deleteAppDeployment of another tenant's deployment",
+    given: aTenantsObjects,
+    when: (g) => ['b', 'DELETE', `/deployments/${g.deployment}`],
+    then: { status: 404, code: 'NOT_FOUND' },
+  },
+  {
+    scenario: 'deleteAppInstance by an end user of the tenant',
+    given: aTenantsObjects,
+    when: (g) => ['userA', 'DELETE', `/app-instances/${g.instance}`],
+    then: { status: 403, code: 'PERMISSION_DENIED' },
+  },
+  {
+    scenario: 'createAppInstance with a subscription (not offered)',
+    given: anApp,
+    when: (g) => [
+      'a',
+      'POST',
+      '/app-instances',
+      {
+        name: 'x_sub',
+        appId: g.appId,
+        edgeCloudZoneId: g.zone,
+        subscriptionRequest: { sink: 'https://example.com/cb' },
+      },
+    ],
+    then: { status: 400, code: 'INVALID_ARGUMENT' },
+  },
 ];
 
 describe('Scenario outline: errors the spec lists, as Given/When/Then rows', () => {
@@ -402,6 +486,13 @@ describe('Scenario outline: errors the spec lists, as Given/When/Then rows', () 
     expect(a.status).toBe(row.then.status);
     if (row.then.code) expect(a.body).toMatchObject({ status: row.then.status, code: row.then.code });
     if (!h?.['x-correlator']) expect(a.headers.get('x-correlator')).toBe('row-1');
+    if (row.then.status === 200) expect(a.body).toEqual([]);
+  });
+
+  it("leaves tenant-a's objects untouched by tenant-b's attempts", async () => {
+    const g = await aTenantsObjects();
+    expect((await call('a', 'GET', `/app-instances/${g.instance}`)).status).toBe(200);
+    expect((await call('a', 'GET', `/deployments/${g.deployment}`)).body.appDeploymentName).toBe('owned_dep');
   });
 });
 
