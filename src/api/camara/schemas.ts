@@ -223,7 +223,9 @@ export function checkBody<T>(schema: Schema, body: unknown): T {
   }
   if (!v(body)) {
     const errors = (v.errors ?? []).slice(0, 8).map((e) => ({
-      field: `body${e.instancePath.replace(/\//g, '.')}${e.keyword === 'additionalProperties' ? `.${String(e.params.additionalProperty)}` : ''}`,
+      field:
+        `body${e.instancePath.replace(/\//g, '.')}` +
+        (e.keyword === 'additionalProperties' ? `.${String(e.params.additionalProperty)}` : ''),
       message: e.keyword === 'additionalProperties' ? 'unknown property' : (e.message ?? e.keyword),
     }));
     throw new ApiError('BadRequest', 'the request body does not match the schema', errors);
