@@ -123,7 +123,14 @@ export function appInfo(app: Application): (Record<string, unknown> & { appId: s
   const id = app.metadata.labels?.[LABEL_APP];
   const raw = app.metadata.annotations?.[ANNOTATION_MANIFEST];
   if (!id || !raw) return undefined;
-  return { ...(JSON.parse(raw) as Record<string, unknown> & { name: string }), appId: id };
+  // The annotation is writable through the native API: anything unreadable is "not a CAMARA app", never a 500.
+  try {
+    const manifest = JSON.parse(raw) as unknown;
+    if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) return undefined;
+    return { ...(manifest as Record<string, unknown> & { name: string }), appId: id };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The Application of an app id in a namespace, or 404. */

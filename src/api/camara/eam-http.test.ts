@@ -136,3 +136,15 @@ describe('Edge cloud zones are Sites, paginated', () => {
     expect(ctx.cam.seen.length).toBeGreaterThan(5);
   });
 });
+
+describe('Hostile edits through the native API', () => {
+  it('an app whose manifest annotation was garbled is not a CAMARA app (404, unlisted), never a 500', async () => {
+    const appId = (await call('a', 'POST', '/apps', manifest({ name: 'garbled_app' }))).body.appId as string;
+    const kind = kindByName('Application')!;
+    const obj = (await ctx.env.cp.store.get(kind, 'tenant-a', `camara-app-${appId}`))!;
+    const annotations = { ...obj.metadata.annotations, 'camara.continuum.eu/manifest': '{not json' };
+    await ctx.env.cp.store.update(kind, { ...obj, metadata: { ...obj.metadata, annotations } });
+    expect((await call('a', 'GET', `/apps/${appId}`)).body).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    expect((await call('a', 'GET', '/apps')).body.map((x: { appId: string }) => x.appId)).not.toContain(appId);
+  });
+});

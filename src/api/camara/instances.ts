@@ -48,13 +48,17 @@ export function instanceInfo(dep: Deployment, app: Application | undefined, zone
   const info = app ? appInfo(app) : undefined;
   const manifest = info as unknown as AppManifest | undefined;
   const interfaces = new Map<string, string>();
-  if (manifest) {
-    const native = applicationOf(manifest, 'x', 'x');
-    native.spec.components.forEach((c, i) =>
-      (c.ports ?? []).forEach((p, j) =>
-        interfaces.set(`${c.name}/${p.name}`, manifest.componentSpec[i].networkInterfaces[j].interfaceId),
-      ),
-    );
+  try {
+    if (manifest) {
+      const native = applicationOf(manifest, 'x', 'x');
+      native.spec.components.forEach((c, i) =>
+        (c.ports ?? []).forEach((p, j) =>
+          interfaces.set(`${c.name}/${p.name}`, manifest.componentSpec[i].networkInterfaces[j].interfaceId),
+        ),
+      );
+    }
+  } catch {
+    // A manifest edited through the native API into another shape: the instance is shown without endpoints.
   }
   const endpoints = (dep.status?.endpoints ?? []).flatMap((e) => {
     const interfaceId = interfaces.get(`${e.component}/${e.port ?? ''}`);
