@@ -33,6 +33,7 @@ interface Probe {
   method: string;
   url: string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 /**
@@ -235,7 +236,54 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
     ),
   ),
   ...EWBI_EXPECT,
+  // CAMARA (src/api/camara): the tenant is the caller's, or the one named by x-continuum-namespace; RBAC decides.
+  ...camaraExpect(),
 };
+
+/** CAMARA routes: each is one native verb on Application, Deployment or Site (docs/camara.md, scope mapping). */
+function camaraExpect(): Record<string, RouteCase> {
+  const B = '/edge-application-management/vwip';
+  const ID = '00000000-0000-4000-8000-000000000000';
+  const rows: Array<[string, string, string, string, number]> = [
+    ['POST', '/apps', 'Application', 'create', 400],
+    ['GET', '/apps', 'Application', 'list', 200],
+    ['GET', '/apps/:appId', 'Application', 'get', 404],
+    ['DELETE', '/apps/:appId', 'Application', 'delete', 404],
+    ['POST', '/app-instances', 'Deployment', 'create', 400],
+    ['GET', '/app-instances', 'Deployment', 'list', 200],
+    ['GET', '/app-instances/:appInstanceId', 'Deployment', 'get', 404],
+    ['DELETE', '/app-instances/:appInstanceId', 'Deployment', 'delete', 404],
+    ['POST', '/deployments', 'Deployment', 'create', 400],
+    ['GET', '/deployments', 'Deployment', 'list', 200],
+    ['GET', '/deployments/:appDeploymentId', 'Deployment', 'list', 404],
+    ['DELETE', '/deployments/:appDeploymentId', 'Deployment', 'delete', 404],
+    ['PATCH', '/deployments/:appDeploymentId', 'Deployment', 'update', 400],
+    ['GET', '/edge-cloud-zones', 'Site', 'list', 200],
+  ];
+  const discovery: Array<[string, string, string, string, number]> = [
+    ['POST', '/simple-edge-discovery/v2/retrieve-closest-edge-cloud-zone', 'Site', 'list', 422],
+    ['GET', '/optimal-edge-discovery/v0.1/regions', 'Site', 'list', 200],
+    ['POST', '/optimal-edge-discovery/v0.1/retrieve-optimal-edge-cloud-zones', 'Site', 'list', 400],
+  ];
+  return Object.fromEntries(
+    [...rows.map(([m, u, k, v, p]) => [m, `${B}${u}`, k, v, p] as const), ...discovery].map(
+      ([m, u, kind, verb, pass]) => [
+        `${m} ${u}`,
+        {
+          kind: 'probe' as const,
+          probe: (ctx: Ctx) => ({
+            method: m,
+            url: u.replace(/:[A-Za-z]+/, ID),
+            ...(m === 'POST' || m === 'PATCH' ? { body: {} } : {}),
+            headers: { 'x-continuum-namespace': tenantOf(ctx) },
+          }),
+          allowed: (role: Role, ctx: Ctx) => expected(role, kind, kind === 'Site' ? 'own' : ctx).has(verb),
+          passed: [pass],
+        },
+      ],
+    ),
+  );
+}
 
 const keyOf = (r: { method: string; url: string }) => `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`;
 
@@ -291,7 +339,7 @@ describe('HTTP routes', () => {
           const p = c.probe(ctx);
           const status = c.stream
             ? await streamStatus(env.tokens[role], p.url)
-            : (await env.as(role, p.method, p.url, p.body)).status;
+            : (await env.as(role, p.method, p.url, p.body, p.headers)).status;
           const passed = (c.passed ?? [200, 201]).includes(status);
           const label = `${role} ${key} (${ctx})`;
           if (!passed && status !== (c.refused ?? 403)) odd.push(`${label}: ${status}`);

@@ -15,6 +15,7 @@ import { agentRoutes } from './agent-routes.js';
 import { AddressGuard, type AddressLimitOptions, type RefusalSummary } from './limits/index.js';
 import { gatewayRoutes } from './gateway/index.js';
 import type { QuotaTracker } from './quota/index.js';
+import { camaraRoutes } from './camara/index.js';
 import { registerContentParsers, send } from './content.js';
 import { nativeHandler, type LogSource } from './native/handlers.js';
 import { openApiDocument } from './openapi.js';
@@ -293,6 +294,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   gatewayRoutes(app, { store, security });
   placementPreviewRoutes(app, { store, security });
   metricsRoutes(app, { store });
+  camaraRoutes(app, { store, security });
   for (const p of opts.plugins ?? []) await p(app);
   return app;
 }

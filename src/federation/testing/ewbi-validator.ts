@@ -1,21 +1,17 @@
 // Tests only: checks live EWBI traffic (requests, responses, callbacks) against the schemas of the spec's swagger file.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { EWBI_PREFIX } from '../ewbi/operations.js';
 import { decodeMultipart, multipartBoundary } from '../ewbi/multipart.js';
+import { sharedSpec } from '../../lib/testing/shared-specs.js';
 
 const SPEC_REL = 'shared/specs/gsma-ewbi/neonephos-opg-ewbi-api/swagger.yaml';
 
-/** Finds the swagger file: $EWBI_SPEC, else `shared/specs/...` in the working directory or one of its parents. */
+/** Finds the swagger file: $EWBI_SPEC, else `shared/specs/...` beside the checkout. */
 export function findSpec(): string {
-  if (process.env.EWBI_SPEC) return process.env.EWBI_SPEC;
-  for (let dir = resolve(process.cwd()); ; dir = dirname(dir)) {
-    for (const cand of [join(dir, SPEC_REL), join(dir, '..', SPEC_REL)]) if (existsSync(cand)) return cand;
-    if (dirname(dir) === dir) throw new Error(`EWBI spec not found (set EWBI_SPEC); looked for ${SPEC_REL}`);
-  }
+  return process.env.EWBI_SPEC ?? sharedSpec(SPEC_REL.replace(/^shared\/specs\//, ''));
 }
 
 type Json = Record<string, unknown>;
