@@ -33,14 +33,23 @@ export function policyAllows(policy: RuntimePolicySpec, runtime: RuntimeKind, ar
   if (!policy.runtimes.includes(runtime)) return false;
   if (IMAGE_RUNTIMES.includes(runtime))
     return !policy.images || (artifact.image !== undefined && policy.images.some((p) => globMatch(p, artifact.image!)));
-  return (
-    !policy.commands || (artifact.command !== undefined && policy.commands.some((p) => globMatch(p, artifact.command!)))
-  );
+  // The function runtime ignores `command` and runs the handler's module: that is what the patterns must match.
+  const runs = runtime === 'function' ? artifact.handler : artifact.command;
+  return !policy.commands || (runs !== undefined && policy.commands.some((p) => globMatch(p, runs)));
 }
 
 /** Whether catalogue entry `a` approves `artifact` on `runtime`. */
 export function approves(a: ApprovedArtifactSpec, runtime: RuntimeKind, artifact: Artifact): boolean {
-  if (IMAGE_RUNTIMES.includes(runtime)) return a.image !== undefined && a.image === artifact.image;
+  // An image runs the command and args the entry names (absent: the image's own), not ones the tenant picks.
+  if (IMAGE_RUNTIMES.includes(runtime))
+    return (
+      a.image !== undefined &&
+      a.image === artifact.image &&
+      a.command === artifact.command &&
+      jsonEqual(a.args ?? null, artifact.args ?? null)
+    );
+  // A function runs its handler's module, which no entry pins: the catalogue never approves the function runtime.
+  if (runtime === 'function') return false;
   return (
     a.command !== undefined &&
     a.sha256 !== undefined &&
@@ -104,7 +113,7 @@ export function componentRuntimeProblems(
     const field = c.runtimes?.length ? `${at}.runtimes[${i}]` : `${at}.runtime`;
     if (rules.policies.some((p) => policyAllows(p, runtime, c.artifact))) continue;
     if (rules.catalogue.some((a) => approves(a, runtime, c.artifact))) {
-      catalogueOnly ||= runtime === 'process' || runtime === 'function';
+      catalogueOnly = true;
       continue;
     }
     const what = IMAGE_RUNTIMES.includes(runtime) ? `image ${c.artifact.image ?? '(none)'}` : 'this command';
