@@ -72,6 +72,21 @@ describe('attack: arbitrary code through the ApprovedArtifact catalogue', () => 
     expect(ok.status).toBe(201);
   });
 
+  it("a policy's directory pattern cannot be escaped with '..' in the command", async () => {
+    const p = {
+      apiVersion: API_VERSION,
+      kind: 'RuntimePolicy',
+      metadata: { name: 'tools', namespace: 'beta' },
+      spec: { runtimes: ['process'], commands: ['/opt/tools/*'] },
+    };
+    expect((await env.req(cea, 'POST', `${BASE}/namespaces/beta/runtimepolicies`, p)).status).toBe(201);
+    const proc = (name: string, command: string) =>
+      application('beta', name, { components: [component('p', { artifact: { command } })] });
+    for (const command of ['/opt/tools/../../tmp/evil', '/opt/tools/./../../bin/sh'])
+      expect((await env.req(beta, 'POST', apps('beta'), proc('esc', command))).status, command).toBe(403);
+    expect((await env.req(beta, 'POST', apps('beta'), proc('tool', '/opt/tools/bin/ok'))).status).toBe(201);
+  });
+
   it('container runtime: an approved image with a command of its own is refused', async () => {
     const sh = application('acme', 'sh', {
       components: [

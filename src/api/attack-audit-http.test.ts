@@ -34,7 +34,8 @@ const verify = (ls: string[]) => {
   return runCli('audit', 'verify', '--file', file, '--public-key', keyFile);
 };
 /** The export cut right after its last periodic checkpoint. */
-const cutAtPeriodic = (ls: string[]) => ls.slice(0, ls.findLastIndex((l, i) => i < ls.length - 1 && isCheckpoint(l)) + 1);
+const cutAtPeriodic = (ls: string[]) =>
+  ls.slice(0, ls.findLastIndex((l, i) => i < ls.length - 1 && isCheckpoint(l)) + 1);
 
 describe('attack: forged or skipped audit checkpoints', () => {
   it('a periodic checkpoint relabelled final (after cutting the end) fails', async () => {

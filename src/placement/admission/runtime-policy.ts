@@ -1,5 +1,6 @@
 // Admission of what components run: each runtime a component allows needs a RuntimePolicy of its namespace
 // allowing that runtime (and matching its command/image patterns), or the artifact must be an ApprovedArtifact.
+import { posix } from 'node:path';
 import {
   ApiError,
   ApplicationKind,
@@ -34,7 +35,9 @@ export function policyAllows(policy: RuntimePolicySpec, runtime: RuntimeKind, ar
   if (IMAGE_RUNTIMES.includes(runtime))
     return !policy.images || (artifact.image !== undefined && policy.images.some((p) => globMatch(p, artifact.image!)));
   // The function runtime ignores `command` and runs the handler's module: that is what the patterns must match.
-  const runs = runtime === 'function' ? artifact.handler : artifact.command;
+  const given = runtime === 'function' ? artifact.handler : artifact.command;
+  // Matched as the path it resolves to: `/opt/tools/../../tmp/x` must not pass as `/opt/tools/*`.
+  const runs = given?.includes('/') ? posix.normalize(given) : given;
   return !policy.commands || (runs !== undefined && policy.commands.some((p) => globMatch(p, runs)));
 }
 
