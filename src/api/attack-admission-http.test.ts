@@ -135,6 +135,27 @@ describe('attack: arbitrary code through the ApprovedArtifact catalogue', () => 
       { 'content-type': 'application/merge-patch+json' },
     );
     expect(patch.status).toBe(403);
+    // JSON patch and server-side apply go through the same admission.
+    const ops = [{ op: 'replace', path: '/spec/components/0/artifact', value: { command: '/bin/sh' } }];
+    const jp = await env.req(tenant, 'PATCH', `${apps('acme')}/ok`, ops, {
+      'content-type': 'application/json-patch+json',
+    });
+    expect([jp.status, fields(jp)]).toEqual([403, ['spec.components[0].runtime']]);
+    const applied = application('acme', 'ok', { components: [component('h', { artifact: { command: '/bin/sh' } })] });
+    const ssa = await env.req(tenant, 'PATCH', `${apps('acme')}/ok?fieldManager=evil&force=true`, applied, {
+      'content-type': 'application/apply-patch+json',
+    });
+    expect([ssa.status, fields(ssa)]).toEqual([403, ['spec.components[0].runtime']]);
+    const created = await env.req(
+      tenant,
+      'PATCH',
+      `${apps('acme')}/new-one?fieldManager=evil`,
+      { ...applied, metadata: { name: 'new-one', namespace: 'acme' } },
+      {
+        'content-type': 'application/apply-patch+json',
+      },
+    );
+    expect([created.status, fields(created)]).toEqual([403, ['spec.components[0].runtime']]);
     const after = await env.req(tenant, 'GET', `${apps('acme')}/ok`);
     expect(after.body.spec.components[0].artifact).toEqual(HELLO);
   });
