@@ -160,6 +160,14 @@ describe('attack: arbitrary code through the ApprovedArtifact catalogue', () => 
     expect(after.body.spec.components[0].artifact).toEqual(HELLO);
   });
 
+  it('an approved process may not carry PATH or OpenSSL/glibc/shell hooks that run other code', async () => {
+    const names = ['PATH', 'OPENSSL_CONF', 'GLIBC_TUNABLES', 'SHELLOPTS', 'PS4', 'NODE_REPL_EXTERNAL_MODULE'];
+    const env_ = names.map((name) => ({ name, value: '/home/workload/x' }));
+    const r = await post(application('acme', 'envs', { components: [component('h', { artifact: HELLO, env: env_ })] }));
+    expect(r.status).toBe(403);
+    expect(fields(r)).toEqual(names.map((_, i) => `spec.components[0].env[${i}].name`));
+  });
+
   it('a Deployment of an approved app may not add hook env through an override, on create or on update', async () => {
     const plain = await env.req(tenant, 'POST', `${BASE}/namespaces/acme/deployments`, deployment('acme', 'ok'));
     expect(plain.status).toBe(201);

@@ -70,7 +70,10 @@ export function approves(a: ApprovedArtifactSpec, runtime: RuntimeKind, artifact
  */
 export const HOOK_ENV = /^(LD_|DYLD_|GCONV_PATH$|NODE_OPTIONS$|NODE_PATH$|PYTHON|PERL5|PERLLIB$|RUBY|BASH_ENV$|ENV$)/;
 const JAVA_HOOK = /^(JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS)$/;
-const isHookEnv = (name: string): boolean => HOOK_ENV.test(name) || JAVA_HOOK.test(name);
+/** PATH picks what an approved script runs; OpenSSL/glibc/bash/node hooks load code or take over a shell. */
+const OTHER_HOOK =
+  /^(PATH|OPENSSL_CONF|OPENSSL_ENGINES|GLIBC_TUNABLES|SHELLOPTS|BASHOPTS|PS4|NODE_REPL_EXTERNAL_MODULE)$/;
+const isHookEnv = (name: string): boolean => HOOK_ENV.test(name) || JAVA_HOOK.test(name) || OTHER_HOOK.test(name);
 
 export interface RuntimeRules {
   namespace: string;
