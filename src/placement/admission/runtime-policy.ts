@@ -1,5 +1,6 @@
 // Admission of what components run: each runtime a component allows needs a RuntimePolicy of its namespace
 // allowing that runtime (and matching its command/image patterns), or the artifact must be an ApprovedArtifact.
+import { posix } from 'node:path';
 import {
   ApiError,
   ApplicationKind,
@@ -33,14 +34,25 @@ export function policyAllows(policy: RuntimePolicySpec, runtime: RuntimeKind, ar
   if (!policy.runtimes.includes(runtime)) return false;
   if (IMAGE_RUNTIMES.includes(runtime))
     return !policy.images || (artifact.image !== undefined && policy.images.some((p) => globMatch(p, artifact.image!)));
-  return (
-    !policy.commands || (artifact.command !== undefined && policy.commands.some((p) => globMatch(p, artifact.command!)))
-  );
+  // The function runtime ignores `command` and runs the handler's module: that is what the patterns must match.
+  const given = runtime === 'function' ? artifact.handler : artifact.command;
+  // Matched as the path it resolves to: `/opt/tools/../../tmp/x` must not pass as `/opt/tools/*`.
+  const runs = given?.includes('/') ? posix.normalize(given) : given;
+  return !policy.commands || (runs !== undefined && policy.commands.some((p) => globMatch(p, runs)));
 }
 
 /** Whether catalogue entry `a` approves `artifact` on `runtime`. */
 export function approves(a: ApprovedArtifactSpec, runtime: RuntimeKind, artifact: Artifact): boolean {
-  if (IMAGE_RUNTIMES.includes(runtime)) return a.image !== undefined && a.image === artifact.image;
+  // An image runs the command and args the entry names (absent: the image's own), not ones the tenant picks.
+  if (IMAGE_RUNTIMES.includes(runtime))
+    return (
+      a.image !== undefined &&
+      a.image === artifact.image &&
+      a.command === artifact.command &&
+      jsonEqual(a.args ?? null, artifact.args ?? null)
+    );
+  // A function runs its handler's module, which no entry pins: the catalogue never approves the function runtime.
+  if (runtime === 'function') return false;
   return (
     a.command !== undefined &&
     a.sha256 !== undefined &&
@@ -58,7 +70,10 @@ export function approves(a: ApprovedArtifactSpec, runtime: RuntimeKind, artifact
  */
 export const HOOK_ENV = /^(LD_|DYLD_|GCONV_PATH$|NODE_OPTIONS$|NODE_PATH$|PYTHON|PERL5|PERLLIB$|RUBY|BASH_ENV$|ENV$)/;
 const JAVA_HOOK = /^(JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS)$/;
-const isHookEnv = (name: string): boolean => HOOK_ENV.test(name) || JAVA_HOOK.test(name);
+/** PATH picks what an approved script runs; OpenSSL/glibc/bash/node hooks load code or take over a shell. */
+const OTHER_HOOK =
+  /^(PATH|OPENSSL_CONF|OPENSSL_ENGINES|GLIBC_TUNABLES|SHELLOPTS|BASHOPTS|PS4|NODE_REPL_EXTERNAL_MODULE)$/;
+const isHookEnv = (name: string): boolean => HOOK_ENV.test(name) || JAVA_HOOK.test(name) || OTHER_HOOK.test(name);
 
 export interface RuntimeRules {
   namespace: string;
@@ -104,7 +119,7 @@ export function componentRuntimeProblems(
     const field = c.runtimes?.length ? `${at}.runtimes[${i}]` : `${at}.runtime`;
     if (rules.policies.some((p) => policyAllows(p, runtime, c.artifact))) continue;
     if (rules.catalogue.some((a) => approves(a, runtime, c.artifact))) {
-      catalogueOnly ||= runtime === 'process' || runtime === 'function';
+      catalogueOnly = true;
       continue;
     }
     const what = IMAGE_RUNTIMES.includes(runtime) ? `image ${c.artifact.image ?? '(none)'}` : 'this command';
