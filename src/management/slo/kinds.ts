@@ -14,7 +14,7 @@ export const SloSpec = Type.Object(
     /** Rolling window the objective and its error budget are evaluated over. */
     windowSeconds: Type.Integer({ minimum: 10, maximum: 30 * 86_400 }),
     /** What is done once the budget is spent: restart deletes the unready replicas (the deployment replaces them). */
-    remediation: Type.Optional(Type.Union(SLO_REMEDIATIONS.map((r) => Type.Literal(r)))),
+    remediation: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('restart')])),
     /** Least time between two remediations (default 60 s). */
     cooldownSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
   },
@@ -54,7 +54,7 @@ export const SloKind = registerKind({
     { name: 'REMEDIATION', path: 'spec.remediation', wide: true },
   ],
   selectableFields: ['spec.deployment'],
-  description: "An availability objective of a Deployment over a rolling window; its error budget and remediation.",
+  description: 'An availability objective of a Deployment over a rolling window; its error budget and remediation.',
 });
 
 export type Slo = Resource<SloSpec, SloStatus>;
