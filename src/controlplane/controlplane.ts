@@ -17,6 +17,7 @@ import {
 import { createTunnelHub } from '../api/tunnel/index.js';
 import {
   deploymentController,
+  sloController,
   eventRetentionController,
   type EventRetentionOptions,
   garbageCollector,
@@ -126,6 +127,8 @@ export interface ControlPlaneOptions {
   runtimePolicy?: 'enforce' | 'allow-all';
   /** Metering, rating and quotas (src/controlplane/management.ts). */
   management?: ManagementOptions;
+  /** SLO sampling period (src/controllers/slo). */
+  slo?: { sampleMs?: number };
 }
 
 export interface ControlPlane {
@@ -233,6 +236,19 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     }),
   );
   manager.add(mgmt.controller);
+  manager.add(
+    sloController({
+      ...o.slo,
+      audit: (e) =>
+        security.audit({
+          requestId: randomUUID(),
+          subject: 'system:slo-controller',
+          outcome: 'allowed',
+          status: 200,
+          ...e,
+        }),
+    }),
+  );
   manager.add(revisionController);
   manager.add(eventRetentionController(o.eventRetention));
   manager.add(apiQuotaStatusController(quota));

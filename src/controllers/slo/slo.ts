@@ -141,18 +141,20 @@ export function sloController(opts: SloControllerOptions = {}) {
         // A fault: out of budget with replicas unready now. Recovery: every replica Ready again.
         const faultStart = list.find((x) => x.ready < x.total)?.at ?? t;
         if (cond.reason === 'BudgetExhausted' && unready.length > 0) {
-          const ticket = await tickets.open(s, unready, faultStart, now);
+          const ticket = await tickets.open(s, unready, reps.length, faultStart, now);
           const cooldown = (s.spec.cooldownSeconds ?? 60) * 1000;
           const last = s.status?.lastRemediation ? Date.parse(s.status.lastRemediation) : 0;
           if ((s.spec.remediation ?? 'none') === 'restart' && t - last >= cooldown) {
-            const steps = await remediate(s, unready, now);
+            // A replacement still starting is not restarted again: only replicas older than the cooldown.
+            const old = unready.filter((w) => t - Date.parse(w.metadata.creationTimestamp ?? '') >= cooldown);
+            const steps = await remediate(s, old, now);
             if (steps.length > 0) {
               next.lastRemediation = now.toISOString();
               next.remediations = (s.status?.remediations ?? 0) + 1;
               await tickets.act(ticket, steps);
             }
           }
-        } else if (reps.length > 0 && unready.length === 0) await tickets.resolve(s, now);
+        } else if (reps.length > 0 && unready.length === 0) await tickets.resolve(s, reps.length, now);
 
         // Written only when the budget (whole percent), the condition or a remediation changed.
         const same = (a: SloStatus | undefined): unknown => {

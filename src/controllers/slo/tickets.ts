@@ -53,7 +53,7 @@ export function ticketBook(store: Store, events: EventRecorder) {
 
   return {
     /** The open ticket of this SLO, opened now (detected) when there is none. */
-    async open(s: Slo, unready: Workload[], faultStart: number, now: Date): Promise<Ticket> {
+    async open(s: Slo, unready: Workload[], total: number, faultStart: number, now: Date): Promise<Ticket> {
       const cur = await current(s);
       if (cur) return cur;
       const name = `${s.metadata.name.slice(0, 40)}-${now.getTime().toString(36)}`;
@@ -73,6 +73,7 @@ export function ticketBook(store: Store, events: EventRecorder) {
           faultStartedAt: new Date(faultStart).toISOString(),
           detectedAt: now.toISOString(),
           timeToDetectSeconds: seconds(now.getTime() - faultStart),
+          replicasExpected: total,
           diagnosis: await diagnose(s, unready),
           actions: [],
         },
@@ -86,10 +87,10 @@ export function ticketBook(store: Store, events: EventRecorder) {
       const actions = [...(cur.status?.actions ?? []), ...steps].slice(-64);
       await store.updateStatus(TicketKind, { ...cur, status: { ...cur.status, actions } });
     },
-    /** Resolves the open ticket, if any: every replica is Ready again. */
-    async resolve(s: Slo, now: Date): Promise<void> {
+    /** Resolves the open ticket, if any, once `ready` replicas (none unready) are as many as at detection. */
+    async resolve(s: Slo, ready: number, now: Date): Promise<void> {
       const cur = await current(s);
-      if (!cur) return;
+      if (!cur || ready < (cur.status?.replicasExpected ?? 0)) return;
       const from = Date.parse(cur.status?.faultStartedAt ?? now.toISOString());
       await store.updateStatus(TicketKind, {
         ...cur,

@@ -22,6 +22,8 @@ export const TicketStatus = Type.Object(
     detectedAt: Type.Optional(Type.String()),
     resolvedAt: Type.Optional(Type.String()),
     timeToDetectSeconds: Type.Optional(Type.Number({ minimum: 0 })),
+    /** Replicas there were when the fault was detected; recovered once as many are Ready and none is not. */
+    replicasExpected: Type.Optional(Type.Integer({ minimum: 0 })),
     timeToRecoverSeconds: Type.Optional(Type.Number({ minimum: 0 })),
     diagnosis: Type.Optional(
       Type.Object(

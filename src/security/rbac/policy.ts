@@ -81,6 +81,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ApprovedArtifact: FULL,
     PriceList: FULL,
     ComputeQuota: FULL,
+    SLO: FULL,
+    Ticket: FULL,
   },
   // Providers' sites, hosts and agents. One control plane per provider, so "cluster" = own estate.
   'infrastructure-admin': {
@@ -103,6 +105,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ApprovedArtifact: on('cluster', R),
     PriceList: on('cluster', R, SR),
     ComputeQuota: NONE,
+    SLO: NONE,
+    Ticket: NONE,
   },
   // Control plane, runtimes, price lists (Site pricing), tenants; oversight of tenant objects without secret values or logs.
   'cloud-edge-admin': {
@@ -125,6 +129,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ApprovedArtifact: on('cluster', R, W, SR, SW),
     PriceList: on('cluster', R, W, SR, SW),
     ComputeQuota: on('cluster', R, W, SR, SW),
+    SLO: on('cluster', R, SR),
+    Ticket: on('cluster', R, SR),
   },
   // Applications and deployments in the own tenant; reads the site catalogue.
   'use-case-admin': {
@@ -147,6 +153,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ApprovedArtifact: on('cluster', R),
     PriceList: on('cluster', R),
     ComputeQuota: on('tenant', R, SR),
+    SLO: on('tenant', R, W, SR),
+    Ticket: on('tenant', R, SR),
   },
   // Reads the own tenant's deployments, their workloads (endpoints) and logs.
   'end-user': {
@@ -169,6 +177,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ApprovedArtifact: NONE,
     PriceList: NONE,
     ComputeQuota: on('tenant', R, SR),
+    SLO: on('tenant', R, SR),
+    Ticket: on('tenant', R, SR),
   },
   // Read-only everything, never secret values.
   auditor: {
@@ -191,6 +201,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ApprovedArtifact: on('cluster', R, SR),
     PriceList: on('cluster', R, SR),
     ComputeQuota: on('cluster', R, SR),
+    SLO: on('cluster', R, SR),
+    Ticket: on('cluster', R, SR),
   },
   // Own site's workloads (read, write status), own site (read, write status) and own site's liveness Lease.
   agent: {
@@ -213,6 +225,8 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ApprovedArtifact: NONE,
     PriceList: NONE,
     ComputeQuota: NONE,
+    SLO: NONE,
+    Ticket: NONE,
   },
 };
 

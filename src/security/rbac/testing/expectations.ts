@@ -35,6 +35,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApprovedArtifact: '*',
     PriceList: '*',
     ComputeQuota: '*',
+    SLO: '*',
+    Ticket: '*',
   },
   'infrastructure-admin': {
     Namespace: '-',
@@ -56,6 +58,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApprovedArtifact: 'r',
     PriceList: 'r s',
     ComputeQuota: '-',
+    SLO: '-',
+    Ticket: '-',
   },
   'cloud-edge-admin': {
     Namespace: 'r w s S',
@@ -77,6 +81,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApprovedArtifact: 'r w s S',
     PriceList: 'r w s S',
     ComputeQuota: 'r w s S',
+    SLO: 'r s',
+    Ticket: 'r s',
   },
   'use-case-admin': {
     Namespace: 'r | -',
@@ -98,6 +104,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApprovedArtifact: 'r',
     PriceList: 'r',
     ComputeQuota: 'r s | -',
+    SLO: 'r w s | -',
+    Ticket: 'r s | -',
   },
   'end-user': {
     Namespace: 'r | -',
@@ -119,6 +127,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApprovedArtifact: '-',
     PriceList: '-',
     ComputeQuota: 'r s | -',
+    SLO: 'r s | -',
+    Ticket: 'r s | -',
   },
   auditor: {
     Namespace: 'r s',
@@ -140,6 +150,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApprovedArtifact: 'r s',
     PriceList: 'r s',
     ComputeQuota: 'r s',
+    SLO: 'r s',
+    Ticket: 'r s',
   },
   agent: {
     Namespace: '-',
@@ -161,6 +173,8 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ApprovedArtifact: '-',
     PriceList: '-',
     ComputeQuota: '-',
+    SLO: '-',
+    Ticket: '-',
   },
 };
 
