@@ -18,6 +18,7 @@ import { createTunnelHub } from '../api/tunnel/index.js';
 import {
   deploymentController,
   sloController,
+  type SloControllerOptions,
   eventRetentionController,
   type EventRetentionOptions,
   garbageCollector,
@@ -128,7 +129,7 @@ export interface ControlPlaneOptions {
   /** Metering, rating and quotas (src/controlplane/management.ts). */
   management?: ManagementOptions;
   /** SLO sampling period (src/controllers/slo). */
-  slo?: { sampleMs?: number };
+  slo?: Omit<SloControllerOptions, 'audit'>;
 }
 
 export interface ControlPlane {

@@ -9,12 +9,21 @@ import {
   type Condition,
   type Workload,
 } from '../../model/index.js';
-import { evaluate, SloKind, trim, type Sample, type Slo, type SloStatus } from '../../management/index.js';
+import {
+  AlertRuleKind,
+  evaluate,
+  SloKind,
+  trim,
+  type Sample,
+  type Slo,
+  type SloStatus,
+} from '../../management/index.js';
 import { jsonEqual } from '../../store/index.js';
 import type { ControllerSpec } from '../../runtime/controller.js';
 import { objectKey } from '../../runtime/informer.js';
 import type { Manager } from '../../runtime/manager.js';
 import { eventRecorder } from '../events/recorder.js';
+import { alertSender, type AlertOptions } from './alerts.js';
 import { ticketBook } from './tickets.js';
 
 /** One audit record of a controller action (wired to the control plane's audit log). */
@@ -28,6 +37,7 @@ export interface SloControllerOptions {
   /** How often each SLO samples its Deployment's replicas (default 5 s). */
   sampleMs?: number;
   audit?: (e: SloAuditEntry) => Promise<unknown> | void;
+  alerts?: AlertOptions;
 }
 
 const isReady = (w: Workload): boolean => getCondition(w.status?.conditions, 'Ready')?.status === 'True';
@@ -39,6 +49,8 @@ export function sloController(opts: SloControllerOptions = {}) {
     const workloads = m.informer(WorkloadKind);
     const events = eventRecorder(store, 'slo-controller', m.clock);
     const tickets = ticketBook(store, events);
+    const rules = m.informer(AlertRuleKind);
+    const alert = alertSender(store, () => rules.list(), opts.alerts);
     const sampleMs = opts.sampleMs ?? 5000;
     /** Samples per SLO uid (in memory: a restarted controller starts a new window, see ADR 0027). */
     const samples = new Map<string, Sample[]>();
@@ -141,7 +153,9 @@ export function sloController(opts: SloControllerOptions = {}) {
         // A fault: out of budget with replicas unready now. Recovery: every replica Ready again.
         const faultStart = list.find((x) => x.ready < x.total)?.at ?? t;
         if (cond.reason === 'BudgetExhausted' && unready.length > 0) {
-          const ticket = await tickets.open(s, unready, reps.length, faultStart, now);
+          const { ticket, opened } = await tickets.open(s, unready, reps.length, faultStart, now);
+          const ref = { ticket: ticket.metadata.name, deployment: s.spec.deployment, namespace: ns };
+          if (opened) await alert(s, 'TicketOpened', { ...ref, diagnosis: ticket.status?.diagnosis }, now);
           const cooldown = (s.spec.cooldownSeconds ?? 60) * 1000;
           const last = s.status?.lastRemediation ? Date.parse(s.status.lastRemediation) : 0;
           if ((s.spec.remediation ?? 'none') === 'restart' && t - last >= cooldown) {
@@ -152,9 +166,17 @@ export function sloController(opts: SloControllerOptions = {}) {
               next.lastRemediation = now.toISOString();
               next.remediations = (s.status?.remediations ?? 0) + 1;
               await tickets.act(ticket, steps);
+              await alert(s, 'RemediationRestart', { ...ref, steps }, now);
             }
           }
-        } else if (reps.length > 0 && unready.length === 0) await tickets.resolve(s, reps.length, now);
+        } else if (reps.length > 0 && unready.length === 0) {
+          const done = await tickets.resolve(s, reps.length, now);
+          if (done) {
+            const { timeToDetectSeconds, timeToRecoverSeconds } = done.status ?? {};
+            const data = { ticket: done.metadata.name, deployment: s.spec.deployment, namespace: ns };
+            await alert(s, 'TicketResolved', { ...data, timeToDetectSeconds, timeToRecoverSeconds }, now);
+          }
+        }
 
         // Written only when the budget (whole percent), the condition or a remediation changed.
         const same = (a: SloStatus | undefined): unknown => {

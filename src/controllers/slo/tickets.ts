@@ -53,9 +53,15 @@ export function ticketBook(store: Store, events: EventRecorder) {
 
   return {
     /** The open ticket of this SLO, opened now (detected) when there is none. */
-    async open(s: Slo, unready: Workload[], total: number, faultStart: number, now: Date): Promise<Ticket> {
+    async open(
+      s: Slo,
+      unready: Workload[],
+      total: number,
+      faultStart: number,
+      now: Date,
+    ): Promise<{ ticket: Ticket; opened: boolean }> {
       const cur = await current(s);
-      if (cur) return cur;
+      if (cur) return { ticket: cur, opened: false };
       const name = `${s.metadata.name.slice(0, 40)}-${now.getTime().toString(36)}`;
       const created = await store.create(TicketKind, {
         apiVersion: API_VERSION,
@@ -79,7 +85,7 @@ export function ticketBook(store: Store, events: EventRecorder) {
         },
       });
       await events.warning(s, 'TicketOpened', `ticket ${name} opened: ${unready.length} replica(s) unready`);
-      return t;
+      return { ticket: t, opened: true };
     },
     async act(t: Ticket, steps: string[]): Promise<void> {
       const cur = await store.get(TicketKind, t.metadata.namespace, t.metadata.name);
@@ -88,11 +94,11 @@ export function ticketBook(store: Store, events: EventRecorder) {
       await store.updateStatus(TicketKind, { ...cur, status: { ...cur.status, actions } });
     },
     /** Resolves the open ticket, if any, once `ready` replicas (none unready) are as many as at detection. */
-    async resolve(s: Slo, ready: number, now: Date): Promise<void> {
+    async resolve(s: Slo, ready: number, now: Date): Promise<Ticket | undefined> {
       const cur = await current(s);
-      if (!cur || ready < (cur.status?.replicasExpected ?? 0)) return;
+      if (!cur || ready < (cur.status?.replicasExpected ?? 0)) return undefined;
       const from = Date.parse(cur.status?.faultStartedAt ?? now.toISOString());
-      await store.updateStatus(TicketKind, {
+      const done = await store.updateStatus(TicketKind, {
         ...cur,
         status: {
           ...cur.status,
@@ -102,6 +108,7 @@ export function ticketBook(store: Store, events: EventRecorder) {
         },
       });
       await events.normal(s, 'TicketResolved', `ticket ${cur.metadata.name} resolved: every replica Ready`);
+      return done;
     },
   };
 }

@@ -2,3 +2,4 @@
 export * from './kinds.js';
 export * from './budget.js';
 export * from './ticket.js';
+export * from './alertrule.js';

@@ -82,6 +82,7 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     PriceList: FULL,
     ComputeQuota: FULL,
     SLO: FULL,
+    AlertRule: FULL,
     Ticket: FULL,
   },
   // Providers' sites, hosts and agents. One control plane per provider, so "cluster" = own estate.
@@ -106,6 +107,7 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     PriceList: on('cluster', R, SR),
     ComputeQuota: NONE,
     SLO: NONE,
+    AlertRule: NONE,
     Ticket: NONE,
   },
   // Control plane, runtimes, price lists (Site pricing), tenants; oversight of tenant objects without secret values or logs.
@@ -130,6 +132,7 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     PriceList: on('cluster', R, W, SR, SW),
     ComputeQuota: on('cluster', R, W, SR, SW),
     SLO: on('cluster', R, SR),
+    AlertRule: on('cluster', R, SR),
     Ticket: on('cluster', R, SR),
   },
   // Applications and deployments in the own tenant; reads the site catalogue.
@@ -154,6 +157,7 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     PriceList: on('cluster', R),
     ComputeQuota: on('tenant', R, SR),
     SLO: on('tenant', R, W, SR),
+    AlertRule: on('tenant', R, W, SR),
     Ticket: on('tenant', R, SR),
   },
   // Reads the own tenant's deployments, their workloads (endpoints) and logs.
@@ -178,6 +182,7 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     PriceList: NONE,
     ComputeQuota: on('tenant', R, SR),
     SLO: on('tenant', R, SR),
+    AlertRule: on('tenant', R, SR),
     Ticket: on('tenant', R, SR),
   },
   // Read-only everything, never secret values.
@@ -202,6 +207,7 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     PriceList: on('cluster', R, SR),
     ComputeQuota: on('cluster', R, SR),
     SLO: on('cluster', R, SR),
+    AlertRule: on('cluster', R, SR),
     Ticket: on('cluster', R, SR),
   },
   // Own site's workloads (read, write status), own site (read, write status) and own site's liveness Lease.
@@ -226,6 +232,7 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     PriceList: NONE,
     ComputeQuota: NONE,
     SLO: NONE,
+    AlertRule: NONE,
     Ticket: NONE,
   },
 };

@@ -36,6 +36,7 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     PriceList: '*',
     ComputeQuota: '*',
     SLO: '*',
+    AlertRule: '*',
     Ticket: '*',
   },
   'infrastructure-admin': {
@@ -59,6 +60,7 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     PriceList: 'r s',
     ComputeQuota: '-',
     SLO: '-',
+    AlertRule: '-',
     Ticket: '-',
   },
   'cloud-edge-admin': {
@@ -82,6 +84,7 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     PriceList: 'r w s S',
     ComputeQuota: 'r w s S',
     SLO: 'r s',
+    AlertRule: 'r s',
     Ticket: 'r s',
   },
   'use-case-admin': {
@@ -105,6 +108,7 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     PriceList: 'r',
     ComputeQuota: 'r s | -',
     SLO: 'r w s | -',
+    AlertRule: 'r w s | -',
     Ticket: 'r s | -',
   },
   'end-user': {
@@ -128,6 +132,7 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     PriceList: '-',
     ComputeQuota: 'r s | -',
     SLO: 'r s | -',
+    AlertRule: 'r s | -',
     Ticket: 'r s | -',
   },
   auditor: {
@@ -151,6 +156,7 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     PriceList: 'r s',
     ComputeQuota: 'r s',
     SLO: 'r s',
+    AlertRule: 'r s',
     Ticket: 'r s',
   },
   agent: {
@@ -174,6 +180,7 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     PriceList: '-',
     ComputeQuota: '-',
     SLO: '-',
+    AlertRule: '-',
     Ticket: '-',
   },
 };
