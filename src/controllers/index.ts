@@ -7,3 +7,4 @@ export { eventRecorder, type EventRecorder } from './events/recorder.js';
 export { revisionController, revisionName } from './revisions/index.js';
 export { eventRetentionController, type EventRetentionOptions } from './events/retention.js';
 export { costController, SpendLedger, type CostControllerOptions } from './cost/index.js';
+export { sloController, LABEL_SLO, type SloControllerOptions, type SloAuditEntry } from './slo/index.js';

@@ -17,6 +17,8 @@ import {
 import { createTunnelHub } from '../api/tunnel/index.js';
 import {
   deploymentController,
+  sloController,
+  type SloControllerOptions,
   eventRetentionController,
   type EventRetentionOptions,
   garbageCollector,
@@ -132,6 +134,8 @@ export interface ControlPlaneOptions {
   partner?: PartnerOptions;
   /** Originating side of federation (partner poll period, our federation id ...). */
   federation?: GuestOptions;
+  /** SLO sampling period (src/controllers/slo). */
+  slo?: Omit<SloControllerOptions, 'audit'>;
 }
 
 export interface ControlPlane {
@@ -239,6 +243,19 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     }),
   );
   manager.add(mgmt.controller);
+  manager.add(
+    sloController({
+      ...o.slo,
+      audit: (e) =>
+        security.audit({
+          requestId: randomUUID(),
+          subject: 'system:slo-controller',
+          outcome: 'allowed',
+          status: 200,
+          ...e,
+        }),
+    }),
+  );
   manager.add(revisionController);
   manager.add(eventRetentionController(o.eventRetention));
   manager.add(apiQuotaStatusController(quota));

@@ -4,3 +4,4 @@ export * from './kinds.js';
 export * from './usage/index.js';
 export * from './rating/index.js';
 export * from './quota/index.js';
+export * from './slo/index.js';

@@ -41,6 +41,9 @@ export const SPECS: Record<string, (ctx: Ctx) => Record<string, unknown>> = {
   ApprovedArtifact: () => ({ command: '/usr/bin/true', sha256: 'a'.repeat(64) }),
   PriceList: () => ({ currency: 'EUR', validFrom: '2026-01-01T00:00:00Z', prices: { cpuHour: 0.04 } }),
   ComputeQuota: () => ({ cpu: '4' }),
+  SLO: () => ({ deployment: 'web', availability: 99.9, windowSeconds: 3600 }),
+  AlertRule: () => ({ webhook: 'https://alerts.example.com/hook' }),
+  Ticket: () => ({ subject: { kind: 'SLO', name: 'web' }, summary: 'fault' }),
   // Token records are issued (POST /auth/v1/tokens), never created from an object.
   Token: () => ({}),
   ApiQuota: () => ({ objectsPerKind: 500 }),

@@ -83,6 +83,9 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ComputeQuota: FULL,
     Federation: FULL,
     FederationOperation: FULL,
+    SLO: FULL,
+    AlertRule: FULL,
+    Ticket: FULL,
   },
   // Providers' sites, hosts and agents. One control plane per provider, so "cluster" = own estate.
   'infrastructure-admin': {
@@ -107,6 +110,9 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ComputeQuota: NONE,
     Federation: on('cluster', R, SR),
     FederationOperation: NONE,
+    SLO: NONE,
+    AlertRule: NONE,
+    Ticket: NONE,
   },
   // Control plane, runtimes, price lists (Site pricing), tenants; oversight of tenant objects without secret values or logs.
   'cloud-edge-admin': {
@@ -131,6 +137,9 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ComputeQuota: on('cluster', R, W, SR, SW),
     Federation: FULL,
     FederationOperation: on('cluster', R, SR),
+    SLO: on('cluster', R, SR),
+    AlertRule: on('cluster', R, SR),
+    Ticket: on('cluster', R, SR),
   },
   // Applications and deployments in the own tenant; reads the site catalogue.
   'use-case-admin': {
@@ -155,6 +164,9 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ComputeQuota: on('tenant', R, SR),
     Federation: NONE,
     FederationOperation: NONE,
+    SLO: on('tenant', R, W, SR),
+    AlertRule: on('tenant', R, W, SR),
+    Ticket: on('tenant', R, SR),
   },
   // Reads the own tenant's deployments, their workloads (endpoints) and logs.
   'end-user': {
@@ -179,6 +191,9 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ComputeQuota: on('tenant', R, SR),
     Federation: NONE,
     FederationOperation: NONE,
+    SLO: on('tenant', R, SR),
+    AlertRule: on('tenant', R, SR),
+    Ticket: on('tenant', R, SR),
   },
   // Read-only everything, never secret values.
   auditor: {
@@ -203,6 +218,9 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ComputeQuota: on('cluster', R, SR),
     Federation: on('cluster', R, SR),
     FederationOperation: on('cluster', R, SR),
+    SLO: on('cluster', R, SR),
+    AlertRule: on('cluster', R, SR),
+    Ticket: on('cluster', R, SR),
   },
   // Own site's workloads (read, write status), own site (read, write status) and own site's liveness Lease.
   agent: {
@@ -227,6 +245,9 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     ComputeQuota: NONE,
     Federation: NONE,
     FederationOperation: NONE,
+    SLO: NONE,
+    AlertRule: NONE,
+    Ticket: NONE,
   },
 };
 

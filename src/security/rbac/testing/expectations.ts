@@ -37,6 +37,9 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ComputeQuota: '*',
     Federation: '*',
     FederationOperation: '*',
+    SLO: '*',
+    AlertRule: '*',
+    Ticket: '*',
   },
   'infrastructure-admin': {
     Namespace: '-',
@@ -60,6 +63,9 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ComputeQuota: '-',
     Federation: 'r s',
     FederationOperation: '-',
+    SLO: '-',
+    AlertRule: '-',
+    Ticket: '-',
   },
   'cloud-edge-admin': {
     Namespace: 'r w s S',
@@ -83,6 +89,9 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ComputeQuota: 'r w s S',
     Federation: '*',
     FederationOperation: 'r s',
+    SLO: 'r s',
+    AlertRule: 'r s',
+    Ticket: 'r s',
   },
   'use-case-admin': {
     Namespace: 'r | -',
@@ -106,6 +115,9 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ComputeQuota: 'r s | -',
     Federation: '-',
     FederationOperation: '-',
+    SLO: 'r w s | -',
+    AlertRule: 'r w s | -',
+    Ticket: 'r s | -',
   },
   'end-user': {
     Namespace: 'r | -',
@@ -129,6 +141,9 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ComputeQuota: 'r s | -',
     Federation: '-',
     FederationOperation: '-',
+    SLO: 'r s | -',
+    AlertRule: 'r s | -',
+    Ticket: 'r s | -',
   },
   auditor: {
     Namespace: 'r s',
@@ -152,6 +167,9 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ComputeQuota: 'r s',
     Federation: 'r s',
     FederationOperation: 'r s',
+    SLO: 'r s',
+    AlertRule: 'r s',
+    Ticket: 'r s',
   },
   agent: {
     Namespace: '-',
@@ -175,6 +193,9 @@ export const EXPECT: Record<Role, Record<string, string>> = {
     ComputeQuota: '-',
     Federation: '-',
     FederationOperation: '-',
+    SLO: '-',
+    AlertRule: '-',
+    Ticket: '-',
   },
 };
 
