@@ -69,6 +69,8 @@ async function up(name: string, topology: string, port = 0): Promise<Plane> {
       join(ROOT, 'test', 'fixtures', topology),
       '--unconfined',
       '--stop-workloads-on-exit',
+      // Partners here talk plain HTTP on loopback (TLS between partners is configured per Federation, ADR 0018).
+      '--insecure-http',
     ],
     /API:\s+(\S+)/,
     { HOME: dir },

@@ -38,7 +38,7 @@ describe.skipIf(!detection.available)('three-tier app across container, function
     const cwd = tempDir('e2e-fn');
     dirs.push(cwd);
     const up = await startChild(
-      ['up', '--port', '0', '--stop-workloads-on-exit'],
+      ['up', '--port', '0', '--stop-workloads-on-exit', '--insecure-http'],
       /API:\s+(\S+)/,
       { HOME: cwd },
       120_000,

@@ -6,7 +6,7 @@ export const EMBEDDED_POLICY = 'embedded-user';
 
 /**
  * `continuum up` is one user's continuum on one machine: the `default` namespace may run any command as a
- * (confined) process and any local image as a container (ADR 0024). Created when absent on every start; other
+ * (confined) process or function and any local image as a container (ADR 0024). Created when absent on every start; other
  * namespaces (tenants an admin adds) get nothing until a cloud-edge admin writes them a policy.
  */
 export async function ensureEmbeddedRuntimePolicy(store: Store): Promise<void> {
@@ -16,7 +16,7 @@ export async function ensureEmbeddedRuntimePolicy(store: Store): Promise<void> {
     kind: 'RuntimePolicy',
     metadata: { name: EMBEDDED_POLICY, namespace: 'default' },
     spec: {
-      runtimes: ['process', 'container'],
+      runtimes: ['process', 'container', 'function', 'kubernetes'],
       description: 'continuum up trusts its single user: the default namespace runs any command or local image.',
     },
   });
