@@ -11,6 +11,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
   store: 2,
   topology: 2,
   sustainability: 2,
+  management: 2,
   client: 3,
   runtime: 4,
   placement: 5,

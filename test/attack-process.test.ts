@@ -1,5 +1,5 @@
 // Attack suite, process runtime: a use-case admin of tenant A runs hostile code on the embedded continuum and fails.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,8 +148,64 @@ afterAll(async () => {
   rmSync(agentsDir, { recursive: true, force: true });
 });
 
+/** What a rejected call threw: its HTTP status and first field path. */
+async function refusal(p: Promise<unknown>): Promise<{ status?: number; field?: string; message: string }> {
+  const e = (await p.then(
+    () => new Error('accepted'),
+    (x: unknown) => x,
+  )) as { status?: number; errors?: Array<{ field: string }>; message: string };
+  return { status: e.status, field: e.errors?.[0]?.field, message: e.message };
+}
+
+/** A cloud-edge admin lets tenants A and B run their own commands as (confined) processes (ADR 0024). */
+async function grantProcessPolicies(): Promise<void> {
+  const r = await admin.http.json<{ token: string }>('POST', '/auth/v1/tokens', {
+    role: 'cloud-edge-admin',
+    ttlSeconds: 3600,
+  });
+  const cea = new ContinuumClient({ server: emb.url, token: r.body.token });
+  for (const ns of ['tenant-a', 'tenant-b'])
+    await cea.apply({
+      apiVersion: API_VERSION,
+      kind: 'RuntimePolicy',
+      metadata: { name: 'own-processes', namespace: ns },
+      spec: { runtimes: ['process'] },
+    });
+}
+
 describe('attack suite: a tenant-A use-case admin against the process runtime', () => {
+  it('without a RuntimePolicy its own command is refused, and it cannot grant itself one', async () => {
+    const sh = await refusal(uca.a.create(app('tenant-a', 'attacker', '/bin/sh', ['-c', 'id'])));
+    expect(sh).toMatchObject({ status: 403, field: 'spec.components[0].runtime' });
+    expect(sh.message).toMatch(/runtime process may not run this command in namespace tenant-a/);
+    // The embedded user's permissive policy lives in `default`, which is not tenant A's.
+    expect((await refusal(uca.a.create(app('default', 'attacker', '/bin/sh', ['-c', 'id'])))).status).toBe(403);
+    const own = {
+      apiVersion: API_VERSION,
+      kind: 'RuntimePolicy',
+      metadata: { name: 'mine', namespace: 'tenant-a' },
+      spec: { runtimes: ['process'] },
+    };
+    expect((await refusal(uca.a.create(own))).status).toBe(403);
+    const entry = {
+      apiVersion: API_VERSION,
+      kind: 'ApprovedArtifact',
+      metadata: { name: 'sh' },
+      spec: { command: '/bin/sh', sha256: 'a'.repeat(64) },
+    };
+    expect((await refusal(uca.a.create(entry))).status).toBe(403);
+    // An admin's catalogue entry (pinned by digest) runs without a policy; another program with its digest does not.
+    const digest = createHash('sha256').update(readFileSync('/usr/bin/true')).digest('hex');
+    await admin.create({ ...entry, metadata: { name: 'true' }, spec: { command: '/usr/bin/true', sha256: digest } });
+    await uca.a.create(app('tenant-a', 'approved', '', [], { artifact: { command: '/usr/bin/true', sha256: digest } }));
+    const fake = app('tenant-a', 'fake', '', [], {
+      artifact: { command: '/bin/sh', args: ['-c', 'id'], sha256: digest },
+    });
+    expect(await refusal(uca.a.create(fake))).toMatchObject({ status: 403, field: 'spec.components[0].runtime' });
+  });
+
   it('every attempt fails, for the expected reason', async () => {
+    await grantProcessPolicies();
     // Tenant B: a Secret, and a workload that gets it through its environment and keeps notes in its work dir.
     await uca.b.create({
       apiVersion: API_VERSION,

@@ -4,7 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectContainerRuntime, runDirOf } from '../src/agent/drivers/container/index.js';
-import { BIN, startChild, stopGracefully, tempDir, until, type Child } from './harness.js';
+import { BIN, getTrusting, startChild, stopGracefully, tempDir, until, upCa, type Child } from './harness.js';
 
 const children: Child[] = [];
 const dirs: string[] = [];
@@ -77,12 +77,12 @@ describe.skipIf(!detection.available)('three-tier app as containers through the 
     expect(body.chain).toHaveLength(3);
     // And through the application gateway of the control plane.
     const token = readFileSync(join(cwd, '.continuum', 'admin.token'), 'utf8').trim();
-    const gw = await fetch(`${up.url}/gw/default/shop/`, {
-      headers: { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(20_000),
+    // Over the API's TLS (on by default in `up`), trusting the data dir's CA.
+    const gw = await getTrusting(`${up.url}/gw/default/shop/`, upCa(join(cwd, '.continuum')), {
+      authorization: `Bearer ${token}`,
     });
     expect(gw.status).toBe(200);
-    expect(await gw.json()).toMatchObject({ frontend: 'ok', api: 'ok', store: 'ok' });
+    expect(JSON.parse(gw.text)).toMatchObject({ frontend: 'ok', api: 'ok', store: 'ok' });
     expect(cli(cwd, 'explain', 'shop')).toMatch(/frontend\/0@madrid -> \S+ \(\S+\) as container/);
   }, 240_000);
 });

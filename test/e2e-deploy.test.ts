@@ -1,10 +1,21 @@
 // End to end through the real CLI: up + apply the three-tier example; failover when a site dies; edge autonomy.
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { adminToken, BIN, killHard, ROOT, startChild, stopGracefully, tempDir, until, type Child } from './harness.js';
+import {
+  adminToken,
+  ALLOW_ALL_POLICY,
+  BIN,
+  killHard,
+  ROOT,
+  startChild,
+  stopGracefully,
+  tempDir,
+  until,
+  type Child,
+} from './harness.js';
 import { killTree, processesUnder } from './harness.js';
 
 const EXAMPLE = join(ROOT, 'examples', 'three-tier', 'app.yaml');
@@ -68,10 +79,11 @@ describe('three-tier app through the CLI', () => {
   it('up → apply → all components Running → the frontend proves frontend → api → store', async () => {
     const cwd = tempDir('e2e-up');
     const env = { HOME: cwd };
-    const up = await startChild(['up', '--port', '0', '--stop-workloads-on-exit'], /API:\s+(\S+)/, env, 30_000, cwd);
+    const up = await startChild(['up', '--port', '0', '--stop-workloads-on-exit'], /API:\s+(\S+)/, env, 60_000, cwd);
     children.push(up);
-    expect(up.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    // The CLI finds server and token in ./.continuum/config.json, written by `up`.
+    // TLS by default, with the data dir's CA: the CLI finds server, token and CA in ./.continuum/config.json.
+    expect(up.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(JSON.parse(readFileSync(join(cwd, '.continuum', 'config.json'), 'utf8')).ca).toBe('tls/ca.crt');
     const cfgEnv = env;
     expect(adminToken(join(cwd, '.continuum'))).toMatch(/^cnt_/);
     expect(cli(cwd, cfgEnv, 'apply', '-f', EXAMPLE)).toMatch(/deployment\/shop (created|configured|unchanged)/);
@@ -114,6 +126,7 @@ async function distributed(): Promise<{
   };
   const server = await startServer();
   cli(cwd, env, 'apply', '-f', join(ROOT, 'test', 'fixtures', 'iberia.yaml'));
+  cli(cwd, env, 'apply', '-f', ALLOW_ALL_POLICY);
   const agents = new Map<string, Child>();
   for (const site of ['getafe-far', 'madrid-metro', 'valencia-near', 'paris-metro']) {
     mkdirSync(join(cwd, 'agents'), { recursive: true });

@@ -1,6 +1,7 @@
 // Helpers for end-to-end tests: run the built CLI as a child process and talk to it over HTTP.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { waitFor } from '../src/lib/testing/index.js';
@@ -68,6 +69,40 @@ export async function stopGracefully(c: Child | undefined, ms = 10_000): Promise
   clearTimeout(t);
 }
 
+/** The CA `continuum up` made in a data dir (TLS is on by default), or undefined for an --insecure-http one. */
+export const upCa = (dataDir: string): Buffer | undefined => {
+  const f = join(dataDir, 'tls', 'ca.crt');
+  return existsSync(f) ? readFileSync(f) : undefined;
+};
+
+/**
+ * GET over https trusting `ca` (the global fetch cannot be given a CA), or plain fetch for http URLs; the answer's
+ * status and text. Rejects on transport errors, like fetch.
+ */
+export async function getTrusting(
+  url: string,
+  ca: Buffer | undefined,
+  headers: Record<string, string> = {},
+  timeoutMs = 20_000,
+): Promise<{ status: number; text: string }> {
+  if (!url.startsWith('https:')) {
+    const r = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    return { status: r.status, text: await r.text() };
+  }
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { headers, ca, timeout: timeoutMs, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${url}: no answer in ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 export const adminToken = (dataDir: string): string => readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
 
 export async function api(
@@ -96,6 +131,9 @@ export async function api(
   }
   return { status: res.status, body: parsed };
 }
+
+/** A RuntimePolicy letting `default` run anything (ADR 0024): `continuum apply -f` it on a `continuum server`. */
+export const ALLOW_ALL_POLICY = join(ROOT, 'test', 'fixtures', 'runtime-policy.yaml');
 
 export { sleep, waitFor } from '../src/lib/testing/index.js';
 

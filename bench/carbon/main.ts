@@ -36,7 +36,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const blind = r.rows[0].grams;
   console.log('bench/carbon: 48 h of seeded synthetic hourly intensities around the bundled 2020 country means');
   console.log('mix: one 15 ms service per user area (24, 2 cores at 50 %, 24 h) + 40 deferrable batch jobs');
-  console.log('(4–16 cores at 100 %, 1–6 h, 2–18 h slack, a sovereignty set each); energy: SPECpower-like model × PUE\n');
+  console.log(
+    '(4–16 cores at 100 %, 1–6 h, 2–18 h slack, a sovereignty set each); energy: SPECpower-like model × PUE\n',
+  );
   console.log('| strategy | kWh | kg CO2e | vs blind | violated constraints | missed deadlines |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const row of r.rows)

@@ -68,6 +68,23 @@ async function waitHealthy(url: string): Promise<void> {
   }
 }
 
+/** What the frontend's home page says (it calls api, which calls store), retried for up to 20 s. */
+async function chain(url: string): Promise<string> {
+  let last = '';
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${url}/`, { signal: AbortSignal.timeout(5000) });
+      const b = (await r.json()) as Record<string, unknown>;
+      if (r.ok) return `yes (${['frontend', 'api', 'store'].map((k) => `${k} ${String(b[k])}`).join(', ')})`;
+      last = `${r.status} ${JSON.stringify(b).slice(0, 200)}`;
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return `NO: ${last}`;
+}
+
 /** Baseline: start store, api, frontend in order, each once the previous answers its health check. */
 async function bareRun(dir: string): Promise<number> {
   const t0 = performance.now();
@@ -116,7 +133,12 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'continuum-bench-deploy-'));
   const home = join(dir, 'podman');
   const containers = await detectContainerRuntime({ home });
-  const cp = await startControlPlane({ dataDir: join(dir, 'cp'), port: 0, siteGraceSeconds: 30 });
+  const cp = await startControlPlane({
+    dataDir: join(dir, 'cp'),
+    port: 0,
+    siteGraceSeconds: 30,
+    runtimePolicy: 'allow-all',
+  });
   const topo = loadTopology(join(ROOT, 'test', 'fixtures', 'iberia.yaml'));
   // The fixture's sites allow only process; here they also allow containers (the agents detect podman).
   for (const s of topo.sites) {
@@ -124,14 +146,25 @@ async function main(): Promise<void> {
     if (spec.runtimes && containers.available) spec.runtimes = [...spec.runtimes, 'container'];
   }
   for (const o of [...topo.providers, ...topo.areas, ...topo.sites]) await cp.store.apply(kindByName(o.kind)!, o);
+  const ref: { agents?: Awaited<ReturnType<typeof startEmbeddedAgents>> } = {};
   const agents = await startEmbeddedAgents({
     server: cp.url,
     token: cp.adminToken,
     sites: topo.sites.map((s) => s.metadata.name),
     stateDir: join(dir, 'agents'),
     heartbeatMs: 1000,
-    agentOptions: { driverOptions: { podmanHome: home } },
+    agentOptions: {
+      driverOptions: {
+        podmanHome: home,
+        // All sites on this host (as under `continuum up`): a container's loopback peers may be on any agent.
+        peerPorts: (ns: string) =>
+          (ref.agents?.all() ?? []).flatMap((a) =>
+            a.driver.list().flatMap((w) => (w.id.startsWith(`${ns}/`) ? Object.values(w.ports) : [])),
+          ),
+      },
+    },
   });
+  ref.agents = agents;
   const client = new ContinuumClient({ server: cp.url, token: cp.adminToken });
   const variants = [
     variant('continuum apply → all Running (process)', docs(join(ROOT, 'examples', 'three-tier', 'app.yaml')), 'shop'),
@@ -156,6 +189,8 @@ async function main(): Promise<void> {
           (x) => x.spec.deployment === name,
         );
         const limits = ws.map((x) => x.status?.limits).find(Boolean);
+        const front = ws.find((x) => x.spec.component === 'frontend')?.status?.url;
+        console.log(`${v.label}: frontend → api → store answers: ${front ? await chain(front) : 'no url'}`);
         console.log(
           `${v.label}: runtimes ${ws.map((x) => `${x.spec.component}=${x.spec.runtime}`).join(', ')}; limits enforced: cpu ${limits?.cpu ?? false}, memory ${limits?.memory ?? false}${limits?.reason ? ` (${limits.reason})` : ''}`,
         );

@@ -138,7 +138,12 @@ describe('workloads', () => {
       const s = await wlStatus('broken');
       return s.phase === 'Failed' && s;
     }, 'Failed status');
-    expect(getCondition(st.conditions, 'Ready')).toMatchObject({ status: 'False', reason: 'StartFailed' });
+    // A missing program has its own machine-readable reason (ADR 0024), naming the path.
+    expect(getCondition(st.conditions, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'CommandNotFound',
+      message: expect.stringContaining('/nonexistent/program'),
+    });
     await client.delete(WorkloadKind, 'default', 'broken');
   });
 });

@@ -16,6 +16,7 @@ import {
 import { Connection, type OfflineWindow } from '../runtime/index.js';
 import { obtainCredential, savedCredential } from './credential.js';
 import { fetchWorkloadEnv } from './credential-client.js';
+import { UsageReporter } from './usage.js';
 import { startAgentDrivers } from './driver-factory.js';
 import type { RunState } from './drivers/driver.js';
 import type { DriverSet } from './drivers/set.js';
@@ -70,6 +71,8 @@ export class SiteAgent {
   private beats = 0;
   private latency: Record<string, number> = {};
   private offlineReport?: string;
+  /** Metering (absent when usageIntervalMs is 0). */
+  usage?: UsageReporter;
 
   private constructor(
     o: ResolvedAgentOptions,
@@ -148,6 +151,16 @@ export class SiteAgent {
     this.streamClient = new ContinuumClient(base);
   }
 
+  /** Trace contexts the control plane sent with workload revisions, by uid:generation (bounded). */
+  private readonly traces = new Map<string, string>();
+
+  private noteTrace(w: Workload, traceparent: string): void {
+    const key = `${w.metadata.uid}:${w.metadata.generation}`;
+    this.traces.delete(key);
+    this.traces.set(key, traceparent);
+    if (this.traces.size > 1024) this.traces.delete(this.traces.keys().next().value!);
+  }
+
   /** One (re)connection: credential, then register or adopt the Site. */
   private async connect(): Promise<void> {
     this.clients(
@@ -182,6 +195,7 @@ export class SiteAgent {
       api: () => this.api,
       stream: () => this.streamClient,
       conn: this.conn,
+      onTrace: (w, tp) => this.noteTrace(w, tp),
     });
     this.informer = new Informer(`agent:${this.site}:workloads`, this.source, {
       backoff: { baseMs: 500, maxMs: 10_000 },
@@ -207,6 +221,7 @@ export class SiteAgent {
       report: (item) => this.writer.enqueue(item),
       artifactBaseDir: this.o.artifactBaseDir,
       log: this.o.log,
+      traceOf: (w) => this.traces.get(`${w.metadata.uid}:${w.metadata.generation}`),
       resolveEnv: async (w) =>
         (await fetchWorkloadEnv(this.api, w.metadata.namespace ?? 'default', w.metadata.name)).env,
     });
@@ -243,6 +258,21 @@ export class SiteAgent {
       this.reconciler.retryFailed();
       this.reconciler.kick();
     });
+    const usageMs = this.o.usageIntervalMs ?? 60_000;
+    if (usageMs > 0) {
+      const usage = (this.usage = new UsageReporter({
+        site: this.site,
+        list: () => this.driver.list(),
+        workload: (id) => this.informer.get(id),
+        api: () => this.api,
+        now: this.o.meteringClock,
+        log: this.o.log,
+      }));
+      this.every(usageMs, async () => {
+        usage.sample();
+        if (this.conn.online) await usage.flush();
+      });
+    }
     // Spread out so that many agents (embedded: one per site) do not all probe at the same moment.
     if (this.o.rttIntervalMs > 0)
       this.every(
@@ -319,7 +349,7 @@ export class SiteAgent {
             address: this.echo.address,
             ...(connectedSince ? { connectedSince } : {}),
           },
-          allocatable: allocatableOf(site.spec),
+          allocatable: allocatableOf(site.spec, this.driver.allocatable()),
           allocated: this.allocated(states),
           workloads: states.length,
           runtimes: this.runtimes,

@@ -26,12 +26,17 @@ export function wantedRuntimes(o: {
 
 /** Detects and starts the agent's drivers under `<stateDir>/drivers/<kind>`, logging what each runtime offers. */
 export async function startAgentDrivers(o: ResolvedAgentOptions): Promise<StartedDrivers> {
+  const ref: { set?: StartedDrivers['drivers'] } = {};
+  // The loopback ports a container may call: those of its own namespace's workloads on this agent, any runtime.
+  const peerPorts = (ns: string): number[] =>
+    (ref.set?.list() ?? []).flatMap((s) => (s.id.split('/')[0] === ns ? Object.values(s.ports) : []));
   const started = await startDrivers({
     registry: o.drivers ?? DRIVERS,
     stateDir: o.stateDir,
     runtimes: wantedRuntimes(o),
-    options: { now: o.clock, onWarning: (m: string) => o.log.warn(m), ...o.driverOptions },
+    options: { now: o.clock, onWarning: (m: string) => o.log.warn(m), peerPorts, ...o.driverOptions },
   });
+  ref.set = started.drivers;
   for (const r of started.runtimes) {
     if (r.available) o.log.info(`runtime ${r.name}: available${r.message ? ` (${r.message})` : ''}`);
     else o.log.info(`runtime ${r.name}: not available (${r.reason ?? 'unknown'})`);

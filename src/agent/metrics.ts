@@ -7,7 +7,7 @@ import type { RunState } from './drivers/driver.js';
 const USER_HZ = 100;
 
 /** Parent pid of every live process, from one pass over /proc. */
-function parentsOf(): Map<number, number[]> {
+export function parentsOf(): Map<number, number[]> {
   const children = new Map<number, number[]>();
   let entries: string[] = [];
   try {

@@ -8,6 +8,8 @@ import type { BackoffConfig } from '../lib/index.js';
 import type { DriverName } from './driver-factory.js';
 import type { ProcessDriverOptions } from './drivers/process/index.js';
 import type { ContainerDriverOptions } from './drivers/container/index.js';
+import type { FunctionDriverOptions } from './drivers/function/index.js';
+import type { KubernetesDriverOptions } from './drivers/kubernetes/index.js';
 import type { DriverRegistration } from './drivers/registration.js';
 
 export interface AgentOptions {
@@ -49,8 +51,14 @@ export interface AgentOptions {
   ca?: string | Buffer;
   insecure?: boolean;
   /** Extra options given to every driver, which reads the ones it knows (tests: process back-off, polling). */
-  driverOptions?: Partial<ProcessDriverOptions & ContainerDriverOptions>;
+  driverOptions?: Partial<
+    ProcessDriverOptions & ContainerDriverOptions & FunctionDriverOptions & KubernetesDriverOptions
+  >;
   /** Called on every successful (re)connection, after the Site was found or created. */
+  /** Usage sampling period in ms (records are sent after each sample); 0 turns metering off. Default 60 000. */
+  usageIntervalMs?: number;
+  /** Clock (epoch ms) usage records are stamped with; tests accelerate it. Default Date.now. */
+  meteringClock?: () => number;
   onConnected?: (info: { site: string; created: boolean; server: string }) => void;
 }
 

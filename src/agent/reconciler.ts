@@ -1,10 +1,17 @@
 // Level-triggered reconciliation of the workloads bound to this site against what the driver runs.
 import type { Logger } from '../lib/index.js';
+import { activeTraceparent, inSpan } from '../lib/tracing/index.js';
 import type { Workload } from '../model/index.js';
 import type { RunState, RuntimeDriver } from './drivers/driver.js';
 import { RuntimeUnavailableError } from './drivers/set.js';
 import type { StatusItem } from './status-writer.js';
 import { toRunSpec, workloadId } from './workload-spec.js';
+
+/** A driver's refusal may carry a machine-readable reason (e.g. CommandNotFound); StartFailed otherwise. */
+const startReason = (e: unknown): { reason?: string } => {
+  const reason = (e as { reason?: unknown }).reason;
+  return typeof reason === 'string' ? { reason } : {};
+};
 
 export interface ReconcilerOptions {
   site: string;
@@ -18,6 +25,8 @@ export interface ReconcilerOptions {
   artifactBaseDir?: string;
   /** Env with secret references resolved by the control plane (called only for workloads that have some). */
   resolveEnv?: (w: Workload) => Promise<Array<{ name: string; value: string }>>;
+  /** The trace the control plane sent with this workload's revision (its action span joins it). */
+  traceOf?: (w: Workload) => string | undefined;
   log: Logger;
 }
 
@@ -95,31 +104,37 @@ export class Reconciler {
       }
       const key = `${w.metadata.uid}:${w.metadata.generation}`;
       if (this.failed.get(id) === key) continue;
-      this.run(id, async () => {
-        try {
-          const refs = (w.spec?.env ?? []).some((e) => e.valueFrom !== undefined);
-          const resolvedEnv = refs && this.o.resolveEnv ? await this.o.resolveEnv(w) : undefined;
-          const state = await driver.ensure(
-            toRunSpec(w, { site, artifactBaseDir: this.o.artifactBaseDir, resolvedEnv }),
-          );
-          this.failed.delete(id);
-          this.o.report({ id, uid: state.uid, run: { state } });
-        } catch (e) {
-          this.failed.set(id, key);
-          this.o.log.warn(`cannot start workload ${id}: ${(e as Error).message}`);
-          const run =
-            e instanceof RuntimeUnavailableError
-              ? { error: e.message, reason: 'RuntimeUnavailable' }
-              : { error: `cannot start: ${(e as Error).message}` };
-          this.o.report({ id, uid: w.metadata.uid, run });
-        }
-      });
+      const attrs = { 'continuum.site': site, 'continuum.workload': id };
+      this.run(id, () => inSpan('agent ensure', this.o.traceOf?.(w), attrs, () => this.ensure(id, key, w)));
     }
     if (!this.o.synced()) return;
     for (const s of driver.list()) {
       if (desired.has(s.id)) continue;
       this.failed.delete(s.id);
       this.run(s.id, () => this.remove(s));
+    }
+  }
+
+  /** Starts or updates one workload and reports the outcome (inside the action's span, whose trace it carries). */
+  private async ensure(id: string, key: string, w: Workload): Promise<void> {
+    const { driver, site } = this.o;
+    const traceparent = activeTraceparent();
+    const tp = traceparent ? { traceparent } : {};
+    this.o.log.debug?.(`ensuring workload ${id} (generation ${w.metadata.generation})`);
+    try {
+      const refs = (w.spec?.env ?? []).some((e) => e.valueFrom !== undefined);
+      const resolvedEnv = refs && this.o.resolveEnv ? await this.o.resolveEnv(w) : undefined;
+      const state = await driver.ensure(toRunSpec(w, { site, artifactBaseDir: this.o.artifactBaseDir, resolvedEnv }));
+      this.failed.delete(id);
+      this.o.report({ id, uid: state.uid, run: { state }, ...tp });
+    } catch (e) {
+      this.failed.set(id, key);
+      this.o.log.warn(`cannot start workload ${id}: ${(e as Error).message}`);
+      const run =
+        e instanceof RuntimeUnavailableError
+          ? { error: e.message, reason: 'RuntimeUnavailable' }
+          : { error: `cannot start: ${(e as Error).message}`, ...startReason(e) };
+      this.o.report({ id, uid: w.metadata.uid, run, ...tp });
     }
   }
 

@@ -18,9 +18,12 @@ export function hostCapacity(): Resources {
   return { cpu: cpus().length || 1, memory: formatMiB(Math.floor(totalmem() / 1024 ** 2)) };
 }
 
-/** Declared allocatable (else capacity) of the site, with the host's own figures for whatever is not declared. */
-export function allocatableOf(spec: Partial<SiteSpec> | undefined): Resources {
-  const declared: Resources = { ...(spec?.capacity ?? {}), ...(spec?.allocatable ?? {}) };
+/**
+ * Declared allocatable, else what the runtime measured (`measured`: a cluster's allocatable), else declared
+ * capacity, with the host's own figures for whatever is still missing.
+ */
+export function allocatableOf(spec: Partial<SiteSpec> | undefined, measured?: Resources): Resources {
+  const declared: Resources = { ...(spec?.capacity ?? {}), ...(measured ?? {}), ...(spec?.allocatable ?? {}) };
   const host = hostCapacity();
   return { ...declared, cpu: declared.cpu ?? host.cpu, memory: declared.memory ?? host.memory };
 }

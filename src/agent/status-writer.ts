@@ -1,5 +1,6 @@
 // Writes workload statuses: coalesced per workload (latest wins), diffed against the stored object, retried, held while offline.
 import type { ContinuumClient } from '../client/index.js';
+import { inSpan } from '../lib/tracing/index.js';
 import type { Logger } from '../lib/index.js';
 import { isApiError, WorkloadKind, type Workload } from '../model/index.js';
 import { Backoff, sleep, type BackoffConfig } from '../lib/index.js';
@@ -13,6 +14,8 @@ export interface StatusItem {
   /** The workload incarnation the report is about; reports for another uid are dropped. */
   uid: string;
   run: RunReport;
+  /** The trace of the action the report is about: the status write joins it. */
+  traceparent?: string;
 }
 
 export interface StatusWriterOptions {
@@ -52,8 +55,11 @@ export class StatusWriter {
 
   /** Queues a report, replacing any older one for the same workload. */
   enqueue(item: StatusItem): void {
+    const before = this.pending.get(item.id);
     this.pending.delete(item.id);
-    this.pending.set(item.id, item);
+    // A later report replaces an earlier one, but keeps its trace (the write reports both).
+    const traceparent = item.traceparent ?? (before?.uid === item.uid ? before.traceparent : undefined);
+    this.pending.set(item.id, traceparent ? { ...item, traceparent } : item);
     this.notify?.();
   }
 
@@ -105,7 +111,10 @@ export class StatusWriter {
       this.pending.delete(id);
       this.busy = true;
       try {
-        await this.write(item);
+        const attrs = { 'continuum.site': this.o.site, 'continuum.workload': id };
+        await (item.traceparent
+          ? inSpan('agent status', item.traceparent, attrs, () => this.write(item))
+          : this.write(item));
         this.backoff.reset();
       } catch (e) {
         if (isApiError(e, 'Invalid')) {

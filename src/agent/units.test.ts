@@ -117,6 +117,14 @@ describe('workload mapping', () => {
       message: 'cannot start: nope',
       conditions: [{ reason: 'StartFailed' }],
     });
+    // A driver's machine-readable reason replaces the generic one (start refusals and crash loops alike).
+    const missing = state({ phase: 'Starting', ready: false, reason: 'CommandNotFound', message: 'x not found' });
+    expect(workloadStatus(wl(), 's1', 'T', { state: missing }).conditions?.[0]).toMatchObject({
+      reason: 'CommandNotFound',
+      message: 'x not found',
+    });
+    const refused = { error: 'cannot start: command x not found on PATH', reason: 'CommandNotFound' };
+    expect(workloadStatus(wl(), 's1', 'T', refused).conditions?.[0].reason).toBe('CommandNotFound');
   });
 });
 

@@ -60,8 +60,13 @@ function readyCondition(state: RunState): Omit<Condition, 'lastTransitionTime'> 
   if (state.phase === 'Running' && state.ready) return { type: 'Ready', status: 'True', reason: 'Running' };
   if (state.phase === 'Running') return { type: 'Ready', status: 'False', reason: 'NotReady', ...msg };
   if (state.phase === 'Starting')
-    return { type: 'Ready', status: 'False', reason: state.restarts > 0 ? 'Restarting' : 'Starting', ...msg };
-  if (state.phase === 'Failed') return { type: 'Ready', status: 'False', reason: 'Failed', ...msg };
+    return {
+      type: 'Ready',
+      status: 'False',
+      reason: state.reason ?? (state.restarts > 0 ? 'Restarting' : 'Starting'),
+      ...msg,
+    };
+  if (state.phase === 'Failed') return { type: 'Ready', status: 'False', reason: state.reason ?? 'Failed', ...msg };
   return { type: 'Ready', status: 'False', reason: 'Terminated', ...msg };
 }
 

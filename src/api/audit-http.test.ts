@@ -112,7 +112,9 @@ describe('audit log over HTTP', () => {
     expect(exported.code).toBe(0);
     const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
     expect(lines.length).toBeGreaterThanOrEqual(v.body.records);
-    expect(lines.every((l) => typeof JSON.parse(l).hash === 'string')).toBe(true);
+    // Records, then (at least) the export's final signed checkpoint.
+    expect(lines.every((l) => typeof JSON.parse(l).hash === 'string' || JSON.parse(l).checkpoint)).toBe(true);
+    expect(JSON.parse(lines.at(-1)!).checkpoint.final).toBe(true);
     const denied = await cli('audit', 'export', '--server', env.cp.url, '--token', uca.token);
     expect([denied.code, denied.err]).toEqual([1, expect.stringContaining('Error from server (Forbidden)')]);
   });

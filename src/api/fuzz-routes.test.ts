@@ -1,4 +1,5 @@
 // Property-based robustness of every registered route: ≥ 10,000 generated requests (params, encodings, queries, bodies, credentials), 0 5xx.
+import { isCamaraPath } from './camara/index.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registeredRoutes, type RegisteredRoute } from './server.js';
@@ -94,7 +95,15 @@ describe('every route (property-based)', () => {
         seen.set(`${r.method} ${r.url}`, (seen.get(`${r.method} ${r.url}`) ?? 0) + 1);
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         expect(res.statusCode, `${r.method} ${url} → ${res.body.slice(0, 300)}`).toBeLessThan(500);
-        if (res.statusCode >= 400)
+        // CAMARA routes answer errors as CAMARA ErrorInfo (application/json {status, code, message}), by contract.
+        if (res.statusCode >= 400 && isCamaraPath(url)) {
+          expect(res.headers['content-type'], `${r.method} ${url}`).toMatch(/^application\/json/);
+          expect(Object.keys(JSON.parse(res.body) as object).sort(), `${r.method} ${url}`).toEqual([
+            'code',
+            'message',
+            'status',
+          ]);
+        } else if (res.statusCode >= 400)
           expect(res.headers['content-type'], `${r.method} ${url}`).toMatch(/^application\/problem\+json/);
       }),
       { numRuns: RUNS, seed: 1215 },

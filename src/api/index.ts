@@ -10,3 +10,4 @@ export { PLACEMENT_PREVIEW_PATH, type PlacementPreview } from './placement-previ
 export { DEFAULT_MIN_FREE_BYTES, freeBytes, type ReadinessCheck } from './readiness.js';
 export type { AddressLimitOptions } from './limits/index.js';
 export { METRICS_CONTENT_TYPE, renderMetrics, startMetricsListener } from './metrics.js';
+export { QuotaTracker, apiQuotaStatusController, DEFAULT_QUOTA, type QuotaLimits } from './quota/index.js';

@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../model/index.js';
 import { renderError } from './kube/status.js';
+import { camaraErrorInfo, correlatorOf, isCamaraPath } from './camara/errors.js';
 
 const FASTIFY_CODES: Record<string, ApiError['code']> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PayloadTooLarge',
@@ -40,6 +41,12 @@ export function toApiError(err: unknown, req: FastifyRequest): ApiError {
 
 export function sendProblem(req: FastifyRequest, reply: FastifyReply, err: ApiError): FastifyReply {
   for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
+  if (isCamaraPath(req.url)) {
+    const info = camaraErrorInfo(err);
+    const correlator = correlatorOf(req);
+    if (correlator !== undefined) void reply.header('x-correlator', correlator);
+    return reply.code(info.status).type('application/json').send(JSON.stringify(info));
+  }
   const { type, body } = renderError(req, err, req.url.split('?')[0]);
   return reply.code(err.status).type(type).send(JSON.stringify(body));
 }

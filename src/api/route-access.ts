@@ -22,7 +22,9 @@ export type RouteAccess =
   /** Any agent credential, or a caller that may write the status of every Site. */
   | { kind: 'agent' }
   /** Authenticated; the handler authorizes against the object it loads (documented at the route). */
-  | { kind: 'handler' };
+  | { kind: 'handler' }
+  /** Not authenticated by the server: federation partners carry EWBI OAuth2 tokens checked by src/federation. */
+  | { kind: 'partner' };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -38,6 +40,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /version': { kind: 'public' },
   'GET /openapi.json': { kind: 'permission', permission: 'openapi:read' },
   'GET /api': { kind: 'resource' },
+  'GET /openapi/v2': { kind: 'permission', permission: 'openapi:read' },
   'GET /openapi/v3': { kind: 'permission', permission: 'openapi:read' },
   'GET /openapi/v3/apis/:group/:version': { kind: 'permission', permission: 'openapi:read' },
   ...Object.fromEntries(
@@ -92,6 +95,7 @@ export async function checkAccess(
 ): Promise<void> {
   switch (rule.kind) {
     case 'public':
+    case 'partner':
     case 'bootstrap':
     case 'resource':
     case 'handler':

@@ -5,6 +5,23 @@ import { expected } from '../security/rbac/testing/expectations.js';
 import type { Ctx } from './testing/kind-fixtures.js';
 import { startMatrixEnv, type MatrixEnv } from './testing/matrix-env.js';
 import { registeredRoutes } from './server.js';
+import { CALLBACK_OPERATIONS, EWBI_PREFIX, EWBI_TOKEN_PATH, PARTNER_OPERATIONS } from '../federation/index.js';
+
+/** EWBI partner and callback routes take only federation OAuth2 tokens: every platform credential gets 401. */
+const EWBI_EXPECT: Record<string, RouteCase> = Object.fromEntries(
+  [
+    ...[...PARTNER_OPERATIONS, ...CALLBACK_OPERATIONS].map((o) => [o.method, EWBI_PREFIX + o.path] as const),
+    ['POST', EWBI_TOKEN_PATH] as const,
+  ].map(([method, path]) => [
+    `${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`,
+    {
+      kind: 'probe',
+      probe: () => ({ method, url: path.replace(/\{\w+\}/g, 'x1'), body: {} }),
+      allowed: () => false,
+      refused: 401,
+    },
+  ]),
+);
 
 let env: MatrixEnv;
 beforeAll(async () => {
@@ -16,6 +33,7 @@ interface Probe {
   method: string;
   url: string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 /**
@@ -67,12 +85,26 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
     allowed: () => true,
     passed: [201],
   },
+  // Asking about someone else is for admins and auditors.
+  'POST /apis/authorization.k8s.io/v1/subjectaccessreviews': {
+    kind: 'probe',
+    probe: () => ({
+      method: 'POST',
+      url: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+      body: {
+        spec: { user: 'someone', resourceAttributes: { verb: 'list', group: 'continuum.eu', resource: 'sites' } },
+      },
+    }),
+    allowed: only('admin', 'auditor'),
+    passed: [201],
+  },
   'POST /apis/authentication.k8s.io/v1/selfsubjectreviews': {
     kind: 'probe',
     probe: () => ({ method: 'POST', url: '/apis/authentication.k8s.io/v1/selfsubjectreviews', body: {} }),
     allowed: () => true,
     passed: [201],
   },
+  'GET /openapi/v2': { kind: 'probe', probe: () => ({ method: 'GET', url: '/openapi/v2' }), allowed: HUMANS },
   'GET /openapi/v3': { kind: 'probe', probe: () => ({ method: 'GET', url: '/openapi/v3' }), allowed: HUMANS },
   'GET /openapi/v3/apis/:group/:version': {
     kind: 'probe',
@@ -164,6 +196,28 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
     allowed: (role, ctx) => expected(role, 'Deployment', ctx).has('create'),
     passed: [422],
   },
+  // Usage ingest: the site's own agent, or whoever may write the Site's status; an empty batch is then a 202.
+  'POST /agent/v1/sites/:site/usage': {
+    kind: 'probe',
+    probe: (ctx) => ({ method: 'POST', url: `/agent/v1/sites/${siteOf(ctx)}/usage`, body: { records: [] } }),
+    allowed: (role, ctx) => (role === 'agent' ? ctx === 'own' : expected(role, 'Site', ctx).has('update/status')),
+    passed: [202],
+  },
+  // Usage, raw records and invoices of a tenant: whoever may list its Deployments.
+  ...Object.fromEntries(
+    [
+      ['GET /metering/v1/usage', (t: string) => `/metering/v1/usage?namespace=${t}`],
+      ['GET /metering/v1/records', (t: string) => `/metering/v1/records?namespace=${t}`],
+      ['GET /metering/v1/invoices/:tenant/:period', (t: string) => `/metering/v1/invoices/${t}/2026-11`],
+    ].map(([key, url]) => [
+      key as string,
+      {
+        kind: 'probe' as const,
+        probe: (ctx: Ctx) => ({ method: 'GET', url: (url as (t: string) => string)(tenantOf(ctx)) }),
+        allowed: (role: Role, ctx: Ctx) => expected(role, 'Deployment', ctx).has('list'),
+      },
+    ]),
+  ),
   // Gateway: whoever may read the Deployment reaches the handler, which answers 404 for a missing one.
   ...Object.fromEntries(
     ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) =>
@@ -181,7 +235,55 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
       ]),
     ),
   ),
+  ...EWBI_EXPECT,
+  // CAMARA (src/api/camara): the tenant is the caller's, or the one named by x-continuum-namespace; RBAC decides.
+  ...camaraExpect(),
 };
+
+/** CAMARA routes: each is one native verb on Application, Deployment or Site (docs/camara.md, scope mapping). */
+function camaraExpect(): Record<string, RouteCase> {
+  const B = '/edge-application-management/vwip';
+  const ID = '00000000-0000-4000-8000-000000000000';
+  const rows: Array<[string, string, string, string, number]> = [
+    ['POST', '/apps', 'Application', 'create', 400],
+    ['GET', '/apps', 'Application', 'list', 200],
+    ['GET', '/apps/:appId', 'Application', 'get', 404],
+    ['DELETE', '/apps/:appId', 'Application', 'delete', 404],
+    ['POST', '/app-instances', 'Deployment', 'create', 400],
+    ['GET', '/app-instances', 'Deployment', 'list', 200],
+    ['GET', '/app-instances/:appInstanceId', 'Deployment', 'get', 404],
+    ['DELETE', '/app-instances/:appInstanceId', 'Deployment', 'delete', 404],
+    ['POST', '/deployments', 'Deployment', 'create', 400],
+    ['GET', '/deployments', 'Deployment', 'list', 200],
+    ['GET', '/deployments/:appDeploymentId', 'Deployment', 'list', 404],
+    ['DELETE', '/deployments/:appDeploymentId', 'Deployment', 'delete', 404],
+    ['PATCH', '/deployments/:appDeploymentId', 'Deployment', 'update', 400],
+    ['GET', '/edge-cloud-zones', 'Site', 'list', 200],
+  ];
+  const discovery: Array<[string, string, string, string, number]> = [
+    ['POST', '/simple-edge-discovery/v2/retrieve-closest-edge-cloud-zone', 'Site', 'list', 422],
+    ['GET', '/optimal-edge-discovery/v0.1/regions', 'Site', 'list', 200],
+    ['POST', '/optimal-edge-discovery/v0.1/retrieve-optimal-edge-cloud-zones', 'Site', 'list', 400],
+  ];
+  return Object.fromEntries(
+    [...rows.map(([m, u, k, v, p]) => [m, `${B}${u}`, k, v, p] as const), ...discovery].map(
+      ([m, u, kind, verb, pass]) => [
+        `${m} ${u}`,
+        {
+          kind: 'probe' as const,
+          probe: (ctx: Ctx) => ({
+            method: m,
+            url: u.replace(/:[A-Za-z]+/, ID),
+            ...(m === 'POST' || m === 'PATCH' ? { body: {} } : {}),
+            headers: { 'x-continuum-namespace': tenantOf(ctx) },
+          }),
+          allowed: (role: Role, ctx: Ctx) => expected(role, kind, kind === 'Site' ? 'own' : ctx).has(verb),
+          passed: [pass],
+        },
+      ],
+    ),
+  );
+}
 
 const keyOf = (r: { method: string; url: string }) => `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`;
 
@@ -218,7 +320,10 @@ describe('HTTP routes', () => {
       if (ROUTE_EXPECT[keyOf(r)]?.kind === 'public') expect(a.status, keyOf(r)).toBe(200);
       else {
         expect(a.status, keyOf(r)).toBe(401);
-        expect(String(a.headers['www-authenticate']), keyOf(r)).toMatch(/^Bearer /);
+        // The OAuth2 token endpoint authenticates clients with HTTP Basic (RFC 6749 §2.3.1).
+        expect(String(a.headers['www-authenticate']), keyOf(r)).toMatch(
+          r.url === EWBI_TOKEN_PATH ? /^Basic / : /^Bearer /,
+        );
       }
     }
   });
@@ -234,7 +339,7 @@ describe('HTTP routes', () => {
           const p = c.probe(ctx);
           const status = c.stream
             ? await streamStatus(env.tokens[role], p.url)
-            : (await env.as(role, p.method, p.url, p.body)).status;
+            : (await env.as(role, p.method, p.url, p.body, p.headers)).status;
           const passed = (c.passed ?? [200, 201]).includes(status);
           const label = `${role} ${key} (${ctx})`;
           if (!passed && status !== (c.refused ?? 403)) odd.push(`${label}: ${status}`);

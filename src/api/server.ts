@@ -1,4 +1,5 @@
 // Builds the HTTP server: content handling, authentication, route access, audit, problem rendering and all routes.
+import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import Fastify, {
@@ -13,12 +14,16 @@ import type { Store } from '../store/index.js';
 import { agentRoutes } from './agent-routes.js';
 import { AddressGuard, type AddressLimitOptions, type RefusalSummary } from './limits/index.js';
 import { gatewayRoutes } from './gateway/index.js';
+import type { QuotaTracker } from './quota/index.js';
+import { camaraRoutes } from './camara/index.js';
 import { registerContentParsers, send } from './content.js';
 import { nativeHandler, type LogSource } from './native/handlers.js';
 import { openApiDocument } from './openapi.js';
 import { apiVersions, versionInfo } from './kube/discovery.js';
 import { reviewRoutes } from './kube/reviews.js';
 import { groupVersionDocument, openApiV3Index } from './kube/openapi-v3.js';
+import { swaggerDocument } from './kube/openapi-v2.js';
+import { OPENAPI_V2_PROTOBUF, swaggerProtobuf } from './kube/openapi-v2-proto.js';
 import { placementPreviewRoutes } from './placement-preview.js';
 import { sendProblem, toApiError } from './problem.js';
 import { accessOf, accessRule, checkAccess, type RouteAccess } from './route-access.js';
@@ -52,6 +57,8 @@ export interface ApiServerOptions {
   identity?: () => Record<string, string>;
   /** Per-client-address limits on unauthenticated, failed and bootstrap requests, and refusal audit windows. */
   limits?: AddressLimitOptions;
+  /** ApiQuota enforcement: counts each tenant's open watches and concurrent connections. */
+  quota?: QuotaTracker;
   /** Lets other modules (agent tunnel, CAMARA, console) add routes before the server starts. */
   plugins?: Array<(app: FastifyInstance) => void | Promise<void>>;
 }
@@ -149,7 +156,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
       void reply.header('x-client-request-id', clientId);
     }
     const rule = accessOf(req);
-    if (rule?.kind === 'public') return;
+    if (rule?.kind === 'public' || rule?.kind === 'partner') return;
     if (rule?.kind === 'bootstrap') {
       const r = guard.bootstrap(req.ip);
       if (!r.ok) throw addressLimited(req, r, 'bootstrap rate limit of this client address');
@@ -172,6 +179,17 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     } catch (e) {
       if (e instanceof ApiError && e.status === 429) req.continuum.refusedKey = `subject ${caller.subject}`;
       throw e;
+    }
+    if (opts.quota) {
+      // Every request of a tenant's caller is one of its concurrent connections until the response closes.
+      let release: () => void;
+      try {
+        release = opts.quota.acquire('connections', caller.tenants);
+      } catch (e) {
+        req.continuum.refusedKey = `subject ${caller.subject}`;
+        throw e;
+      }
+      reply.raw.once('close', release);
     }
     if (req.is404) return;
     if (!rule)
@@ -245,6 +263,17 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
     return send(req, reply, 200, apiVersions());
   });
   app.get('/openapi.json', async (req, reply) => send(req, reply, 200, openApiDocument(opts.version)));
+  app.get('/openapi/v2', async (req, reply) => {
+    const doc = swaggerDocument(openApiDocument(opts.version));
+    // client-go (kubectl) asks for gnostic's protobuf encoding; everyone else gets JSON (or YAML).
+    if (String(req.headers.accept ?? '').includes('proto-openapi.spec.v2'))
+      // (As a stream: fastify's media-type parser rejects the '@' in this type and would relabel a Buffer.)
+      return reply
+        .code(200)
+        .header('content-type', OPENAPI_V2_PROTOBUF)
+        .send(Readable.from([swaggerProtobuf(doc)]));
+    return send(req, reply, 200, doc);
+  });
   app.get('/openapi/v3', async (req, reply) => send(req, reply, 200, openApiV3Index(openApiDocument(opts.version))));
   app.get('/openapi/v3/apis/:group/:version', async (req, reply) => {
     const { group, version } = req.params as { group: string; version: string };
@@ -257,7 +286,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   });
 
   reviewRoutes(app, { security });
-  const handle = nativeHandler({ store, security, logs: opts.logs });
+  const handle = nativeHandler({ store, security, logs: opts.logs, quota: opts.quota });
   app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/apis', handler: handle });
   app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/apis/*', handler: handle });
   securityRoutes(app, { security });
@@ -265,6 +294,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<FastifyIn
   gatewayRoutes(app, { store, security });
   placementPreviewRoutes(app, { store, security });
   metricsRoutes(app, { store });
+  camaraRoutes(app, { store, security });
   for (const p of opts.plugins ?? []) await p(app);
   return app;
 }

@@ -1,4 +1,5 @@
-// Traces: an in-process OTLP/HTTP receiver on loopback gets the API's server span, child of the caller's traceparent.
+// Traces: an in-process OTLP/HTTP receiver on loopback gets the API's server span, child of the caller's traceparent,
+// and one trace from an API write through the controller's reconcile to the site agent's action and status write.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,10 @@ import { startControlPlane, type ControlPlane } from '../controlplane/index.js';
 import { startTracing, type Tracing } from '../lib/tracing/index.js';
 import { waitFor } from '../lib/testing/index.js';
 import { API_VERSION } from '../model/index.js';
-import { application, deployment } from '../model/testing/index.js';
+import { application, component, deployment } from '../model/testing/index.js';
+import type { SiteAgent } from '../agent/index.js';
+import { AgentEnv, chattyServer, testSiteSpec } from '../agent/testing/env.js';
+import { createStructuredLogger } from '../lib/structured-logger.js';
 
 interface OtlpSpan {
   traceId: string;
@@ -25,6 +29,10 @@ let receiver: Server;
 let tracing: Tracing | undefined;
 let cp: ControlPlane;
 const dir = mkdtempSync(join(tmpdir(), 'continuum-trace-'));
+const agents = new AgentEnv();
+let agent: SiteAgent | undefined;
+/** Every JSON line the agent logged. */
+const agentLines: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -42,9 +50,11 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
   const port = (receiver.address() as { port: number }).port;
   tracing = startTracing({ endpoint: `http://127.0.0.1:${port}`, immediate: true, serviceName: 'test' });
-  cp = await startControlPlane({ dataDir: dir, port: 0 });
+  cp = await startControlPlane({ dataDir: dir, port: 0, runtimePolicy: 'allow-all' });
 }, 60_000);
 afterAll(async () => {
+  await agent?.stop({ detach: false });
+  await agents.cleanup();
   await cp?.stop();
   await tracing?.shutdown();
   receiver?.close();
@@ -114,4 +124,54 @@ describe('OTLP/HTTP trace export', () => {
     expect(span.parentSpanId ?? '').toBe('');
     expect(span.traceId).toMatch(/^[0-9a-f]{32}$/);
   });
+});
+
+describe('one trace across the agent connection', () => {
+  it('API write → deployment reconcile → agent ensure → agent status write (API span), with trace ids in logs', async () => {
+    // The agent has its own control plane connection (AgentEnv's control plane), like a remote site.
+    await agents.startControlPlane();
+    const site = agents.siteName('traced');
+    const log = createStructuredLogger({
+      level: 'debug',
+      write: (l) => void agentLines.push(JSON.parse(l) as Record<string, unknown>),
+    });
+    agent = await agents.agent(site, { siteSpec: testSiteSpec(), log });
+    const traceId = 'bbf92f3577b34da6a3ce929d0e0e4736';
+    const headers = {
+      authorization: `Bearer ${agents.token}`,
+      'content-type': 'application/json',
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+    };
+    const base = `${agents.url}/apis/${API_VERSION}/namespaces/default`;
+    const appBody = application('default', 'hop', { components: [component('web', { artifact: chattyServer() })] });
+    expect(
+      (await fetch(`${base}/applications`, { method: 'POST', headers, body: JSON.stringify(appBody) })).status,
+    ).toBe(201);
+    const dep = await fetch(`${base}/deployments`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(deployment('default', 'hop')),
+    });
+    expect(dep.status).toBe(201);
+    const inTrace = (name: string) => spans.filter((s) => s.traceId === traceId && s.name === name);
+    const ensure = await waitFor(() => inTrace('agent ensure')[0], 'the agent action in the write’s trace', 30_000);
+    const reconciles = inTrace('reconcile deployment');
+    // The agent's action hangs off the reconcile that made the Workload (carried in the watch event).
+    expect(reconciles.map((r) => r.spanId)).toContain(ensure.parentSpanId);
+    expect(attrOf(ensure, 'continuum.site')).toEqual({ stringValue: site });
+    const status = await waitFor(() => inTrace('agent status')[0], 'the agent status write span', 30_000);
+    expect(status.parentSpanId).toBe(ensure.spanId);
+    // The status PATCH sent its traceparent: the API's server span is its child.
+    const patch = await waitFor(
+      () => spans.find((s) => s.traceId === traceId && s.name === 'PATCH /apis/*' && s.parentSpanId === status.spanId),
+      'the API span of the agent status write',
+      30_000,
+    );
+    expect(attrOf(patch, 'continuum.resource')).toEqual({ stringValue: 'workloads' });
+    // Lines logged inside the action carry its trace and span ids; lines outside a span carry none.
+    const traced = agentLines.filter((l) => l.trace_id === traceId);
+    expect(traced.length).toBeGreaterThan(0);
+    expect(traced.every((l) => typeof l.span_id === 'string' && /^[0-9a-f]{16}$/.test(l.span_id))).toBe(true);
+    expect(agentLines.some((l) => l.trace_id === undefined)).toBe(true);
+  }, 60_000);
 });

@@ -4,6 +4,7 @@ import { ContinuumClient } from '../client/index.js';
 import { ApiError, kindByAlias, type KindDef } from '../model/index.js';
 import { resolveConfig } from './config.js';
 import { readFileSync } from 'node:fs';
+import { parseTtl } from '../security/index.js';
 
 /**
  * One flag of a command: parsing (type, short, multiple) and help (description, placeholder, defaultText) come
@@ -195,6 +196,10 @@ export const SERVE_OPTIONS: Options = {
   port: { type: 'string', short: 'p', defaultText: '8080' },
   host: { type: 'string' },
   'oidc-config': { type: 'string' },
+  'admin-token-ttl': {
+    type: 'string',
+    description: 'Lifetime of a new admin token, e.g. 30d (0: no expiry; default 90d)',
+  },
   /** Serve GET /metrics WITHOUT authentication on this host:port as well (private scrape network). */
   'metrics-address': { type: 'string', description: 'Also serve /metrics without auth on HOST:PORT' },
   'carbon-data': {
@@ -225,3 +230,13 @@ export function numberFlag(
 /** Resolves when the command is asked to stop (Ctrl-C / SIGTERM). */
 export const untilStopped = (io: Io): Promise<void> =>
   new Promise<void>((r) => (io.signal.aborted ? r() : io.signal.addEventListener('abort', () => r(), { once: true })));
+
+/** `--admin-token-ttl`: a duration such as 30d, or 0 for an admin token that does not expire. */
+export function adminTtl(text: string): number {
+  if (text.trim() === '0') return 0;
+  try {
+    return parseTtl(text);
+  } catch (e) {
+    throw new UsageError(`--admin-token-ttl: ${(e as Error).message}`);
+  }
+}

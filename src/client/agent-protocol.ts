@@ -31,3 +31,6 @@ export interface WorkloadEnvAnswer {
   metadata: { namespace: string; name: string; uid: string; generation: number; resourceVersion: string };
   env: Array<{ name: string; value: string }>;
 }
+
+/** POST: a batch of usage records (`{records: [...]}`) of the site's workloads; the credential must be the site's. */
+export const usagePath = (site: string): string => `${AGENT_BASE}/sites/${encodeURIComponent(site)}/usage`;

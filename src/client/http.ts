@@ -2,6 +2,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { ApiError, ERROR_CATALOGUE, type ErrorCode, type FieldError } from '../model/index.js';
+import { injectTraceparent } from '../lib/tracing/index.js';
 
 export interface ClientOptions {
   server: string;
@@ -72,6 +73,7 @@ export class HttpClient {
       ...headers,
     };
     if (this.opts.token) h.authorization = `Bearer ${this.opts.token}`;
+    injectTraceparent(h);
     if (payload !== undefined) {
       h['content-type'] ??= 'application/json';
       h['content-length'] = String(Buffer.byteLength(payload));

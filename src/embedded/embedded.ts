@@ -1,10 +1,11 @@
 // The embedded continuum behind `continuum up`: one process with control plane, topology and site agents.
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { savedCredential, startEmbeddedAgents, type EmbeddedAgents } from '../agent/index.js';
 import { ContinuumClient } from '../client/index.js';
 import { startControlPlane } from '../controlplane/index.js';
 import { kindByName, SITE_FAIL_ANNOTATION, SiteKind, type Site } from '../model/index.js';
+import { ensureEmbeddedRuntimePolicy } from './policy.js';
 import { Informer, storeSource } from '../runtime/index.js';
 import { loadTopology } from '../topology/index.js';
 import type { Logger } from '../lib/index.js';
@@ -12,6 +13,8 @@ import { embeddedPodmanHome, prepareContainerExamples } from './containers.js';
 
 export interface EmbeddedOptions {
   dataDir: string;
+  /** Lifetime of a newly written admin token in seconds (default 90 days; 0: no expiry). */
+  adminTokenTtlSeconds?: number;
   port?: number;
   host?: string;
   topology?: string;
@@ -27,6 +30,8 @@ export interface EmbeddedOptions {
   agentsDir?: string;
   /** `off` runs process workloads unconfined, as this user (ADR 0010; `continuum up --unconfined`). */
   confinement?: 'required' | 'off';
+  /** Serve HTTPS with these PEM files; the embedded agents and the embedded admin client trust `ca`. */
+  tls?: { cert: string; key: string; ca: string };
 }
 
 /**
@@ -47,6 +52,8 @@ export interface Embedded {
   /** The unauthenticated metrics URL, when metricsAddress was given. */
   metricsUrl?: string;
   adminToken: string;
+  /** When the admin token expires (ISO), if it does. */
+  adminTokenExpiresAt?: string;
   summary: string;
   /** Stops agents and control plane; workloads keep running (re-adopted next time) unless stopWorkloads. */
   stop(opts?: { stopWorkloads?: boolean }): Promise<void>;
@@ -64,14 +71,19 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     ...(o.metricsAddress ? { metricsAddress: o.metricsAddress } : {}),
     siteGraceSeconds: 5,
     ...(o.oidcConfig ? { oidcConfig: o.oidcConfig } : {}),
+    ...(o.adminTokenTtlSeconds !== undefined ? { adminTokenTtlSeconds: o.adminTokenTtlSeconds } : {}),
     // Every embedded agent (one per site, 31 in the bundled topology) exchanges its bootstrap token from loopback.
     addressLimits: { bootstrap: { ratePerSecond: 1, burst: 1_000 } },
+    ...(o.tls ? { tls: { cert: o.tls.cert, key: o.tls.key } } : {}),
   });
+  // Embedded agents dial the API like remote ones do: over TLS when it serves TLS, verifying the data dir's CA.
+  const ca = o.tls ? readFileSync(o.tls.ca) : undefined;
   let changed = 0;
   for (const obj of [...topo.providers, ...topo.areas, ...topo.sites]) {
     const { result } = await cp.store.apply(kindByName(obj.kind)!, obj);
     if (result !== 'unchanged') changed++;
   }
+  await ensureEmbeddedRuntimePolicy(cp.store);
   progress(
     `topology: ${topo.providers.length} providers, ${topo.sites.length} sites, ${topo.areas.length} user areas (${changed} created or updated)`,
   );
@@ -82,7 +94,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
       // Each agent holds its own site-bound credential, obtained like a standalone agent's: a single-use
       // bootstrap token exchanged once, the credential kept in its state dir for later starts.
       const stateDir = embeddedAgentsDir(o.dataDir, o.agentsDir);
-      const admin = new ContinuumClient({ server: cp.url, token: cp.adminToken });
+      const admin = new ContinuumClient({ server: cp.url, token: cp.adminToken, ...(ca ? { ca } : {}) });
       const tokenFor = async (site: string): Promise<string> => {
         if (savedCredential(join(stateDir, site), site)) return cp.adminToken; // unused: the saved credential wins
         const r = await admin.http.json<{ token: string }>('POST', '/auth/v1/tokens', {
@@ -105,9 +117,15 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
         // Confined workloads never see the control plane's data dir nor any agent's state, even where these lie
         // inside an artifact dir (e.g. `continuum up` run from a checkout).
         agentOptions: {
+          ...(ca ? { ca } : {}),
           driverOptions: {
             podmanHome: embeddedPodmanHome(o.dataDir),
             hiddenPaths: [resolve(o.dataDir), stateDir],
+            // Every site runs on this host: a container's loopback peers may be on any embedded agent.
+            peerPorts: (ns: string) =>
+              (agents?.all() ?? [])
+                .flatMap((a) => a.driver.list())
+                .flatMap((w) => (w.id.split('/')[0] === ns ? Object.values(w.ports) : [])),
             ...(o.confinement ? { confinement: o.confinement } : {}),
           },
         },
@@ -151,6 +169,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     url: cp.url,
     ...(cp.metricsUrl ? { metricsUrl: cp.metricsUrl } : {}),
     adminToken: cp.adminToken,
+    ...(cp.adminTokenExpiresAt ? { adminTokenExpiresAt: cp.adminTokenExpiresAt } : {}),
     summary: `${topo.sites.length} sites of ${topo.providers.length} providers, ${topo.areas.length} user areas`,
     async stop(opts = {}) {
       await simulated.stop();

@@ -1,6 +1,7 @@
 // The one structured logger (pino, JSON lines) behind the Logger port, shared by server, controllers and agents.
 import { pino, type Logger as Pino } from 'pino';
 import type { Logger } from './logger.js';
+import { traceFields } from './tracing/index.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -36,7 +37,13 @@ export interface StructuredLoggerOptions {
 export function createStructuredLogger(o: StructuredLoggerOptions = {}): StructuredLogger {
   const write = o.write ?? ((line: string) => process.stderr.write(line));
   const p = pino(
-    { level: o.level ?? 'info', base: { pid: process.pid, ...o.bindings }, timestamp: pino.stdTimeFunctions.isoTime },
+    {
+      level: o.level ?? 'info',
+      base: { pid: process.pid, ...o.bindings },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Lines written inside a traced span carry its trace_id and span_id (nothing when tracing is off).
+      mixin: traceFields,
+    },
     { write },
   );
   return fromPino(p);

@@ -10,16 +10,22 @@ export const ERROR_CATALOGUE = {
   TokenInvalid: { status: 401, title: 'Token invalid' },
   TokenRevoked: { status: 401, title: 'Token revoked' },
   Forbidden: { status: 403, title: 'Forbidden' },
+  QuotaExceeded: { status: 403, title: 'Quota exceeded' },
   NotFound: { status: 404, title: 'Not found' },
+  IdentifierNotFound: { status: 404, title: 'Device identifier not found' },
   MethodNotAllowed: { status: 405, title: 'Method not allowed' },
   NotAcceptable: { status: 406, title: 'Not acceptable' },
   AlreadyExists: { status: 409, title: 'Already exists' },
   Conflict: { status: 409, title: 'Conflict' },
+  IncompatibleState: { status: 409, title: 'Incompatible state' },
   Gone: { status: 410, title: 'Resource version too old' },
   PayloadTooLarge: { status: 413, title: 'Payload too large' },
   UnsupportedMediaType: { status: 415, title: 'Unsupported media type' },
   Invalid: { status: 422, title: 'Invalid object' },
   Unplaceable: { status: 422, title: 'No site satisfies the requirements' },
+  MissingIdentifier: { status: 422, title: 'Device identifier missing' },
+  UnsupportedIdentifier: { status: 422, title: 'Device identifier not supported' },
+  ServiceNotApplicable: { status: 422, title: 'Service not applicable to the device' },
   TooManyRequests: { status: 429, title: 'Too many requests' },
   HeaderFieldsTooLarge: { status: 431, title: 'Request header fields too large' },
   Internal: { status: 500, title: 'Internal error' },
@@ -34,6 +40,8 @@ export interface FieldError {
   /** Dotted path into the object, e.g. "spec.components[0].name". */
   field: string;
   message: string;
+  /** A machine-readable cause (Kubernetes' StatusCause.reason, e.g. FieldManagerConflict), when more precise than the code. */
+  reason?: string;
 }
 
 /** Thrown anywhere; rendered to application/problem+json at the HTTP boundary. */

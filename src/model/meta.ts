@@ -20,6 +20,24 @@ export const OwnerReference = Type.Object(
 );
 export type OwnerReference = Static<typeof OwnerReference>;
 
+/**
+ * Server-side apply's record of who set which fields (Kubernetes' ManagedFieldsEntry; `fieldsV1` is a FieldsV1
+ * trie such as {"f:spec": {"f:replicas": {}}}). Written only by the server; what clients send is ignored.
+ */
+export const ManagedFieldsEntry = Type.Object(
+  {
+    manager: Type.String({ maxLength: 128 }),
+    operation: Type.Union([Type.Literal('Apply'), Type.Literal('Update')]),
+    apiVersion: Type.Optional(Type.String({ maxLength: 128 })),
+    time: Type.Optional(Type.String({ maxLength: 64 })),
+    fieldsType: Type.Optional(Type.Literal('FieldsV1')),
+    fieldsV1: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    subresource: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export type ManagedFieldsEntry = Static<typeof ManagedFieldsEntry>;
+
 /** What a client may send in metadata; server-owned fields are accepted but overwritten. */
 export const ObjectMeta = Type.Object(
   {
@@ -39,6 +57,7 @@ export const ObjectMeta = Type.Object(
     annotations: Type.Optional(Type.Record(Type.String({ maxLength: 253 }), Type.String({ maxLength: 65536 }))),
     finalizers: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { maxItems: 32 })),
     ownerReferences: Type.Optional(Type.Array(OwnerReference, { maxItems: 16 })),
+    managedFields: Type.Optional(Type.Array(ManagedFieldsEntry, { maxItems: 32 })),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 // Builds a Snapshot from stored resource objects: sites, providers, user areas and the workloads bound to sites.
-import { getCondition, mebibytes, milliCpu } from '../model/index.js';
+import { getCondition, mebibytes, milliCpu, SITE_FEDERATION_LABEL } from '../model/index.js';
 import type {
   ProviderSpec,
   RuntimeKind,
@@ -108,6 +108,7 @@ export function buildSnapshot(input: BuildSnapshotInput): Snapshot {
       ready,
       ...(spec.pricing ? { pricing: spec.pricing } : {}),
       ...(spec.power?.pue !== undefined ? { pue: spec.power.pue } : {}),
+      ...(s.metadata.labels?.[SITE_FEDERATION_LABEL] ? { via: s.metadata.labels[SITE_FEDERATION_LABEL] } : {}),
     };
   });
   return createSnapshot({

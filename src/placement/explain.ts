@@ -45,7 +45,11 @@ export function buildExplanation(
     if (n > 0) summary += `; ${p.penalty.describe(n, p.state, plan)}`;
   });
   const unique = [...new Set(sites)];
-  summary += `; placed ${placed}/${wanted} replica${wanted === 1 ? '' : 's'}${unique.length > 0 ? ` on ${unique.join(', ')}` : ''}`;
+  const named = unique.map((n) => {
+    const via = ctx.snapshot.siteByName(n)?.via;
+    return via !== undefined ? `${n} (via federation ${via})` : n;
+  });
+  summary += `; placed ${placed}/${wanted} replica${wanted === 1 ? '' : 's'}${named.length > 0 ? ` on ${named.join(', ')}` : ''}`;
   if (placed > 0) {
     const w = plan.scorers.map((s) => `${s.scorer.name} ${s.weight}`).join(', ');
     summary += w ? ` (weights: ${w})` : ' (no scorer applies: seeded tie-break)';
@@ -93,7 +97,8 @@ export function formatAssignment(a: Assignment): string {
   if (a.pricePerHour !== undefined) parts.push(`${fmt(a.pricePerHour, 4)}/h`);
   if (a.carbonIntensity !== undefined) parts.push(`${fmt(a.carbonIntensity, 0)} gCO2/kWh`);
   const as = a.runtime !== undefined ? ` as ${a.runtime}` : '';
-  return `  ${who} -> ${a.site}${a.provider !== undefined ? ` (${a.provider})` : ''}${as}${parts.length ? `: ${parts.join('; ')}` : ''}`;
+  const by = a.provider !== undefined ? ` (${a.provider}${a.via !== undefined ? ` via federation ${a.via}` : ''})` : '';
+  return `  ${who} -> ${a.site}${by}${as}${parts.length ? `: ${parts.join('; ')}` : ''}`;
 }
 
 /** Plain-English lines: each group's summary followed by its replicas' score breakdowns, then what stayed unplaced. */

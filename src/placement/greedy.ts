@@ -112,6 +112,7 @@ export function makeAssignment(ctx: PlacementContext, plan: Plan, c: Candidate, 
     runtime:
       chooseRuntime(plan.component.runtimes ?? [plan.component.runtime], c.site.runtimes) ?? plan.component.runtime,
     provider: c.site.provider,
+    ...(c.site.via !== undefined ? { via: c.site.via } : {}),
     score: round(c.score, 2),
     scores,
     ...(latency !== undefined ? { latencyMs: round(latency, 2) } : {}),

@@ -42,3 +42,4 @@ export type { BatchModel, BatchItem, BatchCandidate, BatchModelOptions } from '.
 export { verifyDecisions } from './verify.js';
 export type { Violation } from './verify.js';
 export * from './admission/index.js';
+export { computeQuotaAdmission, computeQuotaHook, workloadsRequest } from './compute-quota.js';

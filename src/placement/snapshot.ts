@@ -80,6 +80,7 @@ export function createSnapshot(input: SnapshotInput): Snapshot {
       index,
       name: s.name,
       provider: s.provider,
+      ...(s.via !== undefined ? { via: s.via } : {}),
       providerIndex: providerByName.get(s.provider)?.index ?? -1,
       category: s.category,
       country,

@@ -54,6 +54,8 @@ export interface SiteInput {
   pricing?: Partial<Pricing>;
   /** Power usage effectiveness; defaults by category. */
   pue?: number;
+  /** The federation a partner's zone is reached through. */
+  via?: string;
 }
 
 /** A site inside a snapshot: normalised, frozen, with derived fields the pipeline uses. */
@@ -89,6 +91,8 @@ export interface SnapshotSite {
   readonly carbonIntensity: number;
   /** Stable hash of the name, for seeded tie-breaks. */
   readonly hash: number;
+  /** The federation a partner's zone is reached through. */
+  readonly via?: string;
 }
 
 export interface ProviderInput {

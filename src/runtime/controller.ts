@@ -87,7 +87,7 @@ export class Controller {
     for (const kind of ['transient', 'terminal']) metrics.reconcileErrors.inc({ controller: spec.name, kind }, 0);
     for (const w of spec.watches) {
       w.informer.on((type, obj, old) => {
-        const tp = writeTrace(obj.kind, obj.metadata.namespace, obj.metadata.name);
+        const tp = writeTrace(obj.kind, obj.metadata.namespace, obj.metadata.name, obj.metadata.resourceVersion);
         for (const k of w.map ? w.map(obj, old, type) : [objectKey(obj)]) {
           if (tp) this.traces.set(k, tp);
           this.queue.add(k);

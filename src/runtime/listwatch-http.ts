@@ -22,6 +22,8 @@ export interface HttpSourceOptions<S = unknown, T = unknown> {
   conn: Connection;
   /** A watch silent for this long (the server pings every 15 s) counts as dropped (default 45 s). */
   idleMs?: number;
+  /** The trace context the server sent with an event (the write that made that revision), when tracing. */
+  onTrace?: (obj: Resource<S, T>, traceparent: string) => void;
   /** Called after every successful list. */
   onListed?: () => void;
 }
@@ -90,6 +92,8 @@ export function httpSource<S, T>(o: HttpSourceOptions<S, T>): HttpSource<S, T> {
             SourceEvent<Resource<S, T>> | { type: 'ERROR'; object?: { code?: ErrorCode; detail?: string } };
           if (msg.type === 'ERROR')
             throw new ApiError(msg.object?.code ?? 'Internal', msg.object?.detail ?? 'watch error');
+          const tp = (msg as { traceparent?: unknown }).traceparent;
+          if (typeof tp === 'string' && msg.type !== 'BOOKMARK') o.onTrace?.(msg.object, tp);
           yield msg;
         }
       } catch (e) {

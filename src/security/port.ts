@@ -12,6 +12,8 @@ export interface Caller {
   /** Site an agent credential is bound to. */
   site?: string;
   tokenId?: string;
+  /** Namespaces the caller holds a tenant grant in (charged for its watches and connections: ApiQuota). */
+  tenants?: readonly string[];
 }
 
 export interface ResourceAttributes {
@@ -78,6 +80,11 @@ export interface Security {
   audit(entry: AuditEntry, caller?: Caller): void | Promise<unknown>;
   /** What keeps this security from working (e.g. the audit log cannot be written), or undefined when healthy. */
   health?(): Promise<string | undefined> | string | undefined;
+  /**
+   * The caller a subject with these groups would be through RoleBindings and ClusterRoleBindings alone (roles
+   * carried by a token are per credential, not per subject); for SubjectAccessReview.
+   */
+  subjectCaller?(user: string, groups: readonly string[]): Caller;
   /** Removes what this caller may not see from an object (e.g. secret values). */
   redact(caller: Caller, obj: Record<string, any>): Record<string, any>;
 }

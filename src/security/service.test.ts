@@ -283,7 +283,9 @@ describe('ContinuumSecurity', () => {
     const lines: string[] = [];
     await sec.exportAudit((l) => void lines.push(l));
     const text = lines.join('');
-    expect(lines.length).toBe(result.records);
+    // Every record, then the export's final signed checkpoint.
+    expect(lines.filter((l) => !l.startsWith('{"checkpoint"')).length).toBe(result.records);
+    expect(lines.at(-1)).toMatch(/^\{"checkpoint":\{.*"final":true/);
     expect(text).toContain('"action":"token:create"');
     expect(text).toContain('"code":"Unauthorized"');
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);

@@ -7,6 +7,8 @@ import { loadOrCreateAuditKey, publicKeyPem, type AuditKeyPair } from './audit/k
 import { AuditLog, auditActor } from './audit/log.js';
 import { claimAuditChain, type AuditChain } from './audit/chains.js';
 import type { AuditEntry } from './audit/record.js';
+import type { CheckpointPolicy } from './audit/checkpoint.js';
+import type { AdminTokenMeta } from './admin-token.js';
 import { FileAuditSink } from './audit/sink.js';
 import { exportAuditLog, verifyAuditLog, type VerifyResult } from './audit/verify.js';
 import { exchangeBootstrap, type ExchangeResult } from './bootstrap.js';
@@ -39,6 +41,8 @@ export interface ContinuumSecurityOptions {
   store: SecurityStore;
   /** The opaque token `continuum up` prints (dataDir/admin.token): accepted as the bootstrap superuser. */
   adminToken?: string;
+  /** Its expiry and the admin tokens it replaced (admin.token.json). */
+  adminTokenMeta?: AdminTokenMeta;
   oidc?: OidcIssuerConfig[];
   /** Per subject (every token of one identity shares it): default 50 requests/s, burst 100. */
   rateLimit?: { ratePerSecond: number; burst: number };
@@ -48,6 +52,8 @@ export interface ContinuumSecurityOptions {
   audience?: string;
   now?: () => Date;
   onAuditError?: (e: unknown) => void;
+  /** When the audit log writes periodic signed checkpoints (default every 1000 records or 60 s). */
+  auditCheckpoints?: CheckpointPolicy;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
@@ -126,7 +132,10 @@ export class ContinuumSecurity implements Security {
       // The whole chain is checked before appending: a record edited in the middle does not stop the
       // server (the tail is intact) but keeps it unready, naming the record (health()).
       chainAtStart = await verifyAuditLog(chain.log, auditKey.publicKey, chain.head);
-      log = await AuditLog.open(await FileAuditSink.open(chain.log, chain.head), auditKey, { now: opts.now });
+      log = await AuditLog.open(await FileAuditSink.open(chain.log, chain.head, chain.checkpoints), auditKey, {
+        now: opts.now,
+        ...(opts.auditCheckpoints ? { checkpoints: opts.auditCheckpoints } : {}),
+      });
     } catch (e) {
       chain.release();
       throw e;
@@ -145,6 +154,7 @@ export class ContinuumSecurity implements Security {
     const h = headers.authorization;
     const header = Array.isArray(h) ? h[0] : h;
     const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (m && !m[1].includes('.')) this.checkAdminToken(m[1]);
     if (
       m &&
       this.opts.adminToken &&
@@ -160,6 +170,37 @@ export class ContinuumSecurity implements Security {
       });
     }
     return toCaller(await this.authn.authenticate(header, this.now()));
+  }
+
+  /**
+   * The admin token's expiry and rotation: an expired admin token, or one replaced by `continuum token
+   * rotate-admin`, gets a 401 that says so and what to do (instead of a bare "invalid token").
+   */
+  private checkAdminToken(presented: string): void {
+    const meta = this.opts.adminTokenMeta;
+    if (!meta) return;
+    const digest = sha256(presented);
+    const isCurrent = this.opts.adminToken !== undefined && timingSafeEqual(digest, sha256(this.opts.adminToken));
+    if (isCurrent && meta.expiresAt && Date.parse(meta.expiresAt) <= this.now().getTime())
+      throw new ApiError(
+        'TokenExpired',
+        `the admin token (admin.token of the data dir) expired at ${meta.expiresAt}; run \`continuum token ` +
+          'rotate-admin --data-dir DIR` (or restart the control plane) for a new one',
+      );
+    const hex = digest.toString('hex');
+    const old = isCurrent ? undefined : meta.revoked?.find((r) => r.sha256 === hex);
+    if (old)
+      throw new ApiError(
+        'TokenRevoked',
+        `this admin token was replaced at ${old.rotatedAt} (continuum token rotate-admin) and is revoked; ` +
+          'use the one now in admin.token',
+      );
+  }
+
+  /** Switches to the data dir's new admin token (after `continuum token rotate-admin`); the old one stops working. */
+  setAdminToken(token: string, meta: AdminTokenMeta): void {
+    this.opts.adminToken = token;
+    this.opts.adminTokenMeta = meta;
   }
 
   /**
@@ -217,6 +258,10 @@ export class ContinuumSecurity implements Security {
       ...(attrs.object ? { object: attrs.object, oldObject: attrs.oldObject ?? attrs.object } : {}),
     });
     if (!d.allowed) throw new ApiError('Forbidden', d.reason);
+  }
+
+  subjectCaller(user: string, groups: readonly string[]): Caller {
+    return toCaller(this.bindings.expand({ subject: user, kind: 'user', grants: [], groups: [...groups] }));
   }
 
   async authorizeNonResource(caller: Caller, permission: string): Promise<void> {
@@ -474,7 +519,11 @@ export class ContinuumSecurity implements Security {
   }
 
   exportAudit(write: (line: string) => void | Promise<void>, filter?: { since?: Date; until?: Date }): Promise<number> {
-    return exportAuditLog(this.chain.log, write, filter);
+    return exportAuditLog(this.chain.log, write, filter, {
+      file: this.chain.checkpoints,
+      key: this.auditKey.privateKey,
+      now: this.now,
+    });
   }
 
   /** Stops the binding watch and flushes and closes the audit log (idempotent). */
@@ -498,6 +547,7 @@ function toCaller(p: Principal): Caller {
     principal: p,
     ...(p.site ? { site: p.site } : {}),
     ...(p.tokenId ? { tokenId: p.tokenId } : {}),
+    tenants: [...new Set(p.grants.flatMap((g) => (g.namespace ? [g.namespace] : [])))],
   };
 }
 

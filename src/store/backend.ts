@@ -85,6 +85,13 @@ export interface Backend {
   events(after: number, limit: number): Promise<StoredEvent[]>;
   /** Drops events with revision <= `upTo` (watchers older than that get RevisionCompacted). */
   compact(upTo: number): Promise<void>;
+  /** Bytes of object data the retained events hold (the history behind watches). */
+  historyBytes?(): Promise<number>;
+  /**
+   * The highest revision whose dropping (with every older event) leaves at most `maxBytes` of event data, never
+   * the newest event; undefined when the history already fits. `compact()` it to bound the history by bytes.
+   */
+  compactionPointForBytes?(maxBytes: number): Promise<number | undefined>;
   /** Registers a wake-up callback invoked (possibly spuriously) after changes, including other replicas' changes. */
   onChange(listener: () => void): () => void;
   close(): Promise<void>;

@@ -9,3 +9,9 @@ export type { Watch, WatchEvent, WatchEventType } from './watch.js';
 export { SqliteBackend, type SqliteOptions } from './sqlite/backend.js';
 export { PostgresBackend, type PostgresOptions } from './postgres/backend.js';
 export { asStoreError, outageOf, STORE_RETRY_AFTER_SECONDS } from './unavailable.js';
+export {
+  HistoryRetention,
+  DEFAULT_RETAIN_BYTES,
+  DEFAULT_RETAIN_REVISIONS,
+  type RetentionOptions,
+} from './retention.js';

@@ -7,10 +7,12 @@ import {
   resourceKey,
   type AnyResource,
   type KindDef,
+  type ManagedFieldsEntry,
   type Resource,
   type ResourceInput,
 } from '../model/index.js';
 import { metrics, secondsSince } from '../lib/metrics/index.js';
+import { activeTraceparent, noteWrite } from '../lib/tracing/index.js';
 import { PreconditionFailed, type Backend, type ObjectKey } from './backend.js';
 import { guardBackend } from './unavailable.js';
 import { applyObject, type ApplyResult } from './apply.js';
@@ -18,6 +20,7 @@ import { listObjects, type ListResult } from './list.js';
 import { jsonEqual, mergePatch } from './merge-patch.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { WatchHub, type Watch, type WatchEvent } from './watch.js';
+import { HistoryRetention, type RetentionOptions } from './retention.js';
 
 /** Transforms objects of one kind on their way to and from the backend (e.g. encryption at rest). */
 export interface ObjectCodec {
@@ -62,6 +65,8 @@ export interface WatchOptions extends ListOptions {
 /** `dryRun`: validate and admit as for a real write, return the would-be object, store nothing. */
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Server-side apply's field ownership to store (metadata.managedFields sent by clients is never stored). */
+  managedFields?: ManagedFieldsEntry[];
 }
 
 export interface DeleteOptions {
@@ -100,6 +105,14 @@ export class Store {
       pollMs: opts.watchPollMs,
       bookmarkMs: opts.bookmarkMs,
     });
+  }
+
+  /** Bounds the event history by revisions and bytes (off until started; the control plane starts it). */
+  retention: HistoryRetention | undefined;
+
+  startRetention(opts: RetentionOptions = {}): HistoryRetention {
+    this.retention ??= new HistoryRetention(this.backend, opts);
+    return this.retention;
   }
 
   addAdmission(a: Admission): void {
@@ -163,8 +176,12 @@ export class Store {
     const encoded = this.encode(structuredClone(plain));
     const started = performance.now();
     const rev = await this.backend.commit({ ...m, object: encoded } as typeof m);
+    if (this.retention) this.retention.noteWrite(Buffer.byteLength(JSON.stringify(encoded)));
     metrics.storeWriteDuration.observe({ op: m.op }, secondsSince(started));
     plain.metadata.resourceVersion = String(rev);
+    // A write made inside a traced span (a reconcile) carries that trace to whoever watches this revision (agents).
+    const tp = activeTraceparent();
+    if (tp) noteWrite(plain.kind, plain.metadata.namespace, plain.metadata.name, tp, plain.metadata.resourceVersion);
     return plain;
   }
 
@@ -190,6 +207,7 @@ export class Store {
       generation: _g,
       creationTimestamp: _c,
       deletionTimestamp: _d,
+      managedFields: _m,
       ...meta
     } = input.metadata;
     const obj: AnyResource = {
@@ -202,6 +220,7 @@ export class Store {
         resourceVersion: '0',
         generation: 1,
         creationTimestamp: this.now(),
+        ...(opts.managedFields ? { managedFields: structuredClone(opts.managedFields) } : {}),
       },
       spec: structuredClone(input.spec ?? {}),
       ...(input.status ? { status: structuredClone(input.status) } : {}),
@@ -292,6 +311,7 @@ export class Store {
           if (m[f] === undefined) delete next.metadata[f];
           else (next.metadata as any)[f] = structuredClone(m[f]);
         }
+        if (opts.managedFields) next.metadata.managedFields = structuredClone(opts.managedFields);
         return next;
       },
       input,
@@ -543,6 +563,7 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    await this.retention?.stop();
     this.hub.close();
     await this.backend.close();
   }

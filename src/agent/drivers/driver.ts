@@ -44,6 +44,8 @@ export interface RunState {
   /** Exit code of the last ended run (128 + n for signal n); absent when unknown, e.g. for an adopted process. */
   exitCode?: number;
   message?: string;
+  /** Machine-readable why of a failing start, for the Ready condition (e.g. CommandNotFound, DigestMismatch). */
+  reason?: string;
   /**
    * Whether CPU / memory limits are really enforced (cgroups); never pretend. A limit that was not requested
    * is false too; `reason` says why each false one is false.
@@ -98,6 +100,11 @@ export interface RuntimeDriver {
    * them (edge autonomy); `detach: false` stops them all.
    */
   close(opts: { detach: boolean }): Promise<void>;
+  /**
+   * Optional: what the runtime itself can give to workloads, when it knows better than the host (a cluster's
+   * allocatable capacity). The agent reports it as the site's (a declared spec.allocatable still wins).
+   */
+  allocatable?(): Resources | undefined;
 }
 
 /** Options every driver factory receives. */

@@ -6,14 +6,15 @@ import { expect, test } from 'vitest';
 import { isApiError } from '../../model/errors.js';
 import { createDriver } from './index.js';
 
-test('createDriver builds the process driver and refuses kinds this agent cannot run', async () => {
+test('createDriver builds the process driver and refuses what it cannot build', async () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'continuum-factory-'));
   try {
     const d = await createDriver('process', { stateDir });
     expect(d.name).toBe('process');
     expect(d.list()).toEqual([]);
     await d.close({ detach: false });
-    await expect(createDriver('kubernetes', { stateDir })).rejects.toSatisfy((e) => isApiError(e, 'NotImplemented'));
+    // The kubernetes driver needs a kubeconfig (ADR 0019).
+    await expect(createDriver('kubernetes', { stateDir })).rejects.toSatisfy((e) => isApiError(e, 'BadRequest'));
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
   }

@@ -3,6 +3,8 @@ import { ApiError } from '../../model/errors.js';
 import type { RuntimeKind } from '../../model/index.js';
 import type { RuntimeDriver } from './driver.js';
 import { containerDriver } from './container/index.js';
+import { functionDriver } from './function/index.js';
+import { kubernetesDriver } from './kubernetes/index.js';
 import { processDriver } from './process/index.js';
 import type { DriverCreateOptions, DriverRegistration } from './registration.js';
 
@@ -25,7 +27,9 @@ export {
  */
 export const DRIVERS: readonly DriverRegistration[] = [
   processDriver, // ./process: OS process groups
+  functionDriver, // ./function: JavaScript handlers, confined process instances, scale to zero
   containerDriver, // ./container: podman
+  kubernetesDriver, // ./kubernetes: a cluster through its API (ADR 0019)
 ];
 
 /** Creates the driver for a runtime kind without detection; kinds without a driver are NotImplemented. */

@@ -1,6 +1,6 @@
 // The drivers of one agent behind the RuntimeDriver interface: each workload goes to the driver of its runtime kind.
 import { ApiError } from '../../model/errors.js';
-import type { RuntimeKind } from '../../model/index.js';
+import type { Resources, RuntimeKind } from '../../model/index.js';
 import type { LogOptions, RunSpec, RunState, RuntimeDriver } from './driver.js';
 
 /** Thrown by `DriverSet.ensure` for a workload whose runtime this agent does not offer. */
@@ -111,6 +111,15 @@ export class DriverSet implements RuntimeDriver {
     const d = this.ownerOf(id);
     if (!d) throw new ApiError('NotFound', `workload ${id} is not known to this agent`);
     yield* d.logs(id, opts);
+  }
+
+  /** The first capacity a driver measures (a cluster-backed site's), undefined when none does. */
+  allocatable(): Resources | undefined {
+    for (const d of this.drivers.values()) {
+      const r = d.allocatable?.();
+      if (r) return r;
+    }
+    return undefined;
   }
 
   async close(opts: { detach: boolean }): Promise<void> {

@@ -54,9 +54,13 @@ export class AgentEnv {
     return s;
   }
 
-  /** Starts (or restarts, on the same data dir and port) the control plane; it brings its own tunnel hub. */
+  /**
+   * Starts (or restarts, on the same data dir and port) the control plane; it brings its own tunnel hub.
+   * Every namespace may run anything unless `runtimePolicy: 'enforce'` is given (ADR 0024).
+   */
   async startControlPlane(over: Partial<ControlPlaneOptions> = {}): Promise<ControlPlane> {
-    this.cp = await startControlPlane({ dataDir: this.dataDir, port: this.port, ...over });
+    const o = { dataDir: this.dataDir, port: this.port, runtimePolicy: 'allow-all' as const, ...over };
+    this.cp = await startControlPlane(o);
     this.port = Number(new URL(this.cp.url).port);
     return this.cp;
   }

@@ -97,6 +97,45 @@ describe.skipIf(!hasTool('openssl', ['version']))('@kubernetes/client-node again
     ).rejects.toMatchObject({ code: 404 });
   });
 
+  it('server-side apply: managedFields per manager, 409 naming the owner, force takes ownership', async () => {
+    const api = KubernetesObjectApi.makeApiClient(kc);
+    const apply = (o: KubernetesObject, manager: string, force = false) =>
+      api.patch(o, undefined, undefined, manager, force, PatchStrategy.ServerSideApply);
+    const a = (await apply(site('cn-ssa'), 'alice')) as SiteObj;
+    expect(a.metadata?.managedFields).toMatchObject([
+      { manager: 'alice', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:provider': {} } } },
+    ]);
+    const bob = { ...site('cn-ssa', 6), spec: { capacity: { cpu: 6 } } };
+    const err = (await apply(bob, 'bob').then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { code: number; body: string };
+    expect(err.code).toBe(409);
+    const status = JSON.parse(err.body) as { reason: string; message: string; details: { causes: object[] } };
+    expect(status.reason).toBe('Conflict');
+    expect(status.message).toContain('conflict with "alice": .spec.capacity.cpu');
+    expect(status.details.causes).toEqual([
+      expect.objectContaining({ reason: 'FieldManagerConflict', field: '.spec.capacity.cpu' }),
+    ]);
+    const forced = (await apply(bob, 'bob', true)) as SiteObj;
+    expect(forced.spec.capacity.cpu).toBe(6);
+    const owners = Object.fromEntries(
+      (forced.metadata?.managedFields ?? []).map((e) => [e.manager, JSON.stringify(e.fieldsV1)]),
+    );
+    expect(owners.bob).toContain('"f:cpu"');
+    expect(owners.alice).not.toContain('"f:cpu"');
+    expect(owners.alice).toContain('"f:provider"');
+    await api.delete(site('cn-ssa'));
+    // Ownership is the server's record: managedFields a client sends are not stored, so they claim nothing.
+    const forged = site('cn-forged');
+    forged.metadata!.managedFields = [
+      { manager: 'mallory', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:capacity': {} } } },
+    ];
+    expect((await api.create(forged)).metadata?.managedFields).toBeUndefined();
+    expect(((await apply(site('cn-forged', 2), 'alice')) as SiteObj).spec.capacity.cpu).toBe(2);
+    await api.delete(site('cn-forged'));
+  });
+
   it('Watch receives ADDED, MODIFIED and DELETED as newline-delimited JSON', async () => {
     const api = KubernetesObjectApi.makeApiClient(kc);
     const seen: string[] = [];

@@ -193,6 +193,16 @@ describe.skipIf(!ready)('kubectl against Continuum', () => {
     expect(r.out).toMatch(/^\s+provider\s+<string>/m);
   });
 
+  it('explain --output plaintext-openapiv2 reads /openapi/v2 (gnostic protobuf, x-kubernetes-group-version-kind)', async () => {
+    const r = await kubectl('explain', 'sites.spec.capacity', '--output=plaintext-openapiv2');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/KIND:\s+Site/);
+    expect(r.out).toMatch(/KIND:\s+Site/);
+    expect(r.out).toMatch(/^\s+gpu\s+<integer>/m);
+    // cpu is a number or a quantity string: a union Swagger 2.0 cannot type, so it is shown untyped.
+    expect(r.out).toMatch(/^\s+cpu\s/m);
+  });
+
   it('apply with kubectl’s default validation: server-side field validation, unknown fields refused by path', async () => {
     const f = join(env.dir, 'site-v.yaml');
     writeFileSync(f, SITE.replace('kube-1', 'kube-v'));
@@ -235,4 +245,38 @@ describe.skipIf(!ready)('kubectl against Continuum', () => {
     expect(d.code, d.err).toBe(0);
     expect(d.out).toContain('deleted');
   });
+
+  it('apply --server-side: two field managers, a conflict naming the owner, --force-conflicts', async () => {
+    const f = join(env.dir, 'site-ssa.yaml');
+    writeFileSync(f, SITE.replace('kube-1', 'kube-ssa'));
+    const a = await kubectl('apply', '--server-side', '--field-manager=alice', '-f', f);
+    expect(a.code, a.err).toBe(0);
+    // Bob sets only the CPU, to a different value: Alice owns it.
+    const g = join(env.dir, 'site-ssa-bob.yaml');
+    writeFileSync(
+      g,
+      'apiVersion: continuum.eu/v1alpha1\nkind: Site\nmetadata: {name: kube-ssa}\nspec:\n  capacity: {cpu: 2}\n',
+    );
+    const b = await kubectl('apply', '--server-side', '--field-manager=bob', '-f', g);
+    expect(b.code).not.toBe(0);
+    expect(b.err).toContain('Apply failed with 1 conflict: conflict with "alice": .spec.capacity.cpu');
+    expect((await kubectl('get', 'site', 'kube-ssa', '-o', 'jsonpath={.spec.capacity.cpu}')).out).toBe('4');
+    const forced = await kubectl('apply', '--server-side', '--field-manager=bob', '--force-conflicts', '-f', g);
+    expect(forced.code, forced.err).toBe(0);
+    const y = await kubectl('get', 'site', 'kube-ssa', '-o', 'json', '--show-managed-fields');
+    const obj = JSON.parse(y.out) as {
+      spec: { capacity: { cpu: number; memory: string }; provider: string };
+      metadata: { managedFields: Array<{ manager: string; fieldsV1: unknown }> };
+    };
+    // Bob's apply merged into the object: the rest of Alice's spec is still there.
+    expect(obj.spec.capacity).toEqual({ cpu: 2, memory: '8Gi' });
+    expect(obj.spec.provider).toBe('p');
+    const owners = Object.fromEntries(obj.metadata.managedFields.map((e) => [e.manager, JSON.stringify(e.fieldsV1)]));
+    expect(owners.bob).toContain('"f:cpu"');
+    expect(owners.alice).not.toContain('"f:cpu"');
+    // Alice re-applying her file now conflicts with Bob.
+    const again = await kubectl('apply', '--server-side', '--field-manager=alice', '-f', f);
+    expect(again.err).toContain('conflict with "bob": .spec.capacity.cpu');
+    expect((await kubectl('delete', 'site', 'kube-ssa')).code).toBe(0);
+  }, 60_000);
 });

@@ -65,9 +65,12 @@ export interface AccessReviewSpec {
     name?: string;
   };
   nonResourceAttributes?: { path?: string; verb?: string };
+  /** SubjectAccessReview only: whom the question is about. */
+  user?: string;
+  groups?: string[];
 }
 
-/** (Self)SubjectAccessReview → its spec (the fields both kinds share). */
+/** (Self)SubjectAccessReview → its spec (SubjectAccessReview adds user and groups). */
 export function accessReviewSpec(raw: Buffer): AccessReviewSpec {
   const spec = msg(fields(raw), 2);
   const out: AccessReviewSpec = {};
@@ -87,5 +90,7 @@ export function accessReviewSpec(raw: Buffer): AccessReviewSpec {
     const n = msg(spec, 2);
     out.nonResourceAttributes = { path: str(n, 1), verb: str(n, 2) };
   }
+  if (spec.has(3)) out.user = str(spec, 3);
+  if (spec.has(4)) out.groups = (spec.get(4) ?? []).map((b) => b.toString('utf8'));
   return out;
 }

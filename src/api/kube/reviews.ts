@@ -1,4 +1,5 @@
-// SelfSubjectReview and SelfSubjectAccessReview (`kubectl auth whoami`, `kubectl auth can-i`) answered from our RBAC.
+// SelfSubjectReview, SelfSubjectAccessReview (`kubectl auth whoami`, `kubectl auth can-i`) and SubjectAccessReview
+// (an admin or auditor asking about another subject) answered from our RBAC.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { allKinds, ApiError, isApiError } from '../../model/index.js';
 import type { Caller, Security, Verb } from '../../security/port.js';
@@ -6,6 +7,7 @@ import { send } from '../content.js';
 import { accessReviewSpec, isKubeProtobuf, unwrap, type AccessReviewSpec } from './protobuf.js';
 
 export const SSAR_PATH = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
+export const SAR_PATH = '/apis/authorization.k8s.io/v1/subjectaccessreviews';
 export const SSR_PATH = '/apis/authentication.k8s.io/v1/selfsubjectreviews';
 const VERBS = new Set(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']);
 
@@ -50,7 +52,21 @@ async function decide(security: Security, caller: Caller, spec: AccessReviewSpec
   }
 }
 
-/** Registers both review routes; any authenticated caller may ask about itself (as in Kubernetes). */
+/** The subject a SubjectAccessReview asks about, as a caller holding only that subject's binding grants. */
+function subjectOf(security: Security, spec: AccessReviewSpec): Caller {
+  const user = spec.user;
+  const groups = spec.groups ?? [];
+  if (typeof user !== 'string' || !user || user.length > 512)
+    throw new ApiError('Invalid', 'spec.user is required', [{ field: 'spec.user', message: 'required field missing' }]);
+  if (!Array.isArray(groups) || groups.length > 64 || groups.some((g) => typeof g !== 'string' || g.length > 512))
+    throw new ApiError('Invalid', 'spec.groups must be at most 64 strings', [
+      { field: 'spec.groups', message: 'must be an array of at most 64 strings' },
+    ]);
+  if (!security.subjectCaller) throw new ApiError('NotImplemented', 'this server cannot evaluate other subjects');
+  return security.subjectCaller(user, groups);
+}
+
+/** Registers the review routes; any authenticated caller may ask about itself (as in Kubernetes). */
 export function reviewRoutes(app: FastifyInstance, deps: { security: Security }): void {
   void app.register(async (child) => {
     child.addContentTypeParser('application/vnd.kubernetes.protobuf', { parseAs: 'buffer' }, (_r, b, done) =>
@@ -63,6 +79,19 @@ export function reviewRoutes(app: FastifyInstance, deps: { security: Security })
       const status = await decide(deps.security, caller, spec);
       return send(req, reply, 201, {
         kind: 'SelfSubjectAccessReview',
+        apiVersion: 'authorization.k8s.io/v1',
+        metadata: {},
+        spec,
+        status,
+      });
+    });
+    child.post(SAR_PATH, { config: { access: { kind: 'handler' } } }, async (req: FastifyRequest, reply) => {
+      req.continuum!.action = 'subjectaccessreview:create';
+      await deps.security.authorizeNonResource(req.continuum!.caller!, 'accessreview:others');
+      const spec = specOf(req.body);
+      const status = await decide(deps.security, subjectOf(deps.security, spec), spec);
+      return send(req, reply, 201, {
+        kind: 'SubjectAccessReview',
         apiVersion: 'authorization.k8s.io/v1',
         metadata: {},
         spec,

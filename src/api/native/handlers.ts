@@ -23,6 +23,7 @@ import { streamWatch } from './watch-sse.js';
 import { discoveryDoc } from '../kube/discovery.js';
 import { toTable, wantsTable } from '../kube/table.js';
 import { jsonPatch } from '../kube/json-patch-write.js';
+import { serverSideApply } from '../kube/apply.js';
 
 /** Serves workload logs (the agent tunnel implements it). */
 export interface LogSource {
@@ -33,6 +34,8 @@ export interface NativeDeps {
   store: Store;
   security: Security;
   logs?: LogSource;
+  /** Counts open watches against the callers' namespaces (ApiQuota). */
+  quota?: { acquire(what: 'watches', tenants: readonly string[] | undefined): () => void };
 }
 
 /** Per-request context shared with hooks (audit). */
@@ -188,14 +191,25 @@ export function nativeHandler(deps: NativeDeps) {
         t.namespace ?? (t.kind.namespaced && allowedNs !== 'all' && allowedNs.length === 1 ? allowedNs[0] : undefined);
       const opts = { namespace, labelSelector: q.labelSelector, fieldSelector, filter };
       if (verb === 'watch') {
-        const w = await store.watch(t.kind, { ...opts, resourceVersion: q.resourceVersion ?? lastEventId(req) });
-        const table = wantsTable(req);
-        await streamWatch(req, reply, w, {
-          timeoutSeconds: q.timeoutSeconds ?? q.timeout,
-          transform: table ? (o) => toTable(t.kind, [redact(o)], {}, q.includeObject) : redact,
-          bookmarks: q.allowWatchBookmarks,
-          kind: t.kind,
-        });
+        let release = (): void => undefined;
+        try {
+          release = deps.quota?.acquire('watches', caller.tenants) ?? release;
+        } catch (e) {
+          req.continuum!.refusedKey = `subject ${caller.subject}`;
+          throw e;
+        }
+        try {
+          const w = await store.watch(t.kind, { ...opts, resourceVersion: q.resourceVersion ?? lastEventId(req) });
+          const table = wantsTable(req);
+          await streamWatch(req, reply, w, {
+            timeoutSeconds: q.timeoutSeconds ?? q.timeout,
+            transform: table ? (o) => toTable(t.kind, [redact(o)], {}, q.includeObject) : redact,
+            bookmarks: q.allowWatchBookmarks,
+            kind: t.kind,
+          });
+        } finally {
+          release();
+        }
         return reply;
       }
       if (t.kind.kind === 'Secret') req.continuum!.auditRead = true;
@@ -224,6 +238,12 @@ export function nativeHandler(deps: NativeDeps) {
     if (verb === 'patch' && !t.subresource && String(req.headers['content-type'] ?? '').includes('apply-patch')) {
       // Server-side apply: create-or-update; authorized as create when absent.
       const input = bodyFor(t, req.body, true);
+      if (q.fieldManager) {
+        const ssa = { config: input, manager: q.fieldManager, force: !!q.force, dryRun: q.dryRun };
+        const { object, result } = await serverSideApply(store, security, caller, attrs, ssa);
+        void reply.header('x-continuum-apply', result);
+        return send(req, reply, result === 'created' ? 201 : 200, redact(object));
+      }
       if (current) {
         await security.authorize(caller, { ...attrs, object: current, oldObject: current });
         await security.authorize(caller, { ...attrs, object: input, oldObject: current });

@@ -4,6 +4,7 @@ import { ApiError, apiVersionOf, toProblem, type AnyResource, type KindDef } fro
 import type { Watch } from '../../store/index.js';
 import { openEventStream, openStream } from '../sse.js';
 import { renderError } from '../kube/status.js';
+import { writeTrace } from '../../lib/tracing/index.js';
 
 export interface SseOptions {
   timeoutSeconds?: number;
@@ -44,7 +45,12 @@ export async function streamWatch(
       if (ev.type === 'BOOKMARK' && !opts.bookmarks) continue;
       const object =
         ev.type === 'BOOKMARK' ? bookmark(ev.object) : !opts.transform ? ev.object : opts.transform(ev.object);
-      const line = JSON.stringify({ type: ev.type, object });
+      // The trace of the write that made this revision (e.g. the reconcile that bound a Workload) goes along, so the
+      // agent's action joins it. Only when tracing recorded one; clients ignore the extra member.
+      const m = ev.object.metadata;
+      const tp =
+        ev.type === 'BOOKMARK' ? undefined : writeTrace(ev.object.kind, m.namespace, m.name, m.resourceVersion);
+      const line = JSON.stringify({ type: ev.type, object, ...(tp ? { traceparent: tp } : {}) });
       const ok = await stream.write(
         sse ? `event: ${ev.type}\nid: ${ev.object.metadata.resourceVersion}\ndata: ${line}\n\n` : `${line}\n`,
       );

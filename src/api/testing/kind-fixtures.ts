@@ -37,8 +37,21 @@ export const SPECS: Record<string, (ctx: Ctx) => Record<string, unknown>> = {
     role: ctx === 'own' ? 'cloud-edge-admin' : 'admin',
     subjects: [{ kind: 'User', name: 'someone' }],
   }),
+  RuntimePolicy: () => ({ runtimes: ['process'] }),
+  ApprovedArtifact: () => ({ command: '/usr/bin/true', sha256: 'a'.repeat(64) }),
+  PriceList: () => ({ currency: 'EUR', validFrom: '2026-01-01T00:00:00Z', prices: { cpuHour: 0.04 } }),
+  ComputeQuota: () => ({ cpu: '4' }),
+  SLO: () => ({ deployment: 'web', availability: 99.9, windowSeconds: 3600 }),
+  AlertRule: () => ({ webhook: 'https://alerts.example.com/hook' }),
+  Ticket: () => ({ subject: { kind: 'SLO', name: 'web' }, summary: 'fault' }),
   // Token records are issued (POST /auth/v1/tokens), never created from an object.
   Token: () => ({}),
+  ApiQuota: () => ({ objectsPerKind: 500 }),
+  Federation: () => ({
+    partner: { endpoint: 'https://127.0.0.1:9', provider: 'p' },
+    credentialsSecret: { name: 'fed-credentials' },
+  }),
+  FederationOperation: () => ({ federation: 'x', operation: 'RemoveApp', method: 'DELETE', path: '/{fcid}/x' }),
 };
 
 /** The fixture object of `kind` in context `ctx`: the expectation fixture's identity with a valid spec. */

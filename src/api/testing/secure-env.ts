@@ -47,6 +47,7 @@ export const siteSpec = (): SiteSpec => ({
  * Starts a control plane like `continuum server` (ContinuumSecurity, the agent tunnel plugin) on
  * a fresh data dir, with namespaces `namespaces` and sites `sites` created. Controllers keep
  * running unless `runControllers: false` (matrix tests stop them so nothing races the fixtures).
+ * Every namespace may run anything unless `runtimePolicy: 'enforce'` is given (ADR 0024).
  */
 export async function startSecureEnv(
   o: Partial<ControlPlaneOptions> & { namespaces?: string[]; sites?: string[]; runControllers?: boolean } = {},
@@ -58,6 +59,8 @@ export async function startSecureEnv(
     dataDir,
     port: 0,
     synchronous: 'NORMAL',
+    // Harness default: no RuntimePolicy needed (suites about runtime policy pass `runtimePolicy: 'enforce'`).
+    runtimePolicy: 'allow-all',
     ...rest,
   });
   if (!runControllers) await cp.manager.stop();

@@ -19,7 +19,7 @@ describe('continuum agent --runtimes', () => {
       /--runtimes: unknown runtime "docker" \(known: process, function, kubernetes, container\)/,
     ],
     [' , ', undefined, /--runtimes needs at least one of/],
-    [undefined, 'kubernetes', /--driver must be one of process, container/],
+    [undefined, 'docker', /--driver must be one of process, function, container, kubernetes/],
     ['process', 'process', /give --runtimes or --driver/],
   ])('refuses --runtimes %j --driver %j', (runtimes, driver, message) => {
     expect(() => runtimesFromFlags(runtimes, driver)).toThrow(message);

@@ -8,7 +8,7 @@ import { consoleLogger } from '../logger.js';
 
 const USAGE =
   'continuum agent --server URL --token TOKEN --site NAME [--runtimes process,container] [--state-dir DIR] [--heartbeat SECONDS] ' +
-  '[--probe-address HOST:PORT] [--metrics-address HOST:PORT] [--reconnect-max SECONDS] [--stop-workloads-on-exit] [--ca FILE] [--unconfined] [--verbose] ' +
+  '[--probe-address HOST:PORT] [--metrics-address HOST:PORT] [--reconnect-max SECONDS] [--stop-workloads-on-exit] [--ca FILE] [--kubeconfig FILE] [--unconfined] [--verbose] ' +
   '[--provider P --category C --country CC --lat X --lon Y [--city NAME] [--cpu N] [--memory Q]]';
 
 const SITE_FLAGS = ['provider', 'category', 'country', 'city', 'lat', 'lon', 'cpu', 'memory'] as const;
@@ -72,7 +72,7 @@ export const agentCommand: Command = {
     site: { type: 'string', description: 'Name of the Site this agent runs', placeholder: 'NAME' },
     runtimes: {
       type: 'string',
-      description: 'Runtime kinds to offer, comma-separated (process, container)',
+      description: 'Runtime kinds to offer, comma-separated (process, container, kubernetes)',
       placeholder: 'LIST',
       defaultText: 'every driver found',
     },
@@ -96,6 +96,11 @@ export const agentCommand: Command = {
       description: 'Run process workloads unconfined as the agent user (a single trusted tenant only; ADR 0010)',
     },
     ca: { type: 'string', description: 'PEM CA bundle that verifies an HTTPS server', placeholder: 'FILE' },
+    kubeconfig: {
+      type: 'string',
+      description: 'Kubeconfig of the cluster behind this site (offers the kubernetes runtime; ADR 0019)',
+      placeholder: 'FILE',
+    },
     provider: { type: 'string', description: 'Provider of the site (to create the Site)', placeholder: 'P' },
     category: { type: 'string', description: 'Site category, e.g. far-edge (to create the Site)', placeholder: 'C' },
     country: { type: 'string', description: 'ISO country code (to create the Site)', placeholder: 'CC' },
@@ -138,7 +143,14 @@ export const agentCommand: Command = {
       ...(v['probe-address'] ? { probeAddress: v['probe-address'] } : {}),
       ...(reconnectMax !== undefined ? { reconnect: { maxMs: Math.round(reconnectMax * 1000) } } : {}),
       ...(v.ca ? { ca: readFileSync(v.ca) } : {}),
-      ...(v.unconfined ? { driverOptions: { confinement: 'off' as const } } : {}),
+      ...(v.unconfined || v.kubeconfig
+        ? {
+            driverOptions: {
+              ...(v.unconfined ? { confinement: 'off' as const } : {}),
+              ...(v.kubeconfig ? { kubeconfigPath: resolve(v.kubeconfig) } : {}),
+            },
+          }
+        : {}),
       onConnected: ({ created }) => {
         io.out(
           `${announced ? 'reconnected' : created ? 'registered new site' : 'registered'} ${v.site} at ${server}\n`,

@@ -1,11 +1,13 @@
 // `continuum audit`: verify the hash-chained, signed audit log (naming the first bad record) and export it as JSON lines.
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   auditChains,
   exportAuditLog,
+  loadOrCreateAuditKey,
   parseTtl,
   readAuditPublicKey,
+  securityPaths,
   verifyAuditChains,
   verifyAuditLog,
 } from '../../security/index.js';
@@ -120,7 +122,16 @@ export const auditCommand: Command = {
       if (dataDir) {
         const chain = auditChains(dataDir).find((c) => c.name === (v.chain ?? 'audit'));
         if (!chain) throw new Error(`no audit chain ${v.chain ?? 'audit'} in ${dataDir}/audit`);
-        n = await exportAuditLog(chain.log, (l) => out.write(l), { since, until });
+        const keyFile = securityPaths(dataDir).auditKey;
+        n = await exportAuditLog(
+          chain.log,
+          (l) => out.write(l),
+          { since, until },
+          {
+            file: chain.checkpoints,
+            ...(existsSync(keyFile) ? { key: loadOrCreateAuditKey(keyFile).privateKey } : {}),
+          },
+        );
       } else {
         const { client } = clientFrom(v);
         const q = new URLSearchParams({
@@ -137,7 +148,7 @@ export const auditCommand: Command = {
           const cut = text.lastIndexOf('\n') + 1;
           for (const line of text.slice(0, cut).split('\n').filter(Boolean)) {
             out.write(`${line}\n`);
-            n++;
+            if (!line.startsWith('{"checkpoint"')) n++;
           }
           rest = text.slice(cut);
         }

@@ -22,6 +22,8 @@ import { versionCommand } from './version.js';
 import { kubeconfigCommand } from './kubeconfig.js';
 import { imagesCommand } from './images.js';
 import { whoamiCommand } from './whoami.js';
+import { billCommand } from './bill.js';
+import { syncCommand } from './sync.js';
 
 export const commands: Command[] = [
   upCommand,
@@ -46,4 +48,6 @@ export const commands: Command[] = [
   versionCommand,
   kubeconfigCommand,
   imagesCommand,
+  billCommand,
+  syncCommand,
 ];

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { startControlPlane } from '../../controlplane/index.js';
 import { lockDataDir } from '../datadir-lock.js';
-import { numberFlag, SERVE_OPTIONS, untilStopped, type Command } from '../command.js';
+import { adminTtl, numberFlag, SERVE_OPTIONS, untilStopped, type Command } from '../command.js';
 import { consoleLogger } from '../logger.js';
 
 export const serverCommand: Command = {
@@ -41,6 +41,7 @@ export const serverCommand: Command = {
       leaderElection: !!(v.postgres ?? process.env.CONTINUUM_POSTGRES_URL),
       tls: v['tls-cert'] ? { cert: v['tls-cert'], key: v['tls-key'] } : undefined,
       ...(v['oidc-config'] ? { oidcConfig: resolve(v['oidc-config']) } : {}),
+      ...(v['admin-token-ttl'] !== undefined ? { adminTokenTtlSeconds: adminTtl(v['admin-token-ttl']) } : {}),
       log,
       logRequests: !!v.verbose,
       ...(v['metrics-address'] ? { metricsAddress: v['metrics-address'] } : {}),
@@ -48,7 +49,9 @@ export const serverCommand: Command = {
       leaseSeconds: numberFlag(v['lease-seconds'], 'lease-seconds', 1, 3600),
       siteGraceSeconds: numberFlag(v['site-grace-seconds'], 'site-grace-seconds', 0.5, 86_400),
     });
-    io.out(`listening on ${cp.url} (store: ${cp.store.backend.engine})\nadmin token in ${dataDir}/admin.token\n`);
+    io.out(
+      `listening on ${cp.url} (store: ${cp.store.backend.engine})\nadmin token in ${dataDir}/admin.token${cp.adminTokenExpiresAt ? ` (expires ${cp.adminTokenExpiresAt})` : ''}\n`,
+    );
     if (cp.metricsUrl) io.out(`metrics (no auth) on ${cp.metricsUrl}\n`);
     await untilStopped(io);
     await cp.stop();

@@ -1,5 +1,13 @@
 // `continuum token`: issue (create), revoke and list built-in API tokens and agent bootstrap tokens; rotate the signing key.
-import { TokenKind, parseTtl } from '../../security/index.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  DEFAULT_ADMIN_TOKEN_TTL_SECONDS,
+  TokenKind,
+  adminTokenPaths,
+  parseTtl,
+  rotateAdminToken,
+} from '../../security/index.js';
 import { CONNECTION, UsageError, clientFrom, type Command, type Io } from '../command.js';
 import { renderObjects } from '../output.js';
 
@@ -8,7 +16,8 @@ const USAGE =
   '       continuum token create --role agent --site SITE --bootstrap [--ttl 15m]\n' +
   '       continuum token revoke ID [--reason R]\n' +
   '       continuum token list [--role R] [-o yaml|json|wide|name]\n' +
-  '       continuum token rotate-signing-key';
+  '       continuum token rotate-signing-key\n' +
+  '       continuum token rotate-admin [--data-dir DIR] [--ttl 90d]   (0: no expiry)';
 
 function ttlArg(text: string): number {
   try {
@@ -66,6 +75,11 @@ export const tokenCommand: Command = {
     subject: { type: 'string', description: 'Who the token is for', placeholder: 'S' },
     description: { type: 'string', description: 'Free text kept with the token', placeholder: 'D' },
     reason: { type: 'string', description: 'Why the token is revoked (audited)', placeholder: 'R' },
+    'data-dir': {
+      type: 'string',
+      description: 'Data dir whose admin token rotate-admin replaces (default .continuum)',
+      placeholder: 'DIR',
+    },
     output: {
       type: 'string',
       short: 'o',
@@ -111,8 +125,25 @@ export const tokenCommand: Command = {
         );
         return 0;
       }
+      case 'rotate-admin': {
+        // Whoever holds the data dir holds the admin token: rotation is a file operation, no server call needed
+        // (it works when the old token expired); a running control plane switches within a second.
+        if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}\nusage: ${USAGE}`);
+        const dataDir = resolve(v['data-dir'] ?? '.continuum');
+        if (!existsSync(adminTokenPaths(dataDir).token)) throw new Error(`no admin token in ${dataDir}`);
+        const ttl = v.ttl !== undefined ? (v.ttl === '0' ? 0 : ttlArg(v.ttl)) : DEFAULT_ADMIN_TOKEN_TTL_SECONDS;
+        const { meta } = rotateAdminToken(dataDir, ttl);
+        io.out(
+          `new admin token written to ${adminTokenPaths(dataDir).token} ` +
+            `(${meta.expiresAt ? `expires ${meta.expiresAt}` : 'does not expire'}); the previous one is revoked ` +
+            '(a running control plane switches within a second)\n',
+        );
+        return 0;
+      }
       default:
-        throw new UsageError(`token needs a subcommand: create, revoke, list or rotate-signing-key\nusage: ${USAGE}`);
+        throw new UsageError(
+          `token needs a subcommand: create, revoke, list, rotate-signing-key or rotate-admin\nusage: ${USAGE}`,
+        );
     }
   },
 };

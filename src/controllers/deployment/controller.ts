@@ -24,12 +24,15 @@ import type { BackoffConfig } from '../../lib/index.js';
 import {
   buildRequest,
   buildSnapshot,
+  computeQuotaHook,
   place,
+  workloadsRequest,
   type Decision,
   type ExistingReplica,
   type PlacementRequest,
 } from '../../placement/index.js';
 import type { CarbonSource } from '../../sustainability/index.js';
+import { ComputeQuotaKind } from '../../management/index.js';
 import { jsonEqual } from '../../store/index.js';
 import { eventRecorder } from '../events/recorder.js';
 import { TerminalError, type ControllerSpec } from '../../runtime/controller.js';
@@ -55,6 +58,8 @@ export interface DeploymentControllerOptions {
   stalledBackoff?: BackoffConfig;
   /** Carbon-intensity forecasts: placement reads each site's mean over the run's window; deferrable runs wait. */
   carbon?: CarbonForecast;
+  /** The tenant's rated spend this month, for ComputeQuota monthlySpend (absent: spend is not limited). */
+  monthlySpend?: (namespace: string) => number | undefined;
 }
 
 const UNREACHABLE = 'continuum.eu/unreachable';
@@ -86,6 +91,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
     const providers = m.informer(ProviderKind);
     const areas = m.informer(UserAreaKind);
     const applications = m.informer(ApplicationKind);
+    const quotas = m.informer(ComputeQuotaKind);
     /**
      * Slots whose workload was removed from a lost site and not yet re-placed (`ns/dep/slot`): their next
      * placement is a Failover even when it happens in a later pass (e.g. after waiting for capacity).
@@ -160,6 +166,7 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
         { informer: providers, map: () => stalledIn() },
         { informer: areas, map: () => stalledIn() },
         { informer: m.informer(NamespaceKind), map: (n: Namespace) => stalledIn(n.metadata.name) },
+        { informer: quotas, map: (q) => stalledIn(q.metadata.namespace) },
       ],
       async reconcile(ctx, key) {
         const [ns, name] = key.split('/');
@@ -169,9 +176,21 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
           return;
         }
         const now = ctx.now();
-        const writeStatus = async (status: DeploymentStatus): Promise<void> => {
-          if (jsonEqual(status, dep.status)) return;
-          await store.updateStatus(DeploymentKind, { ...dep, status });
+        const writeStatus = async (computed: DeploymentStatus): Promise<void> => {
+          // status.cost belongs to the cost controller: carried over, never dropped (no write fight).
+          const withCost = (d: Deployment): DeploymentStatus =>
+            d.status?.cost ? { ...computed, cost: d.status.cost } : computed;
+          if (jsonEqual(withCost(dep), dep.status)) return;
+          try {
+            await store.updateStatus(DeploymentKind, { ...dep, status: withCost(dep) });
+          } catch (e) {
+            // Another writer (the cost controller's status.cost) got in between. This pass may already have
+            // created workloads, so its decision must not be lost: written again over the latest copy.
+            if (!(e instanceof ApiError && e.code === 'Conflict')) throw e;
+            const latest = await store.get(DeploymentKind, ns, name);
+            if (!latest || latest.metadata.generation !== dep.metadata.generation) throw e;
+            await store.updateStatus(DeploymentKind, { ...latest, status: withCost(latest) });
+          }
         };
         const app = await store.get(ApplicationKind, ns, dep.spec.application);
         if (!app) {
@@ -377,7 +396,23 @@ export function deploymentController(opts: DeploymentControllerOptions = {}) {
           .filter((c) => c.groups.length > 0),
         existing,
       };
-      return { decision: place(snapshot, request, { seed: dep.spec.placement?.seed ?? 0 }), wanted };
+      // Tenant ComputeQuota: what the tenant's other workloads request (not the ones being replaced now).
+      const replaced = new Set(needs.map((n) => n.replaces?.metadata.uid).filter(Boolean));
+      const used = workloadsRequest(
+        [...all.values()].filter(
+          (w) => w.metadata.namespace === ns && !w.metadata.deletionTimestamp && !replaced.has(w.metadata.uid),
+        ),
+      );
+      const quota = computeQuotaHook(
+        quotas.list().filter((q) => q.metadata.namespace === ns),
+        used,
+        opts.monthlySpend?.(ns),
+      );
+      const decision = place(snapshot, request, {
+        seed: dep.spec.placement?.seed ?? 0,
+        ...(quota ? { hooks: { quota } } : {}),
+      });
+      return { decision, wanted };
     }
 
     /** Mean effective gCO2/kWh of the replicas a decision against `carbon` would place; undefined if any is left out. */

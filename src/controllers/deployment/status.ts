@@ -135,5 +135,7 @@ export function computeStatus(s: StatusInput): DeploymentStatus {
     components,
     endpoints,
     conditions,
+    // Written by the cost controller; kept as is here.
+    ...(s.previous?.cost ? { cost: s.previous.cost } : {}),
   };
 }

@@ -1,5 +1,6 @@
 // OpenTelemetry tracing: the process tracer, W3C traceparent propagation, OTLP/HTTP export when configured.
 import { context, propagation, trace, SpanKind, type Attributes, type Span } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -35,6 +36,8 @@ export function startTracing(
   });
   trace.setGlobalTracerProvider(provider);
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  // The active span follows async calls, so writes, outgoing requests and log lines inside a span know it.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   active = { shutdown: () => provider.shutdown() };
   return active;
 }
@@ -62,24 +65,62 @@ export function traceparentOf(span: Span): string | undefined {
  * Trace contexts of recent API writes by "Kind/namespace/name", so the reconcile a write causes joins the write's
  * trace. In-process only; bounded (oldest dropped beyond MAX_WRITES) and entries expire after WRITE_TTL_MS.
  */
-const writes = new Map<string, { traceparent: string; at: number }>();
+const writes = new Map<string, { traceparent: string; at: number; resourceVersion?: string }>();
 const MAX_WRITES = 4096;
 const WRITE_TTL_MS = 60_000;
 
-export function noteWrite(kind: string, namespace: string | undefined, name: string, traceparent: string): void {
+/** Remembers the trace of a write; with `resourceVersion` (known after the commit) only that revision matches. */
+export function noteWrite(
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+  traceparent: string,
+  resourceVersion?: string,
+): void {
   const key = `${kind}/${namespace ?? ''}/${name}`;
   writes.delete(key);
-  writes.set(key, { traceparent, at: Date.now() });
+  writes.set(key, { traceparent, at: Date.now(), ...(resourceVersion ? { resourceVersion } : {}) });
   if (writes.size > MAX_WRITES) writes.delete(writes.keys().next().value!);
 }
 
-/** The traceparent of the latest traced API write of the object, if recent. */
-export function writeTrace(kind: string, namespace: string | undefined, name: string): string | undefined {
+/** The traceparent of the latest traced write of the object, if recent (and of that revision, when given). */
+export function writeTrace(
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+  resourceVersion?: string,
+): string | undefined {
+  if (!writes.size) return undefined;
   const e = writes.get(`${kind}/${namespace ?? ''}/${name}`);
-  return e && Date.now() - e.at < WRITE_TTL_MS ? e.traceparent : undefined;
+  if (!e || Date.now() - e.at >= WRITE_TTL_MS) return undefined;
+  if (resourceVersion && e.resourceVersion && e.resourceVersion !== resourceVersion) return undefined;
+  return e.traceparent;
 }
 
-/** Runs `fn` inside an internal span named `name`, child of `traceparent` when given; the span ends with `fn`. */
+/** The traceparent of the active recording span (inside `inSpan`), for what the code does next. */
+export function activeTraceparent(): string | undefined {
+  const span = trace.getSpan(context.active());
+  return span ? traceparentOf(span) : undefined;
+}
+
+/** `trace_id` and `span_id` of the active recording span, for log lines (empty when there is none). */
+export function traceFields(): { trace_id?: string; span_id?: string } {
+  const span = trace.getSpan(context.active());
+  if (!span?.isRecording()) return {};
+  const c = span.spanContext();
+  return { trace_id: c.traceId, span_id: c.spanId };
+}
+
+/** Adds the active span's `traceparent` to outgoing request headers (nothing when tracing is off). */
+export function injectTraceparent(headers: Record<string, string>): void {
+  const tp = activeTraceparent();
+  if (tp && !headers.traceparent) headers.traceparent = tp;
+}
+
+/**
+ * Runs `fn` inside an internal span named `name`, child of `traceparent` when given (else of the active span); the
+ * span is active while `fn` runs and ends with it.
+ */
 export async function inSpan<T>(
   name: string,
   traceparent: string | undefined,
@@ -89,7 +130,7 @@ export async function inSpan<T>(
   const parent = traceparent ? propagation.extract(context.active(), { traceparent }) : context.active();
   const span = tracer().startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent);
   try {
-    return await fn();
+    return await context.with(trace.setSpan(parent, span), fn);
   } catch (e) {
     span.setStatus({ code: 2, message: (e as Error).message });
     throw e;

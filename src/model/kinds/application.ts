@@ -48,6 +48,35 @@ export const HealthCheck = Type.Object(
 );
 export type HealthCheck = Static<typeof HealthCheck>;
 
+/** One event source of a function: an MQTT topic or a NATS subject, inside the tenant's own namespace (ADR 0020). */
+export const FunctionTrigger = Type.Object(
+  {
+    mqtt: Type.Optional(
+      Type.Object({ topic: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+    ),
+    nats: Type.Optional(
+      Type.Object({ subject: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type FunctionTrigger = Static<typeof FunctionTrigger>;
+
+/** How the function runtime scales a function: idle time before scale-to-zero, concurrency, instance cap, triggers. */
+export const FunctionSettings = Type.Object(
+  {
+    /** An instance with no call for this long is stopped (default 60). */
+    idleSeconds: Type.Optional(Type.Number({ minimum: 0.05, maximum: 86400 })),
+    /** Calls one instance serves at once (default 8); more start another instance or wait. */
+    concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    /** Most instances of this function on one site (default 4). */
+    maxInstances: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+    triggers: Type.Optional(Type.Array(FunctionTrigger, { maxItems: 16 })),
+  },
+  { additionalProperties: false },
+);
+export type FunctionSettings = Static<typeof FunctionSettings>;
+
 export const Artifact = Type.Object(
   {
     /**
@@ -59,8 +88,17 @@ export const Artifact = Type.Object(
     args: Type.Optional(Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 256 })),
     /** OCI image for container and kubernetes runtimes; the container runtime needs it pinned (name@sha256:…). */
     image: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
-    /** Function runtime: module path and exported handler. */
+    /** Function runtime: `<module path>#<export>` (export default: `default`); the module is the bundle. */
     handler: Type.Optional(Type.String({ maxLength: 512 })),
+    /** Function runtime: scaling and event triggers. */
+    function: Type.Optional(FunctionSettings),
+    /**
+     * Process runtime: sha256 of the program file (the resolved command, or `programFile`); the driver refuses to
+     * start on a mismatch. With an ApprovedArtifact of the same command and digest, no RuntimePolicy is needed.
+     */
+    sha256: Type.Optional(Type.String({ pattern: '^[a-f0-9]{64}$' })),
+    /** The file `sha256` pins when the command is an interpreter (e.g. the script `node` runs). */
+    programFile: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
   },
   { additionalProperties: false },
 );

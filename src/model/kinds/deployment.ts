@@ -70,6 +70,8 @@ export const Assignment = Type.Object(
     /** The runtime the replica runs on there: the first of the component's allowed runtimes the site offers. */
     runtime: Type.Optional(RuntimeSchema),
     provider: Type.Optional(Type.String()),
+    /** The Federation the site is reached through, when it is a partner's zone. */
+    via: Type.Optional(Type.String()),
     score: Type.Optional(Type.Number()),
     scores: Type.Optional(Type.Record(Type.String(), Type.Number())),
     latencyMs: Type.Optional(Type.Number()),
@@ -159,6 +161,13 @@ export const DeploymentStatus = Type.Object(
           },
           { additionalProperties: false },
         ),
+      ),
+    ),
+    /** Running cost this month (UTC), rated from usage records by the cost controller (src/controllers/cost). */
+    cost: Type.Optional(
+      Type.Object(
+        { period: Type.String(), amount: Type.Number(), currency: Type.String(), asOf: Type.String() },
+        { additionalProperties: false },
       ),
     ),
     conditions: Type.Optional(Conditions),

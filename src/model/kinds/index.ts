@@ -8,6 +8,7 @@ import { LeaseSpec, LeaseStatus } from './lease.js';
 import { NamespaceSpec, NamespaceStatus } from './namespace.js';
 import { ControllerRevisionSpec, ControllerRevisionStatus } from './revision.js';
 import { ProviderSpec, ProviderStatus } from './provider.js';
+import { ApprovedArtifactSpec, RuntimePolicySpec, RuntimePolicyStatus } from './runtime-policy.js';
 import { SiteSpec, SiteStatus } from './site.js';
 import { UserAreaSpec, UserAreaStatus } from './userarea.js';
 import { WorkloadSpec, WorkloadStatus } from './workload.js';
@@ -21,6 +22,7 @@ export * from './lease.js';
 export * from './namespace.js';
 export * from './provider.js';
 export * from './revision.js';
+export * from './runtime-policy.js';
 export * from './site.js';
 export * from './userarea.js';
 export * from './workload.js';
@@ -215,6 +217,38 @@ export const ControllerRevisionKind = registerKind({
   description: 'A snapshot of the Application spec a Deployment rolled out (rollout history and undo).',
 });
 
+export const RuntimePolicyKind = registerKind({
+  kind: 'RuntimePolicy',
+  plural: 'runtimepolicies',
+  singular: 'runtimepolicy',
+  shortNames: ['rp'],
+  namespaced: true,
+  spec: RuntimePolicySpec,
+  status: RuntimePolicyStatus,
+  columns: [{ name: 'NAME', path: 'metadata.name' }, { name: 'RUNTIMES', path: 'spec.runtimes' }, age],
+  selectableFields: [],
+  description: "A cloud-edge admin's permission for a namespace to run artifacts of its own choosing on runtimes.",
+});
+
+export const ApprovedArtifactKind = registerKind({
+  kind: 'ApprovedArtifact',
+  plural: 'approvedartifacts',
+  singular: 'approvedartifact',
+  shortNames: ['aa'],
+  namespaced: false,
+  spec: ApprovedArtifactSpec,
+  status: RuntimePolicyStatus,
+  columns: [
+    { name: 'NAME', path: 'metadata.name' },
+    { name: 'COMMAND', path: 'spec.command' },
+    { name: 'IMAGE', path: 'spec.image' },
+    { name: 'SHA256', path: 'spec.sha256', wide: true },
+    age,
+  ],
+  selectableFields: [],
+  description: 'An artifact (program pinned by sha256, or image by digest) every namespace may run.',
+});
+
 /** Typed objects of the built-in kinds (what the store, the client and informers return for each kind). */
 export type Namespace = Resource<NamespaceSpec, NamespaceStatus>;
 export type Provider = Resource<ProviderSpec, ProviderStatus>;
@@ -226,3 +260,6 @@ export type Workload = Resource<WorkloadSpec, WorkloadStatus>;
 export type Lease = Resource<LeaseSpec, LeaseStatus>;
 export type Event = Resource<EventSpec, EventStatus>;
 export type ControllerRevision = Resource<ControllerRevisionSpec, ControllerRevisionStatus>;
+export * from './apiquota.js';
+export type RuntimePolicy = Resource<RuntimePolicySpec, RuntimePolicyStatus>;
+export type ApprovedArtifact = Resource<ApprovedArtifactSpec, RuntimePolicyStatus>;

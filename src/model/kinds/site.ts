@@ -8,6 +8,8 @@ export const SITE_DRAIN_ANNOTATION = 'continuum.eu/drain';
  * `continuum up` its embedded agent also stops (no lease renewals, its workloads stop) until `site recover`.
  */
 export const SITE_FAIL_ANNOTATION = 'continuum.eu/simulated-failure';
+/** On a Site standing for a partner's zone: the Federation it is reached through (placement explains "via"). */
+export const SITE_FEDERATION_LABEL = 'continuum.eu/federation';
 import { Conditions, Name } from '../meta.js';
 import { CategorySchema, CIDR_PATTERN, Location, Resources, RuntimeSchema, Taint } from './common.js';
 

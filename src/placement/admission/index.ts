@@ -6,3 +6,11 @@ export {
   referenceLookups,
   rejectIf,
 } from './references.js';
+export {
+  applicationRuntimeProblems,
+  componentRuntimeProblems,
+  globMatch,
+  runtimeAdmission,
+  runtimeRules,
+  type RuntimeAdmissionOptions,
+} from './runtime-policy.js';

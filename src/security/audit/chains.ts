@@ -11,6 +11,8 @@ export interface AuditChain {
   name: string;
   log: string;
   head: string;
+  /** Periodic signed checkpoints of the chain (`<chain>.checkpoints.jsonl`). */
+  checkpoints: string;
 }
 
 const MAX_CHAINS = 64;
@@ -18,6 +20,7 @@ const chainOf = (dir: string, name: string): AuditChain => ({
   name,
   log: join(dir, `${name}.jsonl`),
   head: join(dir, `${name}.head.json`),
+  checkpoints: join(dir, `${name}.checkpoints.jsonl`),
 });
 const alive = (pid: number): boolean => {
   try {

@@ -13,9 +13,12 @@ import {
   type AuditRecord,
 } from './record.js';
 import type { AuditSink } from './sink.js';
+import { DEFAULT_CHECKPOINTS, signCheckpoint, type CheckpointPolicy } from './checkpoint.js';
 
 export interface AuditLogOptions {
   now?: () => Date;
+  /** When to write periodic signed checkpoints (default every 1000 records or 60 s, whichever comes first). */
+  checkpoints?: CheckpointPolicy;
 }
 
 /**
@@ -40,7 +43,12 @@ export class AuditLog {
     private seq: number,
     private prev: string,
     private readonly now: () => Date,
+    private readonly policy: Required<CheckpointPolicy> = DEFAULT_CHECKPOINTS,
   ) {}
+
+  /** Records appended since the last checkpoint, and the record time of that checkpoint (first batch: unset). */
+  private sinceCheckpoint = 0;
+  private lastCheckpointAt: number | undefined;
 
   /**
    * Resumes the chain after the sink's last record. Refuses to open when the tail record is not
@@ -80,7 +88,7 @@ export class AuditLog {
         );
       }
     }
-    return new AuditLog(sink, key, seq, prev, now);
+    return new AuditLog(sink, key, seq, prev, now, { ...DEFAULT_CHECKPOINTS, ...opts.checkpoints });
   }
 
   /** Seals and appends one entry; resolves with the stored record once it is durable. */
@@ -105,6 +113,7 @@ export class AuditLog {
         await this.sink.append(batch.map((b) => b.line));
         const last = batch[batch.length - 1].rec;
         await this.sink.writeHead(JSON.stringify(signHead(last.seq, last.hash, last.time, this.key.privateKey)));
+        await this.checkpoint(last, batch.length);
         for (const b of batch) b.resolve(b.rec);
       } catch (err) {
         this.broken = err;
@@ -112,6 +121,20 @@ export class AuditLog {
       }
     }
     this.flushing = undefined;
+  }
+
+  /** Writes a periodic signed checkpoint for `last` when one is due (after the batch is durable). */
+  private async checkpoint(last: AuditRecord, appended: number): Promise<void> {
+    this.sinceCheckpoint += appended;
+    // Timed by record times (the log's clock as it stamped them), so checkpoints never read the clock again.
+    const at = Date.parse(last.time);
+    this.lastCheckpointAt ??= at;
+    const due = this.sinceCheckpoint >= this.policy.records || at - this.lastCheckpointAt >= this.policy.ms;
+    if (!due || !this.sink.appendCheckpoint) return;
+    const line = signCheckpoint({ seq: last.seq, hash: last.hash, time: last.time }, this.key.privateKey);
+    await this.sink.appendCheckpoint(JSON.stringify(line));
+    this.sinceCheckpoint = 0;
+    this.lastCheckpointAt = at;
   }
 
   /** Waits for pending appends, then closes the sink. */

@@ -12,7 +12,7 @@ import {
   renameSync,
   writeFileSync,
 } from 'node:fs';
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { appendFile, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -28,6 +28,8 @@ export interface AuditSink {
   lines(): AsyncIterable<string>;
   writeHead(head: string): Promise<void>;
   readHead(): Promise<string | undefined>;
+  /** Appends one signed checkpoint line beside the log (sinks without it keep no checkpoints). */
+  appendCheckpoint?(line: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,10 @@ export class MemoryAuditSink implements AuditSink {
   }
   async readHead(): Promise<string | undefined> {
     return this.head;
+  }
+  checkpoints: string[] = [];
+  async appendCheckpoint(line: string): Promise<void> {
+    this.checkpoints.push(line);
   }
   async close(): Promise<void> {}
 }
@@ -91,12 +97,18 @@ export class FileAuditSink implements AuditSink {
     readonly path: string,
     readonly headPath: string,
     private fh: FileHandle,
+    readonly checkpointsPath?: string,
   ) {}
 
-  static async open(path: string, headPath: string): Promise<FileAuditSink> {
+  static async open(path: string, headPath: string, checkpointsPath?: string): Promise<FileAuditSink> {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     if (existsSync(path)) repairTornTail(path);
-    return new FileAuditSink(path, headPath, await open(path, 'a', 0o600));
+    return new FileAuditSink(path, headPath, await open(path, 'a', 0o600), checkpointsPath);
+  }
+
+  /** Checkpoints go to their own file (not fsynced: one lost in a crash is only a checkpoint fewer). */
+  async appendCheckpoint(line: string): Promise<void> {
+    if (this.checkpointsPath) await appendFile(this.checkpointsPath, `${line}\n`, { mode: 0o600 });
   }
 
   async append(lines: string[]): Promise<void> {

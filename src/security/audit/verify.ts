@@ -2,9 +2,16 @@
 import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { securityPaths } from '../keyfile.js';
-import { readAuditPublicKey } from './keys.js';
+import { loadOrCreateAuditKey, readAuditPublicKey } from './keys.js';
 import { GENESIS, hashRecord, verifyHash, verifyHeadSig, type AuditHead, type AuditRecord } from './record.js';
 import { readLines, type AuditSink } from './sink.js';
+import {
+  isCheckpointLine,
+  readCheckpoints,
+  signCheckpoint,
+  verifyCheckpoint,
+  type AuditCheckpoint,
+} from './checkpoint.js';
 
 export type VerifyResult =
   | { ok: true; records: number; warnings: string[] }
@@ -56,12 +63,24 @@ export async function verifyAuditLog(
     }
     if (!verifyHeadSig(head, publicKey)) return fail('head file signature invalid');
   }
+  let checkpoint: AuditCheckpoint | undefined;
   for await (const line of src.lines()) {
     let rec: AuditRecord;
     try {
       rec = JSON.parse(line) as AuditRecord;
     } catch {
       return fail(`record ${index}: not valid JSON`);
+    }
+    if (isCheckpointLine(rec)) {
+      // A signed checkpoint vouches for the record just before it: its seq and chain hash must match.
+      if (!verifyCheckpoint(rec, publicKey)) return fail(`checkpoint after record ${index - 1}: signature invalid`);
+      const c = rec.checkpoint;
+      if (index === start || c.seq !== index - 1 || c.hash !== prev)
+        return fail(
+          `checkpoint naming record ${c.seq} follows record ${index - 1}: records were removed, added or moved`,
+        );
+      checkpoint = c;
+      continue;
     }
     if (
       rec === null ||
@@ -90,10 +109,29 @@ export async function verifyAuditLog(
     index += 1;
   }
   const warnings: string[] = [];
+  if (opts.range) {
+    // An export ends with its final signed checkpoint: records cut off its end take that checkpoint with them.
+    const last = index - 1;
+    if (index === start) return fail('the range holds no records');
+    if (!checkpoint)
+      return fail(
+        `no signed checkpoint: the end of records ${start}..${last} cannot be vouched for ` +
+          '(records may have been cut off; export with `continuum audit export`)',
+      );
+    if (checkpoint.seq < last)
+      return fail(
+        `records ${checkpoint.seq + 1}..${last} follow the last signed checkpoint (record ${checkpoint.seq}) and the ` +
+          'final checkpoint is missing: the end of the export was cut off or altered',
+      );
+    if (!checkpoint.final)
+      return fail(
+        `the range ends at a periodic checkpoint (record ${last}) without its final checkpoint: ` +
+          'records after it were cut off',
+      );
+    return { ok: true, records: index - start, warnings };
+  }
   if (!head) {
-    if (index > start && !opts.range) warnings.push('no head file: removal of the newest records cannot be detected');
-    if (opts.range && index > start)
-      warnings.push(`records ${start}..${index - 1} verified; records cut off after the range cannot be detected`);
+    if (index > start) warnings.push('no head file: removal of the newest records cannot be detected');
     return { ok: true, records: index - start, warnings };
   }
   if (head.seq >= index) return fail(`record ${index}: missing (head names record ${head.seq}; the log ends early)`);
@@ -102,25 +140,48 @@ export async function verifyAuditLog(
   return { ok: true, records: index, warnings };
 }
 
+/** Checkpoints in an export: the periodic ones stored beside the log, and a final one signed at export time. */
+export interface ExportCheckpoints {
+  /** The chain's checkpoint file (periodic checkpoints are copied after the record they cover). */
+  file?: string;
+  /** The audit private key: the export ends with a final checkpoint for its last record. */
+  key?: KeyObject;
+  now?: () => Date;
+}
+
 /**
  * Writes records as JSON lines (one record per line, as stored) to `write`, optionally only those
- * with `since <= time < until`. Returns how many were written. Records hold no secret values.
+ * with `since <= time < until`, each followed by the periodic checkpoints covering it, and with `key` a final
+ * signed checkpoint for the last record written. Returns how many records were written. Records hold no secret
+ * values.
  */
 export async function exportAuditLog(
   source: VerifySource | AuditSink | string,
   write: (line: string) => void | Promise<void>,
   filter: { since?: Date; until?: Date } = {},
+  checkpoints: ExportCheckpoints = {},
 ): Promise<number> {
   const src = typeof source === 'string' ? fileSource(source) : source;
+  const periodic = await readCheckpoints(checkpoints.file);
   let n = 0;
+  let last: AuditRecord | undefined;
   for await (const line of src.lines()) {
     if (line === '') continue;
+    const rec = JSON.parse(line) as AuditRecord;
     if (filter.since || filter.until) {
-      const t = Date.parse((JSON.parse(line) as AuditRecord).time);
+      const t = Date.parse(rec.time);
       if ((filter.since && t < filter.since.getTime()) || (filter.until && t >= filter.until.getTime())) continue;
     }
+    // A time window is contiguous in the chain as long as clocks do not step back; a gap shows in verify.
     await write(`${line}\n`);
+    for (const c of periodic.get(rec.seq) ?? []) await write(`${c}\n`);
+    last = rec;
     n += 1;
+  }
+  if (last && checkpoints.key) {
+    const time = (checkpoints.now?.() ?? new Date()).toISOString();
+    const fin = signCheckpoint({ seq: last.seq, hash: last.hash, time, final: true }, checkpoints.key);
+    await write(`${JSON.stringify(fin)}\n`);
   }
   return n;
 }
@@ -137,5 +198,7 @@ export function exportAuditFromDataDir(
   write: (line: string) => void | Promise<void>,
   filter?: { since?: Date; until?: Date },
 ): Promise<number> {
-  return exportAuditLog(securityPaths(dataDir).auditLog, write, filter);
+  const p = securityPaths(dataDir);
+  const key = existsSync(p.auditKey) ? loadOrCreateAuditKey(p.auditKey).privateKey : undefined;
+  return exportAuditLog(p.auditLog, write, filter, { file: p.auditLog.replace(/\.jsonl$/, '.checkpoints.jsonl'), key });
 }

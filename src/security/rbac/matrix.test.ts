@@ -1,6 +1,8 @@
 // The generated RBAC matrix: every role × kind × action × own/other tenant against an independently written expectation table.
 import { describe, expect, it } from 'vitest';
 import { allKinds } from '../../model/index.js';
+// Federation kinds are registered by their layer; every control plane loads it.
+import '../../federation/guest/kinds.js';
 import { ROLES, type Principal, type Role } from '../principal.js';
 import { authorize, listScope } from './authorize.js';
 import { EXPECT, expected, fixture, principal } from './testing/expectations.js';

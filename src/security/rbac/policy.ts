@@ -76,6 +76,16 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: FULL,
     ClusterRoleBinding: FULL,
     Token: FULL,
+    ApiQuota: FULL,
+    RuntimePolicy: FULL,
+    ApprovedArtifact: FULL,
+    PriceList: FULL,
+    ComputeQuota: FULL,
+    Federation: FULL,
+    FederationOperation: FULL,
+    SLO: FULL,
+    AlertRule: FULL,
+    Ticket: FULL,
   },
   // Providers' sites, hosts and agents. One control plane per provider, so "cluster" = own estate.
   'infrastructure-admin': {
@@ -93,6 +103,16 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: NONE,
     ClusterRoleBinding: NONE,
     Token: on('delegable', R, W),
+    ApiQuota: NONE,
+    RuntimePolicy: NONE,
+    ApprovedArtifact: on('cluster', R),
+    PriceList: on('cluster', R, SR),
+    ComputeQuota: NONE,
+    Federation: on('cluster', R, SR),
+    FederationOperation: NONE,
+    SLO: NONE,
+    AlertRule: NONE,
+    Ticket: NONE,
   },
   // Control plane, runtimes, price lists (Site pricing), tenants; oversight of tenant objects without secret values or logs.
   'cloud-edge-admin': {
@@ -110,6 +130,16 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: on('cluster', R, W),
     ClusterRoleBinding: on('cluster', R, W),
     Token: on('delegable', R, W),
+    ApiQuota: on('cluster', R, W, SR),
+    RuntimePolicy: on('cluster', R, W, SR, SW),
+    ApprovedArtifact: on('cluster', R, W, SR, SW),
+    PriceList: on('cluster', R, W, SR, SW),
+    ComputeQuota: on('cluster', R, W, SR, SW),
+    Federation: FULL,
+    FederationOperation: on('cluster', R, SR),
+    SLO: on('cluster', R, SR),
+    AlertRule: on('cluster', R, SR),
+    Ticket: on('cluster', R, SR),
   },
   // Applications and deployments in the own tenant; reads the site catalogue.
   'use-case-admin': {
@@ -127,6 +157,16 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: on('tenant', R, W),
     ClusterRoleBinding: NONE,
     Token: on('delegable', R, W),
+    ApiQuota: on('tenant', R, SR),
+    RuntimePolicy: on('tenant', R),
+    ApprovedArtifact: on('cluster', R),
+    PriceList: on('cluster', R),
+    ComputeQuota: on('tenant', R, SR),
+    Federation: NONE,
+    FederationOperation: NONE,
+    SLO: on('tenant', R, W, SR),
+    AlertRule: on('tenant', R, W, SR),
+    Ticket: on('tenant', R, SR),
   },
   // Reads the own tenant's deployments, their workloads (endpoints) and logs.
   'end-user': {
@@ -144,6 +184,16 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: NONE,
     ClusterRoleBinding: NONE,
     Token: NONE,
+    ApiQuota: on('tenant', R, SR),
+    RuntimePolicy: NONE,
+    ApprovedArtifact: NONE,
+    PriceList: NONE,
+    ComputeQuota: on('tenant', R, SR),
+    Federation: NONE,
+    FederationOperation: NONE,
+    SLO: on('tenant', R, SR),
+    AlertRule: on('tenant', R, SR),
+    Ticket: on('tenant', R, SR),
   },
   // Read-only everything, never secret values.
   auditor: {
@@ -161,6 +211,16 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: on('cluster', R, SR),
     ClusterRoleBinding: on('cluster', R, SR),
     Token: on('cluster', R, SR),
+    ApiQuota: on('cluster', R, SR),
+    RuntimePolicy: on('cluster', R, SR),
+    ApprovedArtifact: on('cluster', R, SR),
+    PriceList: on('cluster', R, SR),
+    ComputeQuota: on('cluster', R, SR),
+    Federation: on('cluster', R, SR),
+    FederationOperation: on('cluster', R, SR),
+    SLO: on('cluster', R, SR),
+    AlertRule: on('cluster', R, SR),
+    Ticket: on('cluster', R, SR),
   },
   // Own site's workloads (read, write status), own site (read, write status) and own site's liveness Lease.
   agent: {
@@ -178,6 +238,16 @@ export const POLICY: Record<Role, Record<string, KindRules>> = {
     RoleBinding: NONE,
     ClusterRoleBinding: NONE,
     Token: NONE,
+    ApiQuota: NONE,
+    RuntimePolicy: NONE,
+    ApprovedArtifact: NONE,
+    PriceList: NONE,
+    ComputeQuota: NONE,
+    Federation: NONE,
+    FederationOperation: NONE,
+    SLO: NONE,
+    AlertRule: NONE,
+    Ticket: NONE,
   },
 };
 
@@ -188,6 +258,8 @@ export const NON_RESOURCE_PERMISSIONS = [
   'openapi:read',
   'discovery:read',
   'whoami',
+  /** SubjectAccessReview: ask what another subject may do. */
+  'accessreview:others',
 ] as const;
 export type NonResourcePermission = (typeof NON_RESOURCE_PERMISSIONS)[number];
 
@@ -198,7 +270,7 @@ export const NON_RESOURCE_POLICY: Record<Role, readonly NonResourcePermission[]>
   'cloud-edge-admin': [...HUMAN, 'metrics:read'],
   'use-case-admin': HUMAN,
   'end-user': HUMAN,
-  auditor: [...HUMAN, 'metrics:read', 'audit:read'],
+  auditor: [...HUMAN, 'metrics:read', 'audit:read', 'accessreview:others'],
   agent: ['whoami'],
 };
 

@@ -242,6 +242,19 @@ export class PostgresBackend implements Backend {
     await this.pool.query(this.sql.compact, [upTo]);
   }
 
+  async historyBytes(): Promise<number> {
+    await this.use();
+    const { rows } = await this.pool.query(this.sql.historyBytes);
+    return num(rows[0].n);
+  }
+
+  async compactionPointForBytes(maxBytes: number): Promise<number | undefined> {
+    await this.use();
+    const { rows } = await this.pool.query(this.sql.bytesPoint, [maxBytes]);
+    if (rows.length === 0) return undefined;
+    return Math.min(num(rows[0].revision), (await this.revision()) - 1);
+  }
+
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     this.use().catch(() => undefined);

@@ -27,6 +27,8 @@ export interface Sql {
   scanNs: string;
   events: string;
   compact: string;
+  historyBytes: string;
+  bytesPoint: string;
   /** The write of one mutation, its event and its NOTIFY; returns one row iff its precondition held. */
   write: Record<Mutation['op'], string>;
 }
@@ -90,6 +92,9 @@ export function sqlFor(schemaName: string): Sql {
       WHERE k.key = 'compacted' ORDER BY x.revision`,
     // Clamped to the committed revision: marking not-yet-written revisions compacted would send
     // watchers Gone for events that were never dropped.
+    historyBytes: `SELECT COALESCE(SUM(octet_length(data)), 0)::int8 AS n FROM ${e}`,
+    bytesPoint: `SELECT revision FROM (SELECT revision, SUM(octet_length(data)) OVER (ORDER BY revision DESC) AS acc
+      FROM ${e}) x WHERE acc > $1 ORDER BY revision DESC LIMIT 1`,
     compact: `WITH lim AS (SELECT LEAST($1::int8, value) AS v FROM ${c} WHERE key = 'revision'),
         d AS (DELETE FROM ${e} WHERE revision <= (SELECT v FROM lim))
       UPDATE ${c} SET value = (SELECT v FROM lim) WHERE key = 'compacted' AND value < (SELECT v FROM lim)`,

@@ -66,6 +66,11 @@ export class SqliteBackend implements Backend {
         `SELECT revision, type, resource, namespace, name, data FROM events WHERE revision > ? ORDER BY revision LIMIT ?`,
       ),
       dropEvents: s(`DELETE FROM events WHERE revision <= ?`),
+      historyBytes: s(`SELECT COALESCE(SUM(length(CAST(data AS BLOB))), 0) AS n FROM events`),
+      bytesPoint: s(
+        `SELECT revision FROM (SELECT revision, SUM(length(CAST(data AS BLOB))) OVER (ORDER BY revision DESC) AS acc
+         FROM events) WHERE acc > ? ORDER BY revision DESC LIMIT 1`,
+      ),
       scanAll: s(
         `SELECT revision, data FROM objects WHERE resource = ? AND (namespace, name) > (?, ?) ORDER BY namespace, name LIMIT ?`,
       ),
@@ -161,6 +166,19 @@ export class SqliteBackend implements Backend {
         this.stmt.setCompacted.run(upTo, upTo);
       })
       .immediate();
+  }
+
+  async historyBytes(): Promise<number> {
+    this.assertOpen();
+    return (this.stmt.historyBytes.get() as { n: number }).n;
+  }
+
+  async compactionPointForBytes(maxBytes: number): Promise<number | undefined> {
+    this.assertOpen();
+    const row = this.stmt.bytesPoint.get(maxBytes) as { revision: number } | undefined;
+    if (!row) return undefined;
+    const newest = (this.stmt.rev.get() as { value: number }).value;
+    return Math.min(row.revision, newest - 1);
   }
 
   onChange(listener: () => void): () => void {

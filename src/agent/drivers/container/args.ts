@@ -19,8 +19,6 @@ export const LABEL = {
 
 /** Where the workload's writable work dir is mounted; its only writable place besides a small /tmp. */
 export const WORK_MOUNT = '/work';
-/** slirp4netns's address for the host's loopback, reachable only where host loopback access is allowed. */
-export const HOST_LOOPBACK_ALIAS = '10.0.2.2';
 
 /** What adoption needs of a spec besides env (secrets never go into labels). */
 export type LabelledSpec = Omit<RunSpec, 'env' | 'artifactBaseDir'>;
@@ -34,24 +32,14 @@ export interface CreatePlan {
   logPath: string;
   logMaxBytes: number;
   driverKey: string;
-  /** Peers on the host's loopback are called: the container may reach the host's loopback (see ADR 0011). */
-  hostLoopback: boolean;
   pidsLimit: number;
 }
-
-/** Loopback URLs (127.0.0.1 / localhost) in env values, rewritten to the host alias slirp4netns offers. */
-export function rewriteLoopback(value: string): string {
-  return value.replace(/(^|\/\/|@)(127\.0\.0\.1|localhost)(?=[:/]|$)/g, `$1${HOST_LOOPBACK_ALIAS}`);
-}
-
-/** True when some env value names a peer on the host's loopback. */
-export const callsLoopback = (spec: RunSpec): boolean =>
-  spec.env.some((e) => /(^|\/\/|@)(127\.0\.0\.1|localhost)[:/]/.test(e.value ?? ''));
 
 /** The environment inside the container: the spec's, then HOST, WORKDIR, HOME and PORT / PORT_<NAME> (container ports). */
 export function containerEnv(spec: RunSpec, p: CreatePlan): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const e of spec.env) env[e.name] = p.hostLoopback ? rewriteLoopback(e.value ?? '') : (e.value ?? '');
+  // Peers' loopback URLs stay as they are: the agent forwards those ports into the container's namespace.
+  for (const e of spec.env) env[e.name] = e.value ?? '';
   const inner = Object.fromEntries(spec.ports.map((x) => [x.name, x.port ?? p.ports[x.name]!]));
   return { ...env, HOST: '0.0.0.0', WORKDIR: WORK_MOUNT, HOME: WORK_MOUNT, ...portEnv(spec.ports, inner) };
 }
@@ -84,7 +72,6 @@ export function createArgs(
     terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
   };
   const env = containerEnv(spec, p);
-  const net = p.hostLoopback ? 'slirp4netns:allow_host_loopback=true' : 'slirp4netns';
   const args = [
     'create',
     '--name',
@@ -111,7 +98,8 @@ export function createArgs(
     '--pids-limit',
     String(p.pidsLimit),
     '--network',
-    spec.ports.length || p.hostLoopback ? net : 'none',
+    // Never allow_host_loopback: peers are reached through the agent's per-port forwards (forward.ts).
+    spec.ports.length ? 'slirp4netns' : 'none',
     '--log-driver',
     'k8s-file',
     '--log-opt',

@@ -20,7 +20,7 @@ const available = (await detectContainerRuntime({ home: TEST_PODMAN_HOME })).ava
 const FIXTURES = fileURLToPath(new URL('../testing/', import.meta.url));
 const ATTACK = fileURLToPath(new URL('./fixtures/attack.mjs', import.meta.url));
 
-/** slirp4netns without host loopback access: the host's address (10.0.2.2) is unreachable for the container. */
+/** slirp4netns without host loopback access (even with peers): the host's address (10.0.2.2) is unreachable. */
 const NO_HOST_LOOPBACK = 'ENETUNREACH';
 /** A host-dependent cgroup v2 path: read-only, not writable, or absent (cgroup v1). */
 const CGROUP_V2_DENIED = ['EROFS', 'EACCES', 'ENOENT'];
@@ -78,6 +78,10 @@ describe.skipIf(!available)('container runtime under attack by tenant A', () => 
       }),
     );
     b = await waitFor(() => driver.get('tenant-b/db')?.ready && driver.get('tenant-b/db'), 'tenant B ready', 60_000);
+    // Tenant A's own api: the one peer the attacker declares (a connection's <TO>_URL on the host loopback).
+    const api = await driver.ensure(
+      makeSpec('api', fixtureArtifact(image, 'http-server'), { id: 'tenant-a/api', runtime: 'container' }),
+    );
     await driver.ensure(
       makeSpec(
         'a',
@@ -96,6 +100,10 @@ describe.skipIf(!available)('container runtime under attack by tenant A', () => 
             { name: 'B_WORK', value: join(stateDir, 'workloads') },
             { name: 'DRIVER_STATE', value: stateDir },
             { name: 'B_PORT', value: String(b.ports.http) },
+            { name: 'API_URL', value: `http://127.0.0.1:${api.ports.http}/` },
+            // Loopback URLs of what is not its namespace's workload: never forwarded, whatever the env says.
+            { name: 'CP_URL', value: `http://127.0.0.1:${cpPort}/` },
+            { name: 'B_URL', value: `http://127.0.0.1:${b.ports.http}/` },
             { name: 'B_HOST_PID', value: String(b.pid) },
           ],
         },
@@ -137,6 +145,7 @@ describe.skipIf(!available)('container runtime under attack by tenant A', () => 
     ['read agent credential via /proc/1/root', ['ENOENT']],
     ['reach the control plane API on the host loopback', [NO_HOST_LOOPBACK]],
     ['reach the control plane API on 127.0.0.1', ['ECONNREFUSED']],
+    ['reach the control plane through a loopback URL in its own env', ['ECONNREFUSED']],
     ["read tenant B's secret in another process's environment", ['NOTFOUND']],
     ["read tenant B's work dir", ['ENOENT']],
     ["read the driver's state dir", ['ENOENT']],
@@ -155,6 +164,12 @@ describe.skipIf(!available)('container runtime under attack by tenant A', () => 
     const r = result(name);
     expect(r.succeeded, `${name} succeeded: ${r.detail}`).toBe(false);
     expect(reasons).toContain(r.error);
+  });
+
+  it('reaches its declared peer through the forward on its own loopback (and nothing else of the host)', () => {
+    const r = result('call its declared peer through 127.0.0.1');
+    expect(r.succeeded, r.error).toBe(true);
+    expect(r.detail).toContain('"pid"'); // the http-server fixture answers with its pid, env, argv
   });
 
   it('runs as an unprivileged host uid of its own, with no capabilities and no_new_privs (seen from the host)', () => {

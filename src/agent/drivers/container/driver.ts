@@ -9,7 +9,8 @@ import { KeyedLock, StateNotifier } from '../serial.js';
 import { DEFAULT_BACKOFF, type BackoffConfig } from '../process/policy.js';
 import { allocatePorts } from '../process/ports.js';
 import { lockStateDir, sanitiseId } from '../process/state.js';
-import { callsLoopback, createArgs, LABEL, type LabelledSpec } from './args.js';
+import { createArgs, LABEL, type LabelledSpec } from './args.js';
+import { loopbackPorts } from './forward.js';
 import { readContainerLog } from './logs.js';
 import { Podman, podmanHome, type PodmanEvent } from './podman.js';
 import { limitsOf, paths, type PsEntry } from './layout.js';
@@ -32,6 +33,12 @@ export interface ContainerDriverOptions extends DriverOptions {
   /** Follow-mode polling interval of logs() (default 100 ms). */
   logPollMs?: number;
   onWarning?: (message: string) => void;
+  /**
+   * Host loopback ports of the workloads of `namespace` on this agent (any runtime): the only ones a container
+   * of that namespace may call, forwarded into its network namespace when its env names them. Default: the ports
+   * of this driver's own workloads of the namespace.
+   */
+  peerPorts?: (namespace: string) => Iterable<number>;
 }
 
 export const DEFAULT_UID_REGISTRY = '/run/continuum/userns';
@@ -91,6 +98,8 @@ export class ContainerDriver implements RuntimeDriver {
       backoff: { ...DEFAULT_BACKOFF, ...opts.backoff },
       readyAfterMs: opts.readyAfterMs ?? 200,
       changed: (w) => this.emit(w),
+      peerPorts: (spec) => this.allowedPeers(spec),
+      warn: (m) => this.warn(m),
     };
     for (const d of ['workloads', 'progress']) mkdirSync(join(this.stateDir, d), { recursive: true, mode: 0o700 });
     chmodSync(this.stateDir, 0o700);
@@ -182,6 +191,15 @@ export class ContainerDriver implements RuntimeDriver {
     this.watchEvents();
   }
 
+  /** Loopback ports the workload's env names that belong to workloads of its own namespace on this agent. */
+  private allowedPeers(spec: RunSpec): number[] {
+    const ns = spec.id.split('/')[0];
+    const own = this.opts.peerPorts
+      ? new Set(this.opts.peerPorts(ns))
+      : new Set(this.list().flatMap((s) => (s.id.split('/')[0] === ns ? Object.values(s.ports) : [])));
+    return loopbackPorts(spec.env.map((e) => e.value)).filter((p) => own.has(p));
+  }
+
   private emit(w: ContainerWorkload): void {
     if (this.loads.get(w.spec.id) !== w) return;
     try {
@@ -250,7 +268,6 @@ export class ContainerDriver implements RuntimeDriver {
         logPath: this.logPath(spec.id),
         logMaxBytes: this.opts.logMaxBytes ?? DEFAULT_LOG_MAX_BYTES,
         driverKey: this.key,
-        hostLoopback: callsLoopback(spec),
         pidsLimit: this.opts.pidsLimit ?? 512,
       });
       // One podman call creates and starts the container; a failure leaves nothing behind and the old run gone.

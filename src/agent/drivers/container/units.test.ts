@@ -1,10 +1,11 @@
-// Unit tests of the container driver's pure parts: create arguments, loopback rewriting, k8s-file parsing, uid blocks.
+// Unit tests of the container driver's pure parts: create arguments, loopback peers, k8s-file parsing, uid blocks.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeSpec } from '../testing/harness.js';
-import { callsLoopback, createArgs, rewriteLoopback, type CreatePlan } from './args.js';
+import { createArgs, type CreatePlan } from './args.js';
+import { loopbackPorts } from './forward.js';
 import { parseK8sFile } from './logs.js';
 import { UID_BLOCK, UID_FIRST, UidBlocks } from './uids.js';
 
@@ -18,7 +19,6 @@ const plan = (over: Partial<CreatePlan> = {}): CreatePlan => ({
   logPath: '/state/workloads/w.log',
   logMaxBytes: 1000,
   driverKey: 'k',
-  hostLoopback: false,
   pidsLimit: 64,
   ...over,
 });
@@ -78,15 +78,25 @@ describe('createArgs', () => {
 
 describe('loopback peers', () => {
   it.each([
-    ['http://127.0.0.1:8080', 'http://10.0.2.2:8080', true],
-    ['http://localhost:1/x', 'http://10.0.2.2:1/x', true],
-    ['postgres://u@127.0.0.1:5432/db', 'postgres://u@10.0.2.2:5432/db', true],
-    ['http://127.0.0.10:8080', 'http://127.0.0.10:8080', false],
-    ['http://example.org/127.0.0.1', 'http://example.org/127.0.0.1', false],
-    ['plain 127.0.0.1 text', 'plain 127.0.0.1 text', false],
-  ])('%s → %s (a peer: %s)', (value, rewritten, peer) => {
-    expect(rewriteLoopback(value)).toBe(rewritten);
-    expect(callsLoopback(makeSpec('x', {}, { env: [{ name: 'URL', value }] }))).toBe(peer);
+    ['http://127.0.0.1:8080', [8080]],
+    ['http://localhost:1/x', [1]],
+    ['postgres://u@127.0.0.1:5432/db', [5432]],
+    ['http://127.0.0.10:8080', []],
+    ['http://example.org/127.0.0.1:80', []],
+    ['plain 127.0.0.1 text', []],
+    ['http://127.0.0.1:99999', []],
+  ])('%s names ports %j', (value, ports) => expect(loopbackPorts([value])).toEqual(ports));
+
+  it('keeps peer URLs as they are and gives a peers-only container no network but its own loopback', () => {
+    const peerSpec = makeSpec(
+      'p',
+      { image: IMAGE },
+      { runtime: 'container', ports: [], env: [{ name: 'API_URL', value: 'http://127.0.0.1:41000' }] },
+    );
+    const { args: a, env: e } = createArgs(peerSpec, plan({ ports: {} }));
+    expect(a.join(' ')).toContain('--network none');
+    expect(a.join(' ')).not.toContain('allow_host_loopback');
+    expect(e.API_URL).toBe('http://127.0.0.1:41000');
   });
 });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { RunPhase, RunSpec, RunState } from '../driver.js';
 import { backoffAfterExit, shouldRestart, type BackoffConfig } from '../process/policy.js';
 import { HealthMonitor, probeContainer } from './health.js';
+import { PeerForwarding } from './forward.js';
 import type { Podman } from './podman.js';
 
 export interface WorkloadContext {
@@ -14,6 +15,9 @@ export interface WorkloadContext {
   /** Without a health check, a container up this long is ready. */
   readyAfterMs: number;
   changed: (w: ContainerWorkload) => void;
+  /** The host loopback ports a workload may call (its declared peers'), forwarded into its namespace. */
+  peerPorts: (spec: RunSpec) => number[];
+  warn: (msg: string) => void;
 }
 
 /** The mutable part of a workload the driver persists (no env, no secrets) so a new agent continues counting. */
@@ -48,6 +52,7 @@ export class ContainerWorkload {
   private readonly deathWaiters = new Set<() => void>();
   /** podman's id of the container (known once created, or from the listing on adoption). */
   containerId?: string;
+  private readonly forwards: PeerForwarding;
 
   constructor(
     readonly spec: RunSpec,
@@ -56,7 +61,12 @@ export class ContainerWorkload {
     readonly uidBase: number,
     readonly limits: RunState['limits'],
     private readonly ctx: WorkloadContext,
-  ) {}
+  ) {
+    this.forwards = new PeerForwarding(
+      () => ctx.peerPorts(spec),
+      (m) => ctx.warn(`workload ${spec.id}: ${m}`),
+    );
+  }
 
   snapshot(): RunState {
     const s: RunState = {
@@ -119,6 +129,7 @@ export class ContainerWorkload {
     if (containerId) this.containerId = containerId;
     await this.refreshPid();
     if (!this.running || this.stopping || this.detached) return;
+    await this.forwards.open(this.pid);
     this.watchHealth(false);
     this.emit();
   }
@@ -157,6 +168,7 @@ export class ContainerWorkload {
       this.running = true;
       this.pid = state.pid;
       this.startedMs = p.startedAt ? Date.parse(p.startedAt) : this.ctx.nowMs();
+      void this.forwards.open(state.pid);
       this.watchHealth(true);
       this.emit();
     } else if (p.phase === 'Starting' || p.phase === 'Running') {
@@ -218,6 +230,7 @@ export class ContainerWorkload {
     if (!this.running) return;
     this.running = false;
     this.pid = undefined;
+    this.forwards.close();
     for (const w of this.deathWaiters) w();
     this.deathWaiters.clear();
     this.health?.stop();
@@ -287,6 +300,7 @@ export class ContainerWorkload {
         if (!(await this.waitDeath(10_000))) message = `${message}; container ${this.name} did not die after SIGKILL`;
       }
     }
+    this.forwards.close();
     this.phase = 'Terminated';
     this.ready = false;
     this.message = message;
@@ -297,5 +311,6 @@ export class ContainerWorkload {
   detach(): void {
     this.detached = true;
     this.clearTimers();
+    this.forwards.close();
   }
 }

@@ -9,6 +9,7 @@ export { DEFAULT_BACKOFF, type BackoffConfig } from './policy.js';
 export { detectProcessRuntime } from './detect.js';
 export { UNCONFINED_MESSAGE, type ConfinementMode } from './confine.js';
 export { SANDBOX_WORKDIR } from './sandbox.js';
+export { allocatePorts } from './ports.js';
 export type { UidRange } from './uids.js';
 
 /** Before several drivers per agent, the process driver kept its state in `<agent state dir>/driver`. */

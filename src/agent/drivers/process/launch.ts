@@ -4,6 +4,7 @@ import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { ApiError } from '../../../model/errors.js';
 import type { RunSpec } from '../driver.js';
 import { portEnv } from './ports.js';
+import { StartRefusal } from './refusals.js';
 
 /** Agent environment variables a workload inherits; everything else (tokens, NODE_OPTIONS, ...) stays private. */
 const INHERITED = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'];
@@ -64,9 +65,10 @@ export function resolveCommand(command: string, baseDir: string | undefined, pat
     for (const dir of pathEnv.split(delimiter)) {
       if (dir && isExecutableFile(join(dir, command))) return join(dir, command);
     }
-    throw new ApiError('Invalid', `command ${command} not found on PATH`);
+    throw new StartRefusal('CommandNotFound', `command ${command} not found on PATH`);
   }
-  if (!isExecutableFile(candidate)) throw new ApiError('Invalid', `command ${candidate} is not an executable file`);
+  if (!isExecutableFile(candidate))
+    throw new StartRefusal('CommandNotFound', `command ${candidate} is not an executable file`);
   return candidate;
 }
 

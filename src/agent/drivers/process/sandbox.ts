@@ -2,6 +2,7 @@
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ApiError } from '../../../model/errors.js';
+import { StartRefusal } from './refusals.js';
 import type { Identity } from './uids.js';
 
 /** Where a confined workload sees its private, writable work dir (also its HOME and $(WORKDIR)). */
@@ -64,8 +65,8 @@ export function visiblePaths(extra: Array<string | undefined>): string[] {
 /** Throws Invalid when `file` (resolved on the host) would not exist inside the sandbox. */
 export function assertVisible(file: string, visible: string[]): void {
   if (!visible.some((v) => within(file, v)))
-    throw new ApiError(
-      'Invalid',
+    throw new StartRefusal(
+      'CommandNotFound',
       `command ${file} lies outside what a confined workload sees (${visible.join(', ')}); ` +
         'put it in the artifact directory or a system directory',
     );

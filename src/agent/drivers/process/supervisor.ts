@@ -3,11 +3,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunPhase, RunSpec, RunState } from '../driver.js';
 import { isMember, placeWorkload, releaseCgroups, type CgroupHost, type Limits } from './cgroups.js';
+import { diagnoseExit, verifyDigest } from './diagnose.js';
 import { HealthMonitor, probe, type ProbeContext } from './health.js';
 import { planLaunch, withCgroupJoin, workloadEnv } from './launch.js';
 import { CURRENT_LOG, keepPreviousRun } from './logs.js';
 import { backoffAfterExit, restartDelay, shouldRestart, type BackoffConfig } from './policy.js';
 import { isAlive, killStragglers } from './proc.js';
+import { refusalReason } from './refusals.js';
 import { Run } from './run.js';
 import { prepareWorkDir, SANDBOX_WORKDIR, sandboxArgv, visiblePaths, type SandboxConfig } from './sandbox.js';
 import { sanitiseId, writeState, type PersistedWorkload, type WorkloadPaths } from './state.js';
@@ -36,6 +38,8 @@ export class Supervisor {
   startedAt?: string;
   exitCode?: number;
   message?: string;
+  /** Machine-readable why of a failing start (CommandNotFound, DigestMismatch); cleared by the next launch. */
+  reason?: string;
   limits: Limits = { cpu: false, memory: false };
   /** The workload's leased uid/gid when confined (set by the driver before start or adopt). */
   identity?: Identity;
@@ -116,6 +120,7 @@ export class Supervisor {
     if (this.startedAt !== undefined) s.startedAt = this.startedAt;
     if (this.exitCode !== undefined) s.exitCode = this.exitCode;
     if (this.message !== undefined) s.message = this.message;
+    if (this.reason !== undefined) s.reason = this.reason;
     if (this.envPending) s.envPending = true;
     return s;
   }
@@ -208,6 +213,7 @@ export class Supervisor {
     this.startedAt = new Date(this.ctx.nowMs()).toISOString();
     this.exitCode = undefined;
     this.message = undefined;
+    this.reason = undefined;
     this.phase = 'Starting';
     this.ready = false;
     let run: Run;
@@ -217,6 +223,7 @@ export class Supervisor {
       mkdirSync(this.paths.logs, { recursive: true });
       if (sb) prepareWorkDir(this.paths, sb.id);
       const plan = planLaunch(this.spec, this.ports, sb ? SANDBOX_WORKDIR : this.paths.work);
+      verifyDigest(this.spec, plan.file, plan.env);
       // The agent's TMPDIR does not exist in the sandbox; its private /tmp does.
       if (sb && !this.spec.env.some((e) => e.name === 'TMPDIR') && plan.env.TMPDIR !== undefined)
         plan.env.TMPDIR = '/tmp';
@@ -233,6 +240,7 @@ export class Supervisor {
       );
       run.sandboxed = sb !== undefined;
     } catch (e) {
+      this.reason = refusalReason(e);
       this.afterEnd(this.ctx.nowMs(), 127, undefined, `cannot start: ${(e as Error).message}`);
       return;
     }
@@ -318,7 +326,13 @@ export class Supervisor {
     if (this.run !== run) return;
     this.health?.stop();
     this.health = undefined;
-    if (!this.stopping && !this.detached) this.afterEnd(run.startedMs, exitCode, run.unhealthy, message);
+    if (this.stopping || this.detached) return;
+    const cfg = this.ctx.sandbox;
+    const visible = cfg ? visiblePaths([...cfg.readOnly, this.spec.artifactBaseDir]) : undefined;
+    const logFile = join(this.paths.logs, CURRENT_LOG);
+    const d = run.unhealthy ? undefined : diagnoseExit(exitCode, this.ctx.nowMs() - run.startedMs, logFile, visible);
+    if (d) this.reason = d.reason;
+    this.afterEnd(run.startedMs, exitCode, run.unhealthy, d?.message ?? message);
   };
 
   /** Decides between restart (with back-off) and a terminal phase once a run has ended. */

@@ -1,0 +1,2 @@
+// Public surface of the cost controller (running cost in Deployment status, tenants' monthly spend).
+export * from './cost.js';
