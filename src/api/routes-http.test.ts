@@ -203,12 +203,13 @@ const ROUTE_EXPECT: Record<string, RouteCase> = {
     allowed: (role, ctx) => (role === 'agent' ? ctx === 'own' : expected(role, 'Site', ctx).has('update/status')),
     passed: [202],
   },
-  // Usage, raw records and invoices of a tenant: whoever may list its Deployments.
+  // Usage, raw records, invoices and carbon reports of a tenant: whoever may list its Deployments.
   ...Object.fromEntries(
     [
       ['GET /metering/v1/usage', (t: string) => `/metering/v1/usage?namespace=${t}`],
       ['GET /metering/v1/records', (t: string) => `/metering/v1/records?namespace=${t}`],
       ['GET /metering/v1/invoices/:tenant/:period', (t: string) => `/metering/v1/invoices/${t}/2026-11`],
+      ['GET /metering/v1/carbon', (t: string) => `/metering/v1/carbon?namespace=${t}`],
     ].map(([key, url]) => [
       key as string,
       {

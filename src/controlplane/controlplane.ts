@@ -268,7 +268,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
 
   const hub = createTunnelHub();
   const plugins = [hub.plugin, partner.plugin, guest.plugin, ...(o.plugins ?? [])];
-  const mgmtPlugin = (a: FastifyInstance): void => mgmt.plugin(a, { store, security });
+  const mgmtPlugin = (a: FastifyInstance): void =>
+    mgmt.plugin(a, { store, security, ...(carbon ? { zones: () => carbon.zones() } : {}) });
   let app: FastifyInstance | undefined;
   try {
     app = await createApiServer({

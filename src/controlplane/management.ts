@@ -1,6 +1,7 @@
 // The management domain inside one control plane: usage store, its routes, roll-up/retention timer, cost controller.
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { IntensitySeries } from '../sustainability/index.js';
 import { managementRoutes } from '../api/management/index.js';
 import { costController, SpendLedger } from '../controllers/index.js';
 import type { Logger } from '../lib/index.js';
@@ -28,7 +29,10 @@ export interface Management {
   usage: UsageStore;
   ledger: SpendLedger;
   controller: ControllerFactory;
-  plugin(app: FastifyInstance, deps: { store: Store; security: Security }): void;
+  plugin(
+    app: FastifyInstance,
+    deps: { store: Store; security: Security; zones?: () => ReadonlyMap<string, IntensitySeries> },
+  ): void;
   start(log?: Logger): void;
   close(): Promise<void>;
 }

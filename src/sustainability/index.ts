@@ -5,3 +5,4 @@ export * from './forecast.js';
 export * from './energy.js';
 export * from './move.js';
 export * from './source.js';
+export * from './report.js';

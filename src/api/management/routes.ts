@@ -12,6 +12,8 @@ import {
 import type { Store } from '../../store/index.js';
 import type { Security } from '../../security/port.js';
 import { send } from '../content.js';
+import { carbonRoutes } from './carbon.js';
+import type { IntensitySeries } from '../../sustainability/index.js';
 
 export const MANAGEMENT_BASE = '/metering/v1';
 /** Largest usage batch body: 10 000 records of ~300 bytes. */
@@ -48,6 +50,8 @@ export interface ManagementRouteDeps {
   store: Store;
   security: Security;
   usage: UsageStore;
+  /** Carbon-intensity series for the carbon report (when configured). */
+  zones?: () => ReadonlyMap<string, IntensitySeries>;
 }
 
 /** Mounts the management routes. Reading a tenant's usage or invoice needs `list` on its Deployments. */
@@ -117,4 +121,10 @@ export function managementRoutes(app: FastifyInstance, deps: ManagementRouteDeps
       return send(req, reply, 200, inv);
     },
   );
+
+  carbonRoutes(app, MANAGEMENT_BASE, deps, (q) => {
+    const namespace = namespaceParam(q.namespace, 'namespace');
+    const to = msParam(q.to, 'to', Date.now());
+    return { namespace, to, from: msParam(q.from, 'from', to - 30 * 86_400_000) };
+  });
 }

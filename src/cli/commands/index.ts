@@ -23,6 +23,7 @@ import { kubeconfigCommand } from './kubeconfig.js';
 import { imagesCommand } from './images.js';
 import { whoamiCommand } from './whoami.js';
 import { billCommand } from './bill.js';
+import { carbonCommand } from './carbon.js';
 import { syncCommand } from './sync.js';
 
 export const commands: Command[] = [
@@ -49,5 +50,6 @@ export const commands: Command[] = [
   kubeconfigCommand,
   imagesCommand,
   billCommand,
+  carbonCommand,
   syncCommand,
 ];
