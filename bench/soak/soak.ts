@@ -178,7 +178,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const dataDir = mkdtempSync(join(tmpdir(), 'continuum-soak-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const cpArgs = ['up', '--no-agents', '--data-dir', dataDir, '--port', String(port)];
+  const cpArgs = ['up', '--no-agents', '--insecure-http', '--data-dir', dataDir, '--port', String(port)];
   let cp: ChildProcess | undefined;
   let agent: ChildProcess | undefined;
   let stopping = false;
